@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+//
+// Dependencies point one way, from the outside in:
+//
+//   minsim (CLI)  →  MinsimScenario (YAML in, CSV/JSON out)  →  MinsimEngine (pure model)
+//                 →  LinearAlgebra (the only code touching pointers / LAPACK info)  →  COpenBLAS
+import PackageDescription
+
+let package = Package(
+    name: "minsim",
+    products: [
+        .executable(name: "minsim", targets: ["minsim"]),
+        .library(name: "MinsimEngine", targets: ["MinsimEngine"]),
+        .library(name: "MinsimScenario", targets: ["MinsimScenario"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // OpenBLAS (BLAS + LAPACK) and the LAPACKE C interface. On Debian `pkg-config openblas`
+        // does not add -llapacke, so the module map links both.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "MinsimEngine", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "MinsimScenario",
+            dependencies: [
+                "MinsimEngine",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "minsim",
+            dependencies: [
+                "MinsimScenario",
+                "MinsimEngine",
+                "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "MinsimEngineTests", dependencies: ["MinsimEngine", "LinearAlgebra"]),
+        .testTarget(
+            name: "MinsimScenarioTests",
+            dependencies: ["MinsimScenario", "MinsimEngine"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

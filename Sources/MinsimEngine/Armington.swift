@@ -1,0 +1,48 @@
+import Foundation
+
+extension Calibration {
+    /// Capacity-weighted Armington shares at producer prices `P` (MODEL.md §4):
+    /// ```
+    /// w[q][s→r] = φ[q][s→r] · K[(s,q)] · (P[(s,q)] · (1 + τ[q][s→r]))^(−σ_q)
+    /// S[q][s→r] = w[q][s→r] / Σ_k w[q][k→r]
+    /// ```
+    /// Computed in logs and normalised by the largest weight per market, so no σ or price
+    /// range can overflow. A market whose every supplier has zero capacity gets all-zero
+    /// shares; the solver reports it when that market is used.
+    ///
+    /// - Parameters:
+    ///   - prices: P per active node (system order), > 0.
+    ///   - tariffs: τ per route.
+    ///   - capacities: K per node (`nil` = weight 1).
+    /// - Returns: S per route, in `routes` order.
+    public func armingtonShares(prices: [Double], tariffs: [Double], capacities: NodeTable<Double?>) -> [Double] {
+        precondition(prices.count == dimension && tariffs.count == routes.count, "price/tariff vectors do not match the calibration")
+        var shares = [Double](repeating: 0, count: routes.count)
+        var logW = [Double](repeating: 0, count: routes.count)
+        for market in markets {
+            let sigma = network.product(market.product).elasticity
+            var top = -Double.infinity
+            for k in market.routes {
+                let route = routes[k]
+                let lw = logAffinity[k] + Self.logWeight(capacity: capacities[route.supplier])
+                    - sigma * Foundation.log(prices[supplierIndex[k]] * (1 + tariffs[k]))
+                logW[k] = lw
+                top = Swift.max(top, lw)
+            }
+            guard top > -Double.infinity else { continue }
+            var total = 0.0
+            for k in market.routes {
+                let w = Foundation.exp(logW[k] - top)
+                shares[k] = w
+                total += w
+            }
+            for k in market.routes { shares[k] /= total }
+        }
+        return shares
+    }
+
+    /// Tariffs per route from a route table; absent routes are 0.
+    public func routeVector(_ table: [Route: Double]) -> [Double] {
+        routes.map { table[$0] ?? 0 }
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+
+/// A problem in the base-year data that prevents calibration. Each names the node, route or
+/// product involved so the scenario layer can point at the offending line.
+public enum CalibrationIssue: Sendable, Equatable {
+    /// A node supplies something (base trade or an opened route) but has no observed base price.
+    case missingBasePrice(Node)
+    /// A base price that is zero, negative or not finite.
+    case invalidBasePrice(Node, Double)
+    /// `v = P₀ − Σ inputs at delivered base prices` is negative: the observed price does not
+    /// cover the observed cost of inputs.
+    case negativeValueAdded(Node, valueAdded: Double, price: Double, inputCost: Double)
+    /// A region uses a product (final demand or a recipe input of one of its active nodes) but
+    /// no region supplies it there: no base trade and no opened route.
+    case noSupplier(product: ProductIndex, region: RegionIndex)
+    /// A base trade quantity that is negative or not finite.
+    case invalidTradeQuantity(Route, Double)
+    /// A tariff that is not finite or not greater than −1 (a −100 % tariff would make goods free).
+    case invalidTariff(Route, Double)
+    /// A node trades in the base year but its base capacity is zero.
+    case zeroCapacitySupplier(Node)
+    /// A capacity that is negative or not finite.
+    case invalidCapacity(Node, Double)
+    /// A final demand that is negative or not finite.
+    case invalidFinalDemand(Node, Double)
+    /// An opened route's reference share outside (0, 1), or a route that already has base trade.
+    case invalidOpenedRoute(Route, Double)
+    /// An Armington elasticity that is negative or not finite.
+    case invalidElasticity(ProductIndex, Double)
+
+    /// A sentence a user can act on, using the network's names.
+    public func message(in network: Network) -> String {
+        switch self {
+        case .missingBasePrice(let n):
+            return "node \(network.name(of: n)) supplies in the base year but has no base price; add a base price for it"
+        case .invalidBasePrice(let n, let p):
+            return "base price of \(network.name(of: n)) is \(p); prices must be positive and finite"
+        case .negativeValueAdded(let n, let v, let p, let c):
+            return "value added of \(network.name(of: n)) comes out negative (\(v)): its base price \(p) is below the delivered cost of its inputs \(c); raise the price or check the recipe and input prices"
+        case .noSupplier(let q, let r):
+            return "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but no region supplies it there; add base trade into \(network.regions[r.rawValue].code) (domestic supply counts) or open a route"
+        case .invalidTradeQuantity(let route, let v):
+            return "base trade \(network.name(of: route)) is \(v); quantities must be finite and ≥ 0"
+        case .invalidTariff(let route, let v):
+            return "tariff on \(network.name(of: route)) is \(v); rates are fractions greater than −1 (0.25 = 25 %)"
+        case .zeroCapacitySupplier(let n):
+            return "node \(network.name(of: n)) trades in the base year but its capacity is 0; give it a positive capacity or remove its trade"
+        case .invalidCapacity(let n, let v):
+            return "capacity of \(network.name(of: n)) is \(v); capacities must be finite and ≥ 0"
+        case .invalidFinalDemand(let n, let v):
+            return "final demand for \(network.name(of: n)) is \(v); demand must be finite and ≥ 0"
+        case .invalidOpenedRoute(let route, let s):
+            return "opened route \(network.name(of: route)) has reference share \(s); it must lie strictly between 0 and 1 and the route must have no base trade"
+        case .invalidElasticity(let q, let s):
+            return "elasticity of \(network.products[q.rawValue].name) is \(s); it must be finite and ≥ 0"
+        }
+    }
+}
+
+/// Calibration failed; `issues` lists every problem found, not only the first.
+public struct CalibrationError: Error, Sendable {
+    public let issues: [CalibrationIssue]
+}
+
+/// The calibrated model: the base year turned into the parameters the solver needs.
+///
+/// - Route affinities (MODEL.md §4), so that base shares are reproduced exactly:
+///   ```
+///   φ[q][s→r] = S₀[q][s→r] / (K₀[(s,q)] · (P₀[(s,q)] · (1 + τ₀[q][s→r]))^(−σ_q))
+///   ```
+///   stored as log φ so that large σ cannot overflow.
+/// - Value added per unit (MODEL.md §3), the residual of observed prices:
+///   ```
+///   v = (I − Ã₀)ᵀ P₀,   Ã₀[(s,q),(r,p)] = S₀[q][s→r] · b[r][p][q] · (1 + τ₀[q][s→r])
+///   ```
+///
+/// A node is *active* when it supplies something (base trade or an opened route). Only active
+/// nodes enter the linear systems; an inactive node produces nothing and has no price.
+public struct Calibration: Sendable {
+    public let network: Network
+    public let base: BaseYear
+
+    // Routes, sorted by (product, importer, exporter) and grouped by market (product, importer).
+    /// All routes that can carry trade: base trade > 0 or opened.
+    public let routes: [Route]
+    /// log φ per route.
+    let logAffinity: [Double]
+    /// S₀ per route (0 for opened routes).
+    public let baseShares: [Double]
+    /// Markets (q, r) with at least one route, each a contiguous range of `routes`.
+    let markets: [Market]
+    /// Market index per (importer, product); -1 where no route serves it.
+    let marketIndex: NodeTable<Int>
+
+    /// Active nodes in system order: by product (stage order), then region.
+    public let activeNodes: [Node]
+    /// Position of each node in `activeNodes`; -1 when inactive.
+    public let systemIndex: NodeTable<Int>
+    /// System index of each route's supplier.
+    let supplierIndex: [Int]
+    /// Intermediate use: column j consumes `coefficient` per unit from market `market`.
+    let consumption: [Consumption]
+    /// v per active node, currency per unit.
+    public let valueAdded: [Double]
+    /// P₀ per active node.
+    public let basePrices: [Double]
+
+    struct Market: Sendable {
+        let product: ProductIndex
+        let importer: RegionIndex
+        let routes: Range<Int>
+    }
+
+    struct Consumption: Sendable {
+        let column: Int
+        let market: Int
+        let coefficient: Double
+    }
+
+    /// Calibrates `network` to the observed base year.
+    ///
+    /// - Throws: `CalibrationError` listing every issue found.
+    /// - Complexity: O(routes + recipe entries · suppliers per market).
+    public init(network: Network, base: BaseYear) throws(CalibrationError) {
+        self.network = network
+        self.base = base
+        var issues: [CalibrationIssue] = []
+
+        for q in network.productIndices {
+            let s = network.product(q).elasticity
+            if !(s.isFinite && s >= 0) { issues.append(.invalidElasticity(q, s)) }
+        }
+        for r in network.regionIndices {
+            for q in network.productIndices {
+                let d = base.finalDemand[r, q]
+                if !(d.isFinite && d >= 0) { issues.append(.invalidFinalDemand(Node(r, q), d)) }
+                if let k = base.capacities[r, q], !(k.isFinite && k >= 0) { issues.append(.invalidCapacity(Node(r, q), k)) }
+            }
+        }
+        for (route, rate) in base.tariffs.sorted(by: { $0.key < $1.key }) where !(rate.isFinite && rate > -1) {
+            issues.append(.invalidTariff(route, rate))
+        }
+
+        // Routes that carry trade in the base year or are opened by the scenario.
+        var routeSet: [Route: Double] = [:]     // route → base quantity
+        for (route, quantity) in base.trade.sorted(by: { $0.key < $1.key }) {
+            if !(quantity.isFinite && quantity >= 0) {
+                issues.append(.invalidTradeQuantity(route, quantity))
+            } else if quantity > 0 {
+                routeSet[route] = quantity
+            }
+        }
+        for (route, share) in base.openedRoutes.sorted(by: { $0.key < $1.key }) {
+            if !(share > 0 && share < 1) || routeSet[route] != nil {
+                issues.append(.invalidOpenedRoute(route, share))
+            }
+        }
+        let opened = base.openedRoutes.filter { $0.value > 0 && $0.value < 1 && routeSet[$0.key] == nil }
+        let allRoutes = (Array(routeSet.keys) + Array(opened.keys)).sorted()
+
+        // Active nodes, in system order (product-major so stages form blocks).
+        var isActive = network.nodeTable(repeating: false)
+        for route in allRoutes { isActive[route.supplier] = true }
+        var active: [Node] = []
+        var sysIndex = network.nodeTable(repeating: -1)
+        for q in network.productIndices {
+            for r in network.regionIndices where isActive[r, q] {
+                sysIndex[r, q] = active.count
+                active.append(Node(r, q))
+            }
+        }
+
+        // Base prices of active nodes.
+        var p0 = [Double](repeating: 1, count: active.count)
+        for (j, node) in active.enumerated() {
+            guard let p = base.prices[node] else { issues.append(.missingBasePrice(node)); continue }
+            if !(p.isFinite && p > 0) { issues.append(.invalidBasePrice(node, p)); continue }
+            p0[j] = p
+        }
+        for route in allRoutes where routeSet[route] != nil && base.capacities[route.supplier] == 0 {
+            issues.append(.zeroCapacitySupplier(route.supplier))
+        }
+
+        // Markets and base shares.
+        var markets: [Market] = []
+        var marketIdx = network.nodeTable(repeating: -1)
+        var shares = [Double](repeating: 0, count: allRoutes.count)
+        var logPhi = [Double](repeating: 0, count: allRoutes.count)
+        var start = 0
+        while start < allRoutes.count {
+            let q = allRoutes[start].product, r = allRoutes[start].importer
+            var end = start
+            while end < allRoutes.count && allRoutes[end].product == q && allRoutes[end].importer == r { end += 1 }
+            marketIdx[r, q] = markets.count
+            markets.append(Market(product: q, importer: r, routes: start..<end))
+            let sigma = network.product(q).elasticity
+            let total = (start..<end).reduce(0.0) { $0 + (routeSet[allRoutes[$1]] ?? 0) }
+            for k in start..<end {
+                let route = allRoutes[k]
+                let tau = base.tariffs[route] ?? 0
+                let price = p0[max(sysIndex[route.supplier], 0)]
+                let logK = Self.logWeight(capacity: base.capacities[route.supplier])
+                let weight: Double
+                if let q0 = routeSet[route] {
+                    shares[k] = q0 / total
+                    weight = shares[k]
+                } else {
+                    // Opened route: weight s/(1−s) relative to the existing suppliers' total
+                    // weight of 1, so that alone it takes share s at base conditions.
+                    let s = opened[route] ?? 0.5
+                    weight = total > 0 ? s / (1 - s) : s
+                }
+                logPhi[k] = Foundation.log(weight) - logK + sigma * Foundation.log(price * (1 + tau))
+            }
+            start = end
+        }
+
+        // Intermediate use and the value-added residual.
+        var consumption: [Consumption] = []
+        var va = p0
+        var inputCost = [Double](repeating: 0, count: active.count)
+        for (j, node) in active.enumerated() {
+            for input in network.recipe(for: node) where input.quantityPerUnit > 0 {
+                let m = marketIdx[node.region, input.input]
+                if m < 0 {
+                    issues.append(.noSupplier(product: input.input, region: node.region))
+                    continue
+                }
+                consumption.append(Consumption(column: j, market: m, coefficient: input.quantityPerUnit))
+                for k in markets[m].routes {
+                    let route = allRoutes[k]
+                    inputCost[j] += input.quantityPerUnit * shares[k] * p0[max(sysIndex[route.supplier], 0)] * (1 + (base.tariffs[route] ?? 0))
+                }
+            }
+            va[j] = p0[j] - inputCost[j]
+            // A residual below −1e-9·P₀ is a data error; smaller ones are rounding in P₀ − cost.
+            if va[j] < -1e-9 * p0[j] {
+                issues.append(.negativeValueAdded(node, valueAdded: va[j], price: p0[j], inputCost: inputCost[j]))
+            }
+        }
+        for r in network.regionIndices {
+            for q in network.productIndices where base.finalDemand[r, q] > 0 && marketIdx[r, q] < 0 {
+                issues.append(.noSupplier(product: q, region: r))
+            }
+        }
+
+        guard issues.isEmpty else { throw CalibrationError(issues: Self.unique(issues)) }
+        self.routes = allRoutes
+        self.logAffinity = logPhi
+        self.baseShares = shares
+        self.markets = markets
+        self.marketIndex = marketIdx
+        self.activeNodes = active
+        self.systemIndex = sysIndex
+        self.supplierIndex = allRoutes.map { sysIndex[$0.supplier] }
+        self.consumption = consumption
+        self.valueAdded = va
+        self.basePrices = p0
+    }
+
+    /// log K for the Armington weight; a node without a capacity is weighted by 1.
+    static func logWeight(capacity: Double?) -> Double {
+        guard let k = capacity else { return 0 }
+        return k > 0 ? Foundation.log(k) : -Double.infinity
+    }
+
+    private static func unique(_ issues: [CalibrationIssue]) -> [CalibrationIssue] {
+        var out: [CalibrationIssue] = []
+        for i in issues where !out.contains(i) { out.append(i) }
+        return out
+    }
+
+    /// Number of active nodes N (the order of the linear systems).
+    public var dimension: Int { activeNodes.count }
+}

@@ -1,0 +1,108 @@
+/// Named dimensions of the model: regions, products, nodes and routes.
+///
+/// Indices are typed so that a region can never be passed where a product is expected; flat
+/// storage offsets stay private to the tables that own them.
+
+/// Position of a region in the network's region list (scenario order).
+public struct RegionIndex: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { "region#\(rawValue)" }
+}
+
+/// Position of a product in the network's product list (stage order, upstream first).
+public struct ProductIndex: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { "product#\(rawValue)" }
+}
+
+/// A node `n = (s, q)`: region `s` producing product `q`.
+public struct Node: Hashable, Sendable {
+    public let region: RegionIndex
+    public let product: ProductIndex
+    public init(_ region: RegionIndex, _ product: ProductIndex) {
+        self.region = region
+        self.product = product
+    }
+}
+
+/// A trade route: product `q` shipped from `exporter` s to `importer` r (`s == r` is domestic supply).
+///
+/// Routes order by (product, importer, exporter): the routes into one market are contiguous.
+public struct Route: Hashable, Comparable, Sendable {
+    public let product: ProductIndex
+    public let exporter: RegionIndex
+    public let importer: RegionIndex
+    public init(_ product: ProductIndex, from exporter: RegionIndex, to importer: RegionIndex) {
+        self.product = product
+        self.exporter = exporter
+        self.importer = importer
+    }
+    /// The supplying node `(s, q)`.
+    public var supplier: Node { Node(exporter, product) }
+
+    public static func < (a: Route, b: Route) -> Bool {
+        (a.product, a.importer, a.exporter) < (b.product, b.importer, b.exporter)
+    }
+}
+
+/// A region of the network, e.g. `CA` (Canada).
+public struct Region: Hashable, Sendable {
+    public let code: String
+    public let name: String
+    public init(code: String, name: String? = nil) {
+        self.code = code
+        self.name = name ?? code
+    }
+}
+
+/// A product with its stage, unit and Armington substitution elasticity σ.
+public struct Product: Hashable, Sendable {
+    public let name: String
+    /// Stage name, e.g. `mining`; stages are ordered upstream first in `Network.stages`.
+    public let stage: String
+    /// Unit of quantity, e.g. `t`, `GWh`, `vehicle`.
+    public let unit: String
+    /// σ ≥ 0 in `w = φ·K·(P(1+τ))^(−σ)`; 0 keeps base shares fixed.
+    public let elasticity: Double
+    public init(name: String, stage: String, unit: String, elasticity: Double) {
+        self.name = name
+        self.stage = stage
+        self.unit = unit
+        self.elasticity = elasticity
+    }
+}
+
+/// One value per node `(region, product)`, stored densely (|R|·|P| entries).
+public struct NodeTable<Value: Sendable>: Sendable {
+    public let regionCount: Int
+    public let productCount: Int
+    private var values: [Value]
+
+    public init(regions: Int, products: Int, repeating value: Value) {
+        self.regionCount = regions
+        self.productCount = products
+        self.values = Array(repeating: value, count: regions * products)
+    }
+
+    public subscript(region: RegionIndex, product: ProductIndex) -> Value {
+        get { values[offset(region, product)] }
+        set { values[offset(region, product)] = newValue }
+    }
+
+    public subscript(node: Node) -> Value {
+        get { values[offset(node.region, node.product)] }
+        set { values[offset(node.region, node.product)] = newValue }
+    }
+
+    private func offset(_ r: RegionIndex, _ p: ProductIndex) -> Int {
+        precondition(r.rawValue >= 0 && r.rawValue < regionCount && p.rawValue >= 0 && p.rawValue < productCount,
+                     "Node (\(r), \(p)) outside a \(regionCount)-region × \(productCount)-product table")
+        return p.rawValue * regionCount + r.rawValue
+    }
+}
+
+extension NodeTable: Equatable where Value: Equatable {}

@@ -1,0 +1,36 @@
+/// A year that has no usable solution. Each case names the nodes or markets involved.
+public enum SolveError: Error, Sendable, Equatable {
+    /// The network is not productive: the spectral radius of A (or of Ã with tariffs) is ≥ 1, so
+    /// some nodes need more of their own output, directly or around a loop, than they make.
+    /// `nodes` are those whose test solution `(I − A)⁻¹·1` falls below 1 (or is not finite),
+    /// which for a productive network is impossible since `(I − A)⁻¹ = I + A + A² + … ≥ I`.
+    case nonProductive(nodes: [Node], withTariffs: Bool)
+    /// `I − A` is singular (an exact zero pivot) or numerically singular (rcond below the
+    /// threshold). `node` is where elimination broke down, when known.
+    case singular(node: Node?, reciprocalCondition: Double)
+    /// A market is used but all its suppliers have zero capacity this year.
+    case noAvailableSupplier(product: ProductIndex, region: RegionIndex)
+    /// Final demand is given for a market no route serves.
+    case noSupplier(product: ProductIndex, region: RegionIndex)
+    /// An input that must be finite was not (a NaN or infinite demand, capacity or tariff).
+    case invalidInput(String)
+
+    /// A sentence a user can act on, using the network's names.
+    public func message(in network: Network) -> String {
+        switch self {
+        case .nonProductive(let nodes, let withTariffs):
+            let names = nodes.prefix(12).map { network.name(of: $0) }.joined(separator: ", ")
+            let more = nodes.count > 12 ? " and \(nodes.count - 12) more" : ""
+            return "the network is not productive\(withTariffs ? " at tariff-inclusive costs" : ""): the recipes around \(names)\(more) need at least as much of their own outputs as they make (spectral radius of A ≥ 1); check recipe coefficients and units in those loops"
+        case .singular(let node, let rcond):
+            let at = node.map { " at node \(network.name(of: $0))" } ?? ""
+            return "the system I − A is singular\(at) (reciprocal condition \(rcond)); check for a recipe that consumes exactly one unit of its own output or a zero-output loop"
+        case .noAvailableSupplier(let q, let r):
+            return "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but every supplier has zero capacity this year"
+        case .noSupplier(let q, let r):
+            return "final demand for \(network.products[q.rawValue].name) in \(network.regions[r.rawValue].code) has no supplier; add base trade into that market or open a route"
+        case .invalidInput(let what):
+            return "invalid input: \(what)"
+        }
+    }
+}

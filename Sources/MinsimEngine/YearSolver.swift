@@ -1,0 +1,254 @@
+import Foundation
+import LinearAlgebra
+
+/// Options of the one-year solve.
+public struct SolverOptions: Sendable, Equatable {
+    /// Give up on the price–share fixed point after this many iterations.
+    public var maxIterations: Int = 200
+    /// Converged when `max_n |P_k − P_{k−1}| / P_k` falls to this. 1e-12 sits well above the
+    /// rounding noise of a solve (≈ N·ε·cond) on the networks here, and far below any
+    /// difference a user would read.
+    public var priceTolerance: Double = 1e-12
+    /// Mass balance per node must close to this fraction of the node's throughput. After one
+    /// step of iterative refinement the residual is at rounding level (≈ 1e-15) for any
+    /// network with rcond ≫ ε; 1e-9 leaves room for ill-conditioning while still catching any
+    /// lost or double-counted flow, which shows up at O(1).
+    public var massBalanceTolerance: Double = 1e-9
+    /// Systems whose reciprocal condition estimate falls below this are treated as singular:
+    /// fewer than one significant digit of the solution could be trusted.
+    public var singularityThreshold: Double = 1e-15
+
+    public init() {}
+}
+
+/// Solves one year of the model: the price–share fixed point, then quantities and flows.
+///
+/// ```
+/// repeat:  S ← Armington(P, τ, K)                          (MODEL.md §4)
+///          P ← solve (I − Ã(S))ᵀ P = v + μ                 (§3)
+/// until max |ΔP|/P ≤ tolerance
+/// x ← solve (I − A(S)) x = f(S)                            (§2)
+/// F[q][s→r] = S · (Σ_p b x + D)
+/// ```
+/// Each iteration factors `I − Ã` once (dgetrf) and solves with its transpose (dgetrs 'T').
+/// Without tariffs `Ã = A`, and the last factorization also gives the quantities (dgetrs 'N');
+/// with tariffs `I − A` is a different matrix and is factored once more.
+///
+/// Productivity is tested on every factorization by solving with a right-hand side of ones
+/// alongside the real one: for A ≥ 0, ρ(A) < 1 exactly when `(I − A)⁻¹·1 = Σ Aᵏ·1 ≥ 1`.
+public struct YearSolver: Sendable {
+    public var options: SolverOptions
+
+    public init(options: SolverOptions = SolverOptions()) {
+        self.options = options
+    }
+
+    /// Solves the year under `conditions`, starting the fixed point from base prices.
+    ///
+    /// - Parameters:
+    ///   - scarcityRent: μ per active node (currency per unit), added to value added; nil = 0.
+    /// - Throws: `SolveError` when no usable solution exists.
+    /// - Complexity: O(iterations · N³) for dense factorizations.
+    public func solve(_ calibration: Calibration, conditions: YearConditions,
+                      scarcityRent: [Double]? = nil, startingPrices: [Double]? = nil) throws(SolveError) -> YearSolution {
+        let c = calibration
+        let n = c.dimension
+        try validate(conditions, calibration: c)
+        let tau = c.routeVector(conditions.tariffs)
+        var costTarget = c.valueAdded
+        if let mu = scarcityRent {
+            precondition(mu.count == n, "scarcity rent has \(mu.count) entries, system has \(n) nodes")
+            for j in 0..<n { costTarget[j] += mu[j] }
+        }
+
+        var stats = SolverStatistics()
+        stats.nodes = n
+        var prices = startingPrices ?? c.basePrices
+        var shares = c.baseShares
+        var priceLU: LUFactorization? = nil
+        var converged = false
+
+        for iteration in 1...max(options.maxIterations, 1) {
+            shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities)
+            let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
+            let lu = try factor(system, withTariffs: true, stats: &stats)
+            let rhs = Matrix(columns: [costTarget, [Double](repeating: 1, count: n)])
+            let sol = lu.solve(rhs, transposed: true)
+            let newPrices = sol.column(0)
+            try checkProductive(test: sol.column(1), calibration: c, withTariffs: true)
+            guard newPrices.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw .nonProductive(nodes: zip(c.activeNodes, newPrices).filter { !($0.1.isFinite && $0.1 > 0) }.map(\.0), withTariffs: true)
+            }
+            var change = 0.0
+            for j in 0..<n { change = max(change, abs(newPrices[j] - prices[j]) / newPrices[j]) }
+            prices = newPrices
+            priceLU = lu
+            stats.iterations = iteration
+            stats.finalRelativeChange = change
+            if change <= options.priceTolerance { converged = true; break }
+        }
+
+        // Shares consistent with the final prices; within tolerance of those that produced them.
+        shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities)
+        let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
+        let demand = conditions.finalDemand
+        try checkMarketsServed(system, demand: demand)
+        let f = system.routedDemand(demand)
+
+        // Quantities. Without tariffs the last price factorization is of I − A(S_prev), where
+        // S_prev differs from S by O(σ · finalRelativeChange): reuse it, and let iterative
+        // refinement against the exact current A absorb the difference. With tariffs I − A is
+        // another matrix and is factored once.
+        var x: [Double]
+        if system.isTariffFree, let lu = priceLU, let refined = refine(system, lu: lu, rhs: f) {
+            x = refined
+            stats.reciprocalCondition = stats.priceReciprocalCondition
+        } else {
+            let lu = try factor(system, withTariffs: false, stats: &stats)
+            let test = lu.solve([Double](repeating: 1, count: n))
+            try checkProductive(test: test, calibration: c, withTariffs: false)
+            guard let refined = refine(system, lu: lu, rhs: f) else {
+                throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
+            }
+            x = refined
+        }
+        // Clamp rounding-level negatives (the exact solution is ≥ 0: (I − A)⁻¹ ≥ 0 and f ≥ 0).
+        let xScale = Vector.maxNorm(x)
+        for j in 0..<n where x[j] < 0 && x[j] > -1e-12 * xScale { x[j] = 0 }
+
+        let flows = system.flows(output: x, demand: demand)
+        stats.quantityResidual = Vector.maxNorm(residual(system, x: x, rhs: f, withTariffs: false, transposed: false))
+            / max(Vector.maxNorm(f), .leastNormalMagnitude)
+        stats.priceResidual = Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
+            / max(Vector.maxNorm(costTarget), .leastNormalMagnitude)
+        var nnz = 0
+        system.forEachCoefficient(withTariffs: false) { _, _, _ in nnz += 1 }
+        stats.nonzeros = nnz
+
+        let balanced = checkMassBalance(c, output: x, flows: flows, stats: &stats)
+        let all = x + prices + flows + shares
+        guard all.allSatisfy({ $0.isFinite }) else {
+            throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
+        }
+        let status: SolveStatus = !balanced ? .massBalanceViolated : (converged ? .solved : .iterationLimitReached)
+        return YearSolution(calibration: c, status: status, statistics: stats, output: x, prices: prices,
+                            valueAdded: costTarget, shares: shares, tariffs: tau, flows: flows)
+    }
+
+    // MARK: - Steps
+
+    private func validate(_ conditions: YearConditions, calibration c: Calibration) throws(SolveError) {
+        let net = c.network
+        for (route, t) in conditions.tariffs.sorted(by: { $0.key < $1.key }) where !(t.isFinite && t > -1) {
+            throw .invalidInput("tariff on \(net.name(of: route)) is \(t); rates must be finite and greater than −1")
+        }
+        for r in net.regionIndices {
+            for q in net.productIndices {
+                let d = conditions.finalDemand[r, q]
+                if !(d.isFinite && d >= 0) { throw .invalidInput("final demand for \(net.name(of: Node(r, q))) is \(d); it must be finite and ≥ 0") }
+                if let k = conditions.capacities[r, q], !(k.isFinite && k >= 0) {
+                    throw .invalidInput("capacity of \(net.name(of: Node(r, q))) is \(k); it must be finite and ≥ 0")
+                }
+                if d > 0 && c.marketIndex[r, q] < 0 { throw .noSupplier(product: q, region: r) }
+            }
+        }
+    }
+
+    /// Factors `I − A` or `I − Ã`, mapping LAPACK outcomes to model terms.
+    private func factor(_ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
+                        reuse: LUFactorization? = nil) throws(SolveError) -> LUFactorization {
+        if let lu = reuse {
+            stats.reciprocalCondition = lu.reciprocalCondition()
+            return lu
+        }
+        let c = system.calibration
+        let lu: LUFactorization
+        do {
+            lu = try LUFactorization(factoring: system.leontiefMatrix(withTariffs: withTariffs))
+        } catch {
+            switch error {
+            case .singular(let pivot):
+                throw .singular(node: pivot < c.activeNodes.count ? c.activeNodes[pivot] : nil, reciprocalCondition: 0)
+            case .nonFiniteInput:
+                throw .invalidInput("a coefficient of the Leontief matrix is not finite")
+            case .tooLarge(let d):
+                throw .invalidInput("\(d) active nodes exceed the dense solver's 32-bit LAPACK indexing")
+            }
+        }
+        stats.factorizations += 1
+        let rcond = lu.reciprocalCondition()
+        if withTariffs { stats.priceReciprocalCondition = rcond } else { stats.reciprocalCondition = rcond }
+        if rcond < options.singularityThreshold {
+            throw .singular(node: nil, reciprocalCondition: rcond)
+        }
+        return lu
+    }
+
+    /// Throws `.nonProductive` naming nodes where `(I − A)⁻¹·1` (or its transpose) is below 1.
+    private func checkProductive(test y: [Double], calibration c: Calibration, withTariffs: Bool) throws(SolveError) {
+        // Exact arithmetic gives y ≥ 1 for a productive network; 0.5 leaves a wide margin for rounding.
+        let bad = zip(c.activeNodes, y).filter { !($0.1.isFinite && $0.1 >= 0.5) }.map(\.0)
+        if !bad.isEmpty { throw .nonProductive(nodes: bad, withTariffs: withTariffs) }
+    }
+
+    private func checkMarketsServed(_ system: LeontiefSystem, demand: NodeTable<Double>) throws(SolveError) {
+        let c = system.calibration
+        for market in c.markets {
+            let total = market.routes.reduce(0.0) { $0 + system.shares[$1] }
+            if total == 0 {
+                let used = demand[market.importer, market.product] > 0
+                    || c.consumption.contains { $0.market == c.marketIndex[market.importer, market.product] }
+                if used { throw .noAvailableSupplier(product: market.product, region: market.importer) }
+            }
+        }
+    }
+
+    /// Solves `(I − A) x = f` with factors `lu` of (nearly) that matrix, refining
+    /// `x ← x + lu⁻¹(f − (I − A)x)` until the residual stops improving or reaches rounding level.
+    /// Returns nil when the factors are too far from the matrix for refinement to converge.
+    private func refine(_ system: LeontiefSystem, lu: LUFactorization, rhs f: [Double]) -> [Double]? {
+        var x = lu.solve(f)
+        let fScale = max(Vector.maxNorm(f), .leastNormalMagnitude)
+        var previous = Double.infinity
+        for _ in 0..<8 {
+            let r = residual(system, x: x, rhs: f, withTariffs: false, transposed: false)
+            let norm = Vector.maxNorm(r) / fScale
+            guard norm.isFinite else { return nil }
+            // 4·ε relative is the rounding level of forming the residual itself.
+            if norm <= 4 * Double.ulpOfOne || norm >= previous { return norm < 1e-6 ? x : nil }
+            previous = norm
+            Vector.axpy(1, lu.solve(r), &x)
+        }
+        let r = residual(system, x: x, rhs: f, withTariffs: false, transposed: false)
+        return Vector.maxNorm(r) / fScale < 1e-6 ? x : nil
+    }
+
+    /// `rhs − (I − M)y` (or with the transpose) computed from the sparse coefficients.
+    private func residual(_ system: LeontiefSystem, x: [Double], rhs: [Double], withTariffs: Bool, transposed: Bool) -> [Double] {
+        let ax = system.multiply(x, withTariffs: withTariffs, transposed: transposed)
+        return (0..<x.count).map { rhs[$0] - (x[$0] - ax[$0]) }
+    }
+
+    /// Mass balance per node: `x_n = Σ_r F[n→r]`, relative to the node's throughput
+    /// `max(x_n, Σ_r F)`, with a floor of 1e-12 of the largest output of the same product so that
+    /// nodes with near-zero output are not judged on rounding alone.
+    private func checkMassBalance(_ c: Calibration, output x: [Double], flows: [Double], stats: inout SolverStatistics) -> Bool {
+        var shipped = [Double](repeating: 0, count: x.count)
+        for k in c.routes.indices { shipped[c.supplierIndex[k]] += flows[k] }
+        var productScale = [Double](repeating: 0, count: c.network.products.count)
+        for (j, node) in c.activeNodes.enumerated() {
+            productScale[node.product.rawValue] = max(productScale[node.product.rawValue], x[j], shipped[j])
+        }
+        var worst = 0.0
+        var worstNode: Node? = nil
+        for (j, node) in c.activeNodes.enumerated() {
+            let scale = max(x[j], shipped[j], 1e-12 * productScale[node.product.rawValue], .leastNormalMagnitude)
+            let rel = abs(x[j] - shipped[j]) / scale
+            if rel > worst || worstNode == nil { worst = max(rel, worst); worstNode = node }
+        }
+        stats.massBalanceResidual = worst
+        stats.massBalanceTolerance = options.massBalanceTolerance
+        stats.worstMassBalanceNode = worstNode
+        return worst <= options.massBalanceTolerance
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+import MinsimScenario
+
+@main
+struct Minsim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "minsim",
+        abstract: "Critical-minerals supply-chain simulator: mass-balanced flows, prices and trade.",
+        version: ToolVersion.tool
+    )
+}
