@@ -95,18 +95,21 @@ public struct YearSolver: Sendable {
         try checkMarketsServed(system, demand: demand)
         let f = system.routedDemand(demand)
 
-        // Quantities. Without tariffs the last price factorization is of I − A(S_prev), where
-        // S_prev differs from S by O(σ · finalRelativeChange): reuse it, and let iterative
-        // refinement against the exact current A absorb the difference. With tariffs I − A is
-        // another matrix and is factored once.
+        // Quantities. The last price factorization is of I − Ã(S_prev): S_prev differs from S by
+        // O(σ · finalRelativeChange), and Ã from A only on tariffed routes. Iterative refinement
+        // against the exact current I − A converges from those factors whenever
+        // ρ((I − Ã)⁻¹(Ã − A)) < 1, which holds for ordinary tariff levels; only when it does not
+        // is I − A factored anew. Productivity of A is re-tested the same way (with τ ≥ 0,
+        // Ã ≥ A already implies it, but negative rates — subsidies — are allowed).
         var x: [Double]
-        if system.isTariffFree, let lu = priceLU, let refined = refine(system, lu: lu, rhs: f) {
+        let ones = [Double](repeating: 1, count: n)
+        if let lu = priceLU, let refined = refine(system, lu: lu, rhs: f),
+           system.isTariffFree || isProductive(refine(system, lu: lu, rhs: ones)) {
             x = refined
             stats.reciprocalCondition = stats.priceReciprocalCondition
         } else {
             let lu = try factor(system, withTariffs: false, stats: &stats)
-            let test = lu.solve([Double](repeating: 1, count: n))
-            try checkProductive(test: test, calibration: c, withTariffs: false)
+            try checkProductive(test: lu.solve(ones), calibration: c, withTariffs: false)
             guard let refined = refine(system, lu: lu, rhs: f) else {
                 throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
             }
@@ -184,9 +187,16 @@ public struct YearSolver: Sendable {
         return lu
     }
 
+    /// True when a test solution `(I − A)⁻¹·1` exists and is ≥ 1 everywhere (0.5 with margin).
+    private func isProductive(_ y: [Double]?) -> Bool {
+        guard let y else { return false }
+        return y.allSatisfy { $0.isFinite && $0 >= 0.5 }
+    }
+
     /// Throws `.nonProductive` naming nodes where `(I − A)⁻¹·1` (or its transpose) is below 1.
     private func checkProductive(test y: [Double], calibration c: Calibration, withTariffs: Bool) throws(SolveError) {
         // Exact arithmetic gives y ≥ 1 for a productive network; 0.5 leaves a wide margin for rounding.
+        guard !isProductive(y) else { return }
         let bad = zip(c.activeNodes, y).filter { !($0.1.isFinite && $0.1 >= 0.5) }.map(\.0)
         if !bad.isEmpty { throw .nonProductive(nodes: bad, withTariffs: withTariffs) }
     }
