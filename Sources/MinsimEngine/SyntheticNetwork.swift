@@ -117,9 +117,11 @@ public struct SyntheticNetwork: Sendable {
         // Base prices from positive value added: P₀ = Ã₀ᵀ P₀ + v, by fixed-point iteration.
         var valueAdded = network.nodeTable(repeating: 0.0)
         for r in 0..<R { for q in 0..<P { valueAdded[RegionIndex(r), ProductIndex(q)] = 1 + 9 * rng.uniform() } }
-        var sourcedTotal = network.nodeTable(repeating: 0.0)
-        for (route, t) in trade { sourcedTotal[route.importer, route.product] += t }
+        // Sorted so that sums, and hence every bit of the generated prices, never depend on
+        // the process's hash seed.
         let sortedTrade = trade.sorted { $0.key < $1.key }
+        var sourcedTotal = network.nodeTable(repeating: 0.0)
+        for (route, t) in sortedTrade { sourcedTotal[route.importer, route.product] += t }
         var prices = valueAdded
         for _ in 0..<10_000 {
             // Delivered composite price of each market (q, r) at current prices.

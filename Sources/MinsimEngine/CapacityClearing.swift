@@ -1,0 +1,217 @@
+import Foundation
+import LinearAlgebra
+
+/// Options of the capacity-constrained year (MODEL.md §5).
+public struct ClearingOptions: Sendable, Equatable {
+    /// Give up after this many rounds of rent updates (status reported, never hidden).
+    public var maxRounds: Int = 400
+    /// Complementarity tolerance, relative: `x ≤ K(1 + tol)`; a node with `μ > tol·P` must run
+    /// at `x ≥ K(1 − tol)`; demand used must match demand implied by final prices to `tol`.
+    /// 1e-8 is far below data precision and well above the rounding of the linear solves.
+    public var tolerance: Double = 1e-8
+    /// Price ceiling as a multiple of each node's base price. Rents stop at the ceiling; what
+    /// the capacity cannot supply there is unmet demand.
+    public var priceCeilingMultiple: Double = 10
+    public init() {}
+}
+
+/// Outcome of the capacity-constrained solve.
+public struct ClearingStatistics: Sendable, Equatable {
+    public var rounds: Int = 0
+    public var converged: Bool = false
+    /// `max_n max(x_n/K_n − 1, 0)` over capacitated nodes.
+    public var capacityViolation: Double = 0
+    /// `max_n min(μ_n/P_n, 1 − x_n/K_n)` over capacitated nodes: 0 at exact complementarity.
+    public var complementarityResidual: Double = 0
+    /// `max |D_used − D(P)| / D(P)` over final-demand markets.
+    public var demandResidual: Double = 0
+    /// Nodes whose price reached the ceiling while capacity still bound.
+    public var nodesAtCeiling: [Node] = []
+}
+
+/// A capacity-constrained year: scarcity rents, demand response and unmet demand.
+public struct ClearedYear: Sendable {
+    /// The year's solution at the final rents and demand (x ≤ K within tolerance).
+    public let solution: YearSolution
+    /// μ per active node, currency per unit; 0 where capacity does not bind.
+    public let scarcityRent: [Double]
+    /// Final demand that responded to price, before rationing, per (region, product).
+    public let desiredDemand: NodeTable<Double>
+    /// Final demand not supplied even at the price ceiling, per (region, product).
+    public let unmetDemand: NodeTable<Double>
+    public let statistics: ClearingStatistics
+}
+
+/// Solves a year under capacity limits (MODEL.md §5):
+/// ```
+/// x ≤ K,   μ ≥ 0,   μ · (K − x) = 0                    (complementarity, per capacitated node)
+/// (I − Ã)ᵀ P = v + μ                                   (rents raise prices; Armington shifts shares away)
+/// D[r][q] = D_ref[r][q] · (P̄[r][q] / P̄₀[r][q])^ε_q     (ε_q ≤ 0; P̄ = delivered composite price)
+/// ```
+/// Method: a damped, diagonally scaled rent iteration. For a binding node the own-price
+/// elasticity of its sales is about `η = σ_q (1 − s̄) + |ε|` (s̄ its sales-weighted market
+/// share), so the rent moves the node's price by the factor `(x/K)^(1/η)` each round, clamped at
+/// `μ ≥ 0` and at the price ceiling. When a node sits at the ceiling and still exceeds capacity,
+/// final demand that depends on it is rationed proportionally: every final-demand market with a
+/// positive claim on the node (row n of `(I − A)⁻¹`, one transposed solve) keeps the share
+/// `K/x`; the rest is unmet demand. Fixed shares make every unit of a downstream product need
+/// its inputs in fixed proportion, so this proportional rule is the Leontief-consistent one.
+public struct CapacityClearing: Sendable {
+    public var options: ClearingOptions
+    public var solver: YearSolver
+
+    public init(options: ClearingOptions = ClearingOptions(), solver: YearSolver = YearSolver()) {
+        self.options = options
+        self.solver = solver
+    }
+
+    /// - Parameters:
+    ///   - demandElasticity: ε per product (≤ 0), in `network.products` order.
+    /// - Throws: `SolveError` as `YearSolver` does.
+    public func solve(_ c: Calibration, conditions: YearConditions,
+                      demandElasticity: [Double]) throws(SolveError) -> ClearedYear {
+        let net = c.network
+        precondition(demandElasticity.count == net.products.count, "one demand elasticity per product")
+        guard demandElasticity.allSatisfy({ $0.isFinite && $0 <= 0 }) else {
+            throw .invalidInput("demand elasticities must be finite and ≤ 0")
+        }
+        let n = c.dimension
+        let tol = options.tolerance
+        let basePF = compositePrices(c, prices: c.basePrices, shares: c.baseShares, tariffs: c.routeVector(c.base.tariffs))
+        let ceiling = c.basePrices.map { $0 * options.priceCeilingMultiple }
+        var mu = [Double](repeating: 0, count: n)
+        var rationing = net.nodeTable(repeating: 1.0)
+        var demand = conditions.finalDemand
+        var desired = conditions.finalDemand
+        var prices: [Double]? = nil
+        var stats = ClearingStatistics()
+        var last: YearSolution? = nil
+        var capacity = [Double?](repeating: nil, count: n)
+        for (j, node) in c.activeNodes.enumerated() { capacity[j] = conditions.capacities[node] }
+
+        for round in 1...max(options.maxRounds, 1) {
+            var cond = conditions
+            cond.finalDemand = demand
+            let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, startingPrices: prices)
+            last = sol
+            prices = sol.prices
+            stats.rounds = round
+
+            // Demand implied by the new prices, and how far the demand used was from it.
+            let pf = compositePrices(c, prices: sol.prices, shares: sol.shares, tariffs: sol.tariffs)
+            var demandResidual = 0.0
+            for r in net.regionIndices {
+                for q in net.productIndices {
+                    let ref = conditions.finalDemand[r, q]
+                    guard ref > 0 else { continue }
+                    let ratio = basePF[r, q] > 0 ? pf[r, q] / basePF[r, q] : 1
+                    desired[r, q] = ref * pow(ratio, demandElasticity[q.rawValue])
+                    let target = desired[r, q] * rationing[r, q]
+                    demandResidual = max(demandResidual, abs(demand[r, q] - target) / max(target, .leastNormalMagnitude))
+                    demand[r, q] = target
+                }
+            }
+
+            // Complementarity measures at this round's solution.
+            var violation = 0.0, complementarity = 0.0
+            var atCeiling: [Node] = []
+            for j in 0..<n {
+                guard let k = capacity[j] else { continue }
+                let x = sol.output[j]
+                let excess = k > 0 ? x / k - 1 : (x > 0 ? Double.infinity : 0)
+                violation = max(violation, excess)
+                complementarity = max(complementarity, min(mu[j] / sol.prices[j], max(-excess, 0)))
+                if sol.prices[j] >= ceiling[j] * (1 - tol) && excess > tol { atCeiling.append(c.activeNodes[j]) }
+            }
+            stats.capacityViolation = max(violation, 0)
+            stats.complementarityResidual = complementarity
+            stats.demandResidual = demandResidual
+            stats.nodesAtCeiling = atCeiling
+            if violation <= tol && complementarity <= tol && demandResidual <= tol {
+                stats.converged = true
+                break
+            }
+
+            // Rent update, diagonally scaled by each node's own-price elasticity of sales.
+            let sales = salesShare(c, solution: sol)
+            var rationNodes: [Int] = []
+            for j in 0..<n {
+                guard let k = capacity[j] else { continue }
+                let x = sol.output[j]
+                let sigma = net.product(c.activeNodes[j].product).elasticity
+                let eta = max(sigma * (1 - sales[j]), 0.25)
+                let ratio = k > 0 ? x / k : (x > 0 ? 1e6 : 0)
+                let factor = ratio > 0 ? pow(ratio, 1 / eta) : 0.5
+                // Damped by 0.7: neighbours' prices move too, and a full step overshoots.
+                let step = sol.prices[j] * (pow(max(factor, 1e-6), 0.7) - 1)
+                var newMu = max(0, mu[j] + step)
+                let priceAfter = sol.prices[j] + (newMu - mu[j])
+                if priceAfter > ceiling[j] {
+                    newMu = max(0, mu[j] - (sol.prices[j] - ceiling[j]))
+                    if sol.prices[j] >= ceiling[j] * (1 - tol) && ratio > 1 + tol { rationNodes.append(j) }
+                }
+                mu[j] = newMu
+            }
+            // Ration final demand behind nodes stuck at the ceiling.
+            if !rationNodes.isEmpty {
+                let system = LeontiefSystem(calibration: c, shares: sol.shares, tariffs: sol.tariffs)
+                let lu: LUFactorization
+                do { lu = try LUFactorization(factoring: system.leontiefMatrix(withTariffs: false)) } catch {
+                    throw .singular(node: nil, reciprocalCondition: 0)
+                }
+                // A market behind several binding nodes is cut by the tightest one, not by
+                // their product, which would ration twice for one shortage.
+                var cut = net.nodeTable(repeating: 1.0)
+                for j in rationNodes {
+                    guard let k = capacity[j], sol.output[j] > 0 else { continue }
+                    var e = [Double](repeating: 0, count: n)
+                    e[j] = 1
+                    // z_i = ∂x_j/∂f_i: row j of (I − A)⁻¹, from one transposed solve.
+                    let z = lu.solve(e, transposed: true)
+                    let keep = k / sol.output[j]
+                    for market in c.markets where demand[market.importer, market.product] > 0 {
+                        var claim = 0.0
+                        for kk in market.routes { claim += z[c.supplierIndex[kk]] * sol.shares[kk] }
+                        if claim > 1e-12 { cut[market.importer, market.product] = min(cut[market.importer, market.product], keep) }
+                    }
+                }
+                for r in net.regionIndices {
+                    for q in net.productIndices { rationing[r, q] *= cut[r, q] }
+                }
+                for r in net.regionIndices {
+                    for q in net.productIndices { demand[r, q] = desired[r, q] * rationing[r, q] }
+                }
+            }
+        }
+        guard let solution = last else { throw .invalidInput("no round was solved") }
+        var unmet = net.nodeTable(repeating: 0.0)
+        for r in net.regionIndices {
+            for q in net.productIndices { unmet[r, q] = max(desired[r, q] - demand[r, q], 0) }
+        }
+        return ClearedYear(solution: solution, scarcityRent: mu, desiredDemand: desired,
+                           unmetDemand: unmet, statistics: stats)
+    }
+
+    /// Delivered composite price of each market, `P̄[r][q] = Σ_s S[q][s→r] P[(s,q)] (1 + τ[q][s→r])`.
+    func compositePrices(_ c: Calibration, prices: [Double], shares: [Double], tariffs: [Double]) -> NodeTable<Double> {
+        var pf = c.network.nodeTable(repeating: 0.0)
+        for market in c.markets {
+            var p = 0.0
+            for k in market.routes { p += shares[k] * prices[c.supplierIndex[k]] * (1 + tariffs[k]) }
+            pf[market.importer, market.product] = p
+        }
+        return pf
+    }
+
+    /// Each node's sales-weighted share in the markets it serves, `s̄_n = Σ F_k S_k / Σ F_k`.
+    func salesShare(_ c: Calibration, solution: YearSolution) -> [Double] {
+        var weighted = [Double](repeating: 0, count: c.dimension)
+        var total = [Double](repeating: 0, count: c.dimension)
+        for k in c.routes.indices {
+            let j = c.supplierIndex[k]
+            weighted[j] += solution.flows[k] * solution.shares[k]
+            total[j] += solution.flows[k]
+        }
+        return (0..<c.dimension).map { total[$0] > 0 ? weighted[$0] / total[$0] : 1 }
+    }
+}
