@@ -35,11 +35,17 @@ public struct YearConditions: Sendable {
     public var capacities: NodeTable<Double?>
     /// Final demand `D[r][q]`.
     public var finalDemand: NodeTable<Double>
+    /// Secondary (recycled) material `R[r][q]` available in market (q, r), in units of q. It
+    /// replaces primary purchases: the market buys `Σ_p b x + D − R` from its suppliers. Where
+    /// R exceeds the market's use, only the use is taken (the rest is reported as unused).
+    public var secondarySupply: NodeTable<Double>?
 
-    public init(tariffs: [Route: Double], capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>) {
+    public init(tariffs: [Route: Double], capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
+                secondarySupply: NodeTable<Double>? = nil) {
         self.tariffs = tariffs
         self.capacities = capacities
         self.finalDemand = finalDemand
+        self.secondarySupply = secondarySupply
     }
 
     /// The base year's own conditions: solving them reproduces the observed base year.

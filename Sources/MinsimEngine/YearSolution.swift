@@ -55,6 +55,9 @@ public struct YearSolution: Sendable {
     public let tariffs: [Double]
     /// F per route, product units.
     public let flows: [Double]
+    /// Secondary material actually used per market (region, product): the scenario's supply,
+    /// cut where it exceeded the market's use.
+    public let secondaryUsed: NodeTable<Double>
 
     public var network: Network { calibration.network }
     public var routes: [Route] { calibration.routes }

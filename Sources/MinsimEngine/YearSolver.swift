@@ -91,33 +91,27 @@ public struct YearSolver: Sendable {
         // Shares consistent with the final prices; within tolerance of those that produced them.
         shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities)
         let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
-        let demand = conditions.finalDemand
-        try checkMarketsServed(system, demand: demand)
-        let f = system.routedDemand(demand)
+        try checkMarketsServed(system, demand: conditions.finalDemand)
 
-        // Quantities. The last price factorization is of I − Ã(S_prev): S_prev differs from S by
-        // O(σ · finalRelativeChange), and Ã from A only on tariffed routes. Iterative refinement
-        // against the exact current I − A converges from those factors whenever
-        // ρ((I − Ã)⁻¹(Ã − A)) < 1, which holds for ordinary tariff levels; only when it does not
-        // is I − A factored anew. Productivity of A is re-tested the same way (with τ ≥ 0,
-        // Ã ≥ A already implies it, but negative rates — subsidies — are allowed).
-        var x: [Double]
-        let ones = [Double](repeating: 1, count: n)
-        if let lu = priceLU, let refined = refine(system, lu: lu, rhs: f),
-           system.isTariffFree || isProductive(refine(system, lu: lu, rhs: ones)) {
-            x = refined
-            stats.reciprocalCondition = stats.priceReciprocalCondition
-        } else {
-            let lu = try factor(system, withTariffs: false, stats: &stats)
-            try checkProductive(test: lu.solve(ones), calibration: c, withTariffs: false)
-            guard let refined = refine(system, lu: lu, rhs: f) else {
-                throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
+        // Final demand net of secondary material: f = S·(D − R). Where R exceeds a market's
+        // use, R is cut to that use and the quantities solved again; cutting R only raises use
+        // elsewhere, so each market is cut at most once.
+        var secondary = conditions.secondarySupply ?? c.network.nodeTable(repeating: 0.0)
+        var demand = Self.netDemand(conditions.finalDemand, secondary)
+        var x: [Double] = []
+        var f: [Double] = []
+        for _ in 0...c.markets.count {
+            f = system.routedDemand(demand)
+            x = try solveQuantities(system, f: f, priceLU: priceLU, stats: &stats)
+            let use = system.marketUse(output: x, demand: demand)
+            var cut = false
+            for (m, market) in c.markets.enumerated() where use[m] < -1e-12 * max(secondary[market.importer, market.product], 1) {
+                secondary[market.importer, market.product] = max(secondary[market.importer, market.product] + use[m], 0)
+                cut = true
             }
-            x = refined
+            if !cut { break }
+            demand = Self.netDemand(conditions.finalDemand, secondary)
         }
-        // Clamp rounding-level negatives (the exact solution is ≥ 0: (I − A)⁻¹ ≥ 0 and f ≥ 0).
-        let xScale = Vector.maxNorm(x)
-        for j in 0..<n where x[j] < 0 && x[j] > -1e-12 * xScale { x[j] = 0 }
 
         let flows = system.flows(output: x, demand: demand)
         stats.quantityResidual = Vector.maxNorm(residual(system, x: x, rhs: f, withTariffs: false, transposed: false))
@@ -135,7 +129,51 @@ public struct YearSolver: Sendable {
         }
         let status: SolveStatus = !balanced ? .massBalanceViolated : (converged ? .solved : .iterationLimitReached)
         return YearSolution(calibration: c, status: status, statistics: stats, output: x, prices: prices,
-                            valueAdded: costTarget, shares: shares, tariffs: tau, flows: flows)
+                            valueAdded: costTarget, shares: shares, tariffs: tau, flows: flows,
+                            secondaryUsed: secondary)
+    }
+
+    /// `D − R` per market (negative where secondary material exceeds final demand; intermediate
+    /// use makes up the difference or the caller cuts R).
+    static func netDemand(_ d: NodeTable<Double>, _ r: NodeTable<Double>) -> NodeTable<Double> {
+        var out = d
+        for ri in 0..<d.regionCount {
+            for qi in 0..<d.productCount {
+                let (reg, q) = (RegionIndex(ri), ProductIndex(qi))
+                if r[reg, q] != 0 { out[reg, q] = d[reg, q] - r[reg, q] }
+            }
+        }
+        return out
+    }
+
+    /// Solves `(I − A) x = f`. The last price factorization is of I − Ã(S_prev): S_prev differs
+    /// from S by O(σ · finalRelativeChange), and Ã from A only on tariffed routes. Iterative
+    /// refinement against the exact current I − A converges from those factors whenever
+    /// ρ((I − Ã)⁻¹(Ã − A)) < 1, which holds for ordinary tariff levels; only when it does not is
+    /// I − A factored anew. Productivity of A is re-tested the same way (with τ ≥ 0, Ã ≥ A
+    /// already implies it, but negative rates — subsidies — are allowed).
+    private func solveQuantities(_ system: LeontiefSystem, f: [Double], priceLU: LUFactorization?,
+                                 stats: inout SolverStatistics) throws(SolveError) -> [Double] {
+        let c = system.calibration
+        let n = c.dimension
+        var x: [Double]
+        let ones = [Double](repeating: 1, count: n)
+        if let lu = priceLU, let refined = refine(system, lu: lu, rhs: f),
+           system.isTariffFree || isProductive(refine(system, lu: lu, rhs: ones)) {
+            x = refined
+            stats.reciprocalCondition = stats.priceReciprocalCondition
+        } else {
+            let lu = try factor(system, withTariffs: false, stats: &stats)
+            try checkProductive(test: lu.solve(ones), calibration: c, withTariffs: false)
+            guard let refined = refine(system, lu: lu, rhs: f) else {
+                throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
+            }
+            x = refined
+        }
+        // Clamp rounding-level negatives (the exact solution is ≥ 0: (I − A)⁻¹ ≥ 0 and f ≥ 0).
+        let xScale = Vector.maxNorm(x)
+        for j in 0..<n where x[j] < 0 && x[j] > -1e-12 * xScale { x[j] = 0 }
+        return x
     }
 
     // MARK: - Steps
@@ -153,6 +191,9 @@ public struct YearSolver: Sendable {
                     throw .invalidInput("capacity of \(net.name(of: Node(r, q))) is \(k); it must be finite and ≥ 0")
                 }
                 if d > 0 && c.marketIndex[r, q] < 0 { throw .noSupplier(product: q, region: r) }
+                if let sec = conditions.secondarySupply?[r, q], !(sec.isFinite && sec >= 0) {
+                    throw .invalidInput("secondary supply of \(net.name(of: Node(r, q))) is \(sec); it must be finite and ≥ 0")
+                }
             }
         }
     }

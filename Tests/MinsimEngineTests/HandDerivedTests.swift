@@ -128,3 +128,28 @@ struct HandDerivedTests {
         #expect(relativeError(sol.output(of: Node(B, ore)), 88) < tol)
     }
 }
+
+@Suite("Secondary supply displaces primary purchases")
+struct SecondarySupplyTests {
+    /// In the 2×2 network A uses 0.5·160 = 80 t of ore (60 % from A, 40 % from B).
+    /// 20 t of recycled ore in A leaves 60 t to buy: x_oA = 0.6·60 = 36, x_oB = 0.4·60 + 56 = 80.
+    /// 100 t is more than A's use: only 80 t is taken, A buys no ore, x_oA = 0, x_oB = 56.
+    @Test("recycled material reduces primary ore purchases, and is capped at the market's use")
+    func displacement() throws {
+        let (network, base) = TwoByTwo.make()
+        let (A, B, ore) = (TwoByTwo.A, TwoByTwo.B, TwoByTwo.ore)
+        let cal = try Calibration(network: network, base: base)
+        for (supply, xoA, xoB, used) in [(20.0, 36.0, 80.0, 20.0), (100, 0, 56, 80)] {
+            var cond = YearConditions(base: base)
+            var sec = network.nodeTable(repeating: 0.0)
+            sec[A, ore] = supply
+            cond.secondarySupply = sec
+            let sol = try YearSolver().solve(cal, conditions: cond)
+            #expect(sol.status == .solved)
+            // Absolute 1e-9 t: values are O(100) t and the solve is exact to rounding.
+            #expect(abs(sol.output(of: Node(A, ore)) - xoA) < 1e-9, "supply \(supply)")
+            #expect(abs(sol.output(of: Node(B, ore)) - xoB) < 1e-9, "supply \(supply)")
+            #expect(abs(sol.secondaryUsed[A, ore] - used) < 1e-9, "supply \(supply)")
+        }
+    }
+}
