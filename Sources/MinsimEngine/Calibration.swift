@@ -77,7 +77,7 @@ public struct CalibrationError: Error, Sendable {
 /// A node is *active* when it supplies something (base trade or an opened route). Only active
 /// nodes enter the linear systems; an inactive node produces nothing and has no price.
 public struct Calibration: Sendable {
-    public let network: Network
+    public private(set) var network: Network
     public let base: BaseYear
 
     // Routes, sorted by (product, importer, exporter) and grouped by market (product, importer).
@@ -99,7 +99,7 @@ public struct Calibration: Sendable {
     /// System index of each route's supplier.
     let supplierIndex: [Int]
     /// Intermediate use: column j consumes `coefficient` per unit from market `market`.
-    let consumption: [Consumption]
+    private(set) var consumption: [Consumption]
     /// v per active node, currency per unit.
     public let valueAdded: [Double]
     /// P₀ per active node.
@@ -256,6 +256,37 @@ public struct Calibration: Sendable {
         self.consumption = consumption
         self.valueAdded = va
         self.basePrices = p0
+    }
+
+    /// The same calibration with the recipes of `network` (e.g. next year's chemistry mix).
+    ///
+    /// Affinities φ, base shares, value added v and base prices stay as calibrated in the base
+    /// year: a recipe change moves unit costs through `(I − Ã)ᵀP = v + μ`, and hence prices and
+    /// shares, rather than being absorbed into v. Regions, products and active nodes must be
+    /// unchanged.
+    ///
+    /// - Throws: `CalibrationError` with `.noSupplier` when a new input has no route into the
+    ///   region that uses it.
+    public func updating(recipes network: Network) throws(CalibrationError) -> Calibration {
+        precondition(network.regions == self.network.regions && network.products == self.network.products,
+                     "recipe updates keep regions and products")
+        var issues: [CalibrationIssue] = []
+        var consumption: [Consumption] = []
+        for (j, node) in activeNodes.enumerated() {
+            for input in network.recipe(for: node) where input.quantityPerUnit > 0 {
+                let m = marketIndex[node.region, input.input]
+                if m < 0 {
+                    issues.append(.noSupplier(product: input.input, region: node.region))
+                } else {
+                    consumption.append(Consumption(column: j, market: m, coefficient: input.quantityPerUnit))
+                }
+            }
+        }
+        guard issues.isEmpty else { throw CalibrationError(issues: Self.unique(issues)) }
+        var copy = self
+        copy.network = network
+        copy.consumption = consumption
+        return copy
     }
 
     /// log K for the Armington weight; a node without a capacity is weighted by 1.

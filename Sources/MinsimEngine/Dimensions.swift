@@ -68,11 +68,15 @@ public struct Product: Hashable, Sendable {
     public let unit: String
     /// σ ≥ 0 in `w = φ·K·(P(1+τ))^(−σ)`; 0 keeps base shares fixed.
     public let elasticity: Double
-    public init(name: String, stage: String, unit: String, elasticity: Double) {
+    /// The mineral this product carries (e.g. `nickel` for `ni_ore` and `ni_refined`), for
+    /// mineral indicators and recycling; nil for products that are not a mineral (cells, EVs).
+    public let mineral: String?
+    public init(name: String, stage: String, unit: String, elasticity: Double, mineral: String? = nil) {
         self.name = name
         self.stage = stage
         self.unit = unit
         self.elasticity = elasticity
+        self.mineral = mineral
     }
 }
 
