@@ -155,10 +155,7 @@ public struct CapacityClearing: Sendable {
             // Ration final demand behind nodes stuck at the ceiling.
             if !rationNodes.isEmpty {
                 let system = LeontiefSystem(calibration: c, shares: sol.shares, tariffs: sol.tariffs)
-                let lu: LUFactorization
-                do { lu = try LUFactorization(factoring: system.leontiefMatrix(withTariffs: false)) } catch {
-                    throw .singular(node: nil, reciprocalCondition: 0)
-                }
+                let lu = try LeontiefFactorizer(choice: solver.options.linearSolver).factor(system, withTariffs: false)
                 // A market behind several binding nodes is cut by the tightest one, not by
                 // their product, which would ration twice for one shortage.
                 var cut = net.nodeTable(repeating: 1.0)

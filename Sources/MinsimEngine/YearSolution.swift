@@ -36,6 +36,8 @@ public struct SolverStatistics: Sendable, Equatable {
     public var nodes: Int = 0
     /// Nonzeros of A.
     public var nonzeros: Int = 0
+    /// The linear solver used (e.g. "dense LU (dgetrf/dgetrs)").
+    public var linearSolver: String = ""
 }
 
 /// One year's solution: per node, per route, with solver statistics.

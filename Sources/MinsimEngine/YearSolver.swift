@@ -17,6 +17,8 @@ public struct SolverOptions: Sendable, Equatable {
     /// Systems whose reciprocal condition estimate falls below this are treated as singular:
     /// fewer than one significant digit of the solution could be trusted.
     public var singularityThreshold: Double = 1e-15
+    /// The linear solver for `I − A` and `I − Ã`.
+    public var linearSolver: LinearSolverChoice = .automatic
 
     public init() {}
 }
@@ -65,17 +67,16 @@ public struct YearSolver: Sendable {
         stats.nodes = n
         var prices = startingPrices ?? c.basePrices
         var shares = c.baseShares
-        var priceLU: LUFactorization? = nil
+        var priceLU: (any LeontiefFactorization)? = nil
         var converged = false
 
         for iteration in 1...max(options.maxIterations, 1) {
             shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities)
             let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
             let lu = try factor(system, withTariffs: true, stats: &stats)
-            let rhs = Matrix(columns: [costTarget, [Double](repeating: 1, count: n)])
-            let sol = lu.solve(rhs, transposed: true)
-            let newPrices = sol.column(0)
-            try checkProductive(test: sol.column(1), calibration: c, withTariffs: true)
+            let sol = lu.solve([costTarget, [Double](repeating: 1, count: n)], transposed: true)
+            let newPrices = sol[0]
+            try checkProductive(test: sol[1], calibration: c, withTariffs: true)
             guard newPrices.allSatisfy({ $0.isFinite && $0 > 0 }) else {
                 throw .nonProductive(nodes: zip(c.activeNodes, newPrices).filter { !($0.1.isFinite && $0.1 > 0) }.map(\.0), withTariffs: true)
             }
@@ -152,7 +153,7 @@ public struct YearSolver: Sendable {
     /// ρ((I − Ã)⁻¹(Ã − A)) < 1, which holds for ordinary tariff levels; only when it does not is
     /// I − A factored anew. Productivity of A is re-tested the same way (with τ ≥ 0, Ã ≥ A
     /// already implies it, but negative rates — subsidies — are allowed).
-    private func solveQuantities(_ system: LeontiefSystem, f: [Double], priceLU: LUFactorization?,
+    private func solveQuantities(_ system: LeontiefSystem, f: [Double], priceLU: (any LeontiefFactorization)?,
                                  stats: inout SolverStatistics) throws(SolveError) -> [Double] {
         let c = system.calibration
         let n = c.dimension
@@ -198,29 +199,13 @@ public struct YearSolver: Sendable {
         }
     }
 
-    /// Factors `I − A` or `I − Ã`, mapping LAPACK outcomes to model terms.
-    private func factor(_ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
-                        reuse: LUFactorization? = nil) throws(SolveError) -> LUFactorization {
-        if let lu = reuse {
-            stats.reciprocalCondition = lu.reciprocalCondition()
-            return lu
-        }
-        let c = system.calibration
-        let lu: LUFactorization
-        do {
-            lu = try LUFactorization(factoring: system.leontiefMatrix(withTariffs: withTariffs))
-        } catch {
-            switch error {
-            case .singular(let pivot):
-                throw .singular(node: pivot < c.activeNodes.count ? c.activeNodes[pivot] : nil, reciprocalCondition: 0)
-            case .nonFiniteInput:
-                throw .invalidInput("a coefficient of the Leontief matrix is not finite")
-            case .tooLarge(let d):
-                throw .invalidInput("\(d) active nodes exceed the dense solver's 32-bit LAPACK indexing")
-            }
-        }
+    /// Factors `I − A` or `I − Ã` with the configured solver and records its statistics.
+    private func factor(_ system: LeontiefSystem, withTariffs: Bool,
+                        stats: inout SolverStatistics) throws(SolveError) -> any LeontiefFactorization {
+        let lu = try LeontiefFactorizer(choice: options.linearSolver).factor(system, withTariffs: withTariffs)
         stats.factorizations += 1
-        let rcond = lu.reciprocalCondition()
+        stats.linearSolver = lu.method
+        let rcond = lu.reciprocalCondition
         if withTariffs { stats.priceReciprocalCondition = rcond } else { stats.reciprocalCondition = rcond }
         if rcond < options.singularityThreshold {
             throw .singular(node: nil, reciprocalCondition: rcond)
@@ -257,7 +242,7 @@ public struct YearSolver: Sendable {
     /// Solves `(I − A) x = f` with factors `lu` of (nearly) that matrix, refining
     /// `x ← x + lu⁻¹(f − (I − A)x)` until the residual stops improving or reaches rounding level.
     /// Returns nil when the factors are too far from the matrix for refinement to converge.
-    private func refine(_ system: LeontiefSystem, lu: LUFactorization, rhs f: [Double]) -> [Double]? {
+    private func refine(_ system: LeontiefSystem, lu: any LeontiefFactorization, rhs f: [Double]) -> [Double]? {
         var x = lu.solve(f)
         let fScale = max(Vector.maxNorm(f), .leastNormalMagnitude)
         var previous = Double.infinity
