@@ -99,7 +99,8 @@ public struct MineralYear: Sendable, Equatable {
     public let mineral: String
     /// Mined material bought by the region's refineries (ore purchases, net of secondary feed).
     public let primaryDemand: Double
-    /// Refined mineral embodied in the region's final demand for downstream products (cells,
+    /// Refined mineral embodied in the region's reference final demand (the scenario's demand,
+    /// before the price response and rationing) for products downstream of refining (cells,
     /// EVs): the clean-technology demand it causes anywhere in the chain.
     public let cleanTechDemand: Double
     /// Recycled material used as refinery feed this year.
@@ -225,7 +226,8 @@ public struct Simulation: Sendable {
                 }
             }
             recycled = nextRecycled
-            let minerals = indicators(chains: chains, multipliers: multipliers, cleared: cleared, secondary: sol.secondaryUsed)
+            let minerals = indicators(chains: chains, multipliers: multipliers, cleared: cleared,
+                                      reference: cond.finalDemand, secondary: sol.secondaryUsed)
             out.append(SimulatedYear(year: year, cleared: cleared, capacities: cond.capacities,
                                      endogenousCapacity: endogenous, fleet: fleetRows, minerals: minerals, fleetModels: models))
             progress?(i + 1, years.count)
@@ -235,7 +237,7 @@ public struct Simulation: Sendable {
 
     /// Mineral indicators per region (see `MineralYear`).
     private func indicators(chains: [MineralChain], multipliers: [[Double]], cleared: ClearedYear,
-                            secondary: NodeTable<Double>) -> [MineralYear] {
+                            reference: NodeTable<Double>, secondary: NodeTable<Double>) -> [MineralYear] {
         let sol = cleared.solution
         let c = sol.calibration
         let net = c.network
@@ -259,8 +261,7 @@ public struct Simulation: Sendable {
                 for q in net.productIndices {
                     let stage = net.stages.firstIndex(of: net.product(q).stage) ?? 0
                     let perUnit = sol.embodied(multipliers[m], perUnitOf: q, in: r)
-                    let used = cleared.desiredDemand[r, q] - cleared.unmetDemand[r, q]
-                    if let refining = refiningIndex, stage > refining { cleanTech += used * perUnit }
+                    if let refining = refiningIndex, stage > refining { cleanTech += reference[r, q] * perUnit }
                     unmet += cleared.unmetDemand[r, q] * perUnit
                 }
                 rows.append(MineralYear(region: r, mineral: chain.name, primaryDemand: primary, cleanTechDemand: cleanTech,
