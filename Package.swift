@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(
             name: "MinsimScenarioTests",
             dependencies: ["MinsimScenario", "MinsimEngine"],
+            exclude: ["Golden"],
             resources: [.copy("Fixtures")]
         ),
     ],

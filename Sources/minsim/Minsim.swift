@@ -6,6 +6,7 @@ struct Minsim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minsim",
         abstract: "Critical-minerals supply-chain simulator: mass-balanced flows, prices and trade.",
-        version: ToolVersion.tool
+        version: ToolVersion.tool,
+        subcommands: [ValidateCommand.self, RunCommand.self, SchemaCommand.self]
     )
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MinsimScenario
 
 @Suite struct ToolVersionTests {

@@ -1,0 +1,63 @@
+import MinsimEngine
+
+/// `manifest.json`: what produced a run and how the solver fared, so a result can be traced
+/// to its exact inputs (SHA-256 of every file read) and numerical environment.
+///
+/// Keys are sorted and numbers printed in shortest round-trip form; two runs of the same
+/// inputs differ only in `wall_time_seconds`.
+public enum Manifest {
+    public static func json(
+        scenario: ResolvedScenario, years: [YearResult], runtime: RuntimeInfo,
+        outputs: [(name: String, sha256: String)], warnings: [String], wallTime: Double
+    ) -> JSONValue {
+        let net = scenario.network
+        let inputs: [JSONValue] = ([scenario.path] + scenario.referencedFiles).map { path in
+            .object(["path": .string(path), "sha256": scenario.fileDigests[path].map(JSONValue.string) ?? .null])
+        }
+        let yearStats: [JSONValue] = years.map { year in
+            let s = year.solution.statistics
+            return .object([
+                "year": .int(year.year),
+                "status": .string(statusName(year.solution.status)),
+                "iterations": .int(s.iterations),
+                "final_relative_change": .number(s.finalRelativeChange),
+                "factorizations": .int(s.factorizations),
+                "price_residual": .number(s.priceResidual),
+                "quantity_residual": .number(s.quantityResidual),
+                "mass_balance_residual": .number(s.massBalanceResidual),
+                "mass_balance_tolerance": .number(s.massBalanceTolerance),
+                "worst_mass_balance_node": s.worstMassBalanceNode.map { .string(net.name(of: $0)) } ?? .null,
+                "reciprocal_condition": .number(s.reciprocalCondition),
+                "price_reciprocal_condition": .number(s.priceReciprocalCondition),
+                "nodes": .int(s.nodes),
+                "nonzeros": .int(s.nonzeros),
+            ])
+        }
+        return .object([
+            "tool": .object([
+                "name": .string("minsim"), "version": .string(ToolVersion.tool),
+                "scenario_format": .int(ToolVersion.scenarioFormat),
+            ]),
+            "scenario": .object([
+                "name": .string(scenario.name), "path": .string(scenario.path),
+                "sha256": scenario.fileDigests[scenario.path].map(JSONValue.string) ?? .null,
+                "base_year": .int(scenario.baseYear), "currency": .string(scenario.currency),
+            ]),
+            "inputs": .array(inputs),
+            "blas": .object(["library": .string(runtime.blasLibrary), "threads": .int(runtime.threadCount)]),
+            "years": .array(yearStats),
+            "outputs": .array(outputs.map { .object(["path": .string($0.name), "sha256": .string($0.sha256)]) }),
+            "warnings": .array(warnings.map(JSONValue.string)),
+            "wall_time_seconds": .number(wallTime),
+        ])
+    }
+
+    /// The status as written in the manifest.
+    public static func statusName(_ status: SolveStatus) -> String {
+        switch status {
+        case .solved: return "solved"
+        case .iterationLimitReached: return "iteration_limit_reached"
+        case .massBalanceViolated: return "mass_balance_violated"
+        }
+    }
+}

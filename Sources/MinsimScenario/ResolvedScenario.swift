@@ -1,0 +1,74 @@
+import MinsimEngine
+
+/// A scenario after loading, checking and applying defaults: the engine values to solve, and
+/// every resolved row (with its source and location) so the run can write tables that
+/// reproduce it independently of the YAML.
+public struct ResolvedScenario: Sendable {
+    /// A value attached to one node (demand, base price, capacity).
+    public struct NodeValue: Sendable {
+        public let node: Node
+        public let value: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
+    /// A value attached to one route (base trade, opened-route share).
+    public struct RouteValue: Sendable {
+        public let route: Route
+        public let value: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
+    /// One input of one node's recipe after defaults are expanded to every region.
+    public struct RecipeRow: Sendable {
+        public let node: Node
+        public let input: ProductIndex
+        public let quantityPerUnit: Double
+        public let source: String
+        /// The row it came from: the region's own row, or the default row.
+        public let location: SourceLocation
+    }
+
+    /// A tariff with its base-year rate τ₀ and scenario rate τ.
+    public struct TariffRow: Sendable {
+        public let route: Route
+        public let baseRate: Double
+        public let rate: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
+    /// Path of the scenario file, as given.
+    public let path: String
+    public let formatVersion: Int
+    public let name: String
+    public let description: String
+    public let baseYear: Int
+    public let currency: String
+    /// Source text per region (empty when not given), in region order.
+    public let regionSources: [String]
+    /// Source text per product, in product order.
+    public let productSources: [String]
+    /// Fully expanded recipes, ordered by region, product, then input as written.
+    public let recipes: [RecipeRow]
+    public let finalDemand: [NodeValue]
+    public let baseTrade: [RouteValue]
+    public let basePrices: [NodeValue]
+    public let capacities: [NodeValue]
+    public let tariffs: [TariffRow]
+    public let openedRoutes: [RouteValue]
+    /// CSV files the scenario references, resolved relative to the scenario file, in the
+    /// order the tables appear.
+    public let referencedFiles: [String]
+    /// SHA-256 (lowercase hex) of the exact bytes read, for the scenario file and every
+    /// referenced CSV, keyed by path.
+    public let fileDigests: [String: String]
+
+    /// The engine's view: network, observed base year, calibration and the scenario year's
+    /// conditions (tariffs at their scenario `rate`).
+    public let network: Network
+    public let base: BaseYear
+    public let calibration: Calibration
+    public let conditions: YearConditions
+}

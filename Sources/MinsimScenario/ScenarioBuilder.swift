@@ -1,0 +1,765 @@
+import Foundation
+import MinsimEngine
+import Yams
+
+/// The working state of one load: reads the YAML tree and the CSV tables, checks every value,
+/// and assembles the `ResolvedScenario`. Used only through `ScenarioLoader`.
+struct ScenarioBuilder {
+    typealias Field = ScenarioFormat.Field
+    typealias Node = MinsimEngine.Node
+    typealias RecipeEntry = (input: ProductIndex, quantity: Double, source: String, location: SourceLocation)
+
+    let path: String
+    private(set) var diagnostics: [Diagnostic] = []
+    private(set) var scenario: ResolvedScenario? = nil
+
+    // Names and where they were defined, in scenario order.
+    private var regions: [(code: String, name: String?, source: String, location: SourceLocation)] = []
+    private var regionIndex: [String: Int] = [:]
+    private var products: [(product: Product, source: String, location: SourceLocation, stageLocation: SourceLocation)] = []
+    private var productIndex: [String: Int] = [:]
+    private var referencedFiles: [String] = []
+    private var fileDigests: [String: String] = [:]
+
+    init(path: String) { self.path = path }
+
+    private mutating func error(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(at: location, message))
+    }
+
+    private func location(_ node: Yams.Node) -> SourceLocation { Table.location(of: node, path: path) }
+    private func kind(_ node: Yams.Node) -> String { Table.Cell(node, path: path).kindDescription }
+
+    // MARK: - Top level
+
+    mutating func build(data: Data) {
+        fileDigests[path] = SHA256.hex(of: data)
+        guard var text = String(data: data, encoding: .utf8) else {
+            error(.start(of: path), "the scenario file is not valid UTF-8 text; save it as UTF-8")
+            return
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let parsed: Yams.Node?
+        do {
+            parsed = try Yams.compose(yaml: text)
+        } catch let e as YamlError {
+            yamlError(e, text: text)
+            return
+        } catch {
+            self.error(.start(of: path), "cannot parse YAML: \(error)")
+            return
+        }
+        let required = ScenarioFormat.requiredTopLevelKeys
+        guard let root = parsed else {
+            error(
+                .start(of: path),
+                "the scenario file is empty; it must be a map with at least the keys \(required.joined(separator: ", "))")
+            return
+        }
+        guard case .mapping(let map) = root else {
+            error(location(root), "expected a map of scenario keys at the top level (name: …, regions: …), found \(kind(root))")
+            return
+        }
+        var values: [String: Yams.Node] = [:]
+        for (key, value) in map {
+            guard case .scalar(let k) = key else {
+                error(location(key), "scenario keys must be plain names, found \(kind(key))")
+                continue
+            }
+            guard ScenarioFormat.topLevelKeys.contains(k.string) else {
+                error(
+                    location(key),
+                    "unknown key '\(k.string)'\(Suggestion.hint(for: k.string, among: ScenarioFormat.topLevelKeys)); valid keys are \(ScenarioFormat.topLevelKeys.joined(separator: ", "))"
+                )
+                continue
+            }
+            values[k.string] = value
+        }
+        for key in required where values[key] == nil {
+            error(location(root), "missing required key '\(key)'")
+        }
+
+        var formatVersion = ToolVersion.scenarioFormat
+        if let node = values["format_version"], let v = integer(Table.Cell(node, path: path), key: "format_version") {
+            if v != ToolVersion.scenarioFormat {
+                error(
+                    location(node),
+                    "unsupported format_version \(v); this minsim reads format version \(ToolVersion.scenarioFormat)")
+            }
+            formatVersion = v
+        }
+        var name = ""
+        if let node = values["name"], let v = string(Table.Cell(node, path: path), key: "name") {
+            if v.isEmpty { error(location(node), "name must not be empty") }
+            name = v
+        }
+        let description = values["description"].flatMap { string(Table.Cell($0, path: path), key: "description") } ?? ""
+        var baseYear = 2024
+        if let node = values["base_year"], let v = integer(Table.Cell(node, path: path), key: "base_year") {
+            if !(1...9999).contains(v) { error(location(node), "base_year must be a year between 1 and 9999, got \(v)") }
+            baseYear = v
+        }
+        let currency = values["currency"].flatMap { string(Table.Cell($0, path: path), key: "currency") } ?? "USD"
+
+        let regionsUsable = values["regions"].map { readRegions($0) } ?? false
+        let productsUsable = values["products"].map { readProducts($0) } ?? false
+        let stages = values["stages"].flatMap { readStages($0) }
+        guard regionsUsable && productsUsable else { return }
+        var tables = TableSet()
+        for spec in ScenarioFormat.tables {
+            guard let node = values[spec.key] else { continue }
+            let before = diagnostics.count
+            if let table = readTable(spec, node) { interpret(table, into: &tables) }
+            if diagnostics.count != before { tables.unclean.insert(spec.key) }
+        }
+        crossCheck(tables)
+        if diagnostics.isEmpty {
+            resolve(
+                tables, formatVersion: formatVersion, name: name, description: description,
+                baseYear: baseYear, currency: currency, stages: stages)
+        }
+    }
+
+    /// Maps Yams' parse errors, which carry a 1-based mark, to a diagnostic at that position.
+    private mutating func yamlError(_ e: YamlError, text: String) {
+        func at(_ mark: Yams.Mark) -> SourceLocation {
+            SourceLocation(path: path, line: max(mark.line, 1), column: max(mark.column, 1))
+        }
+        switch e {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let ctx = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            error(at(mark), "YAML syntax error: \(problem)\(ctx)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            error(
+                at(context.mark),
+                "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in the same map; give each key once")
+        case .reader(let problem, let offset, _, _):
+            var line = 1, column = 1
+            if let offset {
+                for byte in text.utf8.prefix(max(offset, 0)) {
+                    if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                }
+            }
+            error(SourceLocation(path: path, line: line, column: column), "cannot read YAML: \(problem)")
+        default:
+            error(.start(of: path), "cannot parse YAML: \(e)")
+        }
+    }
+
+    // MARK: - Cells
+
+    /// Text of a scalar cell; a list or map where text is expected is an error.
+    private mutating func string(_ cell: Table.Cell, key: String) -> String? {
+        switch cell.value {
+        case .scalar(let s, _): return s
+        case .null: return ""
+        case .sequence, .mapping:
+            error(cell.location, "expected text for '\(key)', found \(cell.kindDescription)")
+            return nil
+        }
+    }
+
+    private mutating func integer(_ cell: Table.Cell, key: String) -> Int? {
+        if case .scalar(let s, false) = cell.value, let v = NumberText.integer(s) { return v }
+        error(cell.location, "expected an integer for '\(key)', found \(cell.kindDescription)")
+        return nil
+    }
+
+    /// A number checked against the field's bounds; nil after reporting why it is not valid.
+    private mutating func number(_ cell: Table.Cell, field: Field, what: String) -> Double? {
+        let text: String
+        switch cell.value {
+        case .scalar(let s, let isString):
+            if isString {
+                var hint = ""
+                if case .value = NumberText.double(s) { hint = "; remove the quotes" }
+                error(cell.location, "expected a number for '\(field.name)' in \(what), found \(cell.kindDescription)\(hint)")
+                return nil
+            }
+            text = s
+        case .null:
+            error(cell.location, "missing value for '\(field.name)' in \(what); expected a number")
+            return nil
+        case .sequence, .mapping:
+            error(cell.location, "expected a number for '\(field.name)' in \(what), found \(cell.kindDescription)")
+            return nil
+        }
+        let v: Double
+        switch NumberText.double(text) {
+        case .value(let x): v = x
+        case .notANumber:
+            error(
+                cell.location,
+                "expected a number for '\(field.name)' in \(what), found '\(text)' (write plain decimals such as 1200, 0.25 or 1.5e-3)"
+            )
+            return nil
+        case .nonFinite:
+            error(
+                cell.location, "'\(field.name)' in \(what) is '\(text)'; NaN and infinity are not allowed, write a finite number")
+            return nil
+        case .outOfRange:
+            error(
+                cell.location, "'\(field.name)' in \(what) is '\(text)', which is too large to represent; write a finite number")
+            return nil
+        }
+        if let lo = field.minimum, field.exclusiveMinimum ? !(v > lo) : !(v >= lo) {
+            let op = field.exclusiveMinimum ? ">" : "≥"
+            let negative = v < 0 && lo >= 0 ? "negative value: " : ""
+            let why = lo < 0 ? "; a rate of -1 or below would make goods free" : ""
+            error(cell.location, "\(negative)'\(field.name)' in \(what) is \(text); it must be \(op) \(Self.format(lo))\(why)")
+            return nil
+        }
+        if let hi = field.exclusiveMaximum, !(v < hi) {
+            error(cell.location, "'\(field.name)' in \(what) is \(text); it must be < \(Self.format(hi))")
+            return nil
+        }
+        return v
+    }
+
+    private static func format(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
+    }
+
+    // MARK: - Rows
+
+    /// A YAML map as a row, checking its keys against `fields`.
+    private mutating func row(_ node: Yams.Node, fields: [Field], what: String) -> Table.Row? {
+        guard case .mapping(let map) = node else {
+            error(
+                location(node),
+                "expected a map for \(what) (keys \(fields.map(\.name).joined(separator: ", "))), found \(kind(node))")
+            return nil
+        }
+        var cells: [String: Table.Cell] = [:]
+        let names = fields.map(\.name)
+        for (key, value) in map {
+            guard case .scalar(let k) = key else {
+                error(location(key), "keys of \(what) must be plain names, found \(kind(key))")
+                continue
+            }
+            guard names.contains(k.string) else {
+                error(
+                    location(key),
+                    "unknown key '\(k.string)' in \(what)\(Suggestion.hint(for: k.string, among: names)); valid keys are \(names.joined(separator: ", "))"
+                )
+                continue
+            }
+            cells[k.string] = Table.Cell(value, path: path)
+        }
+        return Table.Row(location: location(node), cells: cells)
+    }
+
+    /// The cell of a required field, or an error naming what is missing.
+    private mutating func required(_ row: Table.Row, _ field: String, what: String) -> Table.Cell? {
+        guard let cell = row.cells[field] else {
+            error(row.location, "\(what) is missing '\(field)'")
+            return nil
+        }
+        if case .null = cell.value {
+            error(cell.location, "\(what) has no value for '\(field)'")
+            return nil
+        }
+        return cell
+    }
+
+    private mutating func requiredText(_ row: Table.Row, _ field: String, what: String) -> (String, SourceLocation)? {
+        guard let cell = required(row, field, what: what), let s = string(cell, key: field) else { return nil }
+        return (s, cell.location)
+    }
+
+    private mutating func source(_ row: Table.Row) -> String {
+        row.cells["source"].flatMap { string($0, key: "source") } ?? ""
+    }
+
+    private mutating func region(_ row: Table.Row, _ field: String, what: String) -> RegionIndex? {
+        guard let (code, loc) = requiredText(row, field, what: what) else { return nil }
+        if let i = regionIndex[code] { return RegionIndex(i) }
+        let codes = regions.map(\.code)
+        error(
+            loc,
+            "unknown region '\(code)' in '\(field)'\(Suggestion.hint(for: code, among: codes)); regions are \(codes.joined(separator: ", "))"
+        )
+        return nil
+    }
+
+    private mutating func product(_ row: Table.Row, _ field: String, what: String) -> ProductIndex? {
+        guard let (name, loc) = requiredText(row, field, what: what) else { return nil }
+        if let i = productIndex[name] { return ProductIndex(i) }
+        error(
+            loc,
+            "unknown product '\(name)' in '\(field)'\(Suggestion.hint(for: name, among: products.map(\.product.name))); products must be listed under 'products'"
+        )
+        return nil
+    }
+
+    private mutating func number(_ row: Table.Row, _ field: Field, what: String) -> Double? {
+        guard let cell = required(row, field.name, what: what) else { return nil }
+        return number(cell, field: field, what: what)
+    }
+
+    // MARK: - Regions, products, stages
+
+    private mutating func readRegions(_ node: Yams.Node) -> Bool {
+        guard case .sequence(let seq) = node else {
+            error(location(node), "expected a list of regions (- {code: CA, name: Canada}), found \(kind(node))")
+            return false
+        }
+        if seq.isEmpty { error(location(node), "regions is empty; list at least one region") }
+        for item in seq {
+            guard let r = row(item, fields: ScenarioFormat.regionKeys, what: "a region") else { continue }
+            guard let (code, loc) = requiredText(r, "code", what: "region") else { continue }
+            if code.isEmpty || code == "*" || code.contains(",") {
+                error(
+                    loc,
+                    "region code '\(code)' is not allowed; use a short name such as CA (not empty, '*' or containing a comma)")
+                continue
+            }
+            if let first = regionIndex[code] {
+                error(loc, "duplicate region '\(code)' (first defined at \(regions[first].location)); give each region once")
+                continue
+            }
+            let name = r.cells["name"].flatMap { string($0, key: "name") }
+            let src = source(r)
+            regionIndex[code] = regions.count
+            regions.append((code, name.flatMap { $0.isEmpty ? nil : $0 }, src, loc))
+        }
+        return true
+    }
+
+    private mutating func readProducts(_ node: Yams.Node) -> Bool {
+        guard case .sequence(let seq) = node else {
+            error(
+                location(node),
+                "expected a list of products (- {name: ni_ore, stage: mining, unit: t, elasticity: 2}), found \(kind(node))")
+            return false
+        }
+        if seq.isEmpty { error(location(node), "products is empty; list at least one product") }
+        let elasticityField = ScenarioFormat.productKeys[3]
+        for item in seq {
+            guard let r = row(item, fields: ScenarioFormat.productKeys, what: "a product") else { continue }
+            let name = requiredText(r, "name", what: "product")
+            let stage = requiredText(r, "stage", what: "product")
+            let unit = requiredText(r, "unit", what: "product")
+            let elasticity = number(r, elasticityField, what: "product '\(name?.0 ?? "")'")
+            let src = source(r)
+            guard let (n, loc) = name else { continue }
+            if n.isEmpty || n.contains(",") {
+                error(loc, "product name '\(n)' is not allowed; use a name such as ni_ore (not empty, no commas)"); continue
+            }
+            if let first = productIndex[n] {
+                error(loc, "duplicate product '\(n)' (first defined at \(products[first].location)); give each product once")
+                continue
+            }
+            if let (s, stageLoc) = stage, s.isEmpty { error(stageLoc, "stage of product '\(n)' must not be empty") }
+            // A product with a bad stage, unit or elasticity is still registered, so that the
+            // tables naming it do not report it as unknown; the scenario is invalid regardless.
+            productIndex[n] = products.count
+            let product = Product(name: n, stage: stage?.0 ?? "", unit: unit?.0 ?? "", elasticity: elasticity ?? 0)
+            products.append((product, src, loc, stage?.1 ?? loc))
+        }
+        return true
+    }
+
+    private mutating func readStages(_ node: Yams.Node) -> [String]? {
+        guard case .sequence(let seq) = node else {
+            error(location(node), "expected a list of stage names ([mining, refining, …]), found \(kind(node))")
+            return nil
+        }
+        var stages: [String] = []
+        for item in seq {
+            let cell = Table.Cell(item, path: path)
+            guard let s = string(cell, key: "stages") else { continue }
+            if stages.contains(s) { error(cell.location, "duplicate stage '\(s)'"); continue }
+            stages.append(s)
+        }
+        for p in products where !stages.contains(p.product.stage) {
+            error(
+                p.stageLocation,
+                "stage '\(p.product.stage)' of product '\(p.product.name)' is not listed in 'stages'\(Suggestion.hint(for: p.product.stage, among: stages)); stages are \(stages.joined(separator: ", "))"
+            )
+        }
+        return stages
+    }
+
+    // MARK: - Tables
+
+    /// Reads a table written inline or as `{file: path.csv}`; nil when unreadable.
+    private mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node) -> Table? {
+        switch node {
+        case .sequence(let seq):
+            let rows = seq.compactMap { row($0, fields: spec.columns, what: "a \(spec.key) row") }
+            return Table(spec: spec, rows: rows, file: nil)
+        case .mapping:
+            guard let ref = row(node, fields: ScenarioFormat.fileReferenceKeys, what: "the \(spec.key) table reference"),
+                let (file, loc) = requiredText(ref, "file", what: "the \(spec.key) table reference")
+            else { return nil }
+            if file.isEmpty { error(loc, "the file name of \(spec.key) is empty"); return nil }
+            return readCSV(spec, file: file, at: loc)
+        default:
+            error(location(node), "expected \(spec.key) as a list of rows or {file: path.csv}, found \(kind(node))")
+            return nil
+        }
+    }
+
+    private mutating func readCSV(_ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation) -> Table? {
+        let csvPath = ScenarioLoader.resolve(file, relativeTo: path)
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: csvPath, isDirectory: &isFolder)
+        guard exists, !isFolder.boolValue, let data = FileManager.default.contents(atPath: csvPath) else {
+            let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
+            error(
+                reference,
+                "cannot read \(spec.key) table file '\(file)' (resolved to '\(csvPath)'): \(why); paths are relative to the scenario file"
+            )
+            return nil
+        }
+        if !referencedFiles.contains(csvPath) { referencedFiles.append(csvPath) }
+        fileDigests[csvPath] = SHA256.hex(of: data)
+        guard var text = String(data: data, encoding: .utf8) else {
+            error(.start(of: csvPath), "the file is not valid UTF-8 text; save it as UTF-8 CSV")
+            return nil
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let (records, problems) = CSVReader.parse(text, path: csvPath)
+        diagnostics += problems
+        let names = spec.columnNames
+        guard let header = records.first else {
+            if problems.isEmpty {
+                error(.start(of: csvPath), "the file has no header row; expected the columns \(names.joined(separator: ","))")
+            }
+            return nil
+        }
+        var columns: [String?] = []
+        for field in header.fields {
+            let loc = SourceLocation(path: csvPath, line: field.line, column: field.column)
+            if !names.contains(field.text) {
+                error(
+                    loc,
+                    "unknown column '\(field.text)' in the \(spec.key) header\(Suggestion.hint(for: field.text, among: names)); valid columns are \(names.joined(separator: ", "))"
+                )
+                columns.append(nil)
+            } else if columns.contains(field.text) {
+                error(loc, "duplicate column '\(field.text)' in the header")
+                columns.append(nil)
+            } else {
+                columns.append(field.text)
+            }
+        }
+        let missing = spec.columns.filter { $0.required && !columns.contains($0.name) }.map(\.name)
+        if !missing.isEmpty {
+            error(
+                SourceLocation(path: csvPath, line: header.line, column: 1),
+                "missing column\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) in the \(spec.key) header; expected \(names.joined(separator: ","))"
+            )
+            return nil
+        }
+        var rows: [Table.Row] = []
+        for record in records.dropFirst() {
+            guard record.fields.count == columns.count else {
+                error(
+                    SourceLocation(path: csvPath, line: record.line, column: 1),
+                    "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
+                )
+                continue
+            }
+            var cells: [String: Table.Cell] = [:]
+            for (column, field) in zip(columns, record.fields) {
+                guard let column else { continue }
+                cells[column] = Table.Cell(
+                    csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
+            }
+            rows.append(Table.Row(location: SourceLocation(path: csvPath, line: record.line, column: 1), cells: cells))
+        }
+        return Table(spec: spec, rows: rows, file: csvPath)
+    }
+
+    // MARK: - Interpretation
+
+    /// Rows of every table after interpretation.
+    struct TableSet {
+        /// Tables that produced any diagnostic; checks that depend on them are skipped.
+        var unclean: Set<String> = []
+        var defaultRecipes: [Int: [RecipeEntry]] = [:]
+        var regionRecipes: [Node: [RecipeEntry]] = [:]
+        var finalDemand: [ResolvedScenario.NodeValue] = []
+        var baseTrade: [ResolvedScenario.RouteValue] = []
+        var basePrices: [ResolvedScenario.NodeValue] = []
+        var capacities: [ResolvedScenario.NodeValue] = []
+        var tariffs: [ResolvedScenario.TariffRow] = []
+        var routes: [ResolvedScenario.RouteValue] = []
+    }
+
+    private mutating func interpret(_ table: Table, into set: inout TableSet) {
+        let spec = table.spec
+        let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
+        var seen: [String: SourceLocation] = [:]
+        let what = "\(spec.key) row"
+        // The one numeric column of the node and route tables (quantity, price, capacity, affinity).
+        let valueField = spec.columns.first { $0.type == .number }
+        for row in table.rows {
+            switch spec.key {
+            case ScenarioFormat.recipes.key:
+                var region: RegionIndex?? = .some(nil)  // .some(nil) = default row
+                if let cell = row.cells["region"] {
+                    switch cell.value {
+                    case .null: break
+                    case .scalar(let code, _) where code == "*": break
+                    default: region = self.region(row, "region", what: what).map { .some($0) } ?? .none
+                    }
+                }
+                let p = product(row, "product", what: what)
+                let q = product(row, "input", what: what)
+                let b = fields["quantity_per_unit"].flatMap { number(row, $0, what: what) }
+                guard let r = region, let p, let q, let b else { continue }
+                let key = "\(r.map { regions[$0.rawValue].code } ?? "*")|\(p.rawValue)|\(q.rawValue)"
+                if let first = seen[key] {
+                    let scope = r.map { "region \(regions[$0.rawValue].code)" } ?? "the default recipe"
+                    error(
+                        row.location,
+                        "duplicate recipe row: \(products[p.rawValue].product.name) already has input \(products[q.rawValue].product.name) in \(scope) (first given at \(first)); give each input once"
+                    )
+                    continue
+                }
+                seen[key] = row.location
+                let entry: RecipeEntry = (q, b, source(row), row.location)
+                if let r {
+                    set.regionRecipes[Node(r, p), default: []].append(entry)
+                } else {
+                    set.defaultRecipes[p.rawValue, default: []].append(entry)
+                }
+            case ScenarioFormat.finalDemand.key, ScenarioFormat.basePrices.key, ScenarioFormat.capacities.key:
+                let r = region(row, "region", what: what)
+                let p = product(row, "product", what: what)
+                let v = valueField.flatMap { number(row, $0, what: what) }
+                guard let r, let p, let v else { continue }
+                let node = Node(r, p)
+                let name = nodeName(node)
+                if let first = seen[name] {
+                    error(
+                        row.location,
+                        "duplicate \(spec.key) row for \(name) (first given at \(first)); give each region and product once")
+                    continue
+                }
+                seen[name] = row.location
+                let value = ResolvedScenario.NodeValue(node: node, value: v, source: source(row), location: row.location)
+                switch spec.key {
+                case ScenarioFormat.finalDemand.key: set.finalDemand.append(value)
+                case ScenarioFormat.basePrices.key: set.basePrices.append(value)
+                default: set.capacities.append(value)
+                }
+            case ScenarioFormat.baseTrade.key, ScenarioFormat.routes.key, ScenarioFormat.tariffs.key:
+                let p = product(row, "product", what: what)
+                let s = region(row, "exporter", what: what)
+                let r = region(row, "importer", what: what)
+                var v: Double? = nil, rate: Double? = nil
+                var rateOK = true
+                if spec.key == ScenarioFormat.tariffs.key {
+                    v = fields["base_rate"].flatMap { number(row, $0, what: what) }
+                    if let cell = row.cells["rate"], let field = fields["rate"] {
+                        if case .null = cell.value {
+                        } else {
+                            rate = number(cell, field: field, what: what)
+                            rateOK = rate != nil
+                        }
+                    }
+                } else {
+                    v = valueField.flatMap { number(row, $0, what: what) }
+                }
+                guard let p, let s, let r, let v, rateOK else { continue }
+                let route = Route(p, from: s, to: r)
+                let name = routeName(route)
+                if let first = seen[name] {
+                    error(
+                        row.location,
+                        "duplicate \(spec.key) row for \(name) (first given at \(first)); give each product, exporter and importer once"
+                    )
+                    continue
+                }
+                seen[name] = row.location
+                let src = source(row)
+                switch spec.key {
+                case ScenarioFormat.baseTrade.key:
+                    set.baseTrade.append(.init(route: route, value: v, source: src, location: row.location))
+                case ScenarioFormat.routes.key:
+                    if s == r {
+                        error(
+                            row.location,
+                            "route \(name) has the same exporter and importer; domestic supply is given in base_trade")
+                        continue
+                    }
+                    set.routes.append(.init(route: route, value: v, source: src, location: row.location))
+                default:
+                    if s == r {
+                        error(row.location, "tariff on \(name) has the same exporter and importer; tariffs apply to imports only")
+                        continue
+                    }
+                    set.tariffs.append(.init(route: route, baseRate: v, rate: rate ?? v, source: src, location: row.location))
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    // MARK: - Cross-table checks
+
+    /// Where each node first supplies (base trade > 0, or an opened route).
+    private func supplyLocations(_ t: TableSet) -> [Node: SourceLocation] {
+        var out: [Node: SourceLocation] = [:]
+        for row in t.baseTrade where row.value > 0 && out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
+        for row in t.routes where out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
+        return out
+    }
+
+    /// Recipe of a node after defaults: the region's own rows, or the product's default rows.
+    private func recipe(_ t: TableSet, _ node: Node) -> [RecipeEntry] {
+        t.regionRecipes[node] ?? t.defaultRecipes[node.product.rawValue] ?? []
+    }
+
+    private mutating func crossCheck(_ t: TableSet) {
+        let tradeReady = !t.unclean.contains("base_trade") && !t.unclean.contains("routes")
+        let supply = supplyLocations(t)
+        if tradeReady && !t.unclean.contains("base_prices") {
+            let priced = Set(t.basePrices.map(\.node))
+            for (node, loc) in supply.sorted(by: { $0.value < $1.value }) where !priced.contains(node) {
+                error(
+                    loc,
+                    "\(nodeName(node)) supplies in the base year but has no base price; add a base_prices row for region \(regions[node.region.rawValue].code), product \(products[node.product.rawValue].product.name)"
+                )
+            }
+        }
+        if tradeReady {
+            let traded = Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a })
+            for row in t.routes where (traded[row.route] ?? 0) > 0 {
+                error(
+                    row.location,
+                    "route \(routeName(row.route)) already has base trade; 'routes' opens only routes without base trade")
+            }
+        }
+        if tradeReady && !t.unclean.contains("final_demand") && !t.unclean.contains("recipes") {
+            var served = Set<Node>()  // (importer, product) markets with a supplier
+            for row in t.baseTrade where row.value > 0 { served.insert(Node(row.route.importer, row.route.product)) }
+            for row in t.routes { served.insert(Node(row.route.importer, row.route.product)) }
+            var reported = Set<Node>()
+            for row in t.finalDemand where row.value > 0 && !served.contains(row.node) && !reported.contains(row.node) {
+                reported.insert(row.node)
+                let r = regions[row.node.region.rawValue].code, q = products[row.node.product.rawValue].product.name
+                error(
+                    row.location,
+                    "\(r) has final demand for \(q) but no region supplies \(q) there (product used but never supplied); add base_trade into \(r) (domestic supply counts) or open a route"
+                )
+            }
+            for node in supply.keys.sorted(by: { ($0.region, $0.product) < ($1.region, $1.product) }) {
+                for input in recipe(t, node) where input.quantity > 0 {
+                    let market = Node(node.region, input.input)
+                    guard !served.contains(market), !reported.contains(market) else { continue }
+                    reported.insert(market)
+                    let r = regions[node.region.rawValue].code, q = products[input.input.rawValue].product.name
+                    error(
+                        input.location,
+                        "\(nodeName(node)) uses \(q) but no region supplies \(q) to \(r) (product used but never supplied); add base_trade into \(r) (domestic supply counts) or open a route"
+                    )
+                }
+            }
+        }
+    }
+
+    private func nodeName(_ n: Node) -> String {
+        "\(regions[n.region.rawValue].code)/\(products[n.product.rawValue].product.name)"
+    }
+    private func routeName(_ r: Route) -> String {
+        "\(products[r.product.rawValue].product.name) \(regions[r.exporter.rawValue].code)→\(regions[r.importer.rawValue].code)"
+    }
+
+    // MARK: - Resolution
+
+    private mutating func resolve(
+        _ t: TableSet, formatVersion: Int, name: String, description: String,
+        baseYear: Int, currency: String, stages: [String]?
+    ) {
+        let engineRegions = regions.map { Region(code: $0.code, name: $0.name) }
+        let engineProducts = products.map(\.product)
+        var recipeRows: [ResolvedScenario.RecipeRow] = []
+        var recipeTable: [Node: [RecipeInput]] = [:]
+        for r in engineRegions.indices {
+            for p in engineProducts.indices {
+                let node = Node(RegionIndex(r), ProductIndex(p))
+                let rows = recipe(t, node)
+                guard !rows.isEmpty else { continue }
+                recipeTable[node] = rows.map { RecipeInput($0.input, $0.quantity) }
+                recipeRows += rows.map {
+                    .init(node: node, input: $0.input, quantityPerUnit: $0.quantity, source: $0.source, location: $0.location)
+                }
+            }
+        }
+        let network = Network(regions: engineRegions, products: engineProducts, stages: stages, recipes: recipeTable)
+        var prices: NodeTable<Double?> = network.nodeTable(repeating: nil)
+        for row in t.basePrices { prices[row.node] = row.value }
+        var capacities: NodeTable<Double?> = network.nodeTable(repeating: nil)
+        for row in t.capacities { capacities[row.node] = row.value }
+        var demand = network.nodeTable(repeating: 0.0)
+        for row in t.finalDemand { demand[row.node] = row.value }
+        let base = BaseYear(
+            trade: Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
+            prices: prices,
+            tariffs: Dictionary(t.tariffs.map { ($0.route, $0.baseRate) }, uniquingKeysWith: { a, _ in a }),
+            capacities: capacities, finalDemand: demand,
+            openedRoutes: Dictionary(t.routes.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }))
+        let conditions = YearConditions(
+            tariffs: Dictionary(t.tariffs.map { ($0.route, $0.rate) }, uniquingKeysWith: { a, _ in a }),
+            capacities: capacities, finalDemand: demand)
+        let calibration: Calibration
+        do {
+            calibration = try Calibration(network: network, base: base)
+        } catch {
+            for issue in error.issues {
+                self.error(location(of: issue, t), issue.message(in: network))
+            }
+            return
+        }
+        scenario = ResolvedScenario(
+            path: path, formatVersion: formatVersion, name: name, description: description, baseYear: baseYear,
+            currency: currency, regionSources: regions.map(\.source), productSources: products.map(\.source),
+            recipes: recipeRows, finalDemand: t.finalDemand, baseTrade: t.baseTrade, basePrices: t.basePrices,
+            capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, referencedFiles: referencedFiles,
+            fileDigests: fileDigests,
+            network: network, base: base, calibration: calibration, conditions: conditions)
+    }
+
+    /// The line a calibration issue comes from: the row holding the offending value, or the
+    /// definition of the product or region when no row exists.
+    ///
+    /// Written as `if case` tests rather than a `switch` so that an issue the engine adds later
+    /// still gets reported (at the scenario's start) instead of breaking the build.
+    private func location(of issue: CalibrationIssue, _ t: TableSet) -> SourceLocation {
+        func productLoc(_ q: ProductIndex) -> SourceLocation { products[q.rawValue].location }
+        func nodeRow(_ rows: [ResolvedScenario.NodeValue], _ n: Node) -> SourceLocation {
+            rows.first { $0.node == n }?.location ?? productLoc(n.product)
+        }
+        func routeRow(_ rows: [ResolvedScenario.RouteValue], _ route: Route) -> SourceLocation {
+            rows.first { $0.route == route }?.location ?? productLoc(route.product)
+        }
+        if case .missingBasePrice(let n) = issue { return supplyLocations(t)[n] ?? productLoc(n.product) }
+        if case .invalidBasePrice(let n, _) = issue { return nodeRow(t.basePrices, n) }
+        if case .negativeValueAdded(let n, _, _, _) = issue { return nodeRow(t.basePrices, n) }
+        if case .noSupplier(let q, let r) = issue {
+            if let row = t.finalDemand.first(where: { $0.node == Node(r, q) && $0.value > 0 }) { return row.location }
+            for node in supplyLocations(t).keys.sorted(by: { $0.product < $1.product }) where node.region == r {
+                if let input = recipe(t, node).first(where: { $0.input == q }) { return input.location }
+            }
+            return regions[r.rawValue].location
+        }
+        if case .invalidTradeQuantity(let route, _) = issue { return routeRow(t.baseTrade, route) }
+        if case .invalidTariff(let route, _) = issue {
+            return t.tariffs.first { $0.route == route }?.location ?? productLoc(route.product)
+        }
+        if case .zeroCapacitySupplier(let n) = issue { return nodeRow(t.capacities, n) }
+        if case .invalidCapacity(let n, _) = issue { return nodeRow(t.capacities, n) }
+        if case .invalidFinalDemand(let n, _) = issue { return nodeRow(t.finalDemand, n) }
+        if case .invalidOpenedRoute(let route, _) = issue { return routeRow(t.routes, route) }
+        if case .invalidElasticity(let q, _) = issue { return productLoc(q) }
+        return .start(of: path)
+    }
+}

@@ -1,0 +1,72 @@
+import Yams
+
+/// A table of named cells, each remembering where it was written.
+///
+/// Inline YAML rows and CSV records both become `Table`s, so every check after reading — types,
+/// names, duplicates, ranges — runs on one code path and reports positions the same way.
+struct Table {
+    /// One value as written, before it is interpreted.
+    struct Cell {
+        enum Value {
+            /// Text of a scalar. `isString` is true for a quoted YAML scalar, which the author
+            /// marked as text: it is never read as a number. CSV fields are never `isString`.
+            case scalar(String, isString: Bool)
+            /// Absent value: an empty CSV field, or a YAML null (`~`, `null`, nothing).
+            case null
+            case sequence
+            case mapping
+        }
+        let value: Value
+        let location: SourceLocation
+
+        /// What a value looks like, for "expected a number, found …" messages.
+        var kindDescription: String {
+            switch value {
+            case .scalar(let s, let isString): return isString ? "the string \"\(s)\"" : "'\(s)'"
+            case .null: return "nothing"
+            case .sequence: return "a list"
+            case .mapping: return "a map"
+            }
+        }
+
+        /// A cell from a YAML node.
+        init(_ node: Yams.Node, path: String) {
+            self.location = Table.location(of: node, path: path)
+            switch node {
+            case .scalar(let s):
+                let plain = s.style == .plain || s.style == .any
+                if plain && ["", "~", "null", "Null", "NULL"].contains(s.string) {
+                    self.value = .null
+                } else {
+                    self.value = .scalar(s.string, isString: !plain)
+                }
+            case .mapping: self.value = .mapping
+            case .sequence: self.value = .sequence
+            case .alias: self.value = .null
+            }
+        }
+
+        /// A cell from a CSV field (always text; empty means absent).
+        init(csv text: String, location: SourceLocation) {
+            self.location = location
+            self.value = text.isEmpty ? .null : .scalar(text, isString: false)
+        }
+    }
+
+    /// One row: its cells by column name and where the row starts.
+    struct Row {
+        let location: SourceLocation
+        let cells: [String: Cell]
+    }
+
+    let spec: ScenarioFormat.TableSpec
+    var rows: [Row]
+    /// Path of the CSV file the rows came from; nil for inline rows.
+    var file: String?
+
+    /// Location of a YAML node (line and column are 1-based, as Yams reports them).
+    static func location(of node: Yams.Node, path: String) -> SourceLocation {
+        guard let mark = node.mark else { return .start(of: path) }
+        return SourceLocation(path: path, line: max(mark.line, 1), column: max(mark.column, 1))
+    }
+}

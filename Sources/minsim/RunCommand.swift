@@ -1,0 +1,47 @@
+import ArgumentParser
+import LinearAlgebra
+import MinsimScenario
+
+/// `minsim run FILE --out DIR`: validates, calibrates, solves and writes the output folder.
+///
+/// Exit status: 0 on success (also when the solver status is not `solved`, which is reported
+/// as a warning and in the manifest), 2 for invalid input or a refused output folder, 1 when
+/// the solve fails or the output cannot be written.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Solve a scenario and write nodes.csv, flows.csv, resolved/ tables and manifest.json."
+    )
+
+    @Argument(help: "Scenario YAML file.")
+    var file: String
+
+    @Option(name: .long, help: "Output folder (created; must not exist or be empty unless --force).")
+    var out: String
+
+    @Flag(name: .long, help: "Replace a non-empty output folder (only after the new output is complete).")
+    var force = false
+
+    @Option(name: .long, help: "BLAS threads. Results are byte-identical for a given thread count.")
+    var threads = 1
+
+    @Flag(name: .long, help: "Print nothing on success.")
+    var quiet = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        BLASRuntime.setThreadCount(threads)
+        let runtime = RuntimeInfo(blasLibrary: BLASRuntime.libraryDescription, threadCount: BLASRuntime.threadCount)
+        do {
+            let report = try ScenarioRunner.run(path: file, outputDirectory: out, force: force, runtime: runtime)
+            for warning in report.warnings { StandardError.print("warning: \(warning)") }
+            if !quiet { print(RunSummary.text(report)) }
+        } catch {
+            StandardError.print(error.message)
+            throw ExitCode(error.exitCode)
+        }
+    }
+}

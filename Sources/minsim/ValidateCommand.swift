@@ -1,0 +1,35 @@
+import ArgumentParser
+import MinsimScenario
+
+/// `minsim validate FILE…`: checks scenarios without solving them.
+///
+/// Exit status 0 when every file is valid, 2 when any is not. The status comes from the
+/// diagnostics only: the loader returns problems as values and never traps on bad input.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check scenario files and every table they reference; print each problem as path:line:column."
+    )
+
+    @Argument(help: "Scenario YAML files.")
+    var files: [String]
+
+    func run() throws {
+        var diagnostics: [Diagnostic] = []
+        var invalidFiles = 0
+        for file in files {
+            let result = ScenarioLoader.load(path: file)
+            diagnostics += result.diagnostics
+            if !result.isValid { invalidFiles += 1 }
+        }
+        for d in diagnostics.sorted() { print(d.description) }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let noun = files.count == 1 ? "file" : "files"
+        if invalidFiles == 0 {
+            print("\(files.count) \(noun) valid")
+        } else {
+            print("\(errors) error\(errors == 1 ? "" : "s") in \(invalidFiles) of \(files.count) \(noun)")
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+@testable import MinsimScenario
+
+/// One broken fixture and the diagnostic it must produce.
+struct BrokenCase: Sendable, CustomTestStringConvertible {
+    /// Scenario file under Fixtures/broken/.
+    let scenario: String
+    /// File the diagnostic points at (the scenario or one of its CSVs).
+    let file: String
+    let line: Int
+    let column: Int?
+    let fragment: String
+
+    init(_ scenario: String, in file: String? = nil, line: Int, column: Int? = nil, _ fragment: String) {
+        self.scenario = scenario
+        self.file = file ?? scenario
+        self.line = line
+        self.column = column
+        self.fragment = fragment
+    }
+
+    var testDescription: String { scenario }
+}
+
+@Suite("Broken scenarios are reported with file, line, column and a useful message")
+struct BrokenScenarioTests {
+    static let cases: [BrokenCase] = [
+        BrokenCase("yaml-syntax.yaml", line: 10, column: 13, "YAML syntax error"),
+        BrokenCase(
+            "wrong-type.yaml", line: 11, column: 44,
+            "expected a number for 'quantity' in final_demand row, found the string \"lots\""),
+        BrokenCase("unknown-top-level-key.yaml", line: 25, column: 1, "unknown key 'currncy'; did you mean 'currency'?"),
+        BrokenCase("unknown-region.yaml", line: 14, column: 30, "unknown region 'KOR' in 'exporter'; did you mean 'KR'?"),
+        BrokenCase(
+            "unknown-product-in-recipe.yaml", line: 9, column: 29, "unknown product 'ores' in 'input'; did you mean 'ore'?"),
+        BrokenCase(
+            "unknown-row-key.yaml", line: 9, column: 34,
+            "unknown key 'quantity_per_unt' in a recipes row; did you mean 'quantity_per_unit'?"),
+        BrokenCase("duplicate-region.yaml", line: 4, column: 12, "duplicate region 'CA'"),
+        BrokenCase("duplicate-product.yaml", line: 7, column: 12, "duplicate product 'ore'"),
+        BrokenCase("duplicate-trade-route.yaml", line: 16, column: 5, "duplicate base_trade row for ore CA→CA"),
+        BrokenCase("duplicate-price.yaml", line: 22, column: 5, "duplicate base_prices row for CA/ore"),
+        BrokenCase("negative-quantity.yaml", line: 11, column: 44, "'quantity' in final_demand row is -100; it must be ≥ 0"),
+        BrokenCase("negative-price.yaml", line: 21, column: 52, "'price_usd_per_unit' in base_prices row is -10; it must be > 0"),
+        BrokenCase("tariff-minus-one.yaml", line: 26, column: 61, "'base_rate' in tariffs row is -1; it must be > -1"),
+        BrokenCase("missing-base-price.yaml", line: 15, column: 5, "KR/ore supplies in the base year but has no base price"),
+        BrokenCase(
+            "never-supplied.yaml", line: 12, column: 5, "no region supplies metal there (product used but never supplied)"),
+        BrokenCase("never-supplied-input.yaml", line: 9, column: 5, "KR/metal uses ore but no region supplies ore to KR"),
+        BrokenCase("csv-missing.yaml", line: 8, column: 17, "cannot read recipes table file 'data/missing.csv'"),
+        BrokenCase(
+            "csv-missing-column.yaml", in: "csv-missing-column.csv", line: 1, column: 1, "missing column 'quantity_per_unit'"),
+        BrokenCase(
+            "csv-unknown-column.yaml", in: "csv-unknown-column.csv", line: 1, column: 22,
+            "unknown column 'quantity_per_unt' in the recipes header; did you mean 'quantity_per_unit'?"),
+        BrokenCase(
+            "csv-field-count.yaml", in: "csv-field-count.csv", line: 3, column: 1, "row has 6 fields but the header has 5"),
+        BrokenCase(
+            "csv-non-numeric.yaml", in: "csv-non-numeric.csv", line: 4, column: 14,
+            "expected a number for 'quantity_per_unit' in recipes row, found '1.2x'"),
+        BrokenCase(
+            "csv-unterminated-quote.yaml", in: "csv-unterminated-quote.csv", line: 2, column: 16, "unterminated quoted field"),
+        BrokenCase("csv-comment-line.yaml", in: "csv-comment-line.csv", line: 2, column: 1, "comment lines are not allowed"),
+        BrokenCase("csv-nan.yaml", in: "csv-nan.csv", line: 3, column: 8, "NaN and infinity are not allowed"),
+        BrokenCase("negative-value-added.yaml", line: 24, column: 5, "value added of KR/metal comes out negative"),
+        BrokenCase("negative-elasticity.yaml", line: 6, column: 53, "'elasticity' in product 'ore' is -2; it must be ≥ 0"),
+        BrokenCase(
+            "nan-text.yaml", line: 11, column: 44, "'quantity' in final_demand row is '.nan'; NaN and infinity are not allowed"),
+        BrokenCase("huge-number.yaml", line: 11, column: 44, "too large to represent"),
+        BrokenCase("empty.yaml", line: 1, column: 1, "the scenario file is empty"),
+        BrokenCase(
+            "list-instead-of-map.yaml", line: 3, column: 5, "expected a map for a region (keys code, name, source), found a list"),
+        BrokenCase("top-level-list.yaml", line: 1, column: 1, "expected a map of scenario keys at the top level"),
+        BrokenCase("format-version.yaml", line: 25, column: 17, "unsupported format_version 2"),
+        BrokenCase("opened-route-with-trade.yaml", line: 26, column: 5, "route ore KR→CA already has base trade"),
+        BrokenCase("multiple-errors.yaml", line: 21, column: 27, "unknown product 'ores'"),
+    ]
+
+    @Test("each broken fixture yields the expected diagnostic", arguments: cases)
+    func brokenFixture(_ c: BrokenCase) {
+        let result = ScenarioLoader.load(path: TestSupport.fixture("broken/\(c.scenario)"))
+        #expect(!result.isValid)
+        #expect(result.scenario == nil)
+        let match = result.diagnostics.first { d in
+            URL(fileURLWithPath: d.path).lastPathComponent == c.file && d.line == c.line
+                && (c.column.map { $0 == d.column } ?? true) && d.message.contains(c.fragment)
+        }
+        #expect(
+            match != nil,
+            "expected \(c.file):\(c.line):\(c.column.map(String.init) ?? "*") containing “\(c.fragment)”; got:\n\(result.diagnostics.map(\.description).joined(separator: "\n"))"
+        )
+    }
+
+    @Test("every fixture in broken/ is in the catalogue")
+    func catalogueIsComplete() throws {
+        let folder = TestSupport.fixtures.appendingPathComponent("broken")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        #expect(Set(files) == Set(Self.cases.map(\.scenario)))
+        #expect(Self.cases.count >= 22)
+    }
+
+    @Test("all problems are reported at once, sorted by line")
+    func multipleErrors() {
+        let result = ScenarioLoader.load(path: TestSupport.fixture("broken/multiple-errors.yaml"))
+        #expect(result.errors.count == 4, "\(result.diagnostics.map(\.description))")
+        #expect(result.diagnostics.map(\.line) == [6, 11, 17, 21])
+        #expect(result.diagnostics == result.diagnostics.sorted())
+    }
+
+    @Test("a missing scenario file is a diagnostic, not a crash")
+    func missingScenario() {
+        let result = ScenarioLoader.load(path: "/nonexistent/scenario.yaml")
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.message.contains("no such file") == true)
+    }
+
+    @Test(
+        "arbitrary bytes never crash the loader",
+        arguments: [
+            "", "\u{0}", "name: [", "- - - -", "{a: b", "name: x\nregions: 5\nproducts: {}\n",
+            "regions:\n  - code: 99999999999999999999999\n",
+            "base_year: 99999999999999999999999999\nname: x", "format_version: -0x10", "name: &a x\nregions: *a",
+            "\u{FEFF}name: x",
+            "recipes: {file: \"\"}", "recipes: {file: /}", "final_demand: [{region: CA, quantity: 1e400}]",
+        ])
+    func neverCrashes(_ text: String) {
+        let result = ScenarioLoader.load(data: Data(text.utf8), path: "fuzz.yaml")
+        #expect(!result.isValid)
+        #expect(!result.errors.isEmpty)
+    }
+
+    @Test("invalid UTF-8 is reported")
+    func invalidUTF8() {
+        let result = ScenarioLoader.load(data: Data([0x6e, 0x61, 0xff, 0xfe]), path: "bad.yaml")
+        #expect(result.errors.first?.message.contains("UTF-8") == true)
+    }
+}
+
+@Suite("Random input never crashes the readers")
+struct RandomInputTests {
+    /// A small deterministic generator (SplitMix64) so a failing case can be replayed from its seed.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("random CSV text and random edits of a valid scenario produce diagnostics, not traps", arguments: 0..<200)
+    func random(_ seed: Int) throws {
+        var rng = SplitMix64(state: UInt64(seed))
+        let alphabet = Array("ab,\"\n\r#1.-e \u{FEFF}é")
+        let csv = String((0..<200).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+        _ = CSVReader.parse(csv, path: "random.csv")
+
+        let valid = try Data(contentsOf: URL(fileURLWithPath: TestSupport.fixture("valid/two-by-two.yaml")))
+        var bytes = [UInt8](valid)
+        for _ in 0..<5 {
+            let i = Int.random(in: 0..<bytes.count, using: &rng)
+            let replacements = Array("-:{}[],\"x9.\n ".utf8)
+            bytes[i] = replacements[Int.random(in: 0..<replacements.count, using: &rng)]
+        }
+        let result = ScenarioLoader.load(data: Data(bytes), path: TestSupport.fixture("valid/random-\(seed).yaml"))
+        // Either valid or with errors; the point is that it returns. Seed \(seed) replays it.
+        #expect(result.isValid == result.errors.isEmpty, "seed \(seed)")
+    }
+}

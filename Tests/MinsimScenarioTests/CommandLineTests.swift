@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import MinsimScenario
+
+/// Runs the built `minsim` executable, which `swift test` builds next to the test bundle.
+@Suite("minsim command line")
+struct CommandLineTests {
+    static var executable: URL? {
+        var candidates: [URL] = []
+        if let exe = Bundle.main.executableURL {
+            candidates.append(exe.deletingLastPathComponent().appendingPathComponent("minsim"))
+        }
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("minsim"))
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("minsim"))
+        candidates.append(TestSupport.repositoryRoot.appendingPathComponent(".build/debug/minsim"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func minsim(_ arguments: [String]) throws -> Output {
+        let exe = try #require(executable, "the minsim executable was not found next to the test bundle; run `swift build` first")
+        let process = Process()
+        process.executableURL = exe
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("validate: exit 0 for a valid scenario")
+    func validateValid() throws {
+        let r = try Self.minsim([
+            "validate", TestSupport.fixture("valid/two-by-two.yaml"), TestSupport.fixture("valid/two-by-two-csv.yaml"),
+        ])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("2 files valid"))
+    }
+
+    @Test("validate: exit 2 and path:line:column diagnostics, sorted, then a summary")
+    func validateInvalid() throws {
+        let path = TestSupport.fixture("broken/multiple-errors.yaml")
+        let r = try Self.minsim(["validate", path])
+        #expect(r.status == 2)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(
+            lines.first
+                == "\(path):6:53: error: expected a number for 'elasticity' in product 'ore', found 'fast' (write plain decimals such as 1200, 0.25 or 1.5e-3)"
+        )
+        #expect(lines.last == "4 errors in 1 of 1 file")
+    }
+
+    @Test("validate: every broken fixture exits 2 without crashing", arguments: BrokenScenarioTests.cases.map(\.scenario))
+    func validateBroken(_ name: String) throws {
+        let r = try Self.minsim(["validate", TestSupport.fixture("broken/\(name)")])
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+    }
+
+    @Test("run: writes the output folder and a summary; refuses to overwrite")
+    func run() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out").path
+        let r = try Self.minsim(["run", TestSupport.fixture("valid/two-by-two.yaml"), "--out", out, "--threads", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("mining: ore"))
+        #expect(r.stdout.contains("solved"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(files == ["flows.csv", "manifest.json", "nodes.csv", "resolved"])
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("manifest.json"))) as? [String: Any]
+        #expect((manifest?["blas"] as? [String: Any])?["threads"] as? Int == 1)
+
+        let again = try Self.minsim(["run", TestSupport.fixture("valid/two-by-two.yaml"), "--out", out, "--quiet"])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("--force"))
+        let forced = try Self.minsim(["run", TestSupport.fixture("valid/two-by-two.yaml"), "--out", out, "--force", "--quiet"])
+        #expect(forced.status == 0)
+        #expect(forced.stdout.isEmpty)
+    }
+
+    @Test("run: exit 2 for invalid input, 1 for a failed solve, no folder left")
+    func runFailures() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out").path
+        let invalid = try Self.minsim(["run", TestSupport.fixture("broken/negative-price.yaml"), "--out", out])
+        #expect(invalid.status == 2)
+        #expect(invalid.stderr.contains("negative-price.yaml:21:52: error:"))
+        let singular = try Self.minsim(["run", TestSupport.fixture("runfail/singular.yaml"), "--out", out])
+        #expect(singular.status == 1)
+        #expect(singular.stderr.contains("singular"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test("schema: prints valid JSON")
+    func schema() throws {
+        let r = try Self.minsim(["schema"])
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(json?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+    }
+}

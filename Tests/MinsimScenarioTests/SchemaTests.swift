@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+@testable import MinsimScenario
+
+@Suite("JSON Schema and format documentation")
+struct SchemaTests {
+    static func schema() throws -> [String: Any] {
+        let text = ScenarioSchema.json().rendered()
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("the schema is valid JSON, closed, and lists every top-level key")
+    func topLevel() throws {
+        let schema = try Self.schema()
+        #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+        #expect(schema["additionalProperties"] as? Bool == false)
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(ScenarioFormat.topLevelKeys))
+        #expect(Set(schema["required"] as? [String] ?? []) == Set(ScenarioFormat.requiredTopLevelKeys))
+        let defs = try #require(schema["$defs"] as? [String: Any])
+        for table in ScenarioFormat.tables {
+            let row = try #require(defs["\(table.key)Row"] as? [String: Any])
+            #expect(row["additionalProperties"] as? Bool == false)
+            #expect(Set((row["properties"] as? [String: Any])?.keys.map { $0 } ?? []) == Set(table.columnNames))
+            let property = try #require(properties[table.key] as? [String: Any])
+            #expect((property["oneOf"] as? [Any])?.count == 2)
+        }
+    }
+
+    @Test("every top-level key documented in docs/scenario-format.md is in the schema")
+    func documentedKeysInSchema() throws {
+        let doc = try String(
+            contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/scenario-format.md"), encoding: .utf8)
+        let section =
+            doc.components(separatedBy: "## Top-level keys").dropFirst().first?.components(separatedBy: "\n## ").first?
+            .components(separatedBy: "\n### ").first ?? ""
+        let documented = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `") else { return nil }
+            return line.dropFirst(3).split(separator: "`").first.map(String.init)
+        }
+        #expect(documented.count >= 15)
+        let properties = try #require(try Self.schema()["properties"] as? [String: Any])
+        for key in documented { #expect(properties[key] != nil, "documented key \(key) is missing from the schema") }
+        #expect(Set(documented) == Set(ScenarioFormat.topLevelKeys))
+    }
+
+    @Test("docs/scenario-format.md documents every key and column the loader accepts")
+    func documentation() throws {
+        let doc = try String(
+            contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/scenario-format.md"), encoding: .utf8)
+        for key in ScenarioFormat.topLevelKeys {
+            #expect(doc.contains("| `\(key)` |"), "top-level key \(key) is not in the key table")
+        }
+        for table in ScenarioFormat.tables {
+            for column in table.columnNames {
+                #expect(doc.contains("`\(column)`"), "column \(column) of \(table.key) is undocumented")
+            }
+        }
+        for field in ScenarioFormat.regionKeys + ScenarioFormat.productKeys { #expect(doc.contains("`\(field.name)`")) }
+    }
+
+    @Test("docs/outputs.md documents every output column")
+    func outputDocumentation() throws {
+        let doc = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
+        for column in OutputTables.nodeColumns + OutputTables.flowColumns {
+            #expect(doc.contains("| `\(column)` |"), "\(column)")
+        }
+    }
+}
