@@ -39,14 +39,19 @@ public struct LUFactorization: Sendable {
     /// - Throws: `LinearAlgebraError.singular(pivot:)` when a pivot is exactly zero
     ///   (LAPACK `info > 0`), `.nonFiniteInput` for NaN/Inf entries, `.tooLarge` beyond 32-bit indexing.
     /// - Complexity: O(n³) floating-point operations, O(n²) memory.
-    public init(factoring matrix: Matrix) throws(LinearAlgebraError) {
+    ///
+    /// The matrix is consumed: a caller passing a freshly assembled matrix hands over its
+    /// buffer, which is factored in place (no N×N copy). The `_work` LAPACKE entry points are
+    /// used throughout: their plain counterparts rescan the whole array for NaN on every call,
+    /// which this initialiser has already excluded.
+    public init(factoring matrix: consuming Matrix) throws(LinearAlgebraError) {
         precondition(matrix.rows == matrix.columns, "LU needs a square matrix, got \(matrix.rows)×\(matrix.columns)")
         let n = matrix.rows
         guard n < Int(Int32.max) / max(n, 1) else { throw .tooLarge(dimension: n) }
         guard matrix.isFinite else { throw .nonFiniteInput }
         self.dimension = n
         self.oneNorm = matrix.oneNorm
-        var a = matrix.storage
+        var a = (consume matrix).storage
         var ipiv = [Int32](repeating: 0, count: n)
         guard n > 0 else {
             self.factors = a
@@ -55,7 +60,7 @@ public struct LUFactorization: Sendable {
         }
         let info = a.withUnsafeMutableBufferPointer { ap in
             ipiv.withUnsafeMutableBufferPointer { pp in
-                LAPACKE_dgetrf(LAPACK_COL_MAJOR, Int32(n), Int32(n), ap.baseAddress, Int32(n), pp.baseAddress)
+                LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, Int32(n), Int32(n), ap.baseAddress, Int32(n), pp.baseAddress)
             }
         }
         // info < 0 means an illegal argument, which would be a bug in this wrapper.
@@ -91,7 +96,7 @@ public struct LUFactorization: Sendable {
         let info = factors.withUnsafeBufferPointer { ap in
             pivots.withUnsafeBufferPointer { pp in
                 b.withUnsafeMutableBufferPointer { bp in
-                    LAPACKE_dgetrs(LAPACK_COL_MAJOR, trans, Int32(dimension), Int32(count),
+                    LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, trans, Int32(dimension), Int32(count),
                                    ap.baseAddress, Int32(dimension), pp.baseAddress,
                                    bp.baseAddress, Int32(dimension))
                 }
@@ -107,9 +112,15 @@ public struct LUFactorization: Sendable {
     public func reciprocalCondition() -> Double {
         guard dimension > 0 else { return 1 }
         var rcond = 0.0
+        var work = [Double](repeating: 0, count: 4 * dimension)
+        var iwork = [Int32](repeating: 0, count: dimension)
         let info = factors.withUnsafeBufferPointer { ap in
-            LAPACKE_dgecon(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "1")), Int32(dimension),
-                           ap.baseAddress, Int32(dimension), oneNorm, &rcond)
+            work.withUnsafeMutableBufferPointer { wp in
+                iwork.withUnsafeMutableBufferPointer { ip in
+                    LAPACKE_dgecon_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "1")), Int32(dimension),
+                                        ap.baseAddress, Int32(dimension), oneNorm, &rcond, wp.baseAddress, ip.baseAddress)
+                }
+            }
         }
         // dgecon returns info < 0 only for bad arguments; NaN in factors is excluded by init.
         return info == 0 ? rcond : 0

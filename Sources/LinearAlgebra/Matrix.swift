@@ -88,9 +88,10 @@ public struct Matrix: Sendable, Equatable {
     /// The 1-norm `max_j Σ_i |m_ij|` (LAPACK dlange 'O'), used by the condition estimate.
     public var oneNorm: Double {
         guard rows > 0 && columns > 0 else { return 0 }
+        // The _work variant skips LAPACKE's NaN scan; the 1-norm needs no workspace.
         return storage.withUnsafeBufferPointer { p in
-            LAPACKE_dlange(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "O")), Int32(rows), Int32(columns),
-                           p.baseAddress, Int32(rows))
+            LAPACKE_dlange_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "O")), Int32(rows), Int32(columns),
+                                p.baseAddress, Int32(rows), nil)
         }
     }
 

@@ -159,8 +159,11 @@ public struct YearSolver: Sendable {
         let n = c.dimension
         var x: [Double]
         let ones = [Double](repeating: 1, count: n)
+        // With every τ ≥ 0, Ã ≥ A, so the productivity of Ã (tested with the price factors)
+        // implies that of A; only subsidies (τ < 0) need the separate test.
+        let needsTest = system.tariffs.contains { $0 < 0 }
         if let lu = priceLU, let refined = refine(system, lu: lu, rhs: f),
-           system.isTariffFree || isProductive(refine(system, lu: lu, rhs: ones)) {
+           !needsTest || isProductive(refine(system, lu: lu, rhs: ones)) {
             x = refined
             stats.reciprocalCondition = stats.priceReciprocalCondition
         } else {
@@ -250,8 +253,9 @@ public struct YearSolver: Sendable {
             let r = residual(system, x: x, rhs: f, withTariffs: false, transposed: false)
             let norm = Vector.maxNorm(r) / fScale
             guard norm.isFinite else { return nil }
-            // 4·ε relative is the rounding level of forming the residual itself.
-            if norm <= 4 * Double.ulpOfOne || norm >= previous { return norm < 1e-6 ? x : nil }
+            // 64·ε relative is the rounding level of forming the residual itself; a step that
+            // does not at least halve the residual has stagnated there.
+            if norm <= 64 * Double.ulpOfOne || norm > 0.5 * previous { return norm < 1e-6 ? x : nil }
             previous = norm
             Vector.axpy(1, lu.solve(r), &x)
         }
