@@ -6,6 +6,12 @@ public enum LinearSolverChoice: String, Sendable, CaseIterable {
     case automatic
     /// Dense LU (dgetrf) once per matrix, reused for the transposed solve and every right-hand side.
     case dense
+    /// Block triangular substitution for networks without loops (`TriangularLeontiefFactorization`);
+    /// a cyclic network is rejected with `SolveError.invalidInput`.
+    case triangular
+    /// Restarted GMRES with an ILU(0) preconditioner over sparse storage
+    /// (`KrylovLeontiefFactorization`), for any network.
+    case krylov
 }
 
 /// A factorization of `M = I − A` (or `I − Ã`) that solves with `M` and `Mᵀ`.
@@ -64,15 +70,61 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
 }
 
 /// Chooses and builds the factorization for a system.
+///
+/// `.automatic` reads the structure off the coefficients (`SubstitutionOrder`):
+/// - no loops (every input from an upstream level, e.g. a stage-ordered network):
+///   triangular substitution, O(nonzeros) memory and time, exact;
+/// - loops and N ≤ `denseNodeLimit` (4000 by default): dense LU, the most robust choice while it fits;
+/// - loops and N > `denseNodeLimit`: GMRES + ILU(0) over sparse storage.
 public struct LeontiefFactorizer: Sendable {
+    /// Largest cyclic system the automatic choice factors densely. An N × N matrix of doubles
+    /// takes 8N² bytes: 128 MB at N = 4000, and dgetrf's (2/3)N³ ≈ 4·10¹⁰ flops take about a
+    /// second per factorization; beyond that memory grows past what a laptop run should take
+    /// and every fixed-point iteration refactors.
+    public static let defaultDenseNodeLimit = 4000
+
     public var choice: LinearSolverChoice
-    public init(choice: LinearSolverChoice = .automatic) { self.choice = choice }
+    /// Largest cyclic system `.automatic` factors densely (default `defaultDenseNodeLimit`).
+    public var denseNodeLimit: Int
+
+    public init(choice: LinearSolverChoice = .automatic, denseNodeLimit: Int = Self.defaultDenseNodeLimit) {
+        self.choice = choice
+        self.denseNodeLimit = denseNodeLimit
+    }
 
     /// Factors `I − A` (or `I − Ã` when `withTariffs`).
+    ///
+    /// - Throws: `SolveError.singular` or `.invalidInput` from the chosen method;
+    ///   `.invalidInput` when `.triangular` is forced on a network with a loop (naming it);
+    ///   `.notConverged` when GMRES fails on its condition-estimate solves.
     public func factor(_ system: LeontiefSystem, withTariffs: Bool) throws(SolveError) -> any LeontiefFactorization {
         switch choice {
-        case .automatic, .dense:
+        case .dense:
             return try DenseLeontiefFactorization(system, withTariffs: withTariffs)
+        case .krylov:
+            return try KrylovLeontiefFactorization(coefficients: system.coefficientMatrix(withTariffs: withTariffs))
+        case .triangular:
+            let a = system.coefficientMatrix(withTariffs: withTariffs)
+            switch SubstitutionOrder.analyse(a) {
+            case .acyclic(let levels):
+                return try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: system.calibration.activeNodes)
+            case .cyclic(let loop):
+                let net = system.calibration.network
+                let names = loop.prefix(8).map { net.name(of: system.calibration.activeNodes[$0]) }
+                let path = (names + [names.first ?? ""]).joined(separator: " → ")
+                throw .invalidInput("the triangular solver needs a network without loops, but \(path)\(loop.count > 8 ? " (\(loop.count) nodes)" : "") form a supply loop (an input from the same or a later stage); choose the automatic, dense or krylov linear solver")
+            }
+        case .automatic:
+            let a = system.coefficientMatrix(withTariffs: withTariffs)
+            switch SubstitutionOrder.analyse(a) {
+            case .acyclic(let levels):
+                return try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: system.calibration.activeNodes)
+            case .cyclic:
+                if system.dimension <= denseNodeLimit {
+                    return try DenseLeontiefFactorization(system, withTariffs: withTariffs)
+                }
+                return try KrylovLeontiefFactorization(coefficients: a)
+            }
         }
     }
 }

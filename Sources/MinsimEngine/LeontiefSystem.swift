@@ -43,6 +43,38 @@ public struct LeontiefSystem: Sendable {
         return m
     }
 
+    /// The sparse matrix A (or Ã when `withTariffs`), N × N in system order, in CSR form
+    /// (one entry per supplier × consuming node, duplicates summed).
+    ///
+    /// - Complexity: O(N + nonzeros) time and memory.
+    public func coefficientMatrix(withTariffs: Bool) -> SparseMatrix {
+        let c = calibration
+        let n = dimension
+        let bound = c.consumption.reduce(0) { $0 + c.markets[$1.market].routes.count }
+        var rows: [Int] = [], values: [Double] = []
+        rows.reserveCapacity(bound)
+        values.reserveCapacity(bound)
+        // Calibration lists intermediate use column by column; then A arrives as compressed
+        // columns and needs a single counting sort. Any other order goes through triplets.
+        let columnOrdered = zip(c.consumption, c.consumption.dropFirst()).allSatisfy { $0.column <= $1.column }
+        guard columnOrdered else {
+            var columns: [Int] = []
+            columns.reserveCapacity(bound)
+            forEachCoefficient(withTariffs: withTariffs) { i, j, a in
+                rows.append(i); columns.append(j); values.append(a)
+            }
+            return SparseMatrix(rows: n, columns: n, rowIndices: rows, columnIndices: columns, values: values)
+        }
+        var columnStart = [Int](repeating: 0, count: n + 1)
+        forEachCoefficient(withTariffs: withTariffs) { i, j, a in
+            rows.append(i); values.append(a)
+            columnStart[j + 1] = rows.count
+        }
+        // Columns without inputs (mines) inherit the offset before them.
+        for j in 0..<n { columnStart[j + 1] = max(columnStart[j + 1], columnStart[j]) }
+        return SparseMatrix(rows: n, columns: n, columnStart: columnStart, rowIndices: rows, values: values)
+    }
+
     /// Calls `body(row, column, coefficient)` for every nonzero of A (or Ã).
     func forEachCoefficient(withTariffs: Bool, _ body: (Int, Int, Double) -> Void) {
         let c = calibration

@@ -14,6 +14,9 @@ public enum SolveError: Error, Sendable, Equatable {
     case noSupplier(product: ProductIndex, region: RegionIndex)
     /// An input that must be finite was not (a NaN or infinite demand, capacity or tariff).
     case invalidInput(String)
+    /// An iterative linear solver (e.g. "GMRES(30) + ILU(0)") stopped after `iterations`
+    /// iterations with relative residual `‖c − M y‖₂ / ‖c‖₂ = residual`, above its tolerance.
+    case notConverged(method: String, iterations: Int, residual: Double)
 
     /// A sentence a user can act on, using the network's names.
     public func message(in network: Network) -> String {
@@ -31,6 +34,8 @@ public enum SolveError: Error, Sendable, Equatable {
             return "final demand for \(network.products[q.rawValue].name) in \(network.regions[r.rawValue].code) has no supplier; add base trade into that market or open a route"
         case .invalidInput(let what):
             return "invalid input: \(what)"
+        case .notConverged(let method, let iterations, let residual):
+            return "the iterative solver \(method) did not converge: relative residual \(residual) after \(iterations) iterations; the network's loops may be close to non-productive (a recipe chain that needs nearly as much of its own output as it makes) — check recipe coefficients in cyclic stages, or choose the dense solver if the network fits in memory"
         }
     }
 }
