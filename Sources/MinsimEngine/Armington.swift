@@ -43,6 +43,6 @@ extension Calibration {
 
     /// Tariffs per route from a route table; absent routes are 0.
     public func routeVector(_ table: [Route: Double]) -> [Double] {
-        routes.map { table[$0] ?? 0 }
+        Self.routeVector(table, routes: routes)
     }
 }

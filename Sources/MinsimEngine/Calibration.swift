@@ -137,19 +137,24 @@ public struct Calibration: Sendable {
                 if let k = base.capacities[r, q], !(k.isFinite && k >= 0) { issues.append(.invalidCapacity(Node(r, q), k)) }
             }
         }
-        for (route, rate) in base.tariffs.sorted(by: { $0.key < $1.key }) where !(rate.isFinite && rate > -1) {
+        // Problems are sorted so messages come in the same order every run; the tables
+        // themselves are not sorted here (at millions of routes that is a visible cost).
+        for (route, rate) in base.tariffs.filter({ !($0.value.isFinite && $0.value > -1) }).sorted(by: { $0.key < $1.key }) {
             issues.append(.invalidTariff(route, rate))
         }
 
         // Routes that carry trade in the base year or are opened by the scenario.
         var routeSet: [Route: Double] = [:]     // route → base quantity
-        for (route, quantity) in base.trade.sorted(by: { $0.key < $1.key }) {
+        routeSet.reserveCapacity(base.trade.count)
+        var badTrade: [(Route, Double)] = []
+        for (route, quantity) in base.trade {
             if !(quantity.isFinite && quantity >= 0) {
-                issues.append(.invalidTradeQuantity(route, quantity))
+                badTrade.append((route, quantity))
             } else if quantity > 0 {
                 routeSet[route] = quantity
             }
         }
+        for (route, quantity) in badTrade.sorted(by: { $0.0 < $1.0 }) { issues.append(.invalidTradeQuantity(route, quantity)) }
         for (route, share) in base.openedRoutes.sorted(by: { $0.key < $1.key }) {
             if !(share > 0 && share < 1) || routeSet[route] != nil {
                 issues.append(.invalidOpenedRoute(route, share))
@@ -157,6 +162,8 @@ public struct Calibration: Sendable {
         }
         let opened = base.openedRoutes.filter { $0.value > 0 && $0.value < 1 && routeSet[$0.key] == nil }
         let allRoutes = (Array(routeSet.keys) + Array(opened.keys)).sorted()
+        let baseTau = Self.routeVector(base.tariffs, routes: allRoutes)
+        let baseQuantity = allRoutes.map { routeSet[$0] ?? 0 }
 
         // Active nodes, in system order (product-major so stages form blocks).
         var isActive = network.nodeTable(repeating: false)
@@ -177,7 +184,7 @@ public struct Calibration: Sendable {
             if !(p.isFinite && p > 0) { issues.append(.invalidBasePrice(node, p)); continue }
             p0[j] = p
         }
-        for route in allRoutes where routeSet[route] != nil && base.capacities[route.supplier] == 0 {
+        for (k, route) in allRoutes.enumerated() where baseQuantity[k] > 0 && base.capacities[route.supplier] == 0 {
             issues.append(.zeroCapacitySupplier(route.supplier))
         }
 
@@ -194,15 +201,15 @@ public struct Calibration: Sendable {
             marketIdx[r, q] = markets.count
             markets.append(Market(product: q, importer: r, routes: start..<end))
             let sigma = network.product(q).elasticity
-            let total = (start..<end).reduce(0.0) { $0 + (routeSet[allRoutes[$1]] ?? 0) }
+            let total = (start..<end).reduce(0.0) { $0 + baseQuantity[$1] }
             for k in start..<end {
                 let route = allRoutes[k]
-                let tau = base.tariffs[route] ?? 0
+                let tau = baseTau[k]
                 let price = p0[max(sysIndex[route.supplier], 0)]
                 let logK = Self.logWeight(capacity: base.capacities[route.supplier])
                 let weight: Double
-                if let q0 = routeSet[route] {
-                    shares[k] = q0 / total
+                if baseQuantity[k] > 0 {
+                    shares[k] = baseQuantity[k] / total
                     weight = shares[k]
                 } else {
                     // Opened route: weight s/(1−s) relative to the existing suppliers' total
@@ -228,8 +235,7 @@ public struct Calibration: Sendable {
                 }
                 consumption.append(Consumption(column: j, market: m, coefficient: input.quantityPerUnit))
                 for k in markets[m].routes {
-                    let route = allRoutes[k]
-                    inputCost[j] += input.quantityPerUnit * shares[k] * p0[max(sysIndex[route.supplier], 0)] * (1 + (base.tariffs[route] ?? 0))
+                    inputCost[j] += input.quantityPerUnit * shares[k] * p0[max(sysIndex[allRoutes[k].supplier], 0)] * (1 + baseTau[k])
                 }
             }
             va[j] = p0[j] - inputCost[j]
@@ -287,6 +293,23 @@ public struct Calibration: Sendable {
         copy.network = network
         copy.consumption = consumption
         return copy
+    }
+
+    /// Values of a route table in the order of `routes` (sorted); absent routes are 0.
+    ///
+    /// Walks the table and places each entry by binary search, O(|table| · log |routes|), so a
+    /// few tariffs on millions of routes cost a few lookups rather than millions of hashes.
+    static func routeVector(_ table: [Route: Double], routes: [Route]) -> [Double] {
+        var out = [Double](repeating: 0, count: routes.count)
+        for (route, value) in table {
+            var lo = 0, hi = routes.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if routes[mid] < route { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < routes.count && routes[lo] == route { out[lo] = value }
+        }
+        return out
     }
 
     /// log K for the Armington weight; a node without a capacity is weighted by 1.
