@@ -18,6 +18,9 @@ public struct SolverStatistics: Sendable, Equatable {
     public var finalRelativeChange: Double = 0
     /// LU factorizations performed in this solve.
     public var factorizations: Int = 0
+    /// Fixed-point iterations solved with the previous iteration's factors plus iterative
+    /// refinement instead of a new factorization.
+    public var reusedFactorizations: Int = 0
     /// `‖(I − Ã)ᵀP − v − μ‖∞ / ‖v + μ‖∞` of the final prices.
     public var priceResidual: Double = 0
     /// `‖(I − A)x − f‖∞ / max(‖f‖∞, tiny)` of the final quantities.

@@ -73,8 +73,21 @@ public struct YearSolver: Sendable {
         for iteration in 1...max(options.maxIterations, 1) {
             shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities)
             let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
-            let lu = try factor(system, withTariffs: true, stats: &stats)
-            let sol = lu.solve([costTarget, [Double](repeating: 1, count: n)], transposed: true)
+            // After the first iteration the shares move less and less: solve with the previous
+            // factors and refine against the exact current Ã; factor afresh only when that does
+            // not reach rounding level (a large share move early in the iteration).
+            let ones = [Double](repeating: 1, count: n)
+            var sol: [[Double]]
+            if let old = priceLU,
+               let p = refine(system, lu: old, rhs: costTarget, withTariffs: true, transposed: true, accept: 1e-13),
+               let t = refine(system, lu: old, rhs: ones, withTariffs: true, transposed: true, accept: 1e-13) {
+                sol = [p, t]
+                stats.reusedFactorizations += 1
+            } else {
+                let lu = try factor(system, withTariffs: true, stats: &stats)
+                sol = lu.solve([costTarget, ones], transposed: true)
+                priceLU = lu
+            }
             let newPrices = sol[0]
             try checkProductive(test: sol[1], calibration: c, withTariffs: true)
             guard newPrices.allSatisfy({ $0.isFinite && $0 > 0 }) else {
@@ -83,7 +96,6 @@ public struct YearSolver: Sendable {
             var change = 0.0
             for j in 0..<n { change = max(change, abs(newPrices[j] - prices[j]) / newPrices[j]) }
             prices = newPrices
-            priceLU = lu
             stats.iterations = iteration
             stats.finalRelativeChange = change
             if change <= options.priceTolerance { converged = true; break }
@@ -245,22 +257,23 @@ public struct YearSolver: Sendable {
     /// Solves `(I − A) x = f` with factors `lu` of (nearly) that matrix, refining
     /// `x ← x + lu⁻¹(f − (I − A)x)` until the residual stops improving or reaches rounding level.
     /// Returns nil when the factors are too far from the matrix for refinement to converge.
-    private func refine(_ system: LeontiefSystem, lu: any LeontiefFactorization, rhs f: [Double]) -> [Double]? {
-        var x = lu.solve(f)
+    private func refine(_ system: LeontiefSystem, lu: any LeontiefFactorization, rhs f: [Double],
+                        withTariffs: Bool = false, transposed: Bool = false, accept: Double = 1e-6) -> [Double]? {
+        var x = lu.solve(f, transposed: transposed)
         let fScale = max(Vector.maxNorm(f), .leastNormalMagnitude)
         var previous = Double.infinity
         for _ in 0..<8 {
-            let r = residual(system, x: x, rhs: f, withTariffs: false, transposed: false)
+            let r = residual(system, x: x, rhs: f, withTariffs: withTariffs, transposed: transposed)
             let norm = Vector.maxNorm(r) / fScale
             guard norm.isFinite else { return nil }
             // 64·ε relative is the rounding level of forming the residual itself; a step that
             // does not at least halve the residual has stagnated there.
-            if norm <= 64 * Double.ulpOfOne || norm > 0.5 * previous { return norm < 1e-6 ? x : nil }
+            if norm <= 64 * Double.ulpOfOne || norm > 0.5 * previous { return norm < accept ? x : nil }
             previous = norm
-            Vector.axpy(1, lu.solve(r), &x)
+            Vector.axpy(1, lu.solve(r, transposed: transposed), &x)
         }
-        let r = residual(system, x: x, rhs: f, withTariffs: false, transposed: false)
-        return Vector.maxNorm(r) / fScale < 1e-6 ? x : nil
+        let r = residual(system, x: x, rhs: f, withTariffs: withTariffs, transposed: transposed)
+        return Vector.maxNorm(r) / fScale < accept ? x : nil
     }
 
     /// `rhs − (I − M)y` (or with the transpose) computed from the sparse coefficients.

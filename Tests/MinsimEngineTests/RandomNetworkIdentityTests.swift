@@ -141,3 +141,28 @@ struct RandomNetworkIdentityTests {
         #expect(sol.statistics.iterations > 1, "a shock must move the fixed point, seed \(seed)")
     }
 }
+
+@Suite("Factor reuse inside the price–share fixed point")
+struct FactorReuseTests {
+    /// After a shock the first iteration factors I − Ã; later iterations move shares less and
+    /// less, so refinement from the previous factors reaches rounding level and no new
+    /// factorization is needed. Correctness is checked by the final price residual, computed
+    /// against the exact sparse Ã of the final shares.
+    @Test("a tariff shock converges with fewer factorizations than iterations", arguments: [UInt64(3), 42, 2024])
+    func reuse(seed: UInt64) throws {
+        let g = RandomNetworkIdentityTests.network(seed: seed, feedback: 0.05)
+        let cal = try Calibration(network: g.network, base: g.base)
+        var cond = YearConditions(base: g.base)
+        for route in cal.routes where route.exporter != route.importer { cond.tariffs[route, default: 0] += 0.25 }
+        var options = SolverOptions()
+        options.linearSolver = .dense
+        let sol = try YearSolver(options: options).solve(cal, conditions: cond)
+        #expect(sol.status == .solved, "seed \(seed)")
+        #expect(sol.statistics.iterations > 2, "seed \(seed)")
+        #expect(sol.statistics.reusedFactorizations > 0, "seed \(seed): \(sol.statistics)")
+        #expect(sol.statistics.factorizations + sol.statistics.reusedFactorizations == sol.statistics.iterations,
+                "seed \(seed): every iteration either factors or reuses")
+        // The final prices solve the final price system to rounding level (relative 1e-12).
+        #expect(sol.statistics.priceResidual < 1e-12, "seed \(seed): \(sol.statistics.priceResidual)")
+    }
+}
