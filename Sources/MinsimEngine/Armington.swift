@@ -14,8 +14,10 @@ extension Calibration {
     ///   - prices: P per active node (system order), > 0.
     ///   - tariffs: τ per route.
     ///   - capacities: K per node (`nil` = weight 1).
+    ///   - closed: routes that may carry nothing this year (an export ban), by route index.
     /// - Returns: S per route, in `routes` order.
-    public func armingtonShares(prices: [Double], tariffs: [Double], capacities: NodeTable<Double?>) -> [Double] {
+    public func armingtonShares(prices: [Double], tariffs: [Double], capacities: NodeTable<Double?>,
+                                closed: [Bool]? = nil) -> [Double] {
         precondition(prices.count == dimension && tariffs.count == routes.count, "price/tariff vectors do not match the calibration")
         var shares = [Double](repeating: 0, count: routes.count)
         var logW = [Double](repeating: 0, count: routes.count)
@@ -24,8 +26,9 @@ extension Calibration {
             var top = -Double.infinity
             for k in market.routes {
                 let route = routes[k]
-                let lw = logAffinity[k] + Self.logWeight(capacity: capacities[route.supplier])
-                    - sigma * Foundation.log(prices[supplierIndex[k]] * (1 + tariffs[k]))
+                let lw = closed?[k] == true ? -Double.infinity
+                    : logAffinity[k] + Self.logWeight(capacity: capacities[route.supplier])
+                        - sigma * Foundation.log(prices[supplierIndex[k]] * (1 + tariffs[k]))
                 logW[k] = lw
                 top = Swift.max(top, lw)
             }

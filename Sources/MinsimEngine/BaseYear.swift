@@ -39,13 +39,18 @@ public struct YearConditions: Sendable {
     /// replaces primary purchases: the market buys `Σ_p b x + D − R` from its suppliers. Where
     /// R exceeds the market's use, only the use is taken (the rest is reported as unused).
     public var secondarySupply: NodeTable<Double>?
+    /// Export controls: the most a route may carry this year, in product units. 0 is a ban (the
+    /// route is closed); a positive quota binds through a quota rent in the capacity-constrained
+    /// solve (`CapacityClearing`). Absent routes are unrestricted.
+    public var routeQuotas: [Route: Double]
 
     public init(tariffs: [Route: Double], capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
-                secondarySupply: NodeTable<Double>? = nil) {
+                secondarySupply: NodeTable<Double>? = nil, routeQuotas: [Route: Double] = [:]) {
         self.tariffs = tariffs
         self.capacities = capacities
         self.finalDemand = finalDemand
         self.secondarySupply = secondarySupply
+        self.routeQuotas = routeQuotas
     }
 
     /// The base year's own conditions: solving them reproduces the observed base year.

@@ -312,6 +312,16 @@ public struct Calibration: Sendable {
         return out
     }
 
+    /// Position of `route` in `routes`, by binary search; nil when the route carries no trade.
+    public func index(of route: Route) -> Int? {
+        var lo = 0, hi = routes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if routes[mid] < route { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < routes.count && routes[lo] == route ? lo : nil
+    }
+
     /// log K for the Armington weight; a node without a capacity is weighted by 1.
     static func logWeight(capacity: Double?) -> Double {
         guard let k = capacity else { return 0 }

@@ -78,8 +78,20 @@ public struct CapacityClearing: Sendable {
         let n = c.dimension
         let tol = options.tolerance
         let basePF = compositePrices(c, prices: c.basePrices, shares: c.baseShares, tariffs: c.routeVector(c.base.tariffs))
-        let ceiling = c.basePrices.map { $0 * options.priceCeilingMultiple }
+        let ceilingMultiple = options.priceCeilingMultiple
+        let ceiling = c.basePrices.map { $0 * ceilingMultiple }
         var mu = [Double](repeating: 0, count: n)
+        // Export quotas (MODEL.md §6 shocks): a positive quota binds through a rent per route,
+        // an ad-valorem equivalent added to the delivered cost; a zero quota is a ban, which
+        // the year solver applies by closing the route.
+        var routeRent = [Double](repeating: 0, count: c.routes.count)
+        var quota = [Double?](repeating: nil, count: c.routes.count)
+        for (route, q) in conditions.routeQuotas where q > 0 {
+            if let k = c.index(of: route) { quota[k] = q }
+        }
+        let baseDelivered = c.routes.indices.map { k in
+            c.basePrices[c.supplierIndex[k]] * (1 + (c.base.tariffs[c.routes[k]] ?? 0))
+        }
         var rationing = net.nodeTable(repeating: 1.0)
         var demand = conditions.finalDemand
         var desired = conditions.finalDemand
@@ -92,13 +104,13 @@ public struct CapacityClearing: Sendable {
         for round in 1...max(options.maxRounds, 1) {
             var cond = conditions
             cond.finalDemand = demand
-            let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, startingPrices: prices)
+            let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: prices)
             last = sol
             prices = sol.prices
             stats.rounds = round
 
             // Demand implied by the new prices, and how far the demand used was from it.
-            let pf = compositePrices(c, prices: sol.prices, shares: sol.shares, tariffs: sol.tariffs)
+            let pf = compositePrices(c, prices: sol.prices, shares: sol.shares, tariffs: zip(sol.tariffs, sol.routeRents).map { $0 + $1 })
             var demandResidual = 0.0
             for r in net.regionIndices {
                 for q in net.productIndices {
@@ -123,6 +135,12 @@ public struct CapacityClearing: Sendable {
                 complementarity = max(complementarity, min(mu[j] / sol.prices[j], max(-excess, 0)))
                 if sol.prices[j] >= ceiling[j] * (1 - tol) && excess > tol { atCeiling.append(c.activeNodes[j]) }
             }
+            for k in c.routes.indices {
+                guard let q = quota[k] else { continue }
+                let excess = sol.flows[k] / q - 1
+                violation = max(violation, excess)
+                complementarity = max(complementarity, min(routeRent[k], max(-excess, 0)))
+            }
             stats.capacityViolation = max(violation, 0)
             stats.complementarityResidual = complementarity
             stats.demandResidual = demandResidual
@@ -135,6 +153,7 @@ public struct CapacityClearing: Sendable {
             // Rent update, diagonally scaled by each node's own-price elasticity of sales.
             let sales = salesShare(c, solution: sol)
             var rationNodes: [Int] = []
+            var rationRoutes: [Int] = []
             for j in 0..<n {
                 guard let k = capacity[j] else { continue }
                 let x = sol.output[j]
@@ -152,24 +171,56 @@ public struct CapacityClearing: Sendable {
                 }
                 mu[j] = newMu
             }
-            // Ration final demand behind nodes stuck at the ceiling.
-            if !rationNodes.isEmpty {
+            // Quota rents, scaled like node rents: the delivered-cost factor (1 + τ + rent) moves
+            // by (F/Q)^(1/η), η = σ(1 − S); the delivered price stops at the ceiling.
+            for k in c.routes.indices {
+                guard let q = quota[k] else { continue }
+                let tau = sol.tariffs[k]
+                let sigma = net.product(c.routes[k].product).elasticity
+                let eta = max(sigma * (1 - sol.shares[k]), 0.25)
+                let ratio = sol.flows[k] / q
+                let factor = ratio > 0 ? pow(ratio, 0.7 / eta) : 0.5
+                var newRent = max(0, (1 + tau + routeRent[k]) * max(factor, 1e-6) - 1 - tau)
+                let cap = ceilingMultiple * baseDelivered[k] / sol.prices[c.supplierIndex[k]] - 1 - tau
+                if newRent > cap {
+                    newRent = max(cap, 0)
+                    if routeRent[k] >= cap * (1 - tol) && ratio > 1 + tol { rationRoutes.append(k) }
+                }
+                routeRent[k] = newRent
+            }
+            // Ration final demand behind nodes or routes stuck at the ceiling.
+            if !rationNodes.isEmpty || !rationRoutes.isEmpty {
                 let system = LeontiefSystem(calibration: c, shares: sol.shares, tariffs: sol.tariffs)
                 let lu = try LeontiefFactorizer(choice: solver.options.linearSolver).factor(system, withTariffs: false)
                 // A market behind several binding nodes is cut by the tightest one, not by
                 // their product, which would ration twice for one shortage.
                 var cut = net.nodeTable(repeating: 1.0)
+                // Each source: u such that the constrained quantity is uᵀx (+ D of one market),
+                // and the share of it that can be kept.
+                var sources: [(u: [Double], direct: Int?, keep: Double)] = []
                 for j in rationNodes {
                     guard let k = capacity[j], sol.output[j] > 0 else { continue }
                     var e = [Double](repeating: 0, count: n)
                     e[j] = 1
-                    // z_i = ∂x_j/∂f_i: row j of (I − A)⁻¹, from one transposed solve.
-                    let z = lu.solve(e, transposed: true)
-                    let keep = k / sol.output[j]
-                    for market in c.markets where demand[market.importer, market.product] > 0 {
-                        var claim = 0.0
+                    sources.append((u: e, direct: nil, keep: k / sol.output[j]))
+                }
+                for k in rationRoutes {
+                    guard let q = quota[k], sol.flows[k] > 0 else { continue }
+                    // F_k = S_k · use of market (q, r); use = Σ_p b[r][p][q] x[(r,p)] + D[r][q].
+                    let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
+                    var u = [Double](repeating: 0, count: n)
+                    for use in c.consumption where use.market == m { u[use.column] += use.coefficient }
+                    sources.append((u: u, direct: m, keep: q / sol.flows[k]))
+                }
+                for source in sources {
+                    // z_i = ∂(uᵀx)/∂f_i, from one transposed solve: (I − A)ᵀ z = u.
+                    let z = lu.solve(source.u, transposed: true)
+                    for (mi, market) in c.markets.enumerated() where demand[market.importer, market.product] > 0 {
+                        var claim = mi == source.direct ? 1.0 : 0.0
                         for kk in market.routes { claim += z[c.supplierIndex[kk]] * sol.shares[kk] }
-                        if claim > 1e-12 { cut[market.importer, market.product] = min(cut[market.importer, market.product], keep) }
+                        if claim > 1e-12 {
+                            cut[market.importer, market.product] = min(cut[market.importer, market.product], source.keep)
+                        }
                     }
                 }
                 for r in net.regionIndices {

@@ -56,8 +56,10 @@ public struct YearSolution: Sendable {
     public let valueAdded: [Double]
     /// S per route (`calibration.routes` order).
     public let shares: [Double]
-    /// τ per route.
+    /// Statutory tariff τ per route.
     public let tariffs: [Double]
+    /// Quota rent per route as an ad-valorem equivalent (0 where no quota binds).
+    public let routeRents: [Double]
     /// F per route, product units.
     public let flows: [Double]
     /// Secondary material actually used per market (region, product): the scenario's supply,
@@ -68,9 +70,14 @@ public struct YearSolution: Sendable {
     public var routes: [Route] { calibration.routes }
     public var activeNodes: [Node] { calibration.activeNodes }
 
-    /// Delivered price `P[(s,q)] · (1 + τ[q][s→r])` per route.
+    /// Delivered price `P[(s,q)] · (1 + τ[q][s→r] + quota rent)` per route.
     public var deliveredPrices: [Double] {
-        calibration.routes.indices.map { k in prices[calibration.supplierIndex[k]] * (1 + tariffs[k]) }
+        calibration.routes.indices.map { k in prices[calibration.supplierIndex[k]] * (1 + tariffs[k] + routeRents[k]) }
+    }
+
+    /// Quota rent `F · P[(s,q)] · rent` per route, in currency (to whoever holds the licences).
+    public var quotaRentRevenue: [Double] {
+        calibration.routes.indices.map { k in flows[k] * prices[calibration.supplierIndex[k]] * routeRents[k] }
     }
 
     /// Tariff revenue `F · P[(s,q)] · τ` per route, in currency.
@@ -102,13 +109,6 @@ public struct YearSolution: Sendable {
         return shares[k]
     }
 
-    private func routeIndex(_ route: Route) -> Int? {
-        // Routes are sorted, so a binary search finds one in O(log routes).
-        var lo = 0, hi = calibration.routes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if calibration.routes[mid] < route { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < calibration.routes.count && calibration.routes[lo] == route ? lo : nil
-    }
+    private func routeIndex(_ route: Route) -> Int? { calibration.index(of: route) }
+
 }

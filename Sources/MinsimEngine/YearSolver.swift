@@ -51,12 +51,21 @@ public struct YearSolver: Sendable {
     ///   - scarcityRent: μ per active node (currency per unit), added to value added; nil = 0.
     /// - Throws: `SolveError` when no usable solution exists.
     /// - Complexity: O(iterations · N³) for dense factorizations.
+    ///   - routeRent: quota rent per route as an ad-valorem equivalent (≥ 0), added to the
+    ///     tariff in delivered costs but not counted as tariff revenue; nil = 0.
     public func solve(_ calibration: Calibration, conditions: YearConditions,
-                      scarcityRent: [Double]? = nil, startingPrices: [Double]? = nil) throws(SolveError) -> YearSolution {
+                      scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
+                      startingPrices: [Double]? = nil) throws(SolveError) -> YearSolution {
         let c = calibration
         let n = c.dimension
         try validate(conditions, calibration: c)
-        let tau = c.routeVector(conditions.tariffs)
+        let statutory = c.routeVector(conditions.tariffs)
+        let rent = routeRent ?? [Double](repeating: 0, count: c.routes.count)
+        precondition(rent.count == c.routes.count, "route rent has \(rent.count) entries, calibration has \(c.routes.count) routes")
+        // Delivered costs carry the tariff and any quota rent alike.
+        let tau = zip(statutory, rent).map { $0 + $1 }
+        let closed: [Bool]? = conditions.routeQuotas.isEmpty ? nil
+            : c.routeVector(conditions.routeQuotas.mapValues { $0 == 0 ? 1 : 0 }).map { $0 == 1 }
         var costTarget = c.valueAdded
         if let mu = scarcityRent {
             precondition(mu.count == n, "scarcity rent has \(mu.count) entries, system has \(n) nodes")
@@ -71,7 +80,7 @@ public struct YearSolver: Sendable {
         var converged = false
 
         for iteration in 1...max(options.maxIterations, 1) {
-            shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities)
+            shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed)
             let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
             // After the first iteration the shares move less and less: solve with the previous
             // factors and refine against the exact current Ã; factor afresh only when that does
@@ -102,7 +111,7 @@ public struct YearSolver: Sendable {
         }
 
         // Shares consistent with the final prices; within tolerance of those that produced them.
-        shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities)
+        shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed)
         let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
         try checkMarketsServed(system, demand: conditions.finalDemand)
 
@@ -142,7 +151,7 @@ public struct YearSolver: Sendable {
         }
         let status: SolveStatus = !balanced ? .massBalanceViolated : (converged ? .solved : .iterationLimitReached)
         return YearSolution(calibration: c, status: status, statistics: stats, output: x, prices: prices,
-                            valueAdded: costTarget, shares: shares, tariffs: tau, flows: flows,
+                            valueAdded: costTarget, shares: shares, tariffs: statutory, routeRents: rent, flows: flows,
                             secondaryUsed: secondary)
     }
 
@@ -198,6 +207,9 @@ public struct YearSolver: Sendable {
         let net = c.network
         for (route, t) in conditions.tariffs.sorted(by: { $0.key < $1.key }) where !(t.isFinite && t > -1) {
             throw .invalidInput("tariff on \(net.name(of: route)) is \(t); rates must be finite and greater than −1")
+        }
+        for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) where !(q.isFinite && q >= 0) {
+            throw .invalidInput("quota on \(net.name(of: route)) is \(q); quotas must be finite and ≥ 0")
         }
         for r in net.regionIndices {
             for q in net.productIndices {
