@@ -8,14 +8,15 @@ import MinsimEngine
 public enum Manifest {
     public static func json(
         scenario: ResolvedScenario, years: [YearResult], runtime: RuntimeInfo,
-        outputs: [(name: String, sha256: String)], warnings: [String], wallTime: Double
+        outputs: [(name: String, sha256: String)], warnings: [String], wallTime: Double, yearSeconds: [Double] = []
     ) -> JSONValue {
         let net = scenario.network
         let inputs: [JSONValue] = ([scenario.path] + scenario.referencedFiles).map { path in
             .object(["path": .string(path), "sha256": scenario.fileDigests[path].map(JSONValue.string) ?? .null])
         }
-        let yearStats: [JSONValue] = years.map { year in
+        let yearStats: [JSONValue] = years.enumerated().map { k, year in
             let s = year.solution.statistics
+            let c = year.clearing
             return .object([
                 "year": .int(year.year),
                 "status": .string(statusName(year.solution.status)),
@@ -31,6 +32,16 @@ public enum Manifest {
                 "price_reciprocal_condition": .number(s.priceReciprocalCondition),
                 "nodes": .int(s.nodes),
                 "nonzeros": .int(s.nonzeros),
+                "linear_solver": .string(s.linearSolver),
+                "clearing": .object([
+                    "rounds": .int(c.rounds),
+                    "converged": .bool(c.converged),
+                    "capacity_violation": .number(c.capacityViolation),
+                    "complementarity_residual": .number(c.complementarityResidual),
+                    "demand_residual": .number(c.demandResidual),
+                    "nodes_at_ceiling": .array(c.nodesAtCeiling.map { .string(net.name(of: $0)) }),
+                ]),
+                "wall_time_seconds": k < yearSeconds.count ? .number(yearSeconds[k]) : .null,
             ])
         }
         return .object([
@@ -42,6 +53,7 @@ public enum Manifest {
                 "name": .string(scenario.name), "path": .string(scenario.path),
                 "sha256": scenario.fileDigests[scenario.path].map(JSONValue.string) ?? .null,
                 "base_year": .int(scenario.baseYear), "currency": .string(scenario.currency),
+                "horizon": .int(scenario.years.horizon),
             ]),
             "inputs": .array(inputs),
             "blas": .object(["library": .string(runtime.blasLibrary), "threads": .int(runtime.threadCount)]),

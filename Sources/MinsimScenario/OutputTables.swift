@@ -8,34 +8,105 @@ import MinsimEngine
 public enum OutputTables {
     public static let nodeColumns = [
         "scenario", "year", "region", "product", "stage", "unit", "production",
-        "capacity", "utilization", "price", "value_added", "unmet_demand",
+        "capacity", "utilization", "price", "value_added", "unmet_demand", "scarcity_rent",
     ]
     public static let flowColumns = [
         "scenario", "year", "product", "unit", "exporter", "importer", "quantity",
         "share", "tariff_rate", "delivered_price", "tariff_revenue",
     ]
+    /// Columns of `stocks.csv` before the one `recovered_<mineral>_t` column per mineral.
+    public static let stockColumns = ["scenario", "year", "region", "inflow", "stock", "retirements"]
+    public static let mineralColumns = [
+        "scenario", "year", "region", "mineral", "primary_demand", "clean_tech_demand", "secondary_supply",
+        "unmet_demand", "import_reliance", "supplier_hhi",
+    ]
+    public static let cohortColumns = ["scenario", "year", "region", "cohort", "stock", "retirements"]
 
     /// `nodes.csv`: one row per year and (region, product), regions outer, products inner.
-    /// Inactive nodes have production 0 and empty price and value added; utilization is empty
-    /// when there is no (or a zero) capacity.
+    /// Inactive nodes have production 0 and empty price, value added and scarcity rent;
+    /// utilization is empty when there is no (or a zero) capacity. Capacity is the capacity in
+    /// force (exogenous and endogenous); unmet demand is final demand of the node's region and
+    /// product not served even at the price ceiling.
     public static func nodes(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
         let net = scenario.network
         var csv = CSVWriter(columns: nodeColumns)
         for year in years {
             let solution = year.solution
+            let cleared = year.simulated.cleared
             for r in net.regionIndices {
                 for p in net.productIndices {
                     let node = Node(r, p)
                     let product = net.product(p)
                     let x = solution.output(of: node)
-                    let capacity = year.conditions.capacities[node]
+                    let capacity = year.capacities[node]
                     let utilization = capacity.flatMap { $0 > 0 ? x / $0 : nil }
                     let j = solution.calibration.systemIndex[node]
                     let valueAdded: Double? = j >= 0 ? solution.valueAdded[j] : nil
+                    let rent: Double? = j >= 0 && j < cleared.scarcityRent.count ? cleared.scarcityRent[j] : nil
                     csv.appendRow([
                         scenario.name, String(year.year), net.region(r).code, product.name, product.stage, product.unit,
                         CSVWriter.number(x), CSVWriter.number(capacity), CSVWriter.number(utilization),
-                        CSVWriter.number(solution.price(of: node)), CSVWriter.number(valueAdded), CSVWriter.number(0),
+                        CSVWriter.number(solution.price(of: node)), CSVWriter.number(valueAdded),
+                        CSVWriter.number(cleared.unmetDemand[node]), CSVWriter.number(rent),
+                    ])
+                }
+            }
+        }
+        return csv.text
+    }
+
+    /// `stocks.csv`: the fleet per year and region, with the mineral recovered from the year's
+    /// retirements (available to refiners the following year). Header only without a fleet.
+    public static func stocks(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+        let net = scenario.network
+        let minerals = scenario.years.fleet?.minerals ?? []
+        var csv = CSVWriter(columns: stockColumns + minerals.map { "recovered_\($0.name)_t" })
+        for year in years {
+            for row in year.simulated.fleet {
+                csv.appendRow(
+                    [
+                        scenario.name, String(year.year), net.region(row.region).code, CSVWriter.number(row.inflow),
+                        CSVWriter.number(row.stock), CSVWriter.number(row.retirements),
+                    ] + row.recovered.map { CSVWriter.number($0) })
+            }
+        }
+        return csv.text
+    }
+
+    /// `minerals.csv`: indicators per year, region and mineral, tonnes of contained mineral;
+    /// import reliance and HHI are empty where the region uses none of the refined product.
+    public static func minerals(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+        let net = scenario.network
+        var csv = CSVWriter(columns: mineralColumns)
+        for year in years {
+            for m in year.simulated.minerals {
+                csv.appendRow([
+                    scenario.name, String(year.year), net.region(m.region).code, m.mineral,
+                    CSVWriter.number(m.primaryDemand), CSVWriter.number(m.cleanTechDemand),
+                    CSVWriter.number(m.secondarySupply), CSVWriter.number(m.unmetDemand),
+                    CSVWriter.number(m.importReliance), CSVWriter.number(m.supplierHHI),
+                ])
+            }
+        }
+        return csv.text
+    }
+
+    /// `stocks_by_cohort.csv` (`--cohorts`): vehicles in use at the end of each year and
+    /// retired during it, by sale year, from the last year's fleet model (which holds the
+    /// whole history); cohorts sold after the year are left out.
+    public static func stocksByCohort(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+        let net = scenario.network
+        var csv = CSVWriter(columns: cohortColumns)
+        let models = years.last?.simulated.fleetModels ?? [:]
+        for year in years {
+            for r in net.regionIndices {
+                guard let model = models[r] else { continue }
+                let stock = model.stockByCohort(inYear: year.year)
+                let retired = model.outflowByCohort(inYear: year.year)
+                for (k, cohort) in model.cohorts.enumerated() where cohort <= year.year {
+                    csv.appendRow([
+                        scenario.name, String(year.year), net.region(r).code, String(cohort),
+                        CSVWriter.number(stock[k]), CSVWriter.number(retired[k]),
                     ])
                 }
             }
@@ -74,9 +145,12 @@ public enum OutputTables {
         var regions = CSVWriter(columns: ["region", "name", "source"])
         for (i, r) in net.regions.enumerated() { regions.appendRow([r.code, r.name, scenario.regionSources[i]]) }
 
-        var products = CSVWriter(columns: ["product", "stage", "unit", "elasticity", "source"])
+        var products = CSVWriter(columns: ["product", "stage", "unit", "elasticity", "source", "demand_elasticity", "mineral"])
         for (i, p) in net.products.enumerated() {
-            products.appendRow([p.name, p.stage, p.unit, n(p.elasticity), scenario.productSources[i]])
+            products.appendRow([
+                p.name, p.stage, p.unit, n(p.elasticity), scenario.productSources[i],
+                n(scenario.years.demandElasticity[i]), p.mineral ?? "",
+            ])
         }
 
         var recipes = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
@@ -109,7 +183,58 @@ public enum OutputTables {
             ])
         }
 
+        let y = scenario.years
+        var settings = CSVWriter(columns: ["key", "value", "source"])
+        settings.appendRow(["base_year", String(scenario.baseYear), ""])
+        settings.appendRow(["horizon", String(y.horizon), ""])
+        settings.appendRow(["price_ceiling_multiple", n(y.priceCeilingMultiple), ""])
+        if let rule = y.expansion {
+            for stage in net.stages { if let lead = rule.leadTime[stage] { settings.appendRow(["expansion.lead_time_years.\(stage)", String(lead), y.expansionSource]) } }
+            settings.appendRow(["expansion.rent_threshold", n(rule.rentThreshold), y.expansionSource])
+            settings.appendRow(["expansion.persistence_years", String(rule.persistence), y.expansionSource])
+            settings.appendRow(["expansion.fraction", n(rule.fraction), y.expansionSource])
+        }
+        if let fleet = y.fleet {
+            settings.appendRow(["fleet.product", product(fleet.vehicle), y.fleetSource])
+            let lifetime: [(String, String)]
+            switch fleet.lifetime {
+            case .normal(let m, let sd): lifetime = [("normal", ""), ("mean", n(m)), ("standard_deviation", n(sd))]
+            case .lognormal(let m, let sd): lifetime = [("lognormal", ""), ("mean", n(m)), ("standard_deviation", n(sd))]
+            case .weibull(let k, let l): lifetime = [("weibull", ""), ("shape", n(k)), ("scale", n(l))]
+            case .fixed(let years): lifetime = [("fixed", ""), ("years", String(years))]
+            }
+            settings.appendRow(["fleet.lifetime.distribution", lifetime[0].0, y.lifetimeSource])
+            for (key, value) in lifetime.dropFirst() { settings.appendRow(["fleet.lifetime.\(key)", value, y.lifetimeSource]) }
+        }
+
+        // Paths as given, one tidy table: blank region = every region (index tables).
+        var paths = CSVWriter(columns: ["path", "region", "product", "input", "exporter", "year", "value", "source"])
+        for row in y.pathRows {
+            paths.appendRow([
+                row.table, row.key.region.map(region) ?? "", product(row.key.product), row.key.input.map(product) ?? "",
+                row.key.exporter.map(region) ?? "", String(row.year), n(row.value), row.source,
+            ])
+        }
+        var projects = CSVWriter(columns: ["region", "product", "online_year", "capacity", "source"])
+        for p in y.projects {
+            projects.appendRow([region(p.node.region), product(p.node.product), String(p.onlineYear), n(p.capacity), p.source])
+        }
+        var cohorts = CSVWriter(columns: ["region", "cohort", "vehicles", "source"])
+        for c in y.initialStock { cohorts.appendRow([region(c.region), String(c.cohort), n(c.vehicles), c.source]) }
+        var chains = CSVWriter(columns: ["name", "ore", "refined", "collection_rate", "recovery_efficiency", "source"])
+        for (m, chain) in y.minerals.enumerated() {
+            chains.appendRow([
+                chain.name, product(chain.ore), product(chain.refined), n(chain.recycling.collectionRate),
+                n(chain.recycling.recoveryEfficiency), y.mineralSources[m],
+            ])
+        }
+
         return [
+            ("settings.csv", settings.text),
+            ("paths.csv", paths.text),
+            ("capacity_projects.csv", projects.text),
+            ("initial_stock.csv", cohorts.text),
+            ("mineral_chains.csv", chains.text),
             ("regions.csv", regions.text),
             ("products.csv", products.text),
             ("recipes.csv", recipes.text),

@@ -71,4 +71,9 @@ public struct ResolvedScenario: Sendable {
     public let base: BaseYear
     public let calibration: Calibration
     public let conditions: YearConditions
+    /// The yearly keys: horizon, paths, projects, expansion, fleet and minerals.
+    public let years: ScenarioYears
+
+    /// The years simulated, base year to horizon.
+    public var simulatedYears: ClosedRange<Int> { baseYear...years.horizon }
 }

@@ -9,34 +9,112 @@ struct ScenarioBuilder {
     typealias Node = MinsimEngine.Node
     typealias RecipeEntry = (input: ProductIndex, quantity: Double, source: String, location: SourceLocation)
 
-    let path: String
-    private(set) var diagnostics: [Diagnostic] = []
-    private(set) var scenario: ResolvedScenario? = nil
+    /// The scenario file named by the user: the one written to the manifest and resolved.
+    let scenarioPath: String
+    /// The file whose YAML is being read now: the scenario, or a parent it `extends`. Every
+    /// YAML location and every relative CSV path is taken against it, so that values keep
+    /// the file, line and column they were written at.
+    var path: String
+    var diagnostics: [Diagnostic] = []
+    var scenario: ResolvedScenario? = nil
 
     // Names and where they were defined, in scenario order.
-    private var regions: [(code: String, name: String?, source: String, location: SourceLocation)] = []
-    private var regionIndex: [String: Int] = [:]
-    private var products: [(product: Product, source: String, location: SourceLocation, stageLocation: SourceLocation)] = []
-    private var productIndex: [String: Int] = [:]
-    private var referencedFiles: [String] = []
-    private var fileDigests: [String: String] = [:]
+    var regions: [(code: String, name: String?, source: String, location: SourceLocation)] = []
+    var regionIndex: [String: Int] = [:]
+    var products: [(product: Product, source: String, location: SourceLocation, stageLocation: SourceLocation)] = []
+    var productIndex: [String: Int] = [:]
+    /// ε of each product's final demand (`demand_elasticity`, default 0), in product order.
+    var demandElasticities: [Double] = []
+    var referencedFiles: [String] = []
+    var fileDigests: [String: String] = [:]
+    /// The merged top-level keys of the scenario and its parents.
+    var document = ScenarioDocument()
 
-    init(path: String) { self.path = path }
+    init(path: String) {
+        self.scenarioPath = path
+        self.path = path
+    }
 
-    private mutating func error(_ location: SourceLocation, _ message: String) {
+    mutating func error(_ location: SourceLocation, _ message: String) {
         diagnostics.append(Diagnostic(at: location, message))
     }
 
-    private func location(_ node: Yams.Node) -> SourceLocation { Table.location(of: node, path: path) }
-    private func kind(_ node: Yams.Node) -> String { Table.Cell(node, path: path).kindDescription }
+    mutating func warning(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(.warning, at: location, message))
+    }
+
+    func location(_ node: Yams.Node) -> SourceLocation { Table.location(of: node, path: path) }
+    func kind(_ node: Yams.Node) -> String { Table.Cell(node, path: path).kindDescription }
+
+    /// The value of a top-level key, making its file the current one (see `path`).
+    mutating func enter(_ key: String) -> Yams.Node? {
+        guard let entry = document.entries[key] else { return nil }
+        path = entry.path
+        return entry.value
+    }
 
     // MARK: - Top level
 
     mutating func build(data: Data) {
-        fileDigests[path] = SHA256.hex(of: data)
+        guard let merged = readDocument(data: data, path: scenarioPath, chain: []) else { return }
+        document = merged
+        path = scenarioPath
+        let required = ScenarioFormat.requiredTopLevelKeys
+        for key in required where document.entries[key] == nil {
+            error(document.root, "missing required key '\(key)'")
+        }
+
+        var formatVersion = ToolVersion.scenarioFormat
+        if let node = enter("format_version"), let v = integer(Table.Cell(node, path: path), key: "format_version") {
+            if v != ToolVersion.scenarioFormat {
+                error(
+                    location(node),
+                    "unsupported format_version \(v); this minsim reads format version \(ToolVersion.scenarioFormat)")
+            }
+            formatVersion = v
+        }
+        var name = ""
+        if let node = enter("name"), let v = string(Table.Cell(node, path: path), key: "name") {
+            if v.isEmpty { error(location(node), "name must not be empty") }
+            name = v
+        }
+        let description = enter("description").flatMap { string(Table.Cell($0, path: path), key: "description") } ?? ""
+        var baseYear = 2024
+        if let node = enter("base_year"), let v = integer(Table.Cell(node, path: path), key: "base_year") {
+            if !(1...9999).contains(v) { error(location(node), "base_year must be a year between 1 and 9999, got \(v)") }
+            baseYear = v
+        }
+        let currency = enter("currency").flatMap { string(Table.Cell($0, path: path), key: "currency") } ?? "USD"
+
+        let regionsUsable = enter("regions").map { readRegions($0) } ?? false
+        let productsUsable = enter("products").map { readProducts($0) } ?? false
+        let stages = enter("stages").flatMap { readStages($0) }
+        guard regionsUsable && productsUsable else { return }
+        var tables = TableSet()
+        for spec in ScenarioFormat.tables {
+            guard let node = enter(spec.key) else { continue }
+            let before = diagnostics.count
+            if let table = readTable(spec, node) { interpret(table, into: &tables) }
+            if diagnostics.count != before { tables.unclean.insert(spec.key) }
+        }
+        crossCheck(tables)
+        let years = readYears(tables, baseYear: baseYear, stages: stages)
+        if !diagnostics.contains(where: { $0.severity == .error }), let years {
+            resolve(
+                tables, formatVersion: formatVersion, name: name, description: description,
+                baseYear: baseYear, currency: currency, stages: stages, years: years)
+        }
+    }
+
+    /// Parses one scenario file into its top-level keys, loading the file it `extends` first
+    /// and merging (see `ScenarioDocument.merging`). `chain` lists the files already being
+    /// read, child first, to report `extends` cycles instead of recursing forever.
+    mutating func readDocument(data: Data, path file: String, chain: [String]) -> ScenarioDocument? {
+        path = file
+        fileDigests[file] = SHA256.hex(of: data)
         guard var text = String(data: data, encoding: .utf8) else {
             error(.start(of: path), "the scenario file is not valid UTF-8 text; save it as UTF-8")
-            return
+            return nil
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let parsed: Yams.Node?
@@ -44,23 +122,24 @@ struct ScenarioBuilder {
             parsed = try Yams.compose(yaml: text)
         } catch let e as YamlError {
             yamlError(e, text: text)
-            return
+            return nil
         } catch {
             self.error(.start(of: path), "cannot parse YAML: \(error)")
-            return
+            return nil
         }
-        let required = ScenarioFormat.requiredTopLevelKeys
         guard let root = parsed else {
+            let required = ScenarioFormat.requiredTopLevelKeys
             error(
                 .start(of: path),
                 "the scenario file is empty; it must be a map with at least the keys \(required.joined(separator: ", "))")
-            return
+            return nil
         }
         guard case .mapping(let map) = root else {
             error(location(root), "expected a map of scenario keys at the top level (name: …, regions: …), found \(kind(root))")
-            return
+            return nil
         }
-        var values: [String: Yams.Node] = [:]
+        var own = ScenarioDocument(root: location(root))
+        var parentReference: (file: String, location: SourceLocation)? = nil
         for (key, value) in map {
             guard case .scalar(let k) = key else {
                 error(location(key), "scenario keys must be plain names, found \(kind(key))")
@@ -73,55 +152,72 @@ struct ScenarioBuilder {
                 )
                 continue
             }
-            values[k.string] = value
-        }
-        for key in required where values[key] == nil {
-            error(location(root), "missing required key '\(key)'")
-        }
-
-        var formatVersion = ToolVersion.scenarioFormat
-        if let node = values["format_version"], let v = integer(Table.Cell(node, path: path), key: "format_version") {
-            if v != ToolVersion.scenarioFormat {
-                error(
-                    location(node),
-                    "unsupported format_version \(v); this minsim reads format version \(ToolVersion.scenarioFormat)")
+            switch k.string {
+            case "extends":
+                if let parent = string(Table.Cell(value, path: path), key: "extends") {
+                    if parent.isEmpty {
+                        error(location(value), "extends names no file; give the parent scenario's path, relative to this file")
+                    } else {
+                        parentReference = (parent, location(value))
+                    }
+                }
+            case "paths":
+                guard case .mapping(let tables) = value else {
+                    error(
+                        location(value),
+                        "expected paths as a map of tables (demand_index: {file: …}, …), found \(kind(value))")
+                    continue
+                }
+                let names = ScenarioFormat.pathTables.map(\.key)
+                for (tableKey, table) in tables {
+                    guard case .scalar(let t) = tableKey, names.contains(t.string) else {
+                        let text = Table.Cell(tableKey, path: path).kindDescription
+                        let hint: String
+                        if case .scalar(let t) = tableKey { hint = Suggestion.hint(for: t.string, among: names) } else { hint = "" }
+                        error(
+                            location(tableKey),
+                            "unknown path table \(text) under paths\(hint); path tables are \(names.joined(separator: ", "))")
+                        continue
+                    }
+                    own.paths[t.string] = .init(key: tableKey, value: table, path: path)
+                }
+            default:
+                own.entries[k.string] = .init(key: key, value: value, path: path)
             }
-            formatVersion = v
         }
-        var name = ""
-        if let node = values["name"], let v = string(Table.Cell(node, path: path), key: "name") {
-            if v.isEmpty { error(location(node), "name must not be empty") }
-            name = v
+        guard let (parent, reference) = parentReference else { return own }
+        let parentPath = ScenarioLoader.resolve(parent, relativeTo: file)
+        let identity = ScenarioDocument.identity(of: parentPath)
+        let visited = [ScenarioDocument.identity(of: file)] + chain
+        if let cycleStart = visited.firstIndex(of: identity) {
+            let loop = (visited[...cycleStart].reversed() + [identity]).map { ($0 as NSString).lastPathComponent }
+            error(reference, "extends makes a cycle (\(loop.joined(separator: " → "))); a scenario cannot extend itself")
+            return nil
         }
-        let description = values["description"].flatMap { string(Table.Cell($0, path: path), key: "description") } ?? ""
-        var baseYear = 2024
-        if let node = values["base_year"], let v = integer(Table.Cell(node, path: path), key: "base_year") {
-            if !(1...9999).contains(v) { error(location(node), "base_year must be a year between 1 and 9999, got \(v)") }
-            baseYear = v
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: parentPath, isDirectory: &isFolder)
+        guard exists, !isFolder.boolValue, let parentData = FileManager.default.contents(atPath: parentPath) else {
+            let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
+            error(
+                reference,
+                "cannot read the parent scenario '\(parent)' (resolved to '\(parentPath)'): \(why); paths are relative to this file")
+            return nil
         }
-        let currency = values["currency"].flatMap { string(Table.Cell($0, path: path), key: "currency") } ?? "USD"
-
-        let regionsUsable = values["regions"].map { readRegions($0) } ?? false
-        let productsUsable = values["products"].map { readProducts($0) } ?? false
-        let stages = values["stages"].flatMap { readStages($0) }
-        guard regionsUsable && productsUsable else { return }
-        var tables = TableSet()
-        for spec in ScenarioFormat.tables {
-            guard let node = values[spec.key] else { continue }
-            let before = diagnostics.count
-            if let table = readTable(spec, node) { interpret(table, into: &tables) }
-            if diagnostics.count != before { tables.unclean.insert(spec.key) }
+        if !referencedFiles.contains(parentPath) { referencedFiles.append(parentPath) }
+        let before = diagnostics.filter { $0.severity == .error }.count
+        let inherited = readDocument(data: parentData, path: parentPath, chain: visited)
+        path = file
+        guard let inherited else {
+            if diagnostics.filter({ $0.severity == .error }).count == before {
+                error(reference, "the parent scenario '\(parent)' cannot be read")
+            }
+            return nil
         }
-        crossCheck(tables)
-        if diagnostics.isEmpty {
-            resolve(
-                tables, formatVersion: formatVersion, name: name, description: description,
-                baseYear: baseYear, currency: currency, stages: stages)
-        }
+        return ScenarioDocument.merging(parent: inherited, child: own)
     }
 
     /// Maps Yams' parse errors, which carry a 1-based mark, to a diagnostic at that position.
-    private mutating func yamlError(_ e: YamlError, text: String) {
+    mutating func yamlError(_ e: YamlError, text: String) {
         func at(_ mark: Yams.Mark) -> SourceLocation {
             SourceLocation(path: path, line: max(mark.line, 1), column: max(mark.column, 1))
         }
@@ -151,7 +247,7 @@ struct ScenarioBuilder {
     // MARK: - Cells
 
     /// Text of a scalar cell; a list or map where text is expected is an error.
-    private mutating func string(_ cell: Table.Cell, key: String) -> String? {
+    mutating func string(_ cell: Table.Cell, key: String) -> String? {
         switch cell.value {
         case .scalar(let s, _): return s
         case .null: return ""
@@ -161,14 +257,14 @@ struct ScenarioBuilder {
         }
     }
 
-    private mutating func integer(_ cell: Table.Cell, key: String) -> Int? {
+    mutating func integer(_ cell: Table.Cell, key: String) -> Int? {
         if case .scalar(let s, false) = cell.value, let v = NumberText.integer(s) { return v }
         error(cell.location, "expected an integer for '\(key)', found \(cell.kindDescription)")
         return nil
     }
 
     /// A number checked against the field's bounds; nil after reporting why it is not valid.
-    private mutating func number(_ cell: Table.Cell, field: Field, what: String) -> Double? {
+    mutating func number(_ cell: Table.Cell, field: Field, what: String) -> Double? {
         let text: String
         switch cell.value {
         case .scalar(let s, let isString):
@@ -211,6 +307,10 @@ struct ScenarioBuilder {
             error(cell.location, "\(negative)'\(field.name)' in \(what) is \(text); it must be \(op) \(Self.format(lo))\(why)")
             return nil
         }
+        if let hi = field.maximum, !(v <= hi) {
+            error(cell.location, "'\(field.name)' in \(what) is \(text); it must be ≤ \(Self.format(hi))")
+            return nil
+        }
         if let hi = field.exclusiveMaximum, !(v < hi) {
             error(cell.location, "'\(field.name)' in \(what) is \(text); it must be < \(Self.format(hi))")
             return nil
@@ -218,14 +318,14 @@ struct ScenarioBuilder {
         return v
     }
 
-    private static func format(_ v: Double) -> String {
+    static func format(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }
 
     // MARK: - Rows
 
     /// A YAML map as a row, checking its keys against `fields`.
-    private mutating func row(_ node: Yams.Node, fields: [Field], what: String) -> Table.Row? {
+    mutating func row(_ node: Yams.Node, fields: [Field], what: String) -> Table.Row? {
         guard case .mapping(let map) = node else {
             error(
                 location(node),
@@ -252,7 +352,7 @@ struct ScenarioBuilder {
     }
 
     /// The cell of a required field, or an error naming what is missing.
-    private mutating func required(_ row: Table.Row, _ field: String, what: String) -> Table.Cell? {
+    mutating func required(_ row: Table.Row, _ field: String, what: String) -> Table.Cell? {
         guard let cell = row.cells[field] else {
             error(row.location, "\(what) is missing '\(field)'")
             return nil
@@ -264,16 +364,16 @@ struct ScenarioBuilder {
         return cell
     }
 
-    private mutating func requiredText(_ row: Table.Row, _ field: String, what: String) -> (String, SourceLocation)? {
+    mutating func requiredText(_ row: Table.Row, _ field: String, what: String) -> (String, SourceLocation)? {
         guard let cell = required(row, field, what: what), let s = string(cell, key: field) else { return nil }
         return (s, cell.location)
     }
 
-    private mutating func source(_ row: Table.Row) -> String {
+    mutating func source(_ row: Table.Row) -> String {
         row.cells["source"].flatMap { string($0, key: "source") } ?? ""
     }
 
-    private mutating func region(_ row: Table.Row, _ field: String, what: String) -> RegionIndex? {
+    mutating func region(_ row: Table.Row, _ field: String, what: String) -> RegionIndex? {
         guard let (code, loc) = requiredText(row, field, what: what) else { return nil }
         if let i = regionIndex[code] { return RegionIndex(i) }
         let codes = regions.map(\.code)
@@ -284,7 +384,7 @@ struct ScenarioBuilder {
         return nil
     }
 
-    private mutating func product(_ row: Table.Row, _ field: String, what: String) -> ProductIndex? {
+    mutating func product(_ row: Table.Row, _ field: String, what: String) -> ProductIndex? {
         guard let (name, loc) = requiredText(row, field, what: what) else { return nil }
         if let i = productIndex[name] { return ProductIndex(i) }
         error(
@@ -294,14 +394,14 @@ struct ScenarioBuilder {
         return nil
     }
 
-    private mutating func number(_ row: Table.Row, _ field: Field, what: String) -> Double? {
+    mutating func number(_ row: Table.Row, _ field: Field, what: String) -> Double? {
         guard let cell = required(row, field.name, what: what) else { return nil }
         return number(cell, field: field, what: what)
     }
 
     // MARK: - Regions, products, stages
 
-    private mutating func readRegions(_ node: Yams.Node) -> Bool {
+    mutating func readRegions(_ node: Yams.Node) -> Bool {
         guard case .sequence(let seq) = node else {
             error(location(node), "expected a list of regions (- {code: CA, name: Canada}), found \(kind(node))")
             return false
@@ -328,7 +428,7 @@ struct ScenarioBuilder {
         return true
     }
 
-    private mutating func readProducts(_ node: Yams.Node) -> Bool {
+    mutating func readProducts(_ node: Yams.Node) -> Bool {
         guard case .sequence(let seq) = node else {
             error(
                 location(node),
@@ -337,12 +437,24 @@ struct ScenarioBuilder {
         }
         if seq.isEmpty { error(location(node), "products is empty; list at least one product") }
         let elasticityField = ScenarioFormat.productKeys[3]
+        let demandElasticityField = ScenarioFormat.productKeys[4]
         for item in seq {
             guard let r = row(item, fields: ScenarioFormat.productKeys, what: "a product") else { continue }
             let name = requiredText(r, "name", what: "product")
             let stage = requiredText(r, "stage", what: "product")
             let unit = requiredText(r, "unit", what: "product")
             let elasticity = number(r, elasticityField, what: "product '\(name?.0 ?? "")'")
+            var demandElasticity = 0.0
+            if let cell = r.cells["demand_elasticity"] {
+                if case .null = cell.value {
+                } else if let v = number(cell, field: demandElasticityField, what: "product '\(name?.0 ?? "")'") {
+                    demandElasticity = v
+                }
+            }
+            var mineral: String? = nil
+            if let cell = r.cells["mineral"], let m = string(cell, key: "mineral") {
+                mineral = m.isEmpty ? nil : m
+            }
             let src = source(r)
             guard let (n, loc) = name else { continue }
             if n.isEmpty || n.contains(",") {
@@ -356,13 +468,15 @@ struct ScenarioBuilder {
             // A product with a bad stage, unit or elasticity is still registered, so that the
             // tables naming it do not report it as unknown; the scenario is invalid regardless.
             productIndex[n] = products.count
-            let product = Product(name: n, stage: stage?.0 ?? "", unit: unit?.0 ?? "", elasticity: elasticity ?? 0)
+            let product = Product(
+                name: n, stage: stage?.0 ?? "", unit: unit?.0 ?? "", elasticity: elasticity ?? 0, mineral: mineral)
             products.append((product, src, loc, stage?.1 ?? loc))
+            demandElasticities.append(demandElasticity)
         }
         return true
     }
 
-    private mutating func readStages(_ node: Yams.Node) -> [String]? {
+    mutating func readStages(_ node: Yams.Node) -> [String]? {
         guard case .sequence(let seq) = node else {
             error(location(node), "expected a list of stage names ([mining, refining, …]), found \(kind(node))")
             return nil
@@ -386,7 +500,7 @@ struct ScenarioBuilder {
     // MARK: - Tables
 
     /// Reads a table written inline or as `{file: path.csv}`; nil when unreadable.
-    private mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node) -> Table? {
+    mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node) -> Table? {
         switch node {
         case .sequence(let seq):
             let rows = seq.compactMap { row($0, fields: spec.columns, what: "a \(spec.key) row") }
@@ -403,7 +517,7 @@ struct ScenarioBuilder {
         }
     }
 
-    private mutating func readCSV(_ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation) -> Table? {
+    mutating func readCSV(_ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation) -> Table? {
         let csvPath = ScenarioLoader.resolve(file, relativeTo: path)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: csvPath, isDirectory: &isFolder)
@@ -491,7 +605,7 @@ struct ScenarioBuilder {
         var routes: [ResolvedScenario.RouteValue] = []
     }
 
-    private mutating func interpret(_ table: Table, into set: inout TableSet) {
+    mutating func interpret(_ table: Table, into set: inout TableSet) {
         let spec = table.spec
         let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
         var seen: [String: SourceLocation] = [:]
@@ -606,7 +720,7 @@ struct ScenarioBuilder {
     // MARK: - Cross-table checks
 
     /// Where each node first supplies (base trade > 0, or an opened route).
-    private func supplyLocations(_ t: TableSet) -> [Node: SourceLocation] {
+    func supplyLocations(_ t: TableSet) -> [Node: SourceLocation] {
         var out: [Node: SourceLocation] = [:]
         for row in t.baseTrade where row.value > 0 && out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
         for row in t.routes where out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
@@ -614,11 +728,11 @@ struct ScenarioBuilder {
     }
 
     /// Recipe of a node after defaults: the region's own rows, or the product's default rows.
-    private func recipe(_ t: TableSet, _ node: Node) -> [RecipeEntry] {
+    func recipe(_ t: TableSet, _ node: Node) -> [RecipeEntry] {
         t.regionRecipes[node] ?? t.defaultRecipes[node.product.rawValue] ?? []
     }
 
-    private mutating func crossCheck(_ t: TableSet) {
+    mutating func crossCheck(_ t: TableSet) {
         let tradeReady = !t.unclean.contains("base_trade") && !t.unclean.contains("routes")
         let supply = supplyLocations(t)
         if tradeReady && !t.unclean.contains("base_prices") {
@@ -666,18 +780,18 @@ struct ScenarioBuilder {
         }
     }
 
-    private func nodeName(_ n: Node) -> String {
+    func nodeName(_ n: Node) -> String {
         "\(regions[n.region.rawValue].code)/\(products[n.product.rawValue].product.name)"
     }
-    private func routeName(_ r: Route) -> String {
+    func routeName(_ r: Route) -> String {
         "\(products[r.product.rawValue].product.name) \(regions[r.exporter.rawValue].code)→\(regions[r.importer.rawValue].code)"
     }
 
     // MARK: - Resolution
 
-    private mutating func resolve(
+    mutating func resolve(
         _ t: TableSet, formatVersion: Int, name: String, description: String,
-        baseYear: Int, currency: String, stages: [String]?
+        baseYear: Int, currency: String, stages: [String]?, years: ScenarioYears
     ) {
         let engineRegions = regions.map { Region(code: $0.code, name: $0.name) }
         let engineProducts = products.map(\.product)
@@ -697,8 +811,9 @@ struct ScenarioBuilder {
         let network = Network(regions: engineRegions, products: engineProducts, stages: stages, recipes: recipeTable)
         var prices: NodeTable<Double?> = network.nodeTable(repeating: nil)
         for row in t.basePrices { prices[row.node] = row.value }
-        var capacities: NodeTable<Double?> = network.nodeTable(repeating: nil)
-        for row in t.capacities { capacities[row.node] = row.value }
+        var capacityTable: NodeTable<Double?> = network.nodeTable(repeating: nil)
+        for row in t.capacities { capacityTable[row.node] = row.value }
+        let capacities = years.capacities(in: baseYear, base: capacityTable)
         var demand = network.nodeTable(repeating: 0.0)
         for row in t.finalDemand { demand[row.node] = row.value }
         let base = BaseYear(
@@ -720,12 +835,12 @@ struct ScenarioBuilder {
             return
         }
         scenario = ResolvedScenario(
-            path: path, formatVersion: formatVersion, name: name, description: description, baseYear: baseYear,
+            path: scenarioPath, formatVersion: formatVersion, name: name, description: description, baseYear: baseYear,
             currency: currency, regionSources: regions.map(\.source), productSources: products.map(\.source),
             recipes: recipeRows, finalDemand: t.finalDemand, baseTrade: t.baseTrade, basePrices: t.basePrices,
             capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, referencedFiles: referencedFiles,
             fileDigests: fileDigests,
-            network: network, base: base, calibration: calibration, conditions: conditions)
+            network: network, base: base, calibration: calibration, conditions: conditions, years: years)
     }
 
     /// The line a calibration issue comes from: the row holding the offending value, or the
@@ -733,7 +848,7 @@ struct ScenarioBuilder {
     ///
     /// Written as `if case` tests rather than a `switch` so that an issue the engine adds later
     /// still gets reported (at the scenario's start) instead of breaking the build.
-    private func location(of issue: CalibrationIssue, _ t: TableSet) -> SourceLocation {
+    func location(of issue: CalibrationIssue, _ t: TableSet) -> SourceLocation {
         func productLoc(_ q: ProductIndex) -> SourceLocation { products[q.rawValue].location }
         func nodeRow(_ rows: [ResolvedScenario.NodeValue], _ n: Node) -> SourceLocation {
             rows.first { $0.node == n }?.location ?? productLoc(n.product)
@@ -760,6 +875,6 @@ struct ScenarioBuilder {
         if case .invalidFinalDemand(let n, _) = issue { return nodeRow(t.finalDemand, n) }
         if case .invalidOpenedRoute(let route, _) = issue { return routeRow(t.routes, route) }
         if case .invalidElasticity(let q, _) = issue { return productLoc(q) }
-        return .start(of: path)
+        return .start(of: scenarioPath)
     }
 }

@@ -29,11 +29,14 @@ public enum ScenarioFormat {
         public let exclusiveMinimum: Bool
         /// Largest allowed value for numbers (always excluded; used for opened-route shares).
         public let exclusiveMaximum: Double?
+        /// Largest allowed value for numbers, included (rates in [0, 1], elasticities ≤ 0).
+        public let maximum: Double?
         public let description: String
 
         init(
             _ name: String, _ type: ValueType, required: Bool = true, minimum: Double? = nil,
-            exclusiveMinimum: Bool = false, exclusiveMaximum: Double? = nil, _ description: String
+            exclusiveMinimum: Bool = false, exclusiveMaximum: Double? = nil, maximum: Double? = nil,
+            _ description: String
         ) {
             self.name = name
             self.type = type
@@ -41,6 +44,7 @@ public enum ScenarioFormat {
             self.minimum = minimum
             self.exclusiveMinimum = exclusiveMinimum
             self.exclusiveMaximum = exclusiveMaximum
+            self.maximum = maximum
             self.description = description
         }
     }
@@ -72,6 +76,10 @@ public enum ScenarioFormat {
         Field("stage", .stage, "stage name, e.g. mining, refining, battery, ev"),
         Field("unit", .string, "unit of quantity, e.g. t, GWh, vehicle"),
         Field("elasticity", .number, minimum: 0, "Armington substitution elasticity σ ≥ 0 between suppliers (0 = fixed shares)"),
+        Field(
+            "demand_elasticity", .number, required: false, maximum: 0,
+            "price elasticity ε ≤ 0 of final demand, D = D_ref·(P̄/P̄₀)^ε (default 0: no price response)"),
+        Field("mineral", .string, required: false, "the mineral the product carries, e.g. nickel for ni_ore and ni_refined"),
         source,
     ]
 
@@ -169,12 +177,21 @@ public enum ScenarioFormat {
         Field("description", .string, required: false, "free text: the question the scenario answers"),
         Field("base_year", .integer, required: false, "year of the observed base data (default 2024)"),
         Field("currency", .string, required: false, "currency of all prices (default USD)"),
+        Field(
+            "extends", .string, required: false,
+            "a parent scenario file (relative to this one) loaded first; this file's top-level keys replace the parent's, and each table under `paths` replaces the parent's table of the same name"
+        ),
+        Field("horizon", .integer, required: false, "last simulated year, ≥ base_year (default 2040)"),
+        Field(
+            "price_ceiling_multiple", .number, required: false, minimum: 1,
+            "a node's price may rise to this multiple of its base price through scarcity rents; demand capacity cannot serve there is unmet (default 10)"
+        ),
     ]
 
     /// Every top-level key, in document order.
     public static let topLevelKeys: [String] =
-        ["format_version", "name", "description", "base_year", "currency", "regions", "products", "stages"]
-        + tables.map(\.key)
+        ["format_version", "extends", "name", "description", "base_year", "currency", "horizon", "price_ceiling_multiple", "regions", "products", "stages"]
+        + tables.map(\.key) + yearKeys
 
     /// Top-level keys a scenario must have.
     public static let requiredTopLevelKeys: [String] =

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads a scenario file and everything it references, checks it, and resolves it into engine
-/// values.
+/// Reads a scenario file and everything it references (the parents it `extends`, CSV tables),
+/// checks it, and resolves it into engine values.
 ///
 /// The loader never stops at the first problem: it reads every key and row it can, and
 /// returns all diagnostics, sorted by file, line and column. Checks that need other tables

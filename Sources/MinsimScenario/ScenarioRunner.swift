@@ -1,14 +1,34 @@
 import Foundation
 import MinsimEngine
 
-/// Runs a scenario end to end: load and check, solve, and write the output folder atomically.
+/// Runs a scenario end to end: load and check, simulate, and write the output folder atomically.
 ///
 /// ```
-/// load → calibrate (in the loader) → solve each year → write CSVs + manifest → rename into place
+/// load (extends, paths) → calibrate (in the loader) → year inputs base_year…horizon
+///   → Simulation.run (capacity clearing, expansion, fleet, recycling)
+///   → write CSVs + manifest → rename into place
 /// ```
-/// Today a run solves the base year only, under the scenario's conditions (tariffs at their
-/// scenario `rate`); the writers already take a list of years.
 public enum ScenarioRunner {
+    /// Choices of a run that are not part of the scenario.
+    public struct Options: Sendable {
+        /// Also write `stocks_by_cohort.csv` (`minsim run --cohorts`).
+        public var writeCohorts = false
+        /// Replaces the clearing's round limit (the scenario sets the price ceiling); for tests
+        /// that need a clearing to stop early.
+        public var maxClearingRounds: Int? = nil
+        public init(writeCohorts: Bool = false, maxClearingRounds: Int? = nil) {
+            self.writeCohorts = writeCohorts
+            self.maxClearingRounds = maxClearingRounds
+        }
+    }
+
+    /// How far a run is: `done` of `total` years solved, the last being `year`.
+    public struct Progress: Sendable, Equatable {
+        public let year: Int
+        public let done: Int
+        public let total: Int
+    }
+
     /// What a finished run produced.
     public struct Report: Sendable {
         public let scenario: ResolvedScenario
@@ -16,20 +36,23 @@ public enum ScenarioRunner {
         public let outputDirectory: String
         /// Files written, relative to `outputDirectory`.
         public let files: [String]
-        /// Non-fatal problems (a year whose solve did not fully converge), also in the manifest.
+        /// Non-fatal problems (a year whose clearing or solve did not converge), also in the manifest.
         public let warnings: [String]
         public let wallTimeSeconds: Double
+        /// Seconds spent on each year, in year order.
+        public let yearSeconds: [Double]
     }
 
-    /// Loads `path`, solves, and writes the output folder.
+    /// Loads `path`, simulates base year to horizon, and writes the output folder.
     ///
+    /// - Parameters:
+    ///   - progress: called after each year; the CLI draws its progress line from it.
     /// - Throws: `RunFailure` — invalid scenario, output folder in the way, failed solve, or a
     ///   write error. No output folder and no temporary folder remain after a failure.
-    /// - Parameters:
-    ///   - options: solver settings; the defaults are what `minsim run` uses.
     public static func run(
         path: String, outputDirectory: String, force: Bool = false,
-        runtime: RuntimeInfo, options: SolverOptions = SolverOptions()
+        runtime: RuntimeInfo, options: Options = Options(),
+        progress: ((Progress) -> Void)? = nil
     ) throws(RunFailure) -> Report {
         let clock = ContinuousClock()
         let start = clock.now
@@ -38,42 +61,87 @@ public enum ScenarioRunner {
         guard let scenario = loaded.scenario else { throw .invalid(loaded.diagnostics) }
         try out.checkWritable(force: force)
 
-        let years = try solve(scenario, options: options)
-        var warnings: [String] = []
-        for year in years where year.solution.status != .solved {
-            let s = year.solution.statistics
-            warnings.append(
-                "\(year.year): solver status \(Manifest.statusName(year.solution.status)) after \(s.iterations) iterations (final relative change \(s.finalRelativeChange), mass-balance residual \(s.massBalanceResidual)); results are written but suspect"
-            )
+        var yearSeconds: [Double] = []
+        var last = clock.now
+        let years = try simulate(scenario, options: options) { done, total in
+            let now = clock.now
+            yearSeconds.append(seconds(now - last))
+            last = now
+            progress?(Progress(year: scenario.baseYear + done - 1, done: done, total: total))
         }
+        let warnings = self.warnings(years)
 
         var files: [(name: String, data: Data)] = [
             ("nodes.csv", Data(OutputTables.nodes(scenario, years: years).utf8)),
             ("flows.csv", Data(OutputTables.flows(scenario, years: years).utf8)),
+            ("stocks.csv", Data(OutputTables.stocks(scenario, years: years).utf8)),
+            ("minerals.csv", Data(OutputTables.minerals(scenario, years: years).utf8)),
         ]
+        if options.writeCohorts {
+            files.append(("stocks_by_cohort.csv", Data(OutputTables.stocksByCohort(scenario, years: years).utf8)))
+        }
         for table in OutputTables.resolved(scenario) { files.append(("resolved/\(table.name)", Data(table.text.utf8))) }
         let digests = files.map { (name: $0.name, sha256: SHA256.hex(of: $0.data)) }
-        let elapsed = clock.now - start
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let wall = seconds(clock.now - start)
         let manifest = Manifest.json(
             scenario: scenario, years: years, runtime: runtime, outputs: digests,
-            warnings: warnings, wallTime: wall)
+            warnings: warnings, wallTime: wall, yearSeconds: yearSeconds)
         files.append(("manifest.json", Data(manifest.rendered().utf8)))
         try out.write(files, force: force)
         return Report(
             scenario: scenario, years: years, outputDirectory: outputDirectory, files: files.map(\.name),
-            warnings: warnings, wallTimeSeconds: wall)
+            warnings: warnings, wallTimeSeconds: wall, yearSeconds: yearSeconds)
     }
 
-    /// Solves every year of the run (today: the base year).
-    public static func solve(_ scenario: ResolvedScenario, options: SolverOptions = SolverOptions()) throws(RunFailure)
-        -> [YearResult]
-    {
+    /// Simulates every year from the base year to the horizon.
+    ///
+    /// - Throws: `RunFailure.solveFailed` naming the year and what failed (calibration of the
+    ///   year's recipes, the solve, or the fleet model).
+    public static func simulate(
+        _ scenario: ResolvedScenario, options: Options = Options(), progress: ((Int, Int) -> Void)? = nil
+    ) throws(RunFailure) -> [YearResult] {
+        let inputs = scenario.yearInputs()
+        var settings = scenario.years.settings
+        if let rounds = options.maxClearingRounds { settings.clearing.maxRounds = rounds }
+        let net = scenario.network
         do {
-            let solution = try YearSolver(options: options).solve(scenario.calibration, conditions: scenario.conditions)
-            return [YearResult(year: scenario.baseYear, conditions: scenario.conditions, solution: solution)]
+            let simulated = try Simulation(settings: settings).run(scenario.calibration, years: inputs, progress: progress)
+            return zip(inputs, simulated).map { YearResult(inputs: $0, simulated: $1) }
         } catch {
-            throw .solveFailed(year: scenario.baseYear, message: error.message(in: scenario.network))
+            switch error {
+            case .calibration(let year, let e):
+                throw .solveFailed(year: year, message: e.issues.map { $0.message(in: net) }.joined(separator: "; "))
+            case .solve(let year, let e):
+                throw .solveFailed(year: year, message: e.message(in: net))
+            case .fleet(let year, let e):
+                throw .solveFailed(
+                    year: year, message: "fleet stock model: " + e.issues.map(\.message).joined(separator: "; "))
+            }
         }
+    }
+
+    /// One warning per year whose clearing did not converge or whose solve stopped short:
+    /// results are written, but the reader must know they are suspect.
+    static func warnings(_ years: [YearResult]) -> [String] {
+        var out: [String] = []
+        for year in years {
+            let c = year.clearing
+            if !c.converged {
+                out.append(
+                    "\(year.year): capacity clearing did not converge after \(c.rounds) rounds (capacity violation \(c.capacityViolation), complementarity residual \(c.complementarityResidual), demand residual \(c.demandResidual)); results are written but suspect"
+                )
+            }
+            if year.solution.status != .solved {
+                let s = year.solution.statistics
+                out.append(
+                    "\(year.year): solver status \(Manifest.statusName(year.solution.status)) after \(s.iterations) iterations (final relative change \(s.finalRelativeChange), mass-balance residual \(s.massBalanceResidual)); results are written but suspect"
+                )
+            }
+        }
+        return out
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

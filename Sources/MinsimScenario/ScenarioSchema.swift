@@ -61,6 +61,7 @@ public enum ScenarioSchema {
                 ]),
             ])
         }
+        addYearKeys(properties: &properties, defs: &defs)
         return .object([
             "$schema": .string("https://json-schema.org/draft/2020-12/schema"),
             "$id": .string("https://minsim.invalid/schema/scenario-format-\(ToolVersion.scenarioFormat).json"),
@@ -68,9 +69,67 @@ public enum ScenarioSchema {
             "description": .string("A critical-minerals supply-chain scenario; see docs/scenario-format.md."),
             "type": .string("object"),
             "additionalProperties": .bool(false),
-            "required": .array(ScenarioFormat.requiredTopLevelKeys.map(JSONValue.string)),
+            // A scenario that `extends` another may leave any key to its parent.
+            "if": .object(["required": .array([.string("extends")])]),
+            "then": .object([:]),
+            "else": .object(["required": .array(ScenarioFormat.requiredTopLevelKeys.map(JSONValue.string))]),
             "properties": .object(properties),
             "$defs": .object(defs),
+        ])
+    }
+
+    /// The yearly keys (docs/scenario-format-years.md).
+    private static func addYearKeys(properties: inout [String: JSONValue], defs: inout [String: JSONValue]) {
+        func table(_ spec: ScenarioFormat.TableSpec, _ rowName: String) -> JSONValue {
+            defs[rowName] = object(spec.columns, description: "one row of \(spec.key)")
+            return .object([
+                "description": .string(spec.description + "; an inline list of rows or {file: path.csv}"),
+                "oneOf": .array([.object(["type": .string("array"), "items": ref(rowName)]), ref("fileReference")]),
+            ])
+        }
+        var pathTables: [String: JSONValue] = [:]
+        for spec in ScenarioFormat.pathTables { pathTables[spec.key] = table(spec, "path_\(spec.key)Row") }
+        properties["paths"] = .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(pathTables),
+            "description": .string("parameters that change by year, interpolated linearly and held flat outside the given years"),
+        ])
+        properties["capacity_projects"] = table(ScenarioFormat.capacityProjects, "capacity_projectsRow")
+        var expansion: [String: JSONValue] = [:]
+        for field in ScenarioFormat.expansionKeys { expansion[field.name] = property(field) }
+        expansion["lead_time_years"] = .object([
+            "type": .string("object"), "additionalProperties": .object(["type": .string("integer"), "minimum": .int(1)]),
+            "description": .string(ScenarioFormat.expansionKeys[0].description),
+        ])
+        properties["expansion"] = .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("lead_time_years")]),
+            "properties": .object(expansion),
+            "description": .string("endogenous capacity expansion when scarcity rents persist"),
+        ])
+        let lifetimes: [JSONValue] = ScenarioFormat.lifetimeDistributions.map { d in
+            var p: [String: JSONValue] = ["distribution": .object(["const": .string(d.name)])]
+            for field in d.parameters { p[field.name] = property(field) }
+            p["source"] = property(ScenarioFormat.source)
+            return .object([
+                "type": .string("object"), "additionalProperties": .bool(false),
+                "required": .array([.string("distribution")] + d.parameters.map { .string($0.name) }),
+                "properties": .object(p),
+            ])
+        }
+        properties["fleet"] = .object([
+            "type": .string("object"), "additionalProperties": .bool(false),
+            "required": .array([.string("product"), .string("lifetime")]),
+            "properties": .object([
+                "product": property(ScenarioFormat.fleetKeys[0]),
+                "lifetime": .object(["oneOf": .array(lifetimes), "description": .string("lifetime distribution of vehicles")]),
+                "initial_stock": table(ScenarioFormat.initialStock, "initial_stockRow"),
+                "source": property(ScenarioFormat.source),
+            ]),
+            "description": .string("EV fleet stock and retirements (dynamic stock model)"),
+        ])
+        defs["mineral"] = object(ScenarioFormat.mineralKeys, description: "a mineral chain")
+        properties["minerals"] = .object([
+            "type": .string("array"), "items": ref("mineral"),
+            "description": .string("mineral chains: indicators and recycling"),
         ])
     }
 
@@ -101,6 +160,7 @@ public enum ScenarioSchema {
             p["type"] = .string("number")
             if let lo = field.minimum { p[field.exclusiveMinimum ? "exclusiveMinimum" : "minimum"] = .number(lo) }
             if let hi = field.exclusiveMaximum { p["exclusiveMaximum"] = .number(hi) }
+            if let hi = field.maximum { p["maximum"] = .number(hi) }
         }
         if field.name == "source" { p["type"] = .array([.string("string"), .string("null")]) }
         return .object(p)

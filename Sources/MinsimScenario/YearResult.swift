@@ -1,17 +1,26 @@
 import MinsimEngine
 
-/// One solved year of a run, with the conditions it was solved under.
+/// One simulated year of a run: what the engine returned, and the exogenous inputs the
+/// scenario gave it (reference demand, capacities before endogenous additions).
 ///
-/// Runs are written as lists of these so that multi-year runs (base year to horizon) use the
-/// same writers as today's single base-year run.
+/// Writers take a list of these, base year to horizon, so a one-year scenario and a
+/// seventeen-year one go through the same code.
 public struct YearResult: Sendable {
     public let year: Int
-    public let conditions: YearConditions
-    public let solution: YearSolution
+    /// The scenario's inputs for the year (network with the year's recipes, conditions).
+    public let inputs: YearInputs
+    public let simulated: SimulatedYear
 
-    public init(year: Int, conditions: YearConditions, solution: YearSolution) {
-        self.year = year
-        self.conditions = conditions
-        self.solution = solution
+    public init(inputs: YearInputs, simulated: SimulatedYear) {
+        self.year = simulated.year
+        self.inputs = inputs
+        self.simulated = simulated
     }
+
+    /// The year's solution at the final scarcity rents and demand.
+    public var solution: YearSolution { simulated.cleared.solution }
+    /// Statistics of the capacity clearing (rounds, residuals, nodes at the price ceiling).
+    public var clearing: ClearingStatistics { simulated.cleared.statistics }
+    /// Capacities in force: exogenous plus endogenous additions online.
+    public var capacities: NodeTable<Double?> { simulated.capacities }
 }

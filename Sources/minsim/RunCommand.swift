@@ -2,15 +2,17 @@ import ArgumentParser
 import LinearAlgebra
 import MinsimScenario
 
-/// `minsim run FILE --out DIR`: validates, calibrates, solves and writes the output folder.
+/// `minsim run FILE --out DIR`: validates, calibrates, simulates base year to horizon and
+/// writes the output folder.
 ///
-/// Exit status: 0 on success (also when the solver status is not `solved`, which is reported
-/// as a warning and in the manifest), 2 for invalid input or a refused output folder, 1 when
-/// the solve fails or the output cannot be written.
+/// Exit status: 0 on success (also when a year's clearing or solve did not converge, which is
+/// reported as a warning on stderr and in the manifest), 2 for invalid input or a refused
+/// output folder, 1 when the solve fails or the output cannot be written.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Solve a scenario and write nodes.csv, flows.csv, resolved/ tables and manifest.json."
+        abstract:
+            "Simulate a scenario from its base year to its horizon and write nodes.csv, flows.csv, stocks.csv, minerals.csv, resolved/ tables and manifest.json."
     )
 
     @Argument(help: "Scenario YAML file.")
@@ -25,8 +27,11 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "BLAS threads. Results are byte-identical for a given thread count.")
     var threads = 1
 
-    @Flag(name: .long, help: "Print nothing on success.")
+    @Flag(name: .long, help: "Print nothing on success and draw no progress line (warnings still go to stderr).")
     var quiet = false
+
+    @Flag(name: .long, help: "Also write stocks_by_cohort.csv (fleet stock and retirements by sale year).")
+    var cohorts = false
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -35,11 +40,17 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         BLASRuntime.setThreadCount(threads)
         let runtime = RuntimeInfo(blasLibrary: BLASRuntime.libraryDescription, threadCount: BLASRuntime.threadCount)
+        let progress = ProgressLine(quiet: quiet)
         do {
-            let report = try ScenarioRunner.run(path: file, outputDirectory: out, force: force, runtime: runtime)
+            let report = try ScenarioRunner.run(
+                path: file, outputDirectory: out, force: force, runtime: runtime,
+                options: ScenarioRunner.Options(writeCohorts: cohorts),
+                progress: progress.enabled ? { progress.update($0) } : nil)
+            progress.finish()
             for warning in report.warnings { StandardError.print("warning: \(warning)") }
             if !quiet { print(RunSummary.text(report)) }
         } catch {
+            progress.finish()
             StandardError.print(error.message)
             throw ExitCode(error.exitCode)
         }

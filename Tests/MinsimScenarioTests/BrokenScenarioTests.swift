@@ -76,6 +76,36 @@ struct BrokenScenarioTests {
         BrokenCase("format-version.yaml", line: 25, column: 17, "unsupported format_version 2"),
         BrokenCase("opened-route-with-trade.yaml", line: 26, column: 5, "route ore KR→CA already has base trade"),
         BrokenCase("multiple-errors.yaml", line: 21, column: 27, "unknown product 'ores'"),
+        // Yearly keys (docs/scenario-format-years.md); each extends valid/years.yaml, so the
+        // diagnostic must point into the child file.
+        BrokenCase(
+            "years-unknown-path-table.yaml", line: 4, column: 3,
+            "unknown path table 'demand_indx' under paths; did you mean 'demand_index'?"),
+        BrokenCase(
+            "years-duplicate-path-row.yaml", line: 7, column: 7,
+            "duplicate paths.demand_index row for */car in 2030 (first given at"),
+        BrokenCase("years-cohort-not-before-base.yaml", line: 8, column: 27, "cohort 2024 in fleet.initial_stock row is not before base_year 2024"),
+        BrokenCase("years-rate-above-one.yaml", line: 4, column: 58, "'collection_rate' in mineral 'x' is 1.5; it must be ≤ 1"),
+        BrokenCase("years-lead-time-zero.yaml", line: 4, column: 29, "lead time of stage 'mining' is 0 years; it must be at least 1"),
+        BrokenCase(
+            "years-unknown-stage.yaml", line: 4, column: 21,
+            "unknown stage 'minning' in expansion.lead_time_years; did you mean 'mining'?"),
+        BrokenCase("years-fleet-unknown-product.yaml", line: 4, column: 12, "unknown product 'carr' in 'product'; did you mean 'car'?"),
+        BrokenCase("years-mineral-unknown-product.yaml", line: 4, column: 20, "unknown product 'oer' in 'ore'"),
+        BrokenCase("years-horizon-before-base.yaml", line: 3, column: 10, "horizon 2020 is before base_year 2024"),
+        BrokenCase("years-extends-cycle.yaml", line: 2, column: 10, "extends makes a cycle (years-extends-cycle.yaml → years-extends-cycle.yaml)"),
+        BrokenCase("years-extends-missing.yaml", line: 2, column: 10, "cannot read the parent scenario '../valid/no-such-parent.yaml'"),
+        BrokenCase("years-unknown-key-in-child.yaml", line: 4, column: 1, "unknown key 'horizn'; did you mean 'horizon'?"),
+        BrokenCase(
+            "years-capacity-factor-above-one.yaml", line: 5, column: 55, "'factor' in paths.capacity_factors row is 1.2; it must be ≤ 1"),
+        BrokenCase(
+            "years-unknown-distribution.yaml", line: 5, column: 28, "unknown lifetime distribution 'normall'; did you mean 'normal'?"),
+        BrokenCase(
+            "years-bad-parent.yaml", in: "negative-price.yaml", line: 21, column: 52,
+            "'price_usd_per_unit' in base_prices row is -10; it must be > 0"),
+        BrokenCase(
+            "years-index-without-coefficient.yaml", line: 5, column: 7,
+            "paths.recipe_index row for */car ← ore has no base recipe coefficient to multiply"),
     ]
 
     @Test("each broken fixture yields the expected diagnostic", arguments: cases)
@@ -98,7 +128,7 @@ struct BrokenScenarioTests {
         let folder = TestSupport.fixtures.appendingPathComponent("broken")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
         #expect(Set(files) == Set(Self.cases.map(\.scenario)))
-        #expect(Self.cases.count >= 22)
+        #expect(Self.cases.count >= 22 + 8)
     }
 
     @Test("all problems are reported at once, sorted by line")

@@ -76,10 +76,12 @@ struct CommandLineTests {
         let out = folder.appendingPathComponent("out").path
         let r = try Self.minsim(["run", TestSupport.fixture("valid/two-by-two.yaml"), "--out", out, "--threads", "1"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("mining: ore"))
-        #expect(r.stdout.contains("solved"))
+        #expect(r.stdout.contains("simulated 2024–2040 (17 years)"))
+        #expect(r.stdout.contains("every year converged"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["flows.csv", "manifest.json", "nodes.csv", "resolved"])
+        #expect(files == ["flows.csv", "manifest.json", "minerals.csv", "nodes.csv", "resolved", "stocks.csv"])
+        // stderr is a pipe here: no progress line, no escape codes, no carriage returns.
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
         let manifest =
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("manifest.json"))) as? [String: Any]
@@ -91,6 +93,26 @@ struct CommandLineTests {
         let forced = try Self.minsim(["run", TestSupport.fixture("valid/two-by-two.yaml"), "--out", out, "--force", "--quiet"])
         #expect(forced.status == 0)
         #expect(forced.stdout.isEmpty)
+    }
+
+    @Test("run --cohorts writes stocks_by_cohort.csv; a multi-year run prints the summary table")
+    func cohorts() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out").path
+        let r = try Self.minsim(["run", TestSupport.fixture("valid/years.yaml"), "--out", out, "--cohorts"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(files.contains("stocks_by_cohort.csv"))
+        #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\r") && !r.stderr.contains("solving"))
+        #expect(r.stdout.contains("2030  unmet demand (t)"))
+        #expect(r.stdout.contains("secondary share of refinery feed"))
+        let (header, rows) = try TestSupport.readCSV(URL(fileURLWithPath: out).appendingPathComponent("stocks_by_cohort.csv"))
+        #expect(header == OutputTables.cohortColumns)
+        #expect(rows.contains { $0[1] == "2024" && $0[2] == "A" && $0[3] == "2020" })
+        let plain = try Self.minsim(["run", TestSupport.fixture("valid/years.yaml"), "--out", out, "--force", "--quiet"])
+        #expect(plain.status == 0 && plain.stdout.isEmpty && plain.stderr.isEmpty)
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: out)).contains("stocks_by_cohort.csv"))
     }
 
     @Test("run: exit 2 for invalid input, 1 for a failed solve, no folder left")

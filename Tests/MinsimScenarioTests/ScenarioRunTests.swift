@@ -43,18 +43,25 @@ struct ScenarioRunTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
         let report = try ScenarioRunner.run(path: Self.scenario, outputDirectory: out.path, runtime: TestSupport.runtime)
-        #expect(report.years.map(\.year) == [2024])
-        #expect(report.years.first?.solution.status == .solved)
+        // No yearly keys: the base year's data solved every year to the default horizon.
+        #expect(report.years.map(\.year) == Array(2024...2040))
+        #expect(report.years.allSatisfy { $0.solution.status == .solved && $0.clearing.converged })
 
         let (nodeHeader, nodeRows) = try TestSupport.readCSV(out.appendingPathComponent("nodes.csv"))
         #expect(nodeHeader == OutputTables.nodeColumns)
-        #expect(nodeRows.count == 4)
+        #expect(nodeRows.count == 4 * 17)
         let (flowHeader, flowRows) = try TestSupport.readCSV(out.appendingPathComponent("flows.csv"))
         #expect(flowHeader == OutputTables.flowColumns)
-        #expect(flowRows.count == 6)
+        #expect(flowRows.count == 6 * 17)
+        // Nothing changes by year, so every year repeats the base year exactly.
+        let allNodes = try TestSupport.readTable(out.appendingPathComponent("nodes.csv"))
+        for year in 2025...2040 {
+            let rows = allNodes.filter { $0["year"] == String(year) }
+            #expect(rows.map { $0["price"] } == allNodes.filter { $0["year"] == "2024" }.map { $0["price"] })
+        }
 
-        let nodes = try TestSupport.readTable(out.appendingPathComponent("nodes.csv"))
-        let flows = try TestSupport.readTable(out.appendingPathComponent("flows.csv"))
+        let nodes = allNodes.filter { $0["year"] == "2024" }
+        let flows = try TestSupport.readTable(out.appendingPathComponent("flows.csv")).filter { $0["year"] == "2024" }
         // Shares per market (product, importer) sum to 1.
         var shareSums: [String: Double] = [:]
         for f in flows {
@@ -88,6 +95,7 @@ struct ScenarioRunTests {
         let caMetal = try #require(nodes.first { $0["region"] == "CA" && $0["product"] == "metal" })
         #expect(caMetal["capacity"] == "" && caMetal["utilization"] == "")
         #expect(nodes.allSatisfy { $0["unmet_demand"] == "0.0" && $0["year"] == "2024" && $0["scenario"] == "two-by-two" })
+        #expect(nodes.allSatisfy { $0["scarcity_rent"] == "0.0" })
         // Tariff revenue = quantity · producer price · rate on the tariffed route.
         let tariffed = try #require(flows.first { $0["product"] == "metal" && $0["exporter"] == "CA" && $0["importer"] == "KR" })
         let q = Double(tariffed["quantity"] ?? "") ?? .nan
@@ -98,8 +106,9 @@ struct ScenarioRunTests {
         let resolved = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("resolved").path).sorted()
         #expect(
             resolved == [
-                "base_prices.csv", "base_trade.csv", "capacities.csv", "demand.csv", "products.csv",
-                "recipes.csv", "regions.csv", "routes.csv", "tariffs.csv",
+                "base_prices.csv", "base_trade.csv", "capacities.csv", "capacity_projects.csv", "demand.csv",
+                "initial_stock.csv", "mineral_chains.csv", "paths.csv", "products.csv", "recipes.csv", "regions.csv",
+                "routes.csv", "settings.csv", "tariffs.csv",
             ])
         let recipes = try TestSupport.readTable(out.appendingPathComponent("resolved/recipes.csv"))
         #expect(recipes.map { $0["region"] ?? "" } == ["CA", "KR"])
@@ -126,10 +135,10 @@ struct ScenarioRunTests {
         _ = try ScenarioRunner.run(
             path: TestSupport.fixture("valid/two-by-two-csv.yaml"), outputDirectory: b.path, runtime: TestSupport.runtime)
         let files =
-            ["nodes.csv", "flows.csv"]
+            ["nodes.csv", "flows.csv", "stocks.csv", "minerals.csv"]
             + [
                 "regions", "products", "recipes", "demand", "base_trade", "base_prices",
-                "capacities", "tariffs", "routes",
+                "capacities", "tariffs", "routes", "settings", "paths",
             ].map { "resolved/\($0).csv" }
         for file in files {
             let x = try Data(contentsOf: a.appendingPathComponent(file)), y = try Data(contentsOf: b.appendingPathComponent(file))
@@ -248,22 +257,26 @@ struct ScenarioConditionTests {
         #expect(shocked.scenario.conditions.tariffs[route] == 0.5)
     }
 
-    @Test("a solve that stops at the iteration limit is written with a warning and its status")
-    func iterationLimit() throws {
+    @Test("a clearing that stops at its round limit is written with a warning per year and its statistics")
+    func roundLimit() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
-        var options = SolverOptions()
-        options.maxIterations = 1
         let report = try ScenarioRunner.run(
-            path: Self.scenario, outputDirectory: out.path, runtime: TestSupport.runtime, options: options)
-        #expect(report.years.first?.solution.status == .iterationLimitReached)
-        #expect(report.warnings.count == 1)
+            path: TestSupport.fixture("valid/years.yaml"), outputDirectory: out.path, runtime: TestSupport.runtime,
+            options: ScenarioRunner.Options(maxClearingRounds: 1))
+        let stopped = report.years.filter { !$0.clearing.converged }.map(\.year)
+        #expect(!stopped.isEmpty)
+        #expect(report.warnings.count >= stopped.count)
+        #expect(report.warnings.allSatisfy { $0.contains("did not converge") || $0.contains("solver status") })
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
                 as? [String: Any])
-        #expect((manifest["years"] as? [[String: Any]])?.first?["status"] as? String == "iteration_limit_reached")
-        #expect((manifest["warnings"] as? [String])?.count == 1)
+        let years = try #require(manifest["years"] as? [[String: Any]])
+        let flagged = years.filter { (($0["clearing"] as? [String: Any])?["converged"] as? Bool) == false }
+        #expect(flagged.compactMap { $0["year"] as? Int } == stopped)
+        #expect((manifest["warnings"] as? [String])?.count == report.warnings.count)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("nodes.csv").path))
+        #expect(RunSummary.text(report).contains("clearing NOT converged"))
     }
 }

@@ -17,7 +17,9 @@ struct SchemaTests {
         #expect(schema["additionalProperties"] as? Bool == false)
         let properties = try #require(schema["properties"] as? [String: Any])
         #expect(Set(properties.keys) == Set(ScenarioFormat.topLevelKeys))
-        #expect(Set(schema["required"] as? [String] ?? []) == Set(ScenarioFormat.requiredTopLevelKeys))
+        let otherwise = try #require(schema["else"] as? [String: Any])
+        #expect(Set(otherwise["required"] as? [String] ?? []) == Set(ScenarioFormat.requiredTopLevelKeys))
+        #expect(((schema["if"] as? [String: Any])?["required"] as? [String]) == ["extends"])
         let defs = try #require(schema["$defs"] as? [String: Any])
         for table in ScenarioFormat.tables {
             let row = try #require(defs["\(table.key)Row"] as? [String: Any])
@@ -63,8 +65,29 @@ struct SchemaTests {
     @Test("docs/outputs.md documents every output column")
     func outputDocumentation() throws {
         let doc = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
-        for column in OutputTables.nodeColumns + OutputTables.flowColumns {
+        let columns =
+            OutputTables.nodeColumns + OutputTables.flowColumns + OutputTables.stockColumns + OutputTables.mineralColumns
+            + OutputTables.cohortColumns + ["recovered_<mineral>_t"]
+        for column in columns {
             #expect(doc.contains("| `\(column)` |"), "\(column)")
+        }
+    }
+
+    @Test("docs/scenario-format-years.md documents every yearly table column and map key")
+    func yearDocumentation() throws {
+        let doc = try String(
+            contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/scenario-format-years.md"), encoding: .utf8)
+        for spec in ScenarioFormat.pathTables {
+            #expect(doc.contains("| `\(spec.key)` |"), "path table \(spec.key)")
+            for column in spec.columnNames { #expect(doc.contains("`\(column)`"), "\(spec.key).\(column)") }
+        }
+        let fields =
+            ScenarioFormat.capacityProjects.columns + ScenarioFormat.initialStock.columns + ScenarioFormat.expansionKeys
+            + ScenarioFormat.fleetKeys + ScenarioFormat.mineralKeys
+            + ScenarioFormat.lifetimeDistributions.flatMap(\.parameters)
+        for field in fields { #expect(doc.contains("`\(field.name)`"), "\(field.name)") }
+        for key in ["horizon", "price_ceiling_multiple", "extends"] + ScenarioFormat.yearKeys {
+            #expect(doc.contains("`\(key)`"), "\(key)")
         }
     }
 }

@@ -1,0 +1,183 @@
+import MinsimEngine
+
+/// The yearly part of a resolved scenario (docs/scenario-format-years.md): how long to run,
+/// what changes by year, and the dynamics that link years (expansion, fleet, recycling).
+public struct ScenarioYears: Sendable {
+    /// What a path row is keyed by. Unused parts are nil: `region` nil means "every region"
+    /// in the index tables; for tariffs `region` is the importer and `exporter` is set.
+    public struct PathKey: Hashable, Sendable, Comparable {
+        public let region: RegionIndex?
+        public let exporter: RegionIndex?
+        public let product: ProductIndex
+        public let input: ProductIndex?
+
+        public init(region: RegionIndex?, exporter: RegionIndex? = nil, product: ProductIndex, input: ProductIndex? = nil) {
+            self.region = region
+            self.exporter = exporter
+            self.product = product
+            self.input = input
+        }
+
+        public static func < (a: PathKey, b: PathKey) -> Bool {
+            func order(_ k: PathKey) -> (Int, Int, Int, Int) {
+                (k.region?.rawValue ?? -1, k.exporter?.rawValue ?? -1, k.product.rawValue, k.input?.rawValue ?? -1)
+            }
+            return order(a) < order(b)
+        }
+    }
+
+    /// One row of a path table as written.
+    public struct PathRow: Sendable {
+        /// Name of the table under `paths`, e.g. `demand_index`.
+        public let table: String
+        public let key: PathKey
+        public let year: Int
+        public let value: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
+    /// Announced capacity (`capacity_projects`).
+    public struct Project: Sendable {
+        public let node: Node
+        public let onlineYear: Int
+        public let capacity: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
+    /// Vehicles in use at the start of the base year (`fleet.initial_stock`).
+    public struct CohortRow: Sendable {
+        public let region: RegionIndex
+        public let cohort: Int
+        public let vehicles: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
+    /// Last simulated year (≥ base year).
+    public let horizon: Int
+    public let priceCeilingMultiple: Double
+    /// ε of final demand per product (≤ 0), in product order.
+    public let demandElasticity: [Double]
+    /// Every path row, by table in `ScenarioFormat.pathTables` order, rows as written.
+    public let pathRows: [PathRow]
+    /// Paths by table name and key.
+    public let paths: [String: [PathKey: YearPath]]
+    public let projects: [Project]
+    public let expansion: ExpansionRule?
+    public let expansionSource: String
+    public let fleet: FleetSettings?
+    public let fleetSource: String
+    public let lifetimeSource: String
+    public let initialStock: [CohortRow]
+    /// Mineral chains (also inside `fleet`, which the engine needs them in), with their sources.
+    public let minerals: [MineralChain]
+    public let mineralSources: [String]
+
+    /// The simulation settings of the engine for this scenario.
+    public var settings: SimulationSettings {
+        var clearing = ClearingOptions()
+        clearing.priceCeilingMultiple = priceCeilingMultiple
+        return SimulationSettings(demandElasticity: demandElasticity, clearing: clearing, expansion: expansion, fleet: fleet)
+    }
+
+    func path(_ table: String, _ key: PathKey) -> YearPath? { paths[table]?[key] }
+
+    /// Exogenous capacity in year t from the `capacities` table `base`:
+    /// ```
+    /// K(t) = ((capacities path | base) + Σ projects online by t) × capacity factor
+    /// ```
+    /// A node named only by projects has the sum of those online by t (0 before).
+    ///
+    /// The calibration uses K(base year), not the `capacities` table alone: Armington weights
+    /// are proportional to K, and only changes of K relative to the calibration move shares,
+    /// so a node that gets its first capacity from a path or project would otherwise jump by
+    /// a factor of K in the base year.
+    public func capacities(in t: Int, base: NodeTable<Double?>) -> NodeTable<Double?> {
+        var k = base
+        for (key, path) in paths["capacities"] ?? [:] {
+            guard let r = key.region else { continue }
+            k[r, key.product] = path.value(in: t)
+        }
+        for project in projects {
+            let online = project.onlineYear <= t ? project.capacity : 0
+            k[project.node] = (k[project.node] ?? 0) + online
+        }
+        for (key, path) in paths["capacity_factors"] ?? [:] {
+            guard let r = key.region, let value = k[r, key.product] else { continue }
+            k[r, key.product] = value * path.value(in: t)
+        }
+        return k
+    }
+}
+
+extension ResolvedScenario {
+    /// The engine inputs of every simulated year, base year to horizon, in order.
+    public func yearInputs() -> [YearInputs] {
+        simulatedYears.map { yearInput($0) }
+    }
+
+    /// The network and conditions of year `t`:
+    /// ```
+    /// b[r][p][q](t) = recipes path (region row, else default row)
+    ///               | b₀ · recipe_index (region row, else default row) | b₀
+    /// D_ref[r][q](t) = final_demand path | D₀ · demand_index (region, else default) | D₀
+    /// τ(t)           = tariffs path | scenario rate
+    /// K(t)           = (capacities path | base capacity) + Σ projects online by t, × capacity factor
+    /// ```
+    /// A node named only by projects has the sum of the projects online by t (0 before).
+    public func yearInput(_ t: Int) -> YearInputs {
+        let y = years
+        let net = network
+        func regional(_ table: String, _ r: RegionIndex, _ p: ProductIndex, _ q: ProductIndex? = nil) -> YearPath? {
+            y.path(table, .init(region: r, product: p, input: q)) ?? y.path(table, .init(region: nil, product: p, input: q))
+        }
+
+        // Recipes: base rows, then rows that only a recipes path adds.
+        var recipes: [Node: [RecipeInput]] = [:]
+        for row in self.recipes {
+            let r = row.node.region, p = row.node.product
+            let b: Double
+            if let path = regional("recipes", r, p, row.input) {
+                b = path.value(in: t)
+            } else if let index = regional("recipe_index", r, p, row.input) {
+                b = row.quantityPerUnit * index.value(in: t)
+            } else {
+                b = row.quantityPerUnit
+            }
+            recipes[row.node, default: []].append(RecipeInput(row.input, b))
+        }
+        for key in (y.paths["recipes"] ?? [:]).keys.sorted() {
+            guard let input = key.input else { continue }
+            let regionsOfKey = key.region.map { [$0] } ?? net.regionIndices
+            for r in regionsOfKey {
+                let node = Node(r, key.product)
+                guard !(recipes[node] ?? []).contains(where: { $0.input == input }),
+                    let path = regional("recipes", r, key.product, input)
+                else { continue }
+                recipes[node, default: []].append(RecipeInput(input, path.value(in: t)))
+            }
+        }
+        let yearNetwork = Network(regions: net.regions, products: net.products, stages: net.stages, recipes: recipes)
+
+        var conditions = self.conditions
+        for r in net.regionIndices {
+            for p in net.productIndices {
+                if let path = y.path("final_demand", .init(region: r, product: p)) {
+                    conditions.finalDemand[r, p] = path.value(in: t)
+                } else if let index = regional("demand_index", r, p) {
+                    conditions.finalDemand[r, p] = base.finalDemand[r, p] * index.value(in: t)
+                }
+            }
+        }
+        for (key, path) in y.paths["tariffs"] ?? [:] {
+            guard let importer = key.region, let exporter = key.exporter else { continue }
+            conditions.tariffs[Route(key.product, from: exporter, to: importer)] = path.value(in: t)
+        }
+        var table: NodeTable<Double?> = net.nodeTable(repeating: nil)
+        for row in capacities { table[row.node] = row.value }
+        conditions.capacities = y.capacities(in: t, base: table)
+        return YearInputs(year: t, network: yearNetwork, conditions: conditions)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import MinsimEngine
+import Testing
+
+@testable import MinsimScenario
+
+/// The yearly format: `extends`, paths, projects, factors, and the multi-year outputs.
+@Suite("Yearly scenarios: extends, paths and multi-year outputs")
+struct YearlyScenarioTests {
+    static let years = TestSupport.fixture("valid/years.yaml")
+
+    @Test("extends: child keys replace the parent's, path tables replace by name, grandchildren chain")
+    func extendsMergeOrder() throws {
+        let loaded = ScenarioLoader.load(path: TestSupport.fixture("valid/years-grandchild.yaml"))
+        let s = try #require(loaded.scenario, "\(loaded.diagnostics)")
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(s.name == "years-grandchild")  // grandchild
+        #expect(s.years.horizon == 2027)  // child
+        #expect(s.years.priceCeilingMultiple == 5)  // parent
+        let car = ProductIndex(2), ore = ProductIndex(0), a = RegionIndex(0)
+        // demand_index from the child (2 in 2026), capacities path from the parent.
+        let demand = try #require(s.years.paths["demand_index"]?[.init(region: nil, product: car)])
+        #expect(demand.value(in: 2026) == 2)
+        #expect(s.years.paths["capacities"]?[.init(region: a, product: ore)]?.value(in: 2030) == 48)
+        // Each value keeps the file it was written in.
+        let childRows = s.years.pathRows.filter { $0.table == "demand_index" }
+        #expect(childRows.allSatisfy { $0.location.path.hasSuffix("years-child.yaml") })
+        #expect(childRows.first?.location.line == 8)
+        #expect(s.years.pathRows.filter { $0.table == "capacities" }.allSatisfy { $0.location.path.hasSuffix("/years.yaml") })
+        #expect(s.basePrices.first?.location.path.hasSuffix("/years.yaml") == true)
+        // Parents are inputs of the run: listed and hashed.
+        #expect(s.referencedFiles.contains { $0.hasSuffix("years-child.yaml") })
+        #expect(s.referencedFiles.contains { $0.hasSuffix("/years.yaml") })
+        #expect(s.fileDigests.count == s.referencedFiles.count + 1)
+        // resolved/ shows the merged result.
+        let tables = Dictionary(uniqueKeysWithValues: OutputTables.resolved(s).map { ($0.name, $0.text) })
+        let paths = try #require(tables["paths.csv"])
+        #expect(paths.contains("demand_index,,car,,,2026,2.0,"))
+        #expect(!paths.contains("demand_index,,car,,,2030"))
+        #expect(paths.contains("capacities,A,ore,,,2030,48.0,"))
+        #expect(tables["settings.csv"]?.contains("horizon,2027,") == true)
+    }
+
+    @Test("year inputs: interpolated paths, index × base, projects from their online year, factors")
+    func yearInputs() throws {
+        let s = try #require(ScenarioLoader.load(path: Self.years).scenario)
+        let a = RegionIndex(0), b = RegionIndex(1)
+        let ore = ProductIndex(0), metal = ProductIndex(1), car = ProductIndex(2)
+        let inputs = s.yearInputs()
+        #expect(inputs.map(\.year) == Array(2024...2030))
+        let y2027 = s.yearInput(2027)
+        // Car demand index 1 → 1.5 over 2024–2030: 1.25 in 2027.
+        #expect(TestSupport.isClose(y2027.conditions.finalDemand[a, car], 1250, relative: 1e-15))
+        #expect(y2027.conditions.finalDemand[a, metal] == 20)  // no path: base value
+        // Recipe index 1 → 0.95: metal uses 1.1 × 0.975 ore in 2027.
+        let recipe = y2027.network.recipe(for: Node(a, metal))
+        #expect(recipe.count == 1 && TestSupport.isClose(recipe[0].quantityPerUnit, 1.1 * 0.975, relative: 1e-15))
+        // Tariff path flat after its last point.
+        #expect(s.yearInput(2030).conditions.tariffs[Route(metal, from: b, to: a)] == 0.1)
+        // Capacity: path 44 → 48; project +10 from 2026; factor 0.9 from 2028.
+        #expect(s.yearInput(2025).conditions.capacities[b, metal] == 60)
+        #expect(s.yearInput(2026).conditions.capacities[b, metal] == 70)
+        #expect(s.yearInput(2028).conditions.capacities[b, metal] == 63)
+        #expect(TestSupport.isClose(y2027.conditions.capacities[a, ore] ?? .nan, 46, relative: 1e-15))
+        #expect(s.yearInput(2024).conditions.capacities[b, ore] == nil)
+    }
+
+    @Test("stocks.csv: stock(t) = stock(t−1) + inflow − retirements, exactly as written")
+    func stockIdentity() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let report = try ScenarioRunner.run(path: Self.years, outputDirectory: out.path, runtime: TestSupport.runtime)
+        #expect(report.warnings.isEmpty, "\(report.warnings)")
+        let (header, rows) = try TestSupport.readCSV(out.appendingPathComponent("stocks.csv"))
+        #expect(header == OutputTables.stockColumns + ["recovered_x_t"])
+        #expect(rows.count == 2 * 7)
+        var previous: [String: Double] = [:]
+        for row in rows {
+            let region = row[2]
+            let inflow = try #require(Double(row[3])), stock = try #require(Double(row[4]))
+            let retirements = try #require(Double(row[5]))
+            if let before = previous[region] {
+                #expect((before + inflow) - retirements == stock, "\(row[1]) \(region)")
+            }
+            previous[region] = stock
+            #expect(try #require(Double(row[6])) >= 0)
+        }
+        // Minerals: one row per year, region and mineral; the fixture's scarcity shows as rents.
+        let minerals = try TestSupport.readTable(out.appendingPathComponent("minerals.csv"))
+        #expect(minerals.count == 7 * 2)
+        #expect(minerals.allSatisfy { $0["mineral"] == "x" && Double($0["clean_tech_demand"] ?? "") ?? -1 > 0 })
+        let nodes = try TestSupport.readTable(out.appendingPathComponent("nodes.csv"))
+        #expect(nodes.contains { (Double($0["scarcity_rent"] ?? "") ?? 0) > 0 })
+        // Secondary supply appears the year after the first retirements.
+        #expect(minerals.filter { $0["year"] == "2025" }.contains { (Double($0["secondary_supply"] ?? "") ?? 0) > 0 })
+    }
+
+    @Test("a multi-year run with a fleet gives byte-identical files; manifests differ only in wall times")
+    func determinism() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a"), b = folder.appendingPathComponent("b")
+        let options = ScenarioRunner.Options(writeCohorts: true)
+        let ra = try ScenarioRunner.run(path: Self.years, outputDirectory: a.path, runtime: TestSupport.runtime, options: options)
+        _ = try ScenarioRunner.run(path: Self.years, outputDirectory: b.path, runtime: TestSupport.runtime, options: options)
+        #expect(ra.files.contains("stocks_by_cohort.csv"))
+        for file in ra.files where file != "manifest.json" {
+            let x = try Data(contentsOf: a.appendingPathComponent(file)), y = try Data(contentsOf: b.appendingPathComponent(file))
+            #expect(x == y, "\(file) differs between runs")
+        }
+        func withoutWallTime(_ url: URL) throws -> String {
+            try String(contentsOf: url.appendingPathComponent("manifest.json"), encoding: .utf8)
+                .split(separator: "\n").filter { !$0.contains("wall_time_seconds") }.joined(separator: "\n")
+        }
+        #expect(try withoutWallTime(a) == withoutWallTime(b))
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("manifest.json"))) as? [String: Any])
+        let years = try #require(manifest["years"] as? [[String: Any]])
+        #expect(years.count == 7)
+        let clearing = try #require(years.first?["clearing"] as? [String: Any])
+        #expect(Set(clearing.keys) == [
+            "rounds", "converged", "capacity_violation", "complementarity_residual", "demand_residual", "nodes_at_ceiling",
+        ])
+    }
+
+    @Test("progress is reported once per year, in order")
+    func progress() throws {
+        let s = try #require(ScenarioLoader.load(path: Self.years).scenario)
+        var seen: [Int] = []
+        _ = try ScenarioRunner.simulate(s) { done, total in
+            #expect(total == 7)
+            seen.append(done)
+        }
+        #expect(seen == Array(1...7))
+    }
+
+    @Test("minerals without a fleet load with a warning, not an error")
+    func mineralsWithoutFleet() throws {
+        let text = """
+            extends: two-by-two.yaml
+            minerals:
+              - {name: m, ore: ore, refined: metal, collection_rate: 0.5, recovery_efficiency: 0.9}
+            """
+        let loaded = ScenarioLoader.load(data: Data(text.utf8), path: TestSupport.fixture("valid/inline-minerals.yaml"))
+        #expect(loaded.isValid, "\(loaded.diagnostics)")
+        let warning = try #require(loaded.diagnostics.first)
+        #expect(warning.severity == .warning && warning.line == 3 && warning.message.contains("without a fleet"), "\(warning)")
+        #expect(loaded.scenario?.years.minerals.map(\.name) == ["m"])
+    }
+}
