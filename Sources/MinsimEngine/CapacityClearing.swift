@@ -4,7 +4,7 @@ import LinearAlgebra
 /// Options of the capacity-constrained year (MODEL.md §5).
 public struct ClearingOptions: Sendable, Equatable {
     /// Give up after this many rounds of rent updates (status reported, never hidden).
-    public var maxRounds: Int = 400
+    public var maxRounds: Int = 2000
     /// Complementarity tolerance, relative: `x ≤ K(1 + tol)`; a node with `μ > tol·P` must run
     /// at `x ≥ K(1 − tol)`; demand used must match demand implied by final prices to `tol`.
     /// 1e-8 is far below data precision and well above the rounding of the linear solves.
@@ -80,11 +80,11 @@ public struct CapacityClearing: Sendable {
         let basePF = compositePrices(c, prices: c.basePrices, shares: c.baseShares, tariffs: c.routeVector(c.base.tariffs))
         let ceilingMultiple = options.priceCeilingMultiple
         let ceiling = c.basePrices.map { $0 * ceilingMultiple }
-        var mu = [Double](repeating: 0, count: n)
+        var capacity = [Double?](repeating: nil, count: n)
+        for (j, node) in c.activeNodes.enumerated() { capacity[j] = conditions.capacities[node] }
         // Export quotas (MODEL.md §6 shocks): a positive quota binds through a rent per route,
         // an ad-valorem equivalent added to the delivered cost; a zero quota is a ban, which
         // the year solver applies by closing the route.
-        var routeRent = [Double](repeating: 0, count: c.routes.count)
         var quota = [Double?](repeating: nil, count: c.routes.count)
         for (route, q) in conditions.routeQuotas where q > 0 {
             if let k = c.index(of: route) { quota[k] = q }
@@ -92,18 +92,26 @@ public struct CapacityClearing: Sendable {
         let baseDelivered = c.routes.indices.map { k in
             c.basePrices[c.supplierIndex[k]] * (1 + (c.base.tariffs[c.routes[k]] ?? 0))
         }
-        var rationing = net.nodeTable(repeating: 1.0)
-        var demand = conditions.finalDemand
+
+        var mu = [Double](repeating: 0, count: n)
+        var routeRent = [Double](repeating: 0, count: c.routes.count)
+        var nodeStep = Self.AdaptiveStep(count: n)
+        var routeStep = Self.AdaptiveStep(count: c.routes.count)
         var desired = conditions.finalDemand
         var prices: [Double]? = nil
         var stats = ClearingStatistics()
         var last: YearSolution? = nil
-        var capacity = [Double?](repeating: nil, count: n)
-        for (j, node) in c.activeNodes.enumerated() { capacity[j] = conditions.capacities[node] }
+        let nodeAtCeiling = { (sol: YearSolution, j: Int) in sol.prices[j] >= ceiling[j] * (1 - tol) }
+        let routeAtCeiling = { (sol: YearSolution, k: Int) in
+            sol.deliveredPrices[k] >= ceilingMultiple * baseDelivered[k] * (1 - tol)
+        }
 
+        // Rents are found on the unrationed problem, prices capped at the ceiling; rationing is
+        // applied once, after convergence, to what the capped nodes still cannot make. Keeping
+        // rationing out of the iteration keeps it from switching on and off between rounds.
         for round in 1...max(options.maxRounds, 1) {
             var cond = conditions
-            cond.finalDemand = demand
+            cond.finalDemand = desired
             let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: prices)
             last = sol
             prices = sol.prices
@@ -117,127 +125,170 @@ public struct CapacityClearing: Sendable {
                     let ref = conditions.finalDemand[r, q]
                     guard ref > 0 else { continue }
                     let ratio = basePF[r, q] > 0 ? pf[r, q] / basePF[r, q] : 1
-                    desired[r, q] = ref * pow(ratio, demandElasticity[q.rawValue])
-                    let target = desired[r, q] * rationing[r, q]
-                    demandResidual = max(demandResidual, abs(demand[r, q] - target) / max(target, .leastNormalMagnitude))
-                    demand[r, q] = target
+                    let next = ref * pow(ratio, demandElasticity[q.rawValue])
+                    demandResidual = max(demandResidual, abs(desired[r, q] - next) / next)
+                    desired[r, q] = next
                 }
             }
 
-            // Complementarity measures at this round's solution.
+            // Complementarity of the unrationed solution: a node below the ceiling must fit its
+            // capacity; one at the ceiling may exceed it (the excess is rationed afterwards).
             var violation = 0.0, complementarity = 0.0
-            var atCeiling: [Node] = []
             for j in 0..<n {
                 guard let k = capacity[j] else { continue }
-                let x = sol.output[j]
-                let excess = k > 0 ? x / k - 1 : (x > 0 ? Double.infinity : 0)
-                violation = max(violation, excess)
+                let excess = k > 0 ? sol.output[j] / k - 1 : (sol.output[j] > 0 ? Double.infinity : 0)
+                if !nodeAtCeiling(sol, j) { violation = max(violation, excess) }
                 complementarity = max(complementarity, min(mu[j] / sol.prices[j], max(-excess, 0)))
-                if sol.prices[j] >= ceiling[j] * (1 - tol) && excess > tol { atCeiling.append(c.activeNodes[j]) }
             }
             for k in c.routes.indices {
                 guard let q = quota[k] else { continue }
                 let excess = sol.flows[k] / q - 1
-                violation = max(violation, excess)
+                if !routeAtCeiling(sol, k) { violation = max(violation, excess) }
                 complementarity = max(complementarity, min(routeRent[k], max(-excess, 0)))
             }
             stats.capacityViolation = max(violation, 0)
             stats.complementarityResidual = complementarity
             stats.demandResidual = demandResidual
-            stats.nodesAtCeiling = atCeiling
             if violation <= tol && complementarity <= tol && demandResidual <= tol {
                 stats.converged = true
                 break
             }
 
-            // Rent update, diagonally scaled by each node's own-price elasticity of sales.
+            // Rent updates, diagonally scaled by each node's own-price elasticity of sales:
+            // the price moves by the factor (x/K)^(step/η), η = σ(1 − s̄). The step adapts per
+            // node: halved when the excess changes sign (overshoot), grown while it keeps its
+            // sign (too timid), so coupled nodes neither oscillate nor crawl.
             let sales = salesShare(c, solution: sol)
-            var rationNodes: [Int] = []
-            var rationRoutes: [Int] = []
             for j in 0..<n {
                 guard let k = capacity[j] else { continue }
-                let x = sol.output[j]
+                let ratio = k > 0 ? sol.output[j] / k : (sol.output[j] > 0 ? 1e6 : 0)
+                let step = nodeStep.next(j, excess: ratio - 1, tolerance: tol)
                 let sigma = net.product(c.activeNodes[j].product).elasticity
                 let eta = max(sigma * (1 - sales[j]), 0.25)
-                let ratio = k > 0 ? x / k : (x > 0 ? 1e6 : 0)
-                let factor = ratio > 0 ? pow(ratio, 1 / eta) : 0.5
-                // Damped by 0.7: neighbours' prices move too, and a full step overshoots.
-                let step = sol.prices[j] * (pow(max(factor, 1e-6), 0.7) - 1)
-                var newMu = max(0, mu[j] + step)
-                let priceAfter = sol.prices[j] + (newMu - mu[j])
-                if priceAfter > ceiling[j] {
-                    newMu = max(0, mu[j] - (sol.prices[j] - ceiling[j]))
-                    if sol.prices[j] >= ceiling[j] * (1 - tol) && ratio > 1 + tol { rationNodes.append(j) }
-                }
+                let factor = ratio > 0 ? pow(ratio, step / eta) : 0.5
+                var newMu = max(0, mu[j] + sol.prices[j] * (max(factor, 1e-6) - 1))
+                if sol.prices[j] + (newMu - mu[j]) > ceiling[j] { newMu = max(0, mu[j] - (sol.prices[j] - ceiling[j])) }
                 mu[j] = newMu
             }
-            // Quota rents, scaled like node rents: the delivered-cost factor (1 + τ + rent) moves
-            // by (F/Q)^(1/η), η = σ(1 − S); the delivered price stops at the ceiling.
             for k in c.routes.indices {
                 guard let q = quota[k] else { continue }
                 let tau = sol.tariffs[k]
+                let ratio = sol.flows[k] / q
+                let step = routeStep.next(k, excess: ratio - 1, tolerance: tol)
                 let sigma = net.product(c.routes[k].product).elasticity
                 let eta = max(sigma * (1 - sol.shares[k]), 0.25)
-                let ratio = sol.flows[k] / q
-                let factor = ratio > 0 ? pow(ratio, 0.7 / eta) : 0.5
-                var newRent = max(0, (1 + tau + routeRent[k]) * max(factor, 1e-6) - 1 - tau)
+                let factor = ratio > 0 ? pow(ratio, step / eta) : 0.5
                 let cap = ceilingMultiple * baseDelivered[k] / sol.prices[c.supplierIndex[k]] - 1 - tau
-                if newRent > cap {
-                    newRent = max(cap, 0)
-                    if routeRent[k] >= cap * (1 - tol) && ratio > 1 + tol { rationRoutes.append(k) }
-                }
-                routeRent[k] = newRent
-            }
-            // Ration final demand behind nodes or routes stuck at the ceiling.
-            if !rationNodes.isEmpty || !rationRoutes.isEmpty {
-                let system = LeontiefSystem(calibration: c, shares: sol.shares, tariffs: sol.tariffs)
-                let lu = try LeontiefFactorizer(choice: solver.options.linearSolver).factor(system, withTariffs: false)
-                // A market behind several binding nodes is cut by the tightest one, not by
-                // their product, which would ration twice for one shortage.
-                var cut = net.nodeTable(repeating: 1.0)
-                // Each source: u such that the constrained quantity is uᵀx (+ D of one market),
-                // and the share of it that can be kept.
-                var sources: [(u: [Double], direct: Int?, keep: Double)] = []
-                for j in rationNodes {
-                    guard let k = capacity[j], sol.output[j] > 0 else { continue }
-                    var e = [Double](repeating: 0, count: n)
-                    e[j] = 1
-                    sources.append((u: e, direct: nil, keep: k / sol.output[j]))
-                }
-                for k in rationRoutes {
-                    guard let q = quota[k], sol.flows[k] > 0 else { continue }
-                    // F_k = S_k · use of market (q, r); use = Σ_p b[r][p][q] x[(r,p)] + D[r][q].
-                    let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
-                    var u = [Double](repeating: 0, count: n)
-                    for use in c.consumption where use.market == m { u[use.column] += use.coefficient }
-                    sources.append((u: u, direct: m, keep: q / sol.flows[k]))
-                }
-                for source in sources {
-                    // z_i = ∂(uᵀx)/∂f_i, from one transposed solve: (I − A)ᵀ z = u.
-                    let z = lu.solve(source.u, transposed: true)
-                    for (mi, market) in c.markets.enumerated() where demand[market.importer, market.product] > 0 {
-                        var claim = mi == source.direct ? 1.0 : 0.0
-                        for kk in market.routes { claim += z[c.supplierIndex[kk]] * sol.shares[kk] }
-                        if claim > 1e-12 {
-                            cut[market.importer, market.product] = min(cut[market.importer, market.product], source.keep)
-                        }
-                    }
-                }
-                for r in net.regionIndices {
-                    for q in net.productIndices { rationing[r, q] *= cut[r, q] }
-                }
-                for r in net.regionIndices {
-                    for q in net.productIndices { demand[r, q] = desired[r, q] * rationing[r, q] }
-                }
+                routeRent[k] = min(max(0, (1 + tau + routeRent[k]) * max(factor, 1e-6) - 1 - tau), max(cap, 0))
             }
         }
-        guard let solution = last else { throw .invalidInput("no round was solved") }
+        guard var solution = last else { throw .invalidInput("no round was solved") }
+
+        // Ration what the nodes and routes at the ceiling still cannot supply, and solve the
+        // year once more with the rationed demand (prices do not depend on quantities).
+        let (rationing, rationers) = try rationingAtCeiling(
+            c, solution: solution, capacity: capacity, quota: quota,
+            atCeilingNode: { nodeAtCeiling(solution, $0) }, atCeilingRoute: { routeAtCeiling(solution, $0) })
+        stats.nodesAtCeiling = rationers
         var unmet = net.nodeTable(repeating: 0.0)
-        for r in net.regionIndices {
-            for q in net.productIndices { unmet[r, q] = max(desired[r, q] - demand[r, q], 0) }
+        if !rationers.isEmpty {
+            var cond = conditions
+            cond.finalDemand = Self.scaled(desired, by: rationing)
+            solution = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: solution.prices)
+            for r in net.regionIndices {
+                for q in net.productIndices { unmet[r, q] = desired[r, q] - cond.finalDemand[r, q] }
+            }
+            // Rationing makes every capped node fit (x is linear in demand with non-negative
+            // claims, each cut by at most K/x); the statistics report the rationed solution.
+            var violation = 0.0
+            for j in 0..<n {
+                if let k = capacity[j], k > 0 { violation = max(violation, solution.output[j] / k - 1) }
+            }
+            for k in c.routes.indices {
+                if let q = quota[k] { violation = max(violation, solution.flows[k] / q - 1) }
+            }
+            stats.capacityViolation = max(violation, 0)
         }
         return ClearedYear(solution: solution, scarcityRent: mu, desiredDemand: desired,
                            unmetDemand: unmet, statistics: stats)
+    }
+
+    /// Rationing factors θ per final-demand market for the nodes and routes priced at the
+    /// ceiling whose unrationed output still exceeds their capacity or quota.
+    ///
+    /// `solution` is unrationed; a node n with `x_n > K_n` keeps `K_n / x_n` of every
+    /// final-demand market with a positive claim on it (`z = (I − A)⁻ᵀ e_n`, one transposed
+    /// solve); a route k keeps `Q_k / F_k` of the markets behind its importer's use. A market
+    /// behind several rationers takes the tightest cut.
+    private func rationingAtCeiling(
+        _ c: Calibration, solution sol: YearSolution, capacity: [Double?], quota: [Double?],
+        atCeilingNode: (Int) -> Bool, atCeilingRoute: (Int) -> Bool
+    ) throws(SolveError) -> (NodeTable<Double>, [Node]) {
+        let n = c.dimension
+        let tol = options.tolerance
+        var theta = c.network.nodeTable(repeating: 1.0)
+        var sources: [(u: [Double], direct: Int?, keep: Double)] = []
+        var rationers: [Node] = []
+        for j in 0..<n where atCeilingNode(j) {
+            guard let k = capacity[j], sol.output[j] > k * (1 + tol) else { continue }
+            var e = [Double](repeating: 0, count: n)
+            e[j] = 1
+            sources.append((u: e, direct: nil, keep: k / sol.output[j]))
+            rationers.append(c.activeNodes[j])
+        }
+        for k in c.routes.indices where atCeilingRoute(k) {
+            guard let q = quota[k], sol.flows[k] > q * (1 + tol) else { continue }
+            // F_k = S_k · use of market (q, r); use = Σ_p b[r][p][q] x[(r,p)] + D[r][q].
+            let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
+            var u = [Double](repeating: 0, count: n)
+            for entry in c.consumption where entry.market == m { u[entry.column] += entry.coefficient }
+            sources.append((u: u, direct: m, keep: q / sol.flows[k]))
+            rationers.append(c.routes[k].supplier)
+        }
+        guard !sources.isEmpty else { return (theta, []) }
+        let system = LeontiefSystem(calibration: c, shares: sol.shares, tariffs: sol.tariffs)
+        let lu = try LeontiefFactorizer(choice: solver.options.linearSolver).factor(system, withTariffs: false)
+        for source in sources {
+            // z_i = ∂(uᵀx)/∂f_i, from one transposed solve: (I − A)ᵀ z = u.
+            let z = lu.solve(source.u, transposed: true)
+            for (mi, market) in c.markets.enumerated() {
+                var claim = mi == source.direct ? 1.0 : 0.0
+                for kk in market.routes { claim += z[c.supplierIndex[kk]] * sol.shares[kk] }
+                if claim > 1e-12 { theta[market.importer, market.product] = min(theta[market.importer, market.product], source.keep) }
+            }
+        }
+        return (theta, rationers)
+    }
+
+    /// `D · θ` per market.
+    static func scaled(_ d: NodeTable<Double>, by theta: NodeTable<Double>) -> NodeTable<Double> {
+        var out = d
+        for r in 0..<d.regionCount {
+            for q in 0..<d.productCount {
+                let (ri, qi) = (RegionIndex(r), ProductIndex(q))
+                out[ri, qi] = d[ri, qi] * theta[ri, qi]
+            }
+        }
+        return out
+    }
+
+    /// Per-variable step sizes for the rent iteration ("bold driver"): halve on a sign change of
+    /// the excess, grow by 30 % (up to 1) while the sign holds.
+    struct AdaptiveStep {
+        var step: [Double]
+        var sign: [Int]
+        init(count: Int) {
+            step = [Double](repeating: 0.7, count: count)
+            sign = [Int](repeating: 0, count: count)
+        }
+        mutating func next(_ i: Int, excess: Double, tolerance: Double) -> Double {
+            let s = excess > tolerance ? 1 : (excess < -tolerance ? -1 : 0)
+            if s != 0 && sign[i] != 0 {
+                step[i] = s != sign[i] ? max(step[i] * 0.5, 1e-3) : min(step[i] * 1.3, 1)
+            }
+            if s != 0 { sign[i] = s }
+            return step[i]
+        }
     }
 
     /// Delivered composite price of each market, `P̄[r][q] = Σ_s S[q][s→r] P[(s,q)] (1 + τ[q][s→r])`.

@@ -101,7 +101,9 @@ public struct MineralYear: Sendable, Equatable {
     public let primaryDemand: Double
     /// Refined mineral embodied in the region's reference final demand (the scenario's demand,
     /// before the price response and rationing) for products downstream of refining (cells,
-    /// EVs): the clean-technology demand it causes anywhere in the chain.
+    /// EVs), at the year's recipes and the base-year sourcing shares: the clean-technology
+    /// demand the scenario asks for, independent of where this year's supply ends up (the
+    /// realised content under this year's sourcing shows in primary demand and recycling).
     public let cleanTechDemand: Double
     /// Recycled material used as refinery feed this year.
     public let secondarySupply: Double
@@ -242,6 +244,7 @@ public struct Simulation: Sendable {
         let c = sol.calibration
         let net = c.network
         let refiningIndex = net.stages.firstIndex(of: "refining")
+        let referenceMultipliers = chains.map { c.requirementMultipliers(of: [$0.refined], shares: c.baseShares) }
         var rows: [MineralYear] = []
         for r in net.regionIndices {
             for (m, chain) in chains.enumerated() {
@@ -260,9 +263,11 @@ public struct Simulation: Sendable {
                 var cleanTech = 0.0, unmet = 0.0
                 for q in net.productIndices {
                     let stage = net.stages.firstIndex(of: net.product(q).stage) ?? 0
-                    let perUnit = sol.embodied(multipliers[m], perUnitOf: q, in: r)
-                    if let refining = refiningIndex, stage > refining { cleanTech += reference[r, q] * perUnit }
-                    unmet += cleared.unmetDemand[r, q] * perUnit
+                    if let refining = refiningIndex, stage > refining {
+                        cleanTech += reference[r, q]
+                            * c.embodied(referenceMultipliers[m], shares: c.baseShares, perUnitOf: q, in: r)
+                    }
+                    unmet += cleared.unmetDemand[r, q] * sol.embodied(multipliers[m], perUnitOf: q, in: r)
                 }
                 rows.append(MineralYear(region: r, mineral: chain.name, primaryDemand: primary, cleanTechDemand: cleanTech,
                                         secondarySupply: secondary[r, chain.ore], unmetDemand: unmet,
