@@ -73,12 +73,19 @@ public struct SimulationSettings: Sendable {
     public var clearing: ClearingOptions
     public var expansion: ExpansionRule?
     public var fleet: FleetSettings?
+    /// Minerals to report indicators for; when empty, the fleet's recycling chains are used.
+    public var minerals: [MineralChain]
+    /// Options of every year's linear solves (solver choice, tolerances).
+    public var solver: SolverOptions
     public init(demandElasticity: [Double], clearing: ClearingOptions = ClearingOptions(),
-                expansion: ExpansionRule? = nil, fleet: FleetSettings? = nil) {
+                expansion: ExpansionRule? = nil, fleet: FleetSettings? = nil,
+                minerals: [MineralChain] = [], solver: SolverOptions = SolverOptions()) {
         self.demandElasticity = demandElasticity
         self.clearing = clearing
         self.expansion = expansion
         self.fleet = fleet
+        self.minerals = minerals
+        self.solver = solver
     }
 }
 
@@ -149,7 +156,7 @@ public struct Simulation: Sendable {
     public func run(_ calibration: Calibration, years: [YearInputs],
                     progress: ((Int, Int) -> Void)? = nil) throws(SimulationError) -> [SimulatedYear] {
         let net = calibration.network
-        let clearing = CapacityClearing(options: settings.clearing)
+        let clearing = CapacityClearing(options: settings.clearing, solver: YearSolver(options: settings.solver))
         var endogenous = net.nodeTable(repeating: 0.0)
         var streak = net.nodeTable(repeating: 0)
         var orders: [(node: Node, year: Int, amount: Double)] = []
@@ -197,7 +204,8 @@ public struct Simulation: Sendable {
             var fleetRows: [FleetYear] = []
             var models: [RegionIndex: FleetStockResult] = [:]
             var nextRecycled = net.nodeTable(repeating: 0.0)
-            let chains = settings.fleet?.minerals ?? []
+            let recyclingChains = settings.fleet?.minerals ?? []
+            let chains = settings.minerals.isEmpty ? recyclingChains : settings.minerals
             let multipliers = chains.map { sol.requirementMultipliers(of: [$0.refined]) }
             if let fleet = settings.fleet {
                 let first = years[0].year
@@ -209,8 +217,8 @@ public struct Simulation: Sendable {
                     do {
                         model = try FleetStockModel(years: first...year, inflow: inflows[r] ?? [], lifetime: fleet.lifetime,
                                                     initialStock: fleet.initialStock[r] ?? [:]).compute()
-                        for (m, chain) in chains.enumerated() {
-                            let perVehicle = sol.embodied(multipliers[m], perUnitOf: fleet.vehicle, in: r)
+                        for (m, chain) in recyclingChains.enumerated() {
+                            let perVehicle = sol.embodied(sol.requirementMultipliers(of: [chain.refined]), perUnitOf: fleet.vehicle, in: r)
                             content[m][r, default: [:]][year] = perVehicle
                             // Vehicles on the road before the first year are given the first
                             // year's content: the base data has no earlier chemistry mix.

@@ -45,9 +45,7 @@ extension ScenarioBuilder {
         let (expansion, expansionSource) = enter("expansion").map { readExpansion($0, stages: networkStages) } ?? (nil, "")
         var minerals: [MineralChain] = []
         var mineralSources: [String] = []
-        var mineralsLocation: SourceLocation? = nil
         if let node = enter("minerals") {
-            mineralsLocation = location(node)
             (minerals, mineralSources) = readMinerals(node)
         }
         var fleet: FleetSettings? = nil
@@ -59,12 +57,6 @@ extension ScenarioBuilder {
             fleetSource = read.source
             lifetimeSource = read.lifetimeSource
             cohorts = read.cohorts
-        }
-        if fleet == nil, !minerals.isEmpty, document.entries["fleet"] == nil, let at = mineralsLocation {
-            warning(
-                at,
-                "minerals are given without a fleet; this version computes mineral indicators and recycling only with a fleet, so minerals.csv will have no rows"
-            )
         }
 
         guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }

@@ -79,7 +79,8 @@ public struct ScenarioYears: Sendable {
     public var settings: SimulationSettings {
         var clearing = ClearingOptions()
         clearing.priceCeilingMultiple = priceCeilingMultiple
-        return SimulationSettings(demandElasticity: demandElasticity, clearing: clearing, expansion: expansion, fleet: fleet)
+        return SimulationSettings(demandElasticity: demandElasticity, clearing: clearing, expansion: expansion, fleet: fleet,
+                                  minerals: minerals)
     }
 
     func path(_ table: String, _ key: PathKey) -> YearPath? { paths[table]?[key] }

@@ -135,7 +135,7 @@ struct YearlyScenarioTests {
         #expect(seen == Array(1...7))
     }
 
-    @Test("minerals without a fleet load with a warning, not an error")
+    @Test("minerals without a fleet give indicators (no recycling)")
     func mineralsWithoutFleet() throws {
         let text = """
             extends: two-by-two.yaml
@@ -143,9 +143,12 @@ struct YearlyScenarioTests {
               - {name: m, ore: ore, refined: metal, collection_rate: 0.5, recovery_efficiency: 0.9}
             """
         let loaded = ScenarioLoader.load(data: Data(text.utf8), path: TestSupport.fixture("valid/inline-minerals.yaml"))
-        #expect(loaded.isValid, "\(loaded.diagnostics)")
-        let warning = try #require(loaded.diagnostics.first)
-        #expect(warning.severity == .warning && warning.line == 3 && warning.message.contains("without a fleet"), "\(warning)")
-        #expect(loaded.scenario?.years.minerals.map(\.name) == ["m"])
+        #expect(loaded.isValid && loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        let scenario = try #require(loaded.scenario)
+        #expect(scenario.years.minerals.map(\.name) == ["m"])
+        let years = try ScenarioRunner.simulate(scenario)
+        // One indicator row per region and mineral each year, and no recycled feed without a fleet.
+        #expect(years.allSatisfy { $0.simulated.minerals.count == scenario.network.regions.count })
+        #expect(years.allSatisfy { $0.simulated.minerals.allSatisfy { $0.secondarySupply == 0 } })
     }
 }
