@@ -23,6 +23,7 @@ public enum Manifest {
                 "iterations": .int(s.iterations),
                 "final_relative_change": .number(s.finalRelativeChange),
                 "factorizations": .int(s.factorizations),
+                "reused_factorizations": .int(s.reusedFactorizations),
                 "price_residual": .number(s.priceResidual),
                 "quantity_residual": .number(s.quantityResidual),
                 "mass_balance_residual": .number(s.massBalanceResidual),

@@ -16,9 +16,12 @@ public enum ScenarioRunner {
         /// Replaces the clearing's round limit (the scenario sets the price ceiling); for tests
         /// that need a clearing to stop early.
         public var maxClearingRounds: Int? = nil
-        public init(writeCohorts: Bool = false, maxClearingRounds: Int? = nil) {
+        /// The linear solver for every year (`minsim run --solver`); automatic by default.
+        public var linearSolver: LinearSolverChoice = .automatic
+        public init(writeCohorts: Bool = false, maxClearingRounds: Int? = nil, linearSolver: LinearSolverChoice = .automatic) {
             self.writeCohorts = writeCohorts
             self.maxClearingRounds = maxClearingRounds
+            self.linearSolver = linearSolver
         }
     }
 
@@ -103,6 +106,7 @@ public enum ScenarioRunner {
         let inputs = scenario.yearInputs()
         var settings = scenario.years.settings
         if let rounds = options.maxClearingRounds { settings.clearing.maxRounds = rounds }
+        settings.solver.linearSolver = options.linearSolver
         let net = scenario.network
         do {
             let simulated = try Simulation(settings: settings).run(scenario.calibration, years: inputs, progress: progress)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MinsimEngine
 import LinearAlgebra
 import MinsimScenario
 
@@ -33,6 +34,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write stocks_by_cohort.csv (fleet stock and retirements by sale year).")
     var cohorts = false
 
+    @Option(name: .long, help: "Linear solver: automatic (default: triangular substitution without loops, dense LU up to 4,000 nodes, GMRES beyond), triangular, dense or krylov.")
+    var solver: LinearSolverChoice = .automatic
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -44,7 +48,7 @@ struct RunCommand: ParsableCommand {
         do {
             let report = try ScenarioRunner.run(
                 path: file, outputDirectory: out, force: force, runtime: runtime,
-                options: ScenarioRunner.Options(writeCohorts: cohorts),
+                options: ScenarioRunner.Options(writeCohorts: cohorts, linearSolver: solver),
                 progress: progress.enabled ? { progress.update($0) } : nil)
             progress.finish()
             for warning in report.warnings { StandardError.print("warning: \(warning)") }
@@ -56,3 +60,5 @@ struct RunCommand: ParsableCommand {
         }
     }
 }
+
+extension LinearSolverChoice: ExpressibleByArgument {}
