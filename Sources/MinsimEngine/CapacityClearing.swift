@@ -9,6 +9,10 @@ public struct ClearingOptions: Sendable, Equatable {
     /// at `x ≥ K(1 − tol)`; demand used must match demand implied by final prices to `tol`.
     /// 1e-8 is far below data precision and well above the rounding of the linear solves.
     public var tolerance: Double = 1e-8
+    /// Rationing has settled when no market's rationing factor θ moves by more than this between
+    /// passes. 1e-6 of a market's demand is far below data precision (≈ 1e-3 at best); the
+    /// capacity and complementarity checks of the final solution still apply `tolerance`.
+    public var rationingTolerance: Double = 1e-6
     /// Price ceiling as a multiple of each node's base price. Rents stop at the ceiling; what
     /// the capacity cannot supply there is unmet demand.
     public var priceCeilingMultiple: Double = 10
@@ -106,158 +110,228 @@ public struct CapacityClearing: Sendable {
             sol.deliveredPrices[k] >= ceilingMultiple * baseDelivered[k] * (1 - tol)
         }
 
-        // Rents are found on the unrationed problem, prices capped at the ceiling; rationing is
-        // applied once, after convergence, to what the capped nodes still cannot make. Keeping
-        // rationing out of the iteration keeps it from switching on and off between rounds.
-        for round in 1...max(options.maxRounds, 1) {
-            var cond = conditions
-            cond.finalDemand = desired
-            let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: prices)
-            last = sol
-            prices = sol.prices
-            stats.rounds = round
+        // Two alternating phases until the rationing stops changing:
+        //  A. rents with the rationing held fixed (prices capped at the ceiling), so that nodes
+        //     with spare capacity after rationing lose their rents;
+        //  B. rationing recomputed from the unrationed solution at those rents, for the nodes and
+        //     routes priced at the ceiling that still cannot supply it.
+        // Keeping rationing fixed within a phase stops it switching on and off between rounds.
+        var rationing = net.nodeTable(repeating: 1.0)
+        var rationers: [Node] = []
+        var stickyNodes = Set<Int>(), stickyRoutes = Set<Int>()
+        var rationingUsed = rationing     // the rationing of the last solve
+        var phaseConverged = false
+        for _ in 1...40 {
+            for _ in 1...max(options.maxRounds, 1) {
+                var cond = conditions
+                cond.finalDemand = Self.scaled(desired, by: rationing)
+                rationingUsed = rationing
+                let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: prices)
+                last = sol
+                prices = sol.prices
+                stats.rounds += 1
+                phaseConverged = false
 
-            // Demand implied by the new prices, and how far the demand used was from it.
-            let pf = compositePrices(c, prices: sol.prices, shares: sol.shares, tariffs: zip(sol.tariffs, sol.routeRents).map { $0 + $1 })
-            var demandResidual = 0.0
-            for r in net.regionIndices {
-                for q in net.productIndices {
-                    let ref = conditions.finalDemand[r, q]
-                    guard ref > 0 else { continue }
-                    let ratio = basePF[r, q] > 0 ? pf[r, q] / basePF[r, q] : 1
-                    let next = ref * pow(ratio, demandElasticity[q.rawValue])
-                    demandResidual = max(demandResidual, abs(desired[r, q] - next) / next)
-                    desired[r, q] = next
+                // Demand implied by the new prices, and how far the demand used was from it.
+                let pf = compositePrices(c, prices: sol.prices, shares: sol.shares, tariffs: zip(sol.tariffs, sol.routeRents).map { $0 + $1 })
+                var demandResidual = 0.0
+                for r in net.regionIndices {
+                    for q in net.productIndices {
+                        let ref = conditions.finalDemand[r, q]
+                        guard ref > 0 else { continue }
+                        let ratio = basePF[r, q] > 0 ? pf[r, q] / basePF[r, q] : 1
+                        let next = ref * pow(ratio, demandElasticity[q.rawValue])
+                        demandResidual = max(demandResidual, abs(desired[r, q] - next) / next)
+                        desired[r, q] = next
+                    }
+                }
+
+                // Complementarity of the unrationed solution: a node below the ceiling must fit its
+                // capacity; one at the ceiling may exceed it (the excess is rationed afterwards).
+                var violation = 0.0, complementarity = 0.0
+                for j in 0..<n {
+                    guard let k = capacity[j] else { continue }
+                    let excess = k > 0 ? sol.output[j] / k - 1 : (sol.output[j] > 0 ? Double.infinity : 0)
+                    if !nodeAtCeiling(sol, j) { violation = max(violation, excess) }
+                    complementarity = max(complementarity, min(mu[j] / sol.prices[j], max(-excess, 0)))
+                }
+                for k in c.routes.indices {
+                    guard let q = quota[k] else { continue }
+                    let excess = sol.flows[k] / q - 1
+                    if !routeAtCeiling(sol, k) { violation = max(violation, excess) }
+                    complementarity = max(complementarity, min(routeRent[k], max(-excess, 0)))
+                }
+                stats.capacityViolation = max(violation, 0)
+                stats.complementarityResidual = complementarity
+                stats.demandResidual = demandResidual
+                if violation <= tol && complementarity <= tol && demandResidual <= tol {
+                    phaseConverged = true
+                    break
+                }
+
+                // Rent updates, diagonally scaled by each node's own-price elasticity of sales:
+                // the price moves by the factor (x/K)^(step/η), η = σ(1 − s̄). The step adapts per
+                // node: halved when the excess changes sign (overshoot), grown while it keeps its
+                // sign (too timid), so coupled nodes neither oscillate nor crawl.
+                let sales = salesShare(c, solution: sol)
+                for j in 0..<n {
+                    guard let k = capacity[j] else { continue }
+                    let ratio = k > 0 ? sol.output[j] / k : (sol.output[j] > 0 ? 1e6 : 0)
+                    let step = nodeStep.next(j, excess: ratio - 1, tolerance: tol)
+                    let sigma = net.product(c.activeNodes[j].product).elasticity
+                    let eta = max(sigma * (1 - sales[j]), 0.25)
+                    let factor = ratio > 0 ? pow(ratio, step / eta) : 0.5
+                    var newMu = max(0, mu[j] + sol.prices[j] * (max(factor, 1e-6) - 1))
+                    if sol.prices[j] + (newMu - mu[j]) > ceiling[j] { newMu = max(0, mu[j] - (sol.prices[j] - ceiling[j])) }
+                    mu[j] = newMu
+                }
+                for k in c.routes.indices {
+                    guard let q = quota[k] else { continue }
+                    let tau = sol.tariffs[k]
+                    let ratio = sol.flows[k] / q
+                    let step = routeStep.next(k, excess: ratio - 1, tolerance: tol)
+                    let sigma = net.product(c.routes[k].product).elasticity
+                    let eta = max(sigma * (1 - sol.shares[k]), 0.25)
+                    let factor = ratio > 0 ? pow(ratio, step / eta) : 0.5
+                    let cap = ceilingMultiple * baseDelivered[k] / sol.prices[c.supplierIndex[k]] - 1 - tau
+                    routeRent[k] = min(max(0, (1 + tau + routeRent[k]) * max(factor, 1e-6) - 1 - tau), max(cap, 0))
                 }
             }
-
-            // Complementarity of the unrationed solution: a node below the ceiling must fit its
-            // capacity; one at the ceiling may exceed it (the excess is rationed afterwards).
-            var violation = 0.0, complementarity = 0.0
-            for j in 0..<n {
-                guard let k = capacity[j] else { continue }
-                let excess = k > 0 ? sol.output[j] / k - 1 : (sol.output[j] > 0 ? Double.infinity : 0)
-                if !nodeAtCeiling(sol, j) { violation = max(violation, excess) }
-                complementarity = max(complementarity, min(mu[j] / sol.prices[j], max(-excess, 0)))
+            guard let phaseSolution = last else { break }
+            // B. Unrationed output at these rents (the same solution when nothing is rationed).
+            var unrationed = phaseSolution
+            if rationing.allValuesEqual(to: 1) == false {
+                var cond = conditions
+                cond.finalDemand = desired
+                unrationed = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent,
+                                              startingPrices: phaseSolution.prices)
             }
-            for k in c.routes.indices {
-                guard let q = quota[k] else { continue }
-                let excess = sol.flows[k] / q - 1
-                if !routeAtCeiling(sol, k) { violation = max(violation, excess) }
-                complementarity = max(complementarity, min(routeRent[k], max(-excess, 0)))
-            }
-            stats.capacityViolation = max(violation, 0)
-            stats.complementarityResidual = complementarity
-            stats.demandResidual = demandResidual
-            if violation <= tol && complementarity <= tol && demandResidual <= tol {
-                stats.converged = true
-                break
-            }
-
-            // Rent updates, diagonally scaled by each node's own-price elasticity of sales:
-            // the price moves by the factor (x/K)^(step/η), η = σ(1 − s̄). The step adapts per
-            // node: halved when the excess changes sign (overshoot), grown while it keeps its
-            // sign (too timid), so coupled nodes neither oscillate nor crawl.
-            let sales = salesShare(c, solution: sol)
-            for j in 0..<n {
-                guard let k = capacity[j] else { continue }
-                let ratio = k > 0 ? sol.output[j] / k : (sol.output[j] > 0 ? 1e6 : 0)
-                let step = nodeStep.next(j, excess: ratio - 1, tolerance: tol)
-                let sigma = net.product(c.activeNodes[j].product).elasticity
-                let eta = max(sigma * (1 - sales[j]), 0.25)
-                let factor = ratio > 0 ? pow(ratio, step / eta) : 0.5
-                var newMu = max(0, mu[j] + sol.prices[j] * (max(factor, 1e-6) - 1))
-                if sol.prices[j] + (newMu - mu[j]) > ceiling[j] { newMu = max(0, mu[j] - (sol.prices[j] - ceiling[j])) }
-                mu[j] = newMu
-            }
-            for k in c.routes.indices {
-                guard let q = quota[k] else { continue }
-                let tau = sol.tariffs[k]
-                let ratio = sol.flows[k] / q
-                let step = routeStep.next(k, excess: ratio - 1, tolerance: tol)
-                let sigma = net.product(c.routes[k].product).elasticity
-                let eta = max(sigma * (1 - sol.shares[k]), 0.25)
-                let factor = ratio > 0 ? pow(ratio, step / eta) : 0.5
-                let cap = ceilingMultiple * baseDelivered[k] / sol.prices[c.supplierIndex[k]] - 1 - tau
-                routeRent[k] = min(max(0, (1 + tau + routeRent[k]) * max(factor, 1e-6) - 1 - tau), max(cap, 0))
-            }
+            // Rationers stay candidates in later passes even if their price slips below the
+            // ceiling once rationing relieves them; otherwise they would drop out and come back.
+            let (next, who, ns, rs) = try rationingAtCeiling(
+                c, solution: unrationed, desired: desired, capacity: capacity, quota: quota,
+                sticky: stickyNodes, stickyRoutes: stickyRoutes,
+                atCeilingNode: { nodeAtCeiling(unrationed, $0) }, atCeilingRoute: { routeAtCeiling(unrationed, $0) })
+            stickyNodes.formUnion(ns)
+            stickyRoutes.formUnion(rs)
+            let change = next.maxAbsoluteDifference(from: rationing)
+            rationers = who
+            if change <= options.rationingTolerance { break }
+            rationing = next
         }
         guard var solution = last else { throw .invalidInput("no round was solved") }
-
-        // Ration what the nodes and routes at the ceiling still cannot supply, and solve the
-        // year once more with the rationed demand (prices do not depend on quantities).
-        let (rationing, rationers) = try rationingAtCeiling(
-            c, solution: solution, capacity: capacity, quota: quota,
-            atCeilingNode: { nodeAtCeiling(solution, $0) }, atCeilingRoute: { routeAtCeiling(solution, $0) })
         stats.nodesAtCeiling = rationers
-        var unmet = net.nodeTable(repeating: 0.0)
-        if !rationers.isEmpty {
+        if rationingUsed.maxAbsoluteDifference(from: rationing) > 0 {
+            // The rationing moved in the last pass: solve once more with the final rationing.
             var cond = conditions
             cond.finalDemand = Self.scaled(desired, by: rationing)
             solution = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: solution.prices)
-            for r in net.regionIndices {
-                for q in net.productIndices { unmet[r, q] = desired[r, q] - cond.finalDemand[r, q] }
-            }
-            // Rationing makes every capped node fit (x is linear in demand with non-negative
-            // claims, each cut by at most K/x); the statistics report the rationed solution.
-            var violation = 0.0
-            for j in 0..<n {
-                if let k = capacity[j], k > 0 { violation = max(violation, solution.output[j] / k - 1) }
-            }
-            for k in c.routes.indices {
-                if let q = quota[k] { violation = max(violation, solution.flows[k] / q - 1) }
-            }
-            stats.capacityViolation = max(violation, 0)
         }
+        // Convergence is judged on the final, rationed solution: x ≤ K and μ·(K − x) = 0 within
+        // the tolerance, and the last rent phase settled (demand consistent with prices). The
+        // rationing pattern itself may still move by more than `rationingTolerance` between
+        // passes; that is reported through these residuals, not hidden.
+        var unmet = net.nodeTable(repeating: 0.0)
+        var violation = 0.0, complementarity = 0.0
+        for r in net.regionIndices {
+            for q in net.productIndices { unmet[r, q] = desired[r, q] * (1 - rationing[r, q]) }
+        }
+        for j in 0..<n {
+            guard let k = capacity[j], k > 0 else { continue }
+            let excess = solution.output[j] / k - 1
+            violation = max(violation, excess)
+            complementarity = max(complementarity, min(mu[j] / solution.prices[j], max(-excess, 0)))
+        }
+        for k in c.routes.indices {
+            guard let q = quota[k] else { continue }
+            let excess = solution.flows[k] / q - 1
+            violation = max(violation, excess)
+            complementarity = max(complementarity, min(routeRent[k], max(-excess, 0)))
+        }
+        stats.capacityViolation = max(violation, 0)
+        stats.complementarityResidual = complementarity
+        stats.converged = phaseConverged && violation <= tol && complementarity <= tol
         return ClearedYear(solution: solution, scarcityRent: mu, desiredDemand: desired,
                            unmetDemand: unmet, statistics: stats)
     }
 
     /// Rationing factors θ per final-demand market for the nodes and routes priced at the
-    /// ceiling whose unrationed output still exceeds their capacity or quota.
+    /// ceiling (or rationing in the previous pass) whose unrationed output still exceeds their
+    /// capacity or quota.
     ///
-    /// `solution` is unrationed; a node n with `x_n > K_n` keeps `K_n / x_n` of every
-    /// final-demand market with a positive claim on it (`z = (I − A)⁻ᵀ e_n`, one transposed
-    /// solve); a route k keeps `Q_k / F_k` of the markets behind its importer's use. A market
-    /// behind several rationers takes the tightest cut.
+    /// `solution` is unrationed. For each such constraint s, the claim of final-demand market m
+    /// on it is `c_sm = ∂(load_s)/∂D_m` (node: `z = (I − A)⁻ᵀ e_n`; route k: `z = (I − A)⁻ᵀ u`,
+    /// u the importer's intermediate use of q, plus 1 for the importer's own final demand), one
+    /// transposed solve each. Loads are linear in demand, `load_s(θ) = b_s + Σ_m c_sm θ_m D_m`,
+    /// so θ is found by iterative proportional fitting: scale the markets behind each overloaded
+    /// constraint by the share its capacity allows, repeat until no constraint is overloaded.
+    /// θ only decreases, so this converges, and it cuts shared markets no more than jointly needed.
     private func rationingAtCeiling(
-        _ c: Calibration, solution sol: YearSolution, capacity: [Double?], quota: [Double?],
+        _ c: Calibration, solution sol: YearSolution, desired: NodeTable<Double>,
+        capacity: [Double?], quota: [Double?], sticky: Set<Int>, stickyRoutes: Set<Int>,
         atCeilingNode: (Int) -> Bool, atCeilingRoute: (Int) -> Bool
-    ) throws(SolveError) -> (NodeTable<Double>, [Node]) {
+    ) throws(SolveError) -> (NodeTable<Double>, [Node], Set<Int>, Set<Int>) {
         let n = c.dimension
         let tol = options.tolerance
         var theta = c.network.nodeTable(repeating: 1.0)
-        var sources: [(u: [Double], direct: Int?, keep: Double)] = []
-        var rationers: [Node] = []
-        for j in 0..<n where atCeilingNode(j) {
+        var sources: [(u: [Double], direct: Int?, limit: Double, load: Double, node: Node)] = []
+        var nodes = Set<Int>(), routes = Set<Int>()
+        for j in 0..<n where atCeilingNode(j) || sticky.contains(j) {
             guard let k = capacity[j], sol.output[j] > k * (1 + tol) else { continue }
             var e = [Double](repeating: 0, count: n)
             e[j] = 1
-            sources.append((u: e, direct: nil, keep: k / sol.output[j]))
-            rationers.append(c.activeNodes[j])
+            sources.append((u: e, direct: nil, limit: k, load: sol.output[j], node: c.activeNodes[j]))
+            nodes.insert(j)
         }
-        for k in c.routes.indices where atCeilingRoute(k) {
+        for k in c.routes.indices where atCeilingRoute(k) || stickyRoutes.contains(k) {
             guard let q = quota[k], sol.flows[k] > q * (1 + tol) else { continue }
-            // F_k = S_k · use of market (q, r); use = Σ_p b[r][p][q] x[(r,p)] + D[r][q].
             let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
             var u = [Double](repeating: 0, count: n)
-            for entry in c.consumption where entry.market == m { u[entry.column] += entry.coefficient }
-            sources.append((u: u, direct: m, keep: q / sol.flows[k]))
-            rationers.append(c.routes[k].supplier)
+            for entry in c.consumption where entry.market == m { u[entry.column] += entry.coefficient * sol.shares[k] }
+            // The route's own share of the importer's final demand is a direct claim (below).
+            sources.append((u: u, direct: m, limit: q, load: sol.flows[k], node: c.routes[k].supplier))
+            routes.insert(k)
         }
-        guard !sources.isEmpty else { return (theta, []) }
+        guard !sources.isEmpty else { return (theta, [], nodes, routes) }
         let system = LeontiefSystem(calibration: c, shares: sol.shares, tariffs: sol.tariffs)
         let lu = try LeontiefFactorizer(choice: solver.options.linearSolver).factor(system, withTariffs: false)
+        // claims[s][m] and the part of each load that no final demand drives (e.g. net of secondary feed).
+        var claims: [[Double]] = []
+        var fixed: [Double] = []
         for source in sources {
-            // z_i = ∂(uᵀx)/∂f_i, from one transposed solve: (I − A)ᵀ z = u.
             let z = lu.solve(source.u, transposed: true)
+            var row = [Double](repeating: 0, count: c.markets.count)
+            var driven = 0.0
             for (mi, market) in c.markets.enumerated() {
-                var claim = mi == source.direct ? 1.0 : 0.0
+                var claim = 0.0
                 for kk in market.routes { claim += z[c.supplierIndex[kk]] * sol.shares[kk] }
-                if claim > 1e-12 { theta[market.importer, market.product] = min(theta[market.importer, market.product], source.keep) }
+                if mi == source.direct, let k = routes.first(where: { c.routes[$0].supplier == source.node && c.marketIndex[c.routes[$0].importer, c.routes[$0].product] == mi }) {
+                    claim += sol.shares[k]
+                }
+                row[mi] = claim > 1e-12 ? claim : 0
+                driven += row[mi] * desired[market.importer, market.product]
             }
+            claims.append(row)
+            fixed.append(source.load - driven)
         }
-        return (theta, rationers)
+        var marketTheta = [Double](repeating: 1, count: c.markets.count)
+        for _ in 0..<500 {
+            var worst = 0.0
+            for (si, source) in sources.enumerated() {
+                var driven = 0.0
+                for (mi, market) in c.markets.enumerated() where claims[si][mi] > 0 {
+                    driven += claims[si][mi] * marketTheta[mi] * desired[market.importer, market.product]
+                }
+                let load = fixed[si] + driven
+                guard load > source.limit * (1 + tol), driven > 0 else { continue }
+                worst = max(worst, load / source.limit - 1)
+                let factor = max(source.limit - fixed[si], 0) / driven
+                for mi in c.markets.indices where claims[si][mi] > 0 { marketTheta[mi] *= factor }
+            }
+            if worst <= tol { break }
+        }
+        for (mi, market) in c.markets.enumerated() { theta[market.importer, market.product] = marketTheta[mi] }
+        return (theta, sources.map(\.node), nodes, routes)
     }
 
     /// `D · θ` per market.

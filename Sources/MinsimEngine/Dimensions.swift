@@ -110,3 +110,16 @@ public struct NodeTable<Value: Sendable>: Sendable {
 }
 
 extension NodeTable: Equatable where Value: Equatable {}
+
+extension NodeTable where Value == Double {
+    /// True when every entry equals `value`.
+    public func allValuesEqual(to value: Double) -> Bool { values.allSatisfy { $0 == value } }
+
+    /// `max |self − other|` over all entries.
+    public func maxAbsoluteDifference(from other: NodeTable<Double>) -> Double {
+        precondition(regionCount == other.regionCount && productCount == other.productCount, "tables of different shapes")
+        var m = 0.0
+        for (a, b) in zip(values, other.values) { m = Swift.max(m, abs(a - b)) }
+        return m
+    }
+}

@@ -425,6 +425,19 @@ def build_capacities(ref, out, base_caps):
                                 "path replaces the base capacity and the plants behind it exist" % fmt(floor))
                         k = floor
                     rows.append([region, product, y, fmt_up(k), src])
+    # China's cell capacity: the baseline's only cell-capacity row (2,550 GWh in 2024) would
+    # otherwise stay flat to 2040 while demand grows, and China's cell market has no import
+    # routes in the base data, so a flat path would turn every demand path into an EV shortage.
+    cn = base_caps.get(("CN", "cells"))
+    if cn is not None:
+        for y, factor in ((2024, 1.0), (2029, 3.0), (2040, 3.0)):
+            rows.append(["CN", "cells", y, fmt_up(cn * factor),
+                         "[DERIVED] baseline CN cell capacity %s GWh (Scenarios/data/capacities.csv) x %s; IEA (Mar 2025): "
+                         "world Li-ion manufacturing capacity ~3 TWh in 2024 'could triple by 2029 if all announced "
+                         "projects are built' (reference-data/baseline.md section 3, cell_capacity.csv; ESS News / "
+                         "Electrive 2025-03-07); assumption: China's capacity follows the world announced-project "
+                         "path, linear 2024-2029, flat after (the engine holds the last value)"
+                         % (fmt(cn), g(factor))])
     return rows, notes
 
 
