@@ -86,6 +86,14 @@ public struct CapacityClearing: Sendable {
         let ceiling = c.basePrices.map { $0 * ceilingMultiple }
         var capacity = [Double?](repeating: nil, count: n)
         for (j, node) in c.activeNodes.enumerated() { capacity[j] = conditions.capacities[node] }
+        // A node with zero capacity (an outage, a closed plant) keeps a vanishing trade weight
+        // (1e-12 of its base capacity, or of 1 without one) so that a market it alone serves still
+        // has a supplier; its limit stays 0, its rent goes to the ceiling and everything that
+        // depends on it is rationed, i.e. reported as unmet demand instead of failing the year.
+        var solveConditions = conditions
+        for (j, node) in c.activeNodes.enumerated() where capacity[j] == 0 {
+            solveConditions.capacities[node] = 1e-12 * max(c.base.capacities[node] ?? 1, 1e-300)
+        }
         // Export quotas (MODEL.md §6 shocks): a positive quota binds through a rent per route,
         // an ad-valorem equivalent added to the delivered cost; a zero quota is a ban, which
         // the year solver applies by closing the route.
@@ -123,7 +131,7 @@ public struct CapacityClearing: Sendable {
         var phaseConverged = false
         for _ in 1...40 {
             for _ in 1...max(options.maxRounds, 1) {
-                var cond = conditions
+                var cond = solveConditions
                 cond.finalDemand = Self.scaled(desired, by: rationing)
                 rationingUsed = rationing
                 let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: prices)
@@ -201,7 +209,7 @@ public struct CapacityClearing: Sendable {
             // B. Unrationed output at these rents (the same solution when nothing is rationed).
             var unrationed = phaseSolution
             if rationing.allValuesEqual(to: 1) == false {
-                var cond = conditions
+                var cond = solveConditions
                 cond.finalDemand = desired
                 unrationed = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent,
                                               startingPrices: phaseSolution.prices)
@@ -223,7 +231,7 @@ public struct CapacityClearing: Sendable {
         stats.nodesAtCeiling = rationers
         if rationingUsed.maxAbsoluteDifference(from: rationing) > 0 {
             // The rationing moved in the last pass: solve once more with the final rationing.
-            var cond = conditions
+            var cond = solveConditions
             cond.finalDemand = Self.scaled(desired, by: rationing)
             solution = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: solution.prices)
         }

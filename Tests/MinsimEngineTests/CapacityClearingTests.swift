@@ -91,3 +91,31 @@ struct CapacityClearingTests {
         #expect(year.scarcityRent == [0, 0])
     }
 }
+
+@Suite("Zero capacity")
+struct ZeroCapacityTests {
+    /// B's mine is A's only supplier (A makes nothing) and is shut (capacity 0) this year:
+    /// nothing can be supplied at any price, so the whole demand of 100 is unmet, B produces 0,
+    /// and the year still solves (no error).
+    @Test("a sole supplier with zero capacity leaves all its customers' demand unmet")
+    func zeroCapacity() throws {
+        let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
+        let network = Network(regions: [Region(code: "A"), Region(code: "B")],
+                              products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
+        var prices = network.nodeTable(repeating: Double?.none)
+        prices[B, q] = 1
+        var caps = network.nodeTable(repeating: Double?.none)
+        caps[B, q] = 500
+        var demand = network.nodeTable(repeating: 0.0)
+        demand[A, q] = 100
+        let base = BaseYear(trade: [Route(q, from: B, to: A): 100], prices: prices, capacities: caps, finalDemand: demand)
+        let cal = try Calibration(network: network, base: base)
+        var cond = YearConditions(base: base)
+        cond.capacities[B, q] = 0
+        let year = try CapacityClearing().solve(cal, conditions: cond, demandElasticity: [0])
+        // Unmet to 1e-9 t: rationing keeps K/x = 0 of the demand.
+        #expect(abs(year.unmetDemand[A, q] - 100) < 1e-9)
+        #expect(abs(year.solution.output(of: Node(B, q))) < 1e-9)
+        #expect(year.statistics.capacityViolation <= 1e-8)
+    }
+}

@@ -308,6 +308,35 @@ def build_iea_scenario(D, scen):
     return dem, rec, P
 
 
+def synthetic_graphite_rows(ref):
+    """Natural graphite per tonne of anode graphite, by year, from IEA's supply outlook.
+
+    The baseline's anode recipe uses world natural-graphite mine output / world battery-grade
+    graphite output (0.853 in 2024); the rest is synthetic graphite, which is not a modelled
+    product (its feedstock is needle coke, not a mined mineral). IEA's base case has battery-grade
+    graphite supply growing far faster than natural mining (2030: 4,427 vs 1,991 kt), i.e. a rising
+    synthetic share. Holding 0.853 would force all anode growth onto natural graphite mines. The
+    index is (mined / refined)(t) / (mined / refined)(2024) of IEA's world totals. Applied to
+    graphite only: for Ni, Co and Li the gap between IEA's mined and refined outlooks includes
+    recycled feed, which the model adds itself."""
+    S = {}
+    for r in read_csv(os.path.join(ref, "supply_projections_iea.csv")):
+        if r["mineral"] == "Graphite" and r["region"] == "World total":
+            S[(r["stage"], int(r["year"]))] = float(r["kt"])
+    base = S[("mining", BASE_YEAR)] / S[("refining", BASE_YEAR)]
+    rows = []
+    for y in YEARS:
+        ratio = S[("mining", y)] / S[("refining", y)]
+        rows.append(["", "graphite_anode", "graphite_ore", y, fmt(ratio / base),
+                     "[DERIVED] IEA base-case world graphite mined / battery-grade (refined) supply %d = %s / %s kt, "
+                     "relative to 2024 (%s / %s kt) (reference-data/supply_projections_iea.csv, %s); assumption: the "
+                     "rest of anode graphite is synthetic (not a mined mineral), so natural graphite per tonne of "
+                     "anode falls as IEA's synthetic share rises"
+                     % (y, g(S[("mining", y)], 2), g(S[("refining", y)], 2), g(S[("mining", BASE_YEAR)], 2),
+                        g(S[("refining", BASE_YEAR)], 2), SUPPLY_SRC)])
+    return rows
+
+
 def build_sixfold(D, w, e):
     """lambda such that the model's battery mineral demand, weighted by base-year cell use, is
     6x in 2040. In the model, battery demand of m in year t relative to 2024 is
@@ -514,16 +543,19 @@ def main():
     w = cell_mineral_use(out, recipes)
     e = ev_share_of_cell_use(recipes)
 
+    synthetic = synthetic_graphite_rows(ref)
     files = {}
     H_DEM = ["region", "product", "year", "index", "source"]
     H_REC = ["region", "product", "input", "year", "index", "source"]
     paths = {}
     for scen in SCENARIOS:
         dem, rec, P = build_iea_scenario(D, scen)
+        rec = rec + synthetic
         files["demand_index_%s.csv" % scen.lower()] = csv_text(H_DEM, dem)
         files["recipe_index_%s.csv" % scen.lower()] = csv_text(H_REC, rec)
         paths[scen] = (dem, rec, P)
     dem6, rec6, lam, I6, multiple, deriv, _ = build_sixfold(D, w, e)
+    rec6 = rec6 + synthetic
     files["demand_index_sixfold.csv"] = csv_text(H_DEM, dem6)
     files["recipe_index_sixfold.csv"] = csv_text(H_REC, rec6)
     files["sixfold_derivation.csv"] = csv_text(
