@@ -4,7 +4,8 @@
 // (see docs/performance.md for the commands and the measured table).
 //
 //   swift package --package-path Benchmarks benchmark          # package-benchmark suite EngineYear
-//   swift run -c release --package-path Benchmarks RatioReport  # engine / bare-LAPACK ratio table
+//   swift run -c release --package-path Benchmarks RatioReport  # ratio tables of docs/performance.md
+//   Benchmarks/compare_python.sh                                  # side by side with numpy/scipy/pymrio
 import PackageDescription
 
 // A path dependency's identity is its directory's name, which differs between clones
@@ -54,6 +55,16 @@ let package = Package(
                 .product(name: "LinearAlgebra", package: rootIdentity),
             ],
             path: "Sources/RatioReport"
+        ),
+        // Writes a network's I − A and f for Benchmarks/compare_python.sh, and times the engine on it.
+        .executableTarget(
+            name: "ExportSystem",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "MinsimEngine", package: rootIdentity),
+                .product(name: "LinearAlgebra", package: rootIdentity),
+            ],
+            path: "Sources/ExportSystem"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -115,7 +115,8 @@ public struct CapacityClearing: Sendable {
         var last: YearSolution? = nil
         let nodeAtCeiling = { (sol: YearSolution, j: Int) in sol.prices[j] >= ceiling[j] * (1 - tol) }
         let routeAtCeiling = { (sol: YearSolution, k: Int) in
-            sol.deliveredPrices[k] >= ceilingMultiple * baseDelivered[k] * (1 - tol)
+            // Route k's delivered price alone (`deliveredPrices` would build the whole array per call).
+            sol.prices[c.supplierIndex[k]] * (1 + sol.tariffs[k] + sol.routeRents[k]) >= ceilingMultiple * baseDelivered[k] * (1 - tol)
         }
 
         // Two alternating phases until the rationing stops changing:

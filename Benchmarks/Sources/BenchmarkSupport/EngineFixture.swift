@@ -2,103 +2,171 @@ import Foundation
 import LinearAlgebra
 import MinsimEngine
 
-/// One benchmark size: a seeded synthetic network of `regions × stages × productsPerStage` nodes.
+/// One benchmark network: a seeded synthetic network of `regions × stages × productsPerStage`
+/// nodes, with `suppliers` per market on the regional ring and own-stage `feedback` (> 0 makes
+/// it cyclic, so the automatic solver choice is dense LU up to 4,000 nodes and GMRES above).
 public struct NetworkSize: Sendable, CustomStringConvertible {
     public let regions: Int
     public let stages: Int
     public let productsPerStage: Int
+    public let suppliers: Int
+    public let feedback: Double
 
-    public init(regions: Int, stages: Int, productsPerStage: Int) {
+    public init(regions: Int, stages: Int, productsPerStage: Int, suppliers: Int = 5, feedback: Double = 0) {
         self.regions = regions
         self.stages = stages
         self.productsPerStage = productsPerStage
+        self.suppliers = suppliers
+        self.feedback = feedback
     }
 
     public var nodeCount: Int { regions * stages * productsPerStage }
+    public var isCyclic: Bool { feedback > 0 && stages > 1 }
 
     /// `25×4×5`, as printed in tables.
     public var description: String { "\(regions)×\(stages)×\(productsPerStage)" }
 
-    /// The generator settings shared by every benchmark: five suppliers per market on the
-    /// regional ring (sparse trade), a fifth of import routes tariffed, an acyclic recipe graph.
+    /// The same network with own-stage feedback `f` (scrap return): cyclic.
+    public func cyclic(_ f: Double = 0.05) -> NetworkSize {
+        NetworkSize(regions: regions, stages: stages, productsPerStage: productsPerStage, suppliers: suppliers, feedback: f)
+    }
+
+    /// The same network without feedback: stage-ordered, acyclic.
+    public var acyclic: NetworkSize {
+        NetworkSize(regions: regions, stages: stages, productsPerStage: productsPerStage, suppliers: suppliers, feedback: 0)
+    }
+
+    /// The generator settings shared by every benchmark: `suppliers` per market on the ring
+    /// (sparse trade), a fifth of import routes tariffed, seed 2026.
     public var parameters: SyntheticNetwork.Parameters {
         var p = SyntheticNetwork.Parameters()
         p.regions = regions
         p.stages = stages
         p.productsPerStage = productsPerStage
-        p.suppliersPerMarket = min(5, regions)
+        p.suppliersPerMarket = min(suppliers, regions)
         p.tariffedRouteFraction = 0.2
-        p.feedback = 0
+        p.feedback = feedback
         p.seed = 2_026
         return p
     }
 
-    /// About 500, 2,000 and 5,000 nodes.
+    /// Issue 2's sizes, about 500, 2,000 and 5,000 nodes — cyclic, so that the engine runs the
+    /// same dense LU as the bare LAPACK it is compared with.
     public static let standard: [NetworkSize] = [
-        NetworkSize(regions: 25, stages: 4, productsPerStage: 5),
-        NetworkSize(regions: 50, stages: 4, productsPerStage: 10),
-        NetworkSize(regions: 125, stages: 4, productsPerStage: 10),
+        NetworkSize(regions: 25, stages: 4, productsPerStage: 5, feedback: 0.05),
+        NetworkSize(regions: 50, stages: 4, productsPerStage: 10, feedback: 0.05),
+        NetworkSize(regions: 125, stages: 4, productsPerStage: 10, feedback: 0.05),
     ]
 
-    /// Sizes selected by `MINSIM_BENCH_NODES` (comma-separated node counts, e.g. `500,2000`),
-    /// or all of `standard`.
-    public static var selected: [NetworkSize] {
+    /// Dense cyclic networks of 1,000, 2,000 and 4,000 nodes: the automatic choice is dense LU.
+    public static let denseCyclic: [NetworkSize] = [
+        NetworkSize(regions: 50, stages: 4, productsPerStage: 5, feedback: 0.05),
+        NetworkSize(regions: 50, stages: 4, productsPerStage: 10, feedback: 0.05),
+        NetworkSize(regions: 100, stages: 4, productsPerStage: 10, feedback: 0.05),
+    ]
+
+    /// Sparse acyclic networks of 10,000 and 100,000 nodes (≤ 5 suppliers per market): the
+    /// automatic choice is block triangular substitution.
+    public static let sparseAcyclic: [NetworkSize] = [
+        NetworkSize(regions: 100, stages: 4, productsPerStage: 25),
+        NetworkSize(regions: 1_000, stages: 4, productsPerStage: 25),
+    ]
+
+    /// The sizes of `sizes` selected by `MINSIM_BENCH_NODES` (comma-separated node counts,
+    /// e.g. `500,2000`), or all of them.
+    public static func selected(from sizes: [NetworkSize]) -> [NetworkSize] {
         guard let raw = ProcessInfo.processInfo.environment["MINSIM_BENCH_NODES"], !raw.isEmpty else {
-            return standard
+            return sizes
         }
         let wanted = Set(raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
-        return standard.filter { wanted.contains($0.nodeCount) }
+        return sizes.filter { wanted.contains($0.nodeCount) }
     }
+
+    /// `standard` filtered by `MINSIM_BENCH_NODES`.
+    public static var selected: [NetworkSize] { selected(from: standard) }
 }
 
 /// Everything a measured closure needs, built once outside it: the calibrated model, the
-/// base-year conditions, and the dense price matrix `I − Ã₀` with its right-hand sides.
+/// base-year and shocked conditions, and (for dense benchmarks) the dense matrix `I − Ã₀`.
 public struct EngineFixture: Sendable {
     public let size: NetworkSize
+    public let synthetic: SyntheticNetwork
     public let calibration: Calibration
+    /// The base year's own conditions: the fixed point converges in one iteration.
     public let conditions: YearConditions
-    /// `I − Ã₀` at base shares and base tariffs: the matrix of the engine's first factorization.
-    public let matrix: Matrix
+    /// A tariff shock (see `tariffShock`): the fixed point needs several iterations.
+    public let shocked: YearConditions
+    /// `I − Ã₀` at base shares and base tariffs: the matrix of the engine's first
+    /// factorization. Nil when built with `dense: false` (8N² bytes: 80 GB at 100,000 nodes).
+    public let matrix: Matrix?
     /// Value added v: the right-hand side of the transposed (price) solve.
     public let valueAdded: [Double]
     /// Routed final demand f: the right-hand side of the quantity solve.
     public let routedDemand: [Double]
-    /// Off-diagonal nonzeros of A.
-    public let nonzeros: Int
+    /// Seconds to generate the synthetic network and to calibrate it.
+    public let generationSeconds: Double
+    public let calibrationSeconds: Double
 
-    /// Generates and calibrates the network of `size`.
-    public init(size: NetworkSize) throws {
+    /// Generates and calibrates the network of `size`; assembles the dense matrix when `dense`.
+    public init(size: NetworkSize, dense: Bool = true) throws {
         self.size = size
-        let synthetic = SyntheticNetwork(size.parameters)
-        let calibration = try Calibration(network: synthetic.network, base: synthetic.base)
+        let g = timed { SyntheticNetwork(size.parameters) }
+        let synthetic = g.value
+        self.synthetic = synthetic
+        let c = try timed { try Calibration(network: synthetic.network, base: synthetic.base) }
+        let calibration = c.value
         self.calibration = calibration
+        self.generationSeconds = g.wallSeconds
+        self.calibrationSeconds = c.wallSeconds
         self.conditions = YearConditions(base: synthetic.base)
+        self.shocked = Self.tariffShock(synthetic)
         let tau = calibration.routeVector(synthetic.base.tariffs)
         let system = LeontiefSystem(calibration: calibration, shares: calibration.baseShares, tariffs: tau)
-        self.matrix = system.leontiefMatrix(withTariffs: true)
+        self.matrix = dense ? system.leontiefMatrix(withTariffs: true) : nil
         self.valueAdded = calibration.valueAdded
         self.routedDemand = system.routedDemand(synthetic.base.finalDemand)
-        var nnz = 0
-        let n = calibration.dimension
-        for j in 0..<n { for i in 0..<n where i != j && matrix[i, j] != 0 { nnz += 1 } }
-        self.nonzeros = nnz
     }
 
-    /// Number of active nodes N (order of the dense systems).
+    /// Number of active nodes N (order of the systems).
     public var dimension: Int { calibration.dimension }
 
-    /// The whole one-year engine solve on base conditions.
-    public func solveYear() throws -> YearSolution {
-        try YearSolver().solve(calibration, conditions: conditions)
+    /// The tariff shock of the fixed-point benchmarks: every import from the first tenth of the
+    /// regions (at least one) pays 25 percentage points more. Shares and prices move in every
+    /// downstream market, so the price–share fixed point takes several iterations.
+    public static func tariffShock(_ synthetic: SyntheticNetwork) -> YearConditions {
+        var conditions = YearConditions(base: synthetic.base)
+        let hit = max(1, synthetic.parameters.regions / 10)
+        for route in synthetic.base.trade.keys where route.exporter != route.importer && route.exporter.rawValue < hit {
+            conditions.tariffs[route, default: 0] += 0.25
+        }
+        return conditions
     }
 
-    /// The bare LAPACK work on the same matrix: dgetrf, then one dgetrs in each direction.
-    /// Returns a value derived from both solutions so the optimizer cannot drop them.
+    /// The whole one-year engine solve on base conditions (or `conditions`), with `solver`.
+    public func solveYear(_ solver: LinearSolverChoice = .automatic, conditions: YearConditions? = nil) throws -> YearSolution {
+        var options = SolverOptions()
+        options.linearSolver = solver
+        return try YearSolver(options: options).solve(calibration, conditions: conditions ?? self.conditions)
+    }
+
+    /// The bare LAPACK work on `I − Ã₀`: dgetrf, then one dgetrs in each direction. Returns a
+    /// value derived from both solutions so the optimizer cannot drop them.
     public func bareFactorAndSolve() throws -> Double {
+        guard let matrix else { throw FixtureError.noDenseMatrix(size.nodeCount) }
         let lu = try LUFactorization(factoring: matrix)
         let prices = lu.solve(valueAdded, transposed: true)
         let output = lu.solve(routedDemand, transposed: false)
         return prices[0] + output[output.count - 1]
+    }
+}
+
+/// Why a fixture cannot run a measurement.
+public enum FixtureError: Error, CustomStringConvertible {
+    case noDenseMatrix(Int)
+    public var description: String {
+        switch self {
+        case .noDenseMatrix(let n): return "the fixture of \(n) nodes was built without its dense matrix"
+        }
     }
 }
 

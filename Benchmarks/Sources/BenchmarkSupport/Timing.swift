@@ -39,3 +39,37 @@ public var processorModelName: String {
     }
     return "unknown"
 }
+
+/// Resident-set sizes of this process from `/proc/self/status`, in bytes.
+public enum ResidentMemory {
+    /// Peak resident set size (`VmHWM`): the high-water mark since start or the last `resetPeak()`.
+    public static var peakBytes: Int { field("VmHWM:") }
+    /// Current resident set size (`VmRSS`).
+    public static var currentBytes: Int { field("VmRSS:") }
+
+    /// Resets `VmHWM` to the current RSS (writes 5 to `/proc/self/clear_refs`, Linux ≥ 4.0), so
+    /// the next `peakBytes` is the peak of what ran since. False when the kernel refused it; the
+    /// peak is then the process's peak since start.
+    @discardableResult
+    public static func resetPeak() -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        do { try handle.write(contentsOf: Data("5".utf8)) } catch { return false }
+        return true
+    }
+
+    private static func field(_ name: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
+            let digits = line.dropFirst(name.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) } ?? 0
+            return digits * 1_024  // reported in kB
+        }
+        return 0
+    }
+}
+
+/// "1.23 GB", "456 MB" — decimal units, as the targets are stated.
+public func formatBytes(_ bytes: Int) -> String {
+    let b = Double(bytes)
+    return b >= 1e9 ? String(format: "%.2f GB", b / 1e9) : String(format: "%.0f MB", b / 1e6)
+}
