@@ -30,6 +30,18 @@ public enum RunSummary {
         if quiet == report.years.count {
             lines.append("  every year converged; no node at the price ceiling; no unmet demand")
         }
+        // Totals by stage, per product in its own unit (units differ, so never summed across products).
+        for year in first.year == last.year ? [first] : [first, last] {
+            lines.append("")
+            lines.append("production \(year.year), by stage")
+            for stage in net.stages {
+                let parts = net.productIndices.filter { net.product($0).stage == stage }.map { p -> String in
+                    let total = net.regionIndices.reduce(0.0) { $0 + year.solution.output(of: Node($1, p)) }
+                    return "\(net.product(p).name) \(short(total)) \(net.product(p).unit)"
+                }
+                lines.append("  \(stage): \(parts.joined(separator: ", "))")
+            }
+        }
         var shown = [last.year]
         if let y2030 = report.years.first(where: { $0.year == 2030 }), y2030.year != last.year { shown.insert(y2030.year, at: 0) }
         for y in shown {
