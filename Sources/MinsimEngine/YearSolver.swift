@@ -78,27 +78,33 @@ public struct YearSolver: Sendable {
         var shares = c.baseShares
         var priceLU: (any LeontiefFactorization)? = nil
         var converged = false
+        var refactorNext = false, chordSinceFactor = false
 
         for iteration in 1...max(options.maxIterations, 1) {
             shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed)
             let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
-            // After the first iteration the shares move less and less: solve with the previous
-            // factors and refine against the exact current Ã; factor afresh only when that does
-            // not reach rounding level (a large share move early in the iteration).
+            // After the first iteration the shares move less and less: take one chord step with
+            // the previous factors, P ← P + LU⁻ᵀ(v + μ − (I − Ã(S))ᵀP), against the exact
+            // current Ã. The fixed point itself iterates, so one step per iteration suffices; a
+            // step that stops contracting (a large share move) triggers a fresh factorization.
             let ones = [Double](repeating: 1, count: n)
             var sol: [[Double]]
-            if let old = priceLU,
-               let p = refine(system, lu: old, rhs: costTarget, withTariffs: true, transposed: true, accept: 1e-13),
-               let t = refine(system, lu: old, rhs: ones, withTariffs: true, transposed: true, accept: 1e-13) {
-                sol = [p, t]
+            if let old = priceLU, !refactorNext {
+                var p = prices
+                Vector.axpy(1, old.solve(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true),
+                                         transposed: true), &p)
+                sol = [p]
                 stats.reusedFactorizations += 1
+                chordSinceFactor = true
             } else {
                 let lu = try factor(system, withTariffs: true, stats: &stats)
                 sol = lu.solve([costTarget, ones], transposed: true)
+                try checkProductive(test: sol[1], calibration: c, withTariffs: true)
                 priceLU = lu
+                refactorNext = false
+                chordSinceFactor = false
             }
             let newPrices = sol[0]
-            try checkProductive(test: sol[1], calibration: c, withTariffs: true)
             guard newPrices.allSatisfy({ $0.isFinite && $0 > 0 }) else {
                 throw .nonProductive(nodes: zip(c.activeNodes, newPrices).filter { !($0.1.isFinite && $0.1 > 0) }.map(\.0), withTariffs: true)
             }
@@ -106,8 +112,27 @@ public struct YearSolver: Sendable {
             for j in 0..<n { change = max(change, abs(newPrices[j] - prices[j]) / newPrices[j]) }
             prices = newPrices
             stats.iterations = iteration
+            // A chord step that does not at least halve the change is not contracting fast
+            // enough to be worth the saved factorization.
+            if chordSinceFactor && change > 0.5 * stats.finalRelativeChange && change > options.priceTolerance {
+                refactorNext = true
+            }
             stats.finalRelativeChange = change
             if change <= options.priceTolerance { converged = true; break }
+        }
+        // Productivity at the final shares, tested once (the chord steps skip it): refine a
+        // right-hand side of ones with the factors in hand, or factor afresh if that fails.
+        if chordSinceFactor, let lu = priceLU {
+            let finalShares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed)
+            let finalSystem = LeontiefSystem(calibration: c, shares: finalShares, tariffs: tau)
+            let ones = [Double](repeating: 1, count: n)
+            if let test = refine(finalSystem, lu: lu, rhs: ones, withTariffs: true, transposed: true, accept: 1e-13) {
+                try checkProductive(test: test, calibration: c, withTariffs: true)
+            } else {
+                let fresh = try factor(finalSystem, withTariffs: true, stats: &stats)
+                try checkProductive(test: fresh.solve(ones, transposed: true), calibration: c, withTariffs: true)
+                priceLU = fresh
+            }
         }
 
         // Shares consistent with the final prices; within tolerance of those that produced them.
