@@ -45,7 +45,14 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
     public var method: String { "dense LU (dgetrf/dgetrs)" }
 
     /// - Throws: `SolveError.singular` naming the node at a zero pivot.
-    init(_ system: LeontiefSystem, withTariffs: Bool) throws(SolveError) {
+    /// `‖M‖₁`, for condition numbers computed by the caller.
+    public var oneNorm: Double { lu.oneNorm }
+
+    /// - Parameter estimateCondition: run dgecon (a few O(N²) solves). A caller that solves
+    ///   `Mᵀ z = 1` anyway can skip it: for a productive network `M⁻¹ ≥ 0`, so
+    ///   `‖M⁻¹‖₁ = max_j Σ_i (M⁻¹)_ij = ‖M⁻ᵀ 1‖∞` exactly, and `rcond = 1 / (‖M‖₁ ‖z‖∞)`.
+    ///   Until then `reciprocalCondition` is 0.
+    init(_ system: LeontiefSystem, withTariffs: Bool, estimateCondition: Bool = true) throws(SolveError) {
         let c = system.calibration
         do {
             lu = try LUFactorization(factoring: system.leontiefMatrix(withTariffs: withTariffs))
@@ -59,7 +66,7 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
                 throw .invalidInput("\(d) active nodes exceed the dense solver's 32-bit LAPACK indexing")
             }
         }
-        reciprocalCondition = lu.reciprocalCondition()
+        reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
     }
 
     public func solve(_ columns: [[Double]], transposed: Bool) -> [[Double]] {
@@ -97,10 +104,11 @@ public struct LeontiefFactorizer: Sendable {
     /// - Throws: `SolveError.singular` or `.invalidInput` from the chosen method;
     ///   `.invalidInput` when `.triangular` is forced on a network with a loop (naming it);
     ///   `.notConverged` when GMRES fails on its condition-estimate solves.
-    public func factor(_ system: LeontiefSystem, withTariffs: Bool) throws(SolveError) -> any LeontiefFactorization {
+    public func factor(_ system: LeontiefSystem, withTariffs: Bool,
+                       estimateCondition: Bool = true) throws(SolveError) -> any LeontiefFactorization {
         switch choice {
         case .dense:
-            return try DenseLeontiefFactorization(system, withTariffs: withTariffs)
+            return try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition)
         case .krylov:
             return try KrylovLeontiefFactorization(coefficients: system.coefficientMatrix(withTariffs: withTariffs))
         case .triangular:
@@ -121,7 +129,7 @@ public struct LeontiefFactorizer: Sendable {
                 return try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: system.calibration.activeNodes)
             case .cyclic:
                 if system.dimension <= denseNodeLimit {
-                    return try DenseLeontiefFactorization(system, withTariffs: withTariffs)
+                    return try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition)
                 }
                 return try KrylovLeontiefFactorization(coefficients: a)
             }

@@ -97,9 +97,10 @@ public struct YearSolver: Sendable {
                 stats.reusedFactorizations += 1
                 chordSinceFactor = true
             } else {
-                let lu = try factor(system, withTariffs: true, stats: &stats)
+                let lu = try factor(system, withTariffs: true, stats: &stats, deferCondition: true)
                 sol = lu.solve([costTarget, ones], transposed: true)
                 try checkProductive(test: sol[1], calibration: c, withTariffs: true)
+                try recordCondition(of: lu, test: sol[1], stats: &stats)
                 priceLU = lu
                 refactorNext = false
                 chordSinceFactor = false
@@ -252,17 +253,36 @@ public struct YearSolver: Sendable {
     }
 
     /// Factors `I − A` or `I − Ã` with the configured solver and records its statistics.
-    private func factor(_ system: LeontiefSystem, withTariffs: Bool,
-                        stats: inout SolverStatistics) throws(SolveError) -> any LeontiefFactorization {
-        let lu = try LeontiefFactorizer(choice: options.linearSolver).factor(system, withTariffs: withTariffs)
+    ///
+    /// With `deferCondition` (the price side, which solves `(I − Ã)ᵀ z = 1` for the productivity
+    /// test anyway) the dense path skips dgecon and the caller records the exact condition
+    /// number from z with `recordCondition`.
+    private func factor(_ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
+                        deferCondition: Bool = false) throws(SolveError) -> any LeontiefFactorization {
+        let lu = try LeontiefFactorizer(choice: options.linearSolver)
+            .factor(system, withTariffs: withTariffs, estimateCondition: !deferCondition)
         stats.factorizations += 1
         stats.linearSolver = lu.method
+        if deferCondition && lu is DenseLeontiefFactorization { return lu }
         let rcond = lu.reciprocalCondition
         if withTariffs { stats.priceReciprocalCondition = rcond } else { stats.reciprocalCondition = rcond }
         if rcond < options.singularityThreshold {
             throw .singular(node: nil, reciprocalCondition: rcond)
         }
         return lu
+    }
+
+    /// Records `rcond(I − Ã) = 1 / (‖I − Ã‖₁ ‖(I − Ã)⁻ᵀ 1‖∞)` for a dense factorization whose
+    /// condition estimate was deferred (exact for a productive network, where the inverse is
+    /// non-negative), and applies the singularity threshold.
+    private func recordCondition(of lu: any LeontiefFactorization, test z: [Double],
+                                 stats: inout SolverStatistics) throws(SolveError) {
+        guard let dense = lu as? DenseLeontiefFactorization, dense.reciprocalCondition == 0 else { return }
+        let rcond = 1 / max(dense.oneNorm * Vector.maxNorm(z), .leastNormalMagnitude)
+        stats.priceReciprocalCondition = rcond
+        if rcond < options.singularityThreshold {
+            throw .singular(node: nil, reciprocalCondition: rcond)
+        }
     }
 
     /// True when a test solution `(I − A)⁻¹·1` exists and is ≥ 1 everywhere (0.5 with margin).
