@@ -208,12 +208,17 @@ public enum OutputTables {
         }
 
         // Paths as given, one tidy table: blank region = every region (index tables).
-        var paths = CSVWriter(columns: ["path", "region", "product", "input", "exporter", "year", "value", "source"])
+        // `chemistry` (last, so the earlier columns keep their place) is set for chemistry_mix rows.
+        var paths = CSVWriter(columns: ["path", "region", "product", "input", "exporter", "year", "value", "source", "chemistry"])
         for row in y.pathRows {
             paths.appendRow([
                 row.table, row.key.region.map(region) ?? "", product(row.key.product), row.key.input.map(product) ?? "",
-                row.key.exporter.map(region) ?? "", String(row.year), n(row.value), row.source,
+                row.key.exporter.map(region) ?? "", String(row.year), n(row.value), row.source, row.key.chemistry ?? "",
             ])
+        }
+        var chemistries = CSVWriter(columns: ["chemistry", "product", "input", "quantity_per_unit", "source"])
+        for c in y.chemistries {
+            chemistries.appendRow([c.name, product(c.product), product(c.input), n(c.quantityPerUnit), c.source])
         }
         var projects = CSVWriter(columns: ["region", "product", "online_year", "capacity", "source"])
         for p in y.projects {
@@ -232,6 +237,7 @@ public enum OutputTables {
         return [
             ("settings.csv", settings.text),
             ("paths.csv", paths.text),
+            ("chemistries.csv", chemistries.text),
             ("capacity_projects.csv", projects.text),
             ("initial_stock.csv", cohorts.text),
             ("mineral_chains.csv", chains.text),

@@ -10,7 +10,7 @@ extension ScenarioFormat {
 
     /// Top-level keys of the yearly format that are maps, lists or tables (scalars such as
     /// `horizon` are in `scalarKeys`).
-    public static let yearKeys: [String] = ["paths", "capacity_projects", "expansion", "fleet", "minerals"]
+    public static let yearKeys: [String] = ["paths", "chemistries", "capacity_projects", "expansion", "fleet", "minerals"]
 
     /// The tables allowed under `paths`, each a yearly path by key (docs/scenario-format-years.md).
     public static let pathTables: [TableSpec] = [
@@ -41,7 +41,7 @@ extension ScenarioFormat {
                 year,
                 Field("quantity_per_unit", .number, minimum: 0, "units of input per unit of output"),
                 source,
-            ], description: "recipe coefficient by year (chemistry mix, kWh per vehicle)"),
+            ], description: "recipe coefficient by year (e.g. kWh per vehicle; a chemistry mix is better given by chemistry_mix)"),
         TableSpec(
             key: "recipe_index", required: false,
             columns: [
@@ -52,6 +52,16 @@ extension ScenarioFormat {
                 Field("index", .number, minimum: 0, "multiplies the base coefficient; 1 = base year"),
                 source,
             ], description: "index of a recipe coefficient by year; used where recipes has no path for the key"),
+        TableSpec(
+            key: "chemistry_mix", required: false,
+            columns: [
+                defaultRegion,
+                Field("product", .product, "the battery product, e.g. cells"),
+                Field("chemistry", .string, "a chemistry defined for the product under chemistries"),
+                year,
+                Field("share", .number, minimum: 0, maximum: 1, "share of the chemistry in the product, in [0, 1]; the shares of a region, product and year sum to 1"),
+                source,
+            ], description: "chemistry shares by year; the weighted chemistry intensities set the product's recipe for their inputs"),
         TableSpec(
             key: "tariffs", required: false,
             columns: [
@@ -81,6 +91,20 @@ extension ScenarioFormat {
                 source,
             ], description: "capacity multiplied by a factor by year (outages)"),
     ]
+
+    /// Material intensity of each battery chemistry (docs/scenario-format-years.md); the
+    /// `chemistry_mix` path weights them into the product's recipe.
+    public static let chemistries = TableSpec(
+        key: "chemistries", required: false,
+        columns: [
+            Field("chemistry", .string, "chemistry name, e.g. lfp or nmc811"),
+            Field("product", .product, "the battery product of that chemistry, e.g. cells"),
+            Field("input", .product, "the product used as input"),
+            Field(
+                "quantity_per_unit", .number, minimum: 0,
+                "units of input per unit of product for a battery of this chemistry (e.g. t of refined nickel per GWh)"),
+            source,
+        ], description: "input intensity per unit of product for each battery chemistry")
 
     public static let capacityProjects = TableSpec(
         key: "capacity_projects", required: false,

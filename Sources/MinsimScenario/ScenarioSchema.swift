@@ -93,6 +93,7 @@ public enum ScenarioSchema {
             "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(pathTables),
             "description": .string("parameters that change by year, interpolated linearly and held flat outside the given years"),
         ])
+        properties["chemistries"] = table(ScenarioFormat.chemistries, "chemistriesRow")
         properties["capacity_projects"] = table(ScenarioFormat.capacityProjects, "capacity_projectsRow")
         var expansion: [String: JSONValue] = [:]
         for field in ScenarioFormat.expansionKeys { expansion[field.name] = property(field) }

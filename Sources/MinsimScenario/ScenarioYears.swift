@@ -4,23 +4,29 @@ import MinsimEngine
 /// what changes by year, and the dynamics that link years (expansion, fleet, recycling).
 public struct ScenarioYears: Sendable {
     /// What a path row is keyed by. Unused parts are nil: `region` nil means "every region"
-    /// in the index tables; for tariffs `region` is the importer and `exporter` is set.
+    /// in the index tables; for tariffs `region` is the importer and `exporter` is set; for
+    /// `chemistry_mix` `chemistry` is set.
     public struct PathKey: Hashable, Sendable, Comparable {
         public let region: RegionIndex?
         public let exporter: RegionIndex?
         public let product: ProductIndex
         public let input: ProductIndex?
+        public let chemistry: String?
 
-        public init(region: RegionIndex?, exporter: RegionIndex? = nil, product: ProductIndex, input: ProductIndex? = nil) {
+        public init(
+            region: RegionIndex?, exporter: RegionIndex? = nil, product: ProductIndex, input: ProductIndex? = nil,
+            chemistry: String? = nil
+        ) {
             self.region = region
             self.exporter = exporter
             self.product = product
             self.input = input
+            self.chemistry = chemistry
         }
 
         public static func < (a: PathKey, b: PathKey) -> Bool {
-            func order(_ k: PathKey) -> (Int, Int, Int, Int) {
-                (k.region?.rawValue ?? -1, k.exporter?.rawValue ?? -1, k.product.rawValue, k.input?.rawValue ?? -1)
+            func order(_ k: PathKey) -> (Int, Int, Int, Int, String) {
+                (k.region?.rawValue ?? -1, k.exporter?.rawValue ?? -1, k.product.rawValue, k.input?.rawValue ?? -1, k.chemistry ?? "")
             }
             return order(a) < order(b)
         }
@@ -33,6 +39,17 @@ public struct ScenarioYears: Sendable {
         public let key: PathKey
         public let year: Int
         public let value: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
+    /// One row of `chemistries`: units of `input` per unit of `product` for a battery of
+    /// chemistry `name`.
+    public struct ChemistryRow: Sendable {
+        public let name: String
+        public let product: ProductIndex
+        public let input: ProductIndex
+        public let quantityPerUnit: Double
         public let source: String
         public let location: SourceLocation
     }
@@ -64,6 +81,8 @@ public struct ScenarioYears: Sendable {
     public let pathRows: [PathRow]
     /// Paths by table name and key.
     public let paths: [String: [PathKey: YearPath]]
+    /// The `chemistries` table, rows as written.
+    public let chemistries: [ChemistryRow]
     public let projects: [Project]
     public let expansion: ExpansionRule?
     public let expansionSource: String
@@ -84,6 +103,33 @@ public struct ScenarioYears: Sendable {
     }
 
     func path(_ table: String, _ key: PathKey) -> YearPath? { paths[table]?[key] }
+
+    /// The recipe coefficients that the chemistry mix sets for node (r, p) in year t, by input
+    /// in order of first appearance in `chemistries`; nil when the node has no mix (neither
+    /// rows of its region nor default rows):
+    /// ```
+    /// b[r][p][q](t) = Σ_chem share_chem(r, p, t) · quantity_per_unit(chem, p, q)
+    /// ```
+    /// over the chemistries of p; a chemistry that does not list q contributes 0, and one
+    /// without a share in the mix has share 0.
+    public func chemistryRecipe(_ r: RegionIndex, _ p: ProductIndex, in t: Int) -> [(input: ProductIndex, quantityPerUnit: Double)]? {
+        guard let mix = paths["chemistry_mix"] else { return nil }
+        var own = mix.filter { $0.key.region == r && $0.key.product == p }
+        if own.isEmpty { own = mix.filter { $0.key.region == nil && $0.key.product == p } }
+        guard !own.isEmpty else { return nil }
+        var shares: [String: Double] = [:]
+        for (key, path) in own { if let chem = key.chemistry { shares[chem] = path.value(in: t) } }
+        var inputs: [ProductIndex] = []
+        var b: [ProductIndex: Double] = [:]
+        for row in chemistries where row.product == p {
+            if b[row.input] == nil {
+                inputs.append(row.input)
+                b[row.input] = 0
+            }
+            b[row.input, default: 0] += (shares[row.name] ?? 0) * row.quantityPerUnit
+        }
+        return inputs.map { ($0, b[$0] ?? 0) }
+    }
 
     /// Exogenous capacity in year t from the `capacities` table `base`:
     /// ```
@@ -121,7 +167,9 @@ extension ResolvedScenario {
 
     /// The network and conditions of year `t`:
     /// ```
-    /// b[r][p][q](t) = recipes path (region row, else default row)
+    /// b[r][p][q](t) = Σ_chem share_chem(r, p, t) · quantity_per_unit(chem, p, q)  (chemistry mix,
+    ///                   region rows, else default rows; for the inputs the chemistries of p define)
+    ///               | recipes path (region row, else default row)
     ///               | b₀ · recipe_index (region row, else default row) | b₀
     /// D_ref[r][q](t) = final_demand path | D₀ · demand_index (region, else default) | D₀
     /// τ(t)           = tariffs path | scenario rate
@@ -158,6 +206,25 @@ extension ResolvedScenario {
                     let path = regional("recipes", r, key.product, input)
                 else { continue }
                 recipes[node, default: []].append(RecipeInput(input, path.value(in: t)))
+            }
+        }
+        // Chemistry mix: replaces the coefficients of the inputs its chemistries define, and
+        // adds those the recipe lacks.
+        if y.paths["chemistry_mix"] != nil {
+            for r in net.regionIndices {
+                for p in net.productIndices {
+                    guard let mixed = y.chemistryRecipe(r, p, in: t) else { continue }
+                    let node = Node(r, p)
+                    var list = recipes[node] ?? []
+                    for (q, b) in mixed {
+                        if let k = list.firstIndex(where: { $0.input == q }) {
+                            list[k] = RecipeInput(q, b)
+                        } else {
+                            list.append(RecipeInput(q, b))
+                        }
+                    }
+                    recipes[node] = list
+                }
             }
         }
         let yearNetwork = Network(regions: net.regions, products: net.products, stages: net.stages, recipes: recipes)

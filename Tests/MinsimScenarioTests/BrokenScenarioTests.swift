@@ -106,6 +106,24 @@ struct BrokenScenarioTests {
         BrokenCase(
             "years-index-without-coefficient.yaml", line: 5, column: 7,
             "paths.recipe_index row for */car ← ore has no base recipe coefficient to multiply"),
+        // Chemistry mix; each extends valid/years-chemistry.yaml.
+        BrokenCase(
+            "years-chemistry-shares-sum.yaml", line: 5, column: 7,
+            "shares of paths.chemistry_mix for */cells in 2024 sum to 0.9 (lfp 0.2 + nmc 0.7); the shares of a region, product and year must sum to 1"),
+        BrokenCase(
+            "years-chemistry-unknown.yaml", line: 6, column: 35,
+            "unknown chemistry 'nmcc' in paths.chemistry_mix row; did you mean 'nmc'?"),
+        BrokenCase(
+            "years-chemistry-wrong-product.yaml", line: 5, column: 32,
+            "chemistry 'lfp' is not defined for product 'ni' in chemistries (it is defined for cells)"),
+        BrokenCase(
+            "years-chemistry-mismatched-years.yaml", line: 8, column: 7,
+            "chemistry 'nmc' of paths.chemistry_mix for */cells lists years 2024, 2028 but 'lfp' lists 2024, 2030; every chemistry of a mix must list the same years, so that the shares, interpolated linearly"),
+        BrokenCase(
+            "years-chemistry-duplicate-row.yaml", line: 6, column: 5, "duplicate chemistries row for lfp cells ← li (first given at"),
+        BrokenCase(
+            "years-chemistry-duplicate-mix-row.yaml", line: 7, column: 7,
+            "duplicate paths.chemistry_mix row for */cells lfp in 2024 (first given at"),
     ]
 
     @Test("each broken fixture yields the expected diagnostic", arguments: cases)

@@ -106,7 +106,7 @@ struct ScenarioRunTests {
         let resolved = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("resolved").path).sorted()
         #expect(
             resolved == [
-                "base_prices.csv", "base_trade.csv", "capacities.csv", "capacity_projects.csv", "demand.csv",
+                "base_prices.csv", "base_trade.csv", "capacities.csv", "capacity_projects.csv", "chemistries.csv", "demand.csv",
                 "initial_stock.csv", "mineral_chains.csv", "paths.csv", "products.csv", "recipes.csv", "regions.csv",
                 "routes.csv", "settings.csv", "tariffs.csv",
             ])

@@ -82,7 +82,7 @@ struct SchemaTests {
             for column in spec.columnNames { #expect(doc.contains("`\(column)`"), "\(spec.key).\(column)") }
         }
         let fields =
-            ScenarioFormat.capacityProjects.columns + ScenarioFormat.initialStock.columns + ScenarioFormat.expansionKeys
+            ScenarioFormat.capacityProjects.columns + ScenarioFormat.chemistries.columns + ScenarioFormat.initialStock.columns + ScenarioFormat.expansionKeys
             + ScenarioFormat.fleetKeys + ScenarioFormat.mineralKeys
             + ScenarioFormat.lifetimeDistributions.flatMap(\.parameters)
         for field in fields { #expect(doc.contains("`\(field.name)`"), "\(field.name)") }

@@ -151,4 +151,51 @@ struct YearlyScenarioTests {
         #expect(years.allSatisfy { $0.simulated.minerals.count == scenario.network.regions.count })
         #expect(years.allSatisfy { $0.simulated.minerals.allSatisfy { $0.secondarySupply == 0 } })
     }
+
+    @Test("chemistry mix: Σ share × intensity sets the cells recipe, region rows override the default, and beat recipe_index")
+    func chemistryMix() throws {
+        let loaded = ScenarioLoader.load(path: TestSupport.fixture("valid/years-chemistry.yaml"))
+        let s = try #require(loaded.scenario, "\(loaded.diagnostics)")
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        let a = RegionIndex(0), b = RegionIndex(1)
+        let ni = ProductIndex(0), li = ProductIndex(1), gr = ProductIndex(2), cells = ProductIndex(3)
+        // Intensities of the fixture: lfp 0.12 li; nmc 0.7 ni + 0.1 li.
+        func mixed(lfp: Double) -> [ProductIndex: Double] {
+            let nmc = 1 - lfp
+            return [ni: nmc * 0.7, li: lfp * 0.12 + nmc * 0.1]
+        }
+        func recipe(_ r: RegionIndex, _ t: Int) -> [ProductIndex: Double] {
+            Dictionary(uniqueKeysWithValues: s.yearInput(t).network.recipe(for: Node(r, cells)).map { ($0.input, $0.quantityPerUnit) })
+        }
+        // Hand-interpolated shares in 2027. The loader interpolates the same points in a
+        // different order of operations, so results agree to a few ulps; 1e-12 relative
+        // leaves ample room for that and none for a wrong share or intensity (≥ 1e-3 off).
+        let defaultLFP = 0.2 + (0.6 - 0.2) * Double(2027 - 2024) / Double(2030 - 2024)  // 0.4
+        let ownLFP = 0.5 + (0.7 - 0.5) * Double(2027 - 2024) / Double(2028 - 2024)  // 0.65, B's own rows
+        let y2027A = recipe(a, 2027), y2027B = recipe(b, 2027)
+        for (q, expected) in mixed(lfp: defaultLFP) {
+            #expect(TestSupport.isClose(y2027A[q] ?? .nan, expected, relative: 1e-12), "A \(q)")
+        }
+        for (q, expected) in mixed(lfp: ownLFP) {
+            #expect(TestSupport.isClose(y2027B[q] ?? .nan, expected, relative: 1e-12), "B \(q)")
+        }
+        // The recipe_index on ni (1 → 2) is not applied: the mix sets ni. Graphite is not a
+        // chemistry input and keeps its index (1 → 1.3: 1.15 in 2027).
+        #expect(TestSupport.isClose(y2027A[ni] ?? .nan, 0.6 * 0.7, relative: 1e-12))
+        #expect(TestSupport.isClose(y2027A[gr] ?? .nan, 1.15, relative: 1e-12))
+        #expect(y2027A.count == 3)
+        // Held flat after the last year (B's mix ends in 2028).
+        #expect(TestSupport.isClose(recipe(b, 2030)[ni] ?? .nan, 0.3 * 0.7, relative: 1e-12))
+        // resolved/: the chemistries table, and the mix with the other paths.
+        let tables = Dictionary(uniqueKeysWithValues: OutputTables.resolved(s).map { ($0.name, $0.text) })
+        let chemistries = try #require(tables["chemistries.csv"])
+        #expect(chemistries.hasPrefix("chemistry,product,input,quantity_per_unit,source\n"))
+        #expect(chemistries.contains("nmc,cells,ni,0.7,"))
+        let paths = try #require(tables["paths.csv"])
+        #expect(paths.contains("chemistry_mix,B,cells,,,2028,0.7,,lfp\n"))
+        #expect(paths.contains("chemistry_mix,,cells,,,2024,0.2,assumption: test path,lfp\n"))
+        // And the years solve.
+        let years = try ScenarioRunner.simulate(s)
+        #expect(years.count == 7)
+    }
 }
