@@ -234,6 +234,34 @@ public enum OutputTables {
             ])
         }
 
+        // Shocks: the effective value of every covered route or node in every simulated year.
+        var shockTariffs = CSVWriter(columns: ["product", "importer", "exporter", "year", "rate_added"])
+        var controls = CSVWriter(columns: ["product", "exporter", "importer", "year", "quota"])
+        var demandShocks = CSVWriter(columns: ["region", "product", "year", "factor"])
+        var added: [Route: [(Int, Double)]] = [:], quotas: [Route: [(Int, Double)]] = [:]
+        var factors: [Node: [(Int, Double)]] = [:]
+        for t in scenario.simulatedYears {
+            for (route, v) in y.shocks.tariffsAdded(in: t) { added[route, default: []].append((t, v)) }
+            for (route, v) in y.shocks.quotas(in: t) { quotas[route, default: []].append((t, v)) }
+            for (node, v) in y.shocks.demandFactors(in: t) { factors[node, default: []].append((t, v)) }
+        }
+        func byImporter(_ a: Route, _ b: Route) -> Bool {
+            (a.product.rawValue, a.importer.rawValue, a.exporter.rawValue) < (b.product.rawValue, b.importer.rawValue, b.exporter.rawValue)
+        }
+        for route in added.keys.sorted(by: byImporter) {
+            for (t, v) in added[route] ?? [] {
+                shockTariffs.appendRow([product(route.product), region(route.importer), region(route.exporter), String(t), n(v)])
+            }
+        }
+        for route in quotas.keys.sorted(by: { ($0.product.rawValue, $0.exporter.rawValue, $0.importer.rawValue) < ($1.product.rawValue, $1.exporter.rawValue, $1.importer.rawValue) }) {
+            for (t, v) in quotas[route] ?? [] {
+                controls.appendRow([product(route.product), region(route.exporter), region(route.importer), String(t), n(v)])
+            }
+        }
+        for node in factors.keys.sorted(by: { ($0.region.rawValue, $0.product.rawValue) < ($1.region.rawValue, $1.product.rawValue) }) {
+            for (t, v) in factors[node] ?? [] { demandShocks.appendRow([region(node.region), product(node.product), String(t), n(v)]) }
+        }
+
         return [
             ("settings.csv", settings.text),
             ("paths.csv", paths.text),
@@ -241,6 +269,9 @@ public enum OutputTables {
             ("capacity_projects.csv", projects.text),
             ("initial_stock.csv", cohorts.text),
             ("mineral_chains.csv", chains.text),
+            ("shocks_tariffs.csv", shockTariffs.text),
+            ("export_controls.csv", controls.text),
+            ("demand_shocks.csv", demandShocks.text),
             ("regions.csv", regions.text),
             ("products.csv", products.text),
             ("recipes.csv", recipes.text),

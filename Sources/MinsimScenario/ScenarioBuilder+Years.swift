@@ -50,6 +50,8 @@ extension ScenarioBuilder {
             projects = projectRows(table)
         }
         checkCapacityFactors(rows, t, projects: projects)
+        var shocks = ScenarioShocks()
+        if let node = enter("shocks") { shocks = readShocks(node, t) }
         let networkStages = stagesInOrder(stages)
         let (expansion, expansionSource) = enter("expansion").map { readExpansion($0, stages: networkStages) } ?? (nil, "")
         var minerals: [MineralChain] = []
@@ -72,11 +74,13 @@ extension ScenarioBuilder {
         var grouped: [String: [ScenarioYears.PathKey: [(year: Int, value: Double)]]] = [:]
         for row in rows { grouped[row.table, default: [:]][row.key, default: []].append((row.year, row.value)) }
         let paths = grouped.mapValues { $0.mapValues { YearPath($0) } }
-        return ScenarioYears(
+        var years = ScenarioYears(
             horizon: horizon, priceCeilingMultiple: ceiling, demandElasticity: demandElasticities, pathRows: rows,
             paths: paths, chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource, fleet: fleet,
             fleetSource: fleetSource, lifetimeSource: lifetimeSource, initialStock: cohorts, minerals: minerals,
             mineralSources: mineralSources)
+        years.shocks = shocks
+        return years
     }
 
     typealias TableSpec = ScenarioFormat.TableSpec

@@ -10,7 +10,7 @@ extension ScenarioFormat {
 
     /// Top-level keys of the yearly format that are maps, lists or tables (scalars such as
     /// `horizon` are in `scalarKeys`).
-    public static let yearKeys: [String] = ["paths", "chemistries", "capacity_projects", "expansion", "fleet", "minerals"]
+    public static let yearKeys: [String] = ["paths", "chemistries", "capacity_projects", "expansion", "fleet", "minerals", "shocks"]
 
     /// The tables allowed under `paths`, each a yearly path by key (docs/scenario-format-years.md).
     public static let pathTables: [TableSpec] = [

@@ -93,6 +93,12 @@ public enum ScenarioSchema {
             "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(pathTables),
             "description": .string("parameters that change by year, interpolated linearly and held flat outside the given years"),
         ])
+        var shockTables: [String: JSONValue] = [:]
+        for spec in ScenarioFormat.shockTables { shockTables[spec.key] = table(spec, "shock_\(spec.key)Row") }
+        properties["shocks"] = .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(shockTables),
+            "description": .string("dated policy shocks: tariff measures, export controls and demand shocks (docs/scenario-format-years.md)"),
+        ])
         properties["chemistries"] = table(ScenarioFormat.chemistries, "chemistriesRow")
         properties["capacity_projects"] = table(ScenarioFormat.capacityProjects, "capacity_projectsRow")
         var expansion: [String: JSONValue] = [:]

@@ -93,6 +93,8 @@ public struct ScenarioYears: Sendable {
     /// Mineral chains (also inside `fleet`, which the engine needs them in), with their sources.
     public let minerals: [MineralChain]
     public let mineralSources: [String]
+    /// Dated policy shocks (`shocks`), applied on top of the paths.
+    public var shocks = ScenarioShocks()
 
     /// The simulation settings of the engine for this scenario.
     public var settings: SimulationSettings {
@@ -172,7 +174,8 @@ extension ResolvedScenario {
     ///               | recipes path (region row, else default row)
     ///               | b₀ · recipe_index (region row, else default row) | b₀
     /// D_ref[r][q](t) = final_demand path | D₀ · demand_index (region, else default) | D₀
-    /// τ(t)           = tariffs path | scenario rate
+    /// τ(t)           = (tariffs path | scenario rate) + Σ shocks.tariffs rate · days in force / days in t
+    /// D(t)          ×= Π shocks.demand factor in force;  quota(t) = min shocks.export_controls quota in force
     /// K(t)           = (capacities path | base capacity) + Σ projects online by t, × capacity factor
     /// ```
     /// A node named only by projects has the sum of the projects online by t (0 before).
@@ -246,6 +249,7 @@ extension ResolvedScenario {
         var table: NodeTable<Double?> = net.nodeTable(repeating: nil)
         for row in capacities { table[row.node] = row.value }
         conditions.capacities = y.capacities(in: t, base: table)
+        y.shocks.apply(to: &conditions, in: t)
         return YearInputs(year: t, network: yearNetwork, conditions: conditions)
     }
 }

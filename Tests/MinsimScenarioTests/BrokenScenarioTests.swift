@@ -124,6 +124,28 @@ struct BrokenScenarioTests {
         BrokenCase(
             "years-chemistry-duplicate-mix-row.yaml", line: 7, column: 7,
             "duplicate paths.chemistry_mix row for */cells lfp in 2024 (first given at"),
+        // Policy shocks; each extends valid/years.yaml.
+        BrokenCase(
+            "years-shock-bad-date.yaml", line: 5, column: 74,
+            "'start_date' in shocks.tariffs row is '2026-02-29', which is not a real date"),
+        BrokenCase(
+            "years-shock-end-before-start.yaml", line: 5, column: 96, "'end_date' in shocks.tariffs row is before its start_date"),
+        BrokenCase(
+            "years-shock-unknown-except.yaml", line: 5, column: 60, "unknown region 'BB' in 'except'; did you mean 'B'?"),
+        BrokenCase(
+            "years-shock-except-importer.yaml", line: 5, column: 60, "'except' in shocks.tariffs row lists the importer A"),
+        BrokenCase(
+            "years-shock-negative-quota.yaml", line: 5, column: 57,
+            "negative value: 'quota' in shocks.export_controls row is -5; it must be ≥ 0"),
+        BrokenCase(
+            "years-shock-same-regions.yaml", line: 5, column: 47,
+            "shocks.tariffs row on metal has the same exporter and importer (A)"),
+        BrokenCase(
+            "years-shock-unknown-table.yaml", line: 4, column: 3,
+            "unknown shock table 'tarifs' under shocks; did you mean 'tariffs'?"),
+        BrokenCase(
+            "years-shock-end-year-before-start.yaml", line: 5, column: 50,
+            "'end_year' in shocks.demand row is 2027, before its start_year 2028"),
     ]
 
     @Test("each broken fixture yields the expected diagnostic", arguments: cases)

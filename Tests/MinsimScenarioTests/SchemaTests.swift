@@ -86,6 +86,12 @@ struct SchemaTests {
             + ScenarioFormat.fleetKeys + ScenarioFormat.mineralKeys
             + ScenarioFormat.lifetimeDistributions.flatMap(\.parameters)
         for field in fields { #expect(doc.contains("`\(field.name)`"), "\(field.name)") }
+        for spec in ScenarioFormat.shockTables {
+            #expect(doc.contains("| `\(spec.key)` |"), "shock table \(spec.key)")
+            for column in spec.columnNames { #expect(doc.contains("`\(column)`"), "shocks.\(spec.key).\(column)") }
+        }
+        let shocks = try #require((try Self.schema()["properties"] as? [String: Any])?["shocks"] as? [String: Any])
+        #expect(Set((shocks["properties"] as? [String: Any])?.keys.map { $0 } ?? []) == Set(ScenarioFormat.shockTables.map(\.key)))
         for key in ["horizon", "price_ceiling_multiple", "extends"] + ScenarioFormat.yearKeys {
             #expect(doc.contains("`\(key)`"), "\(key)")
         }
