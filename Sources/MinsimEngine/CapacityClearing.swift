@@ -283,13 +283,13 @@ public struct CapacityClearing: Sendable {
         let n = c.dimension
         let tol = options.tolerance
         var theta = c.network.nodeTable(repeating: 1.0)
-        var sources: [(u: [Double], direct: Int?, limit: Double, load: Double, node: Node)] = []
+        var sources: [(u: [Double], direct: Int?, route: Int?, limit: Double, load: Double, node: Node)] = []
         var nodes = Set<Int>(), routes = Set<Int>()
         for j in 0..<n where atCeilingNode(j) || sticky.contains(j) {
             guard let k = capacity[j], sol.output[j] > k * (1 + tol) else { continue }
             var e = [Double](repeating: 0, count: n)
             e[j] = 1
-            sources.append((u: e, direct: nil, limit: k, load: sol.output[j], node: c.activeNodes[j]))
+            sources.append((u: e, direct: nil, route: nil, limit: k, load: sol.output[j], node: c.activeNodes[j]))
             nodes.insert(j)
         }
         for k in c.routes.indices where atCeilingRoute(k) || stickyRoutes.contains(k) {
@@ -298,7 +298,7 @@ public struct CapacityClearing: Sendable {
             var u = [Double](repeating: 0, count: n)
             for entry in c.consumption where entry.market == m { u[entry.column] += entry.coefficient * sol.shares[k] }
             // The route's own share of the importer's final demand is a direct claim (below).
-            sources.append((u: u, direct: m, limit: q, load: sol.flows[k], node: c.routes[k].supplier))
+            sources.append((u: u, direct: m, route: k, limit: q, load: sol.flows[k], node: c.routes[k].supplier))
             routes.insert(k)
         }
         guard !sources.isEmpty else { return (theta, [], nodes, routes) }
@@ -314,9 +314,7 @@ public struct CapacityClearing: Sendable {
             for (mi, market) in c.markets.enumerated() {
                 var claim = 0.0
                 for kk in market.routes { claim += z[c.supplierIndex[kk]] * sol.shares[kk] }
-                if mi == source.direct, let k = routes.first(where: { c.routes[$0].supplier == source.node && c.marketIndex[c.routes[$0].importer, c.routes[$0].product] == mi }) {
-                    claim += sol.shares[k]
-                }
+                if mi == source.direct, let k = source.route { claim += sol.shares[k] }
                 row[mi] = claim > 1e-12 ? claim : 0
                 driven += row[mi] * desired[market.importer, market.product]
             }

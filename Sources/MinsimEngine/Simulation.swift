@@ -207,6 +207,10 @@ public struct Simulation: Sendable {
             let recyclingChains = settings.fleet?.minerals ?? []
             let chains = settings.minerals.isEmpty ? recyclingChains : settings.minerals
             let multipliers = chains.map { sol.requirementMultipliers(of: [$0.refined]) }
+            // Each a Neumann solve over the whole network: computed once per year, not per region.
+            let recyclingMultipliers = recyclingChains.map { chain in
+                chains.firstIndex(of: chain).map { multipliers[$0] } ?? sol.requirementMultipliers(of: [chain.refined])
+            }
             if let fleet = settings.fleet {
                 let first = years[0].year
                 for r in net.regionIndices {
@@ -218,7 +222,7 @@ public struct Simulation: Sendable {
                         model = try FleetStockModel(years: first...year, inflow: inflows[r] ?? [], lifetime: fleet.lifetime,
                                                     initialStock: fleet.initialStock[r] ?? [:]).compute()
                         for (m, chain) in recyclingChains.enumerated() {
-                            let perVehicle = sol.embodied(sol.requirementMultipliers(of: [chain.refined]), perUnitOf: fleet.vehicle, in: r)
+                            let perVehicle = sol.embodied(recyclingMultipliers[m], perUnitOf: fleet.vehicle, in: r)
                             content[m][r, default: [:]][year] = perVehicle
                             // Vehicles on the road before the first year are given the first
                             // year's content: the base data has no earlier chemistry mix.
