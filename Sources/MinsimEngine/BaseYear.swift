@@ -14,16 +14,28 @@ public struct BaseYear: Sendable {
     /// of the importer's use the route would take at base-year prices and capacities if it were
     /// the only new route into that market.
     public var openedRoutes: [Route: Double]
+    /// Nodes with no base output that the scenario activates (a new plant), with the capacity
+    /// `K_ref` at which the reference shares of their opened routes apply. Calibration uses
+    /// `K_ref` in place of `K₀` for these nodes, so a route from a plant that is not yet built
+    /// in the base year still has a finite affinity:
+    /// ```
+    /// log φ = log s′ − log K_ref + σ · log(P_ref · (1 + τ₀))
+    /// ```
+    /// and in year t the route's weight scales with `K(t) / K_ref` (0 before the plant opens).
+    /// `P_ref`, the price the new node would sell at under base-year conditions, is its entry
+    /// in `prices`.
+    public var referenceCapacities: [Node: Double]
 
     public init(trade: [Route: Double], prices: NodeTable<Double?>, tariffs: [Route: Double] = [:],
                 capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
-                openedRoutes: [Route: Double] = [:]) {
+                openedRoutes: [Route: Double] = [:], referenceCapacities: [Node: Double] = [:]) {
         self.trade = trade
         self.prices = prices
         self.tariffs = tariffs
         self.capacities = capacities
         self.finalDemand = finalDemand
         self.openedRoutes = openedRoutes
+        self.referenceCapacities = referenceCapacities
     }
 }
 
@@ -43,14 +55,27 @@ public struct YearConditions: Sendable {
     /// route is closed); a positive quota binds through a quota rent in the capacity-constrained
     /// solve (`CapacityClearing`). Absent routes are unrestricted.
     public var routeQuotas: [Route: Double]
+    /// Route preferences: a non-price sourcing shift (an offtake agreement, a memorandum under
+    /// which buyers favour one supplier). The factor `f > 0` multiplies the route's calibrated
+    /// affinity φ in the Armington weight (MODEL.md §4), like an import-augmenting preference
+    /// shift in GTAP:
+    /// ```
+    /// w[q][s→r] = f[q][s→r] · φ[q][s→r] · K[(s,q)] · (P[(s,q)] · (1 + τ[q][s→r]))^(−σ_q)
+    /// ```
+    /// `f = 1` changes nothing; `f = 2` doubles the route's weight at equal prices and capacities
+    /// (two suppliers with base shares ½ each: the favoured one takes ⅔). Only routes that carry
+    /// trade (base or opened) have a weight to scale; others are ignored. Absent routes are 1.
+    public var routePreferences: [Route: Double]
 
     public init(tariffs: [Route: Double], capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
-                secondarySupply: NodeTable<Double>? = nil, routeQuotas: [Route: Double] = [:]) {
+                secondarySupply: NodeTable<Double>? = nil, routeQuotas: [Route: Double] = [:],
+                routePreferences: [Route: Double] = [:]) {
         self.tariffs = tariffs
         self.capacities = capacities
         self.finalDemand = finalDemand
         self.secondarySupply = secondarySupply
         self.routeQuotas = routeQuotas
+        self.routePreferences = routePreferences
     }
 
     /// The base year's own conditions: solving them reproduces the observed base year.

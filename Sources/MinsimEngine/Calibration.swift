@@ -27,6 +27,9 @@ public enum CalibrationIssue: Sendable, Equatable {
     case invalidOpenedRoute(Route, Double)
     /// An Armington elasticity that is negative or not finite.
     case invalidElasticity(ProductIndex, Double)
+    /// A new node's reference capacity that is not finite and positive, or given for a node
+    /// that already supplies base trade (its base capacity calibrates it).
+    case invalidReferenceCapacity(Node, Double)
 
     /// A sentence a user can act on, using the network's names.
     public func message(in network: Network) -> String {
@@ -53,6 +56,8 @@ public enum CalibrationIssue: Sendable, Equatable {
             return "opened route \(network.name(of: route)) has reference share \(s); it must lie strictly between 0 and 1 and the route must have no base trade"
         case .invalidElasticity(let q, let s):
             return "elasticity of \(network.products[q.rawValue].name) is \(s); it must be finite and ≥ 0"
+        case .invalidReferenceCapacity(let n, let k):
+            return "new node \(network.name(of: n)) has reference capacity \(k); it must be finite and > 0, and only nodes without base trade take one"
         }
     }
 }
@@ -85,7 +90,8 @@ public struct Calibration: Sendable {
     public let routes: [Route]
     /// log φ per route.
     let logAffinity: [Double]
-    /// S₀ per route (0 for opened routes).
+    /// S₀ per route: observed shares; 0 for opened routes into a market with base trade, and
+    /// the normalised reference shares s/Σs in a market that has only opened routes.
     public let baseShares: [Double]
     /// Markets (q, r) with at least one route, each a contiguous range of `routes`.
     let markets: [Market]
@@ -155,6 +161,13 @@ public struct Calibration: Sendable {
             }
         }
         for (route, quantity) in badTrade.sorted(by: { $0.0 < $1.0 }) { issues.append(.invalidTradeQuantity(route, quantity)) }
+        let trading = Set(routeSet.keys.map(\.supplier))
+        for (node, k) in base.referenceCapacities.sorted(by: {
+            ($0.key.product.rawValue, $0.key.region.rawValue) < ($1.key.product.rawValue, $1.key.region.rawValue)
+        })
+        where !(k.isFinite && k > 0) || trading.contains(node) {
+            issues.append(.invalidReferenceCapacity(node, k))
+        }
         for (route, share) in base.openedRoutes.sorted(by: { $0.key < $1.key }) {
             if !(share > 0 && share < 1) || routeSet[route] != nil {
                 issues.append(.invalidOpenedRoute(route, share))
@@ -206,7 +219,7 @@ public struct Calibration: Sendable {
                 let route = allRoutes[k]
                 let tau = baseTau[k]
                 let price = p0[max(sysIndex[route.supplier], 0)]
-                let logK = Self.logWeight(capacity: base.capacities[route.supplier])
+                let logK = Self.logWeight(capacity: base.referenceCapacities[route.supplier] ?? base.capacities[route.supplier])
                 let weight: Double
                 if baseQuantity[k] > 0 {
                     shares[k] = baseQuantity[k] / total
@@ -218,6 +231,15 @@ public struct Calibration: Sendable {
                     weight = total > 0 ? s / (1 - s) : s
                 }
                 logPhi[k] = Foundation.log(weight) - logK + sigma * Foundation.log(price * (1 + tau))
+                if total == 0 { shares[k] = weight }
+            }
+            // A market with no base trade (every route opened, e.g. an input of a new plant)
+            // sources at base conditions in proportion to the reference shares, S₀ = s/Σs: the
+            // Armington shares at base prices and reference capacities, which is what the new
+            // user's value added and the base composite price are computed with.
+            if total == 0 {
+                let sum = (start..<end).reduce(0.0) { $0 + shares[$1] }
+                for k in start..<end { shares[k] /= sum }
             }
             start = end
         }

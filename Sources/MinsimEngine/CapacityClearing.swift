@@ -90,9 +90,26 @@ public struct CapacityClearing: Sendable {
         // (1e-12 of its base capacity, or of 1 without one) so that a market it alone serves still
         // has a supplier; its limit stays 0, its rent goes to the ceiling and everything that
         // depends on it is rationed, i.e. reported as unmet demand instead of failing the year.
+        // Everything else in the conditions (tariffs, route preferences, secondary supply) reaches
+        // every inner solve unchanged through this copy.
+        //
+        // A new node (`BaseYear.referenceCapacities`) with zero capacity is a plant not built
+        // yet: its routes are closed instead, as by a ban, so it produces exactly 0 and takes no
+        // rent (x = K = 0 with μ = 0 satisfies complementarity); its markets have the suppliers
+        // they had before it was opened.
         var solveConditions = conditions
+        var unbuilt = Set<Int>()
         for (j, node) in c.activeNodes.enumerated() where capacity[j] == 0 {
-            solveConditions.capacities[node] = 1e-12 * max(c.base.capacities[node] ?? 1, 1e-300)
+            if c.base.referenceCapacities[node] != nil {
+                unbuilt.insert(j)
+            } else {
+                solveConditions.capacities[node] = 1e-12 * max(c.base.capacities[node] ?? 1, 1e-300)
+            }
+        }
+        if !unbuilt.isEmpty {
+            for (k, route) in c.routes.enumerated() where unbuilt.contains(c.supplierIndex[k]) {
+                solveConditions.routeQuotas[route] = 0
+            }
         }
         // Export quotas (MODEL.md §6 shocks): a positive quota binds through a rent per route,
         // an ad-valorem equivalent added to the delivered cost; a zero quota is a ban, which
@@ -119,9 +136,34 @@ public struct CapacityClearing: Sendable {
             sol.prices[c.supplierIndex[k]] * (1 + sol.tariffs[k] + sol.routeRents[k]) >= ceilingMultiple * baseDelivered[k] * (1 - tol)
         }
 
+        // Allocation at the ceiling. A node priced at the ceiling that is still asked for more
+        // than its capacity does not ration its buyers at once: it allocates, i.e. the weight of
+        // its routes in their markets is scaled by a factor a ∈ (0, 1] (a shadow rent that moves
+        // shares but not prices), so buyers that have other suppliers turn to them, as with a
+        // rent that could exceed the ceiling:
+        //     w[q][s→r] = a_s · φ · K · (P (1 + τ))^(−σ),   a_s < 1 only if P_s = ceiling and x_s = K_s
+        // Only the excess that no other supplier can take (a at its floor: a sole supplier, or
+        // every alternative at the ceiling too) is rationed, as unmet final demand. Without this,
+        // a refinery buying 1 % of its ore from a mine at the ceiling would have its whole output
+        // rationed with the mine's main customers (Leontief shares are fixed within a solve).
+        var allocation = [Double](repeating: 1, count: n)
+        var shadow = [Double](repeating: 1, count: n)     // virtual price / ceiling, ≥ 1
+        let allocationFloor = 1e-6   // a weight 10⁶ times smaller: no buyer left to turn away
+        let maxShadow = { (sigma: Double) in sigma > 0 ? pow(allocationFloor, -1 / sigma) : 1 }
+        var routesOf: [[Int]] = Array(repeating: [], count: n)
+        for k in c.routes.indices { routesOf[c.supplierIndex[k]].append(k) }
+        let allocatedBy = { (cond: YearConditions, allocation: [Double]) -> YearConditions in
+            guard allocation.contains(where: { $0 < 1 }) else { return cond }
+            var out = cond
+            for j in 0..<n where allocation[j] < 1 {
+                for k in routesOf[j] { out.routePreferences[c.routes[k]] = (cond.routePreferences[c.routes[k]] ?? 1) * allocation[j] }
+            }
+            return out
+        }
+
         // Two alternating phases until the rationing stops changing:
-        //  A. rents with the rationing held fixed (prices capped at the ceiling), so that nodes
-        //     with spare capacity after rationing lose their rents;
+        //  A. rents with the rationing held fixed (prices capped at the ceiling, allocation
+        //     beyond it), so that nodes with spare capacity after rationing lose their rents;
         //  B. rationing recomputed from the unrationed solution at those rents, for the nodes and
         //     routes priced at the ceiling that still cannot supply it.
         // Keeping rationing fixed within a phase stops it switching on and off between rounds.
@@ -130,9 +172,9 @@ public struct CapacityClearing: Sendable {
         var stickyNodes = Set<Int>(), stickyRoutes = Set<Int>()
         var rationingUsed = rationing     // the rationing of the last solve
         var phaseConverged = false
-        for _ in 1...40 {
+        for _ in 1...200 {
             for _ in 1...max(options.maxRounds, 1) {
-                var cond = solveConditions
+                var cond = allocatedBy(solveConditions, allocation)
                 cond.finalDemand = Self.scaled(desired, by: rationing)
                 rationingUsed = rationing
                 let sol = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: prices)
@@ -156,13 +198,15 @@ public struct CapacityClearing: Sendable {
                 }
 
                 // Complementarity of the unrationed solution: a node below the ceiling must fit its
-                // capacity; one at the ceiling may exceed it (the excess is rationed afterwards).
+                // capacity; one at the ceiling must too while it can still allocate; one whose
+                // allocation is at the floor may exceed it (the excess is rationed afterwards).
                 var violation = 0.0, complementarity = 0.0
                 for j in 0..<n {
                     guard let k = capacity[j] else { continue }
                     let excess = k > 0 ? sol.output[j] / k - 1 : (sol.output[j] > 0 ? Double.infinity : 0)
-                    if !nodeAtCeiling(sol, j) { violation = max(violation, excess) }
+                    if !nodeAtCeiling(sol, j) || allocation[j] > allocationFloor * (1 + 1e-9) { violation = max(violation, excess) }
                     complementarity = max(complementarity, min(mu[j] / sol.prices[j], max(-excess, 0)))
+                    complementarity = max(complementarity, min(shadow[j] - 1, max(-excess, 0)))
                 }
                 for k in c.routes.indices {
                     guard let q = quota[k] else { continue }
@@ -190,9 +234,19 @@ public struct CapacityClearing: Sendable {
                     let sigma = net.product(c.activeNodes[j].product).elasticity
                     let eta = max(sigma * (1 - sales[j]), 0.25)
                     let factor = ratio > 0 ? pow(ratio, step / eta) : 0.5
-                    var newMu = max(0, mu[j] + sol.prices[j] * (max(factor, 1e-6) - 1))
-                    if sol.prices[j] + (newMu - mu[j]) > ceiling[j] { newMu = max(0, mu[j] - (sol.prices[j] - ceiling[j])) }
-                    mu[j] = newMu
+                    // The rent moves the node's *virtual* price P·shadow; the part above the
+                    // ceiling is kept as the shadow ratio, which moves shares (allocation) but not
+                    // the price: a = shadow^(−σ).
+                    let virtualPrice = sol.prices[j] * shadow[j]
+                    let target = max(virtualPrice * max(factor, 1e-6), sol.prices[j] - mu[j])
+                    if target > ceiling[j] {
+                        mu[j] = max(0, mu[j] + ceiling[j] - sol.prices[j])
+                        shadow[j] = min(target / ceiling[j], maxShadow(sigma))
+                    } else {
+                        mu[j] = max(0, mu[j] + target - sol.prices[j])
+                        shadow[j] = 1
+                    }
+                    allocation[j] = sigma > 0 ? pow(shadow[j], -sigma) : 1
                 }
                 for k in c.routes.indices {
                     guard let q = quota[k] else { continue }
@@ -210,7 +264,7 @@ public struct CapacityClearing: Sendable {
             // B. Unrationed output at these rents (the same solution when nothing is rationed).
             var unrationed = phaseSolution
             if rationing.allValuesEqual(to: 1) == false {
-                var cond = solveConditions
+                var cond = allocatedBy(solveConditions, allocation)
                 cond.finalDemand = desired
                 unrationed = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent,
                                               startingPrices: phaseSolution.prices)
@@ -232,7 +286,7 @@ public struct CapacityClearing: Sendable {
         stats.nodesAtCeiling = rationers
         if rationingUsed.maxAbsoluteDifference(from: rationing) > 0 {
             // The rationing moved in the last pass: solve once more with the final rationing.
-            var cond = solveConditions
+            var cond = allocatedBy(solveConditions, allocation)
             cond.finalDemand = Self.scaled(desired, by: rationing)
             solution = try solver.solve(c, conditions: cond, scarcityRent: mu, routeRent: routeRent, startingPrices: solution.prices)
         }
@@ -332,13 +386,33 @@ public struct CapacityClearing: Sendable {
                 let load = fixed[si] + driven
                 guard load > source.limit * (1 + tol), driven > 0 else { continue }
                 worst = max(worst, load / source.limit - 1)
-                let factor = max(source.limit - fixed[si], 0) / driven
-                for mi in c.markets.indices where claims[si][mi] > 0 { marketTheta[mi] *= factor }
+                // Markets whose load is a negligible part of the constraint's (< 1e-9) are left
+                // alone: allocation has already turned them to other suppliers (their weight on
+                // this node is at most the allocation floor), and cutting them would ration a
+                // buyer for a supplier it no longer depends on.
+                let cut = max(source.limit - fixed[si] - Self.negligibleLoad(claims[si], marketTheta, desired, c, driven), 0)
+                let material = driven - Self.negligibleLoad(claims[si], marketTheta, desired, c, driven)
+                guard material > 0 else { continue }
+                let factor = cut / material
+                for (mi, market) in c.markets.enumerated() where claims[si][mi] > 0
+                    && claims[si][mi] * marketTheta[mi] * desired[market.importer, market.product] >= 1e-9 * driven {
+                    marketTheta[mi] *= factor
+                }
             }
             if worst <= tol { break }
         }
         for (mi, market) in c.markets.enumerated() { theta[market.importer, market.product] = marketTheta[mi] }
         return (theta, sources.map(\.node), nodes, routes)
+    }
+
+    /// The part of a constraint's demand-driven load from markets below 1e-9 of it.
+    static func negligibleLoad(_ claims: [Double], _ theta: [Double], _ desired: NodeTable<Double>, _ c: Calibration, _ driven: Double) -> Double {
+        var small = 0.0
+        for (mi, market) in c.markets.enumerated() where claims[mi] > 0 {
+            let load = claims[mi] * theta[mi] * desired[market.importer, market.product]
+            if load < 1e-9 * driven { small += load }
+        }
+        return small
     }
 
     /// `D · θ` per market.

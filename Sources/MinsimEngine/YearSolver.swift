@@ -26,7 +26,7 @@ public struct SolverOptions: Sendable, Equatable {
 /// Solves one year of the model: the price–share fixed point, then quantities and flows.
 ///
 /// ```
-/// repeat:  S ← Armington(P, τ, K)                          (MODEL.md §4)
+/// repeat:  S ← Armington(P, τ, K, f)                       (MODEL.md §4; f = route preferences)
 ///          P ← solve (I − Ã(S))ᵀ P = v + μ                 (§3)
 /// until max |ΔP|/P ≤ tolerance
 /// x ← solve (I − A(S)) x = f(S)                            (§2)
@@ -66,6 +66,10 @@ public struct YearSolver: Sendable {
         let tau = zip(statutory, rent).map { $0 + $1 }
         let closed: [Bool]? = conditions.routeQuotas.isEmpty ? nil
             : c.routeVector(conditions.routeQuotas.mapValues { $0 == 0 ? 1 : 0 }).map { $0 == 1 }
+        // Route preferences enter the Armington weights as log f (MODEL.md §4); none = nil, so
+        // a year without them computes exactly what it did before they existed.
+        let logPreference: [Double]? = conditions.routePreferences.isEmpty ? nil
+            : c.routeVector(conditions.routePreferences.mapValues { Foundation.log($0) })
         var costTarget = c.valueAdded
         if let mu = scarcityRent {
             precondition(mu.count == n, "scarcity rent has \(mu.count) entries, system has \(n) nodes")
@@ -81,7 +85,8 @@ public struct YearSolver: Sendable {
         var refactorNext = false, chordSinceFactor = false
 
         for iteration in 1...max(options.maxIterations, 1) {
-            shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed)
+            shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed,
+                                       logPreference: logPreference)
             let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
             // After the first iteration the shares move less and less: take one chord step with
             // the previous factors, P ← P + LU⁻ᵀ(v + μ − (I − Ã(S))ᵀP), against the exact
@@ -124,7 +129,8 @@ public struct YearSolver: Sendable {
         // Productivity at the final shares, tested once (the chord steps skip it): refine a
         // right-hand side of ones with the factors in hand, or factor afresh if that fails.
         if chordSinceFactor, let lu = priceLU {
-            let finalShares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed)
+            let finalShares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed,
+                                                logPreference: logPreference)
             let finalSystem = LeontiefSystem(calibration: c, shares: finalShares, tariffs: tau)
             let ones = [Double](repeating: 1, count: n)
             if let test = refine(finalSystem, lu: lu, rhs: ones, withTariffs: true, transposed: true, accept: 1e-13) {
@@ -137,7 +143,8 @@ public struct YearSolver: Sendable {
         }
 
         // Shares consistent with the final prices; within tolerance of those that produced them.
-        shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed)
+        shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed,
+                                   logPreference: logPreference)
         let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
         try checkMarketsServed(system, demand: conditions.finalDemand)
 
@@ -236,6 +243,9 @@ public struct YearSolver: Sendable {
         }
         for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) where !(q.isFinite && q >= 0) {
             throw .invalidInput("quota on \(net.name(of: route)) is \(q); quotas must be finite and ≥ 0")
+        }
+        for (route, f) in conditions.routePreferences.sorted(by: { $0.key < $1.key }) where !(f.isFinite && f > 0) {
+            throw .invalidInput("preference factor on \(net.name(of: route)) is \(f); factors must be finite and > 0")
         }
         for r in net.regionIndices {
             for q in net.productIndices {

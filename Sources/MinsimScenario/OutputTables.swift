@@ -175,6 +175,10 @@ public enum OutputTables {
             return csv.text
         }
 
+        var newNodes = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"])
+        for row in scenario.newNodes {
+            newNodes.appendRow([region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), row.source])
+        }
         var tariffs = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"])
         for row in scenario.tariffs {
             tariffs.appendRow([
@@ -238,12 +242,15 @@ public enum OutputTables {
         var shockTariffs = CSVWriter(columns: ["product", "importer", "exporter", "year", "rate_added"])
         var controls = CSVWriter(columns: ["product", "exporter", "importer", "year", "quota"])
         var demandShocks = CSVWriter(columns: ["region", "product", "year", "factor"])
+        var preferenceTable = CSVWriter(columns: ["product", "exporter", "importer", "year", "factor"])
+        var preferences: [Route: [(Int, Double)]] = [:]
         var added: [Route: [(Int, Double)]] = [:], quotas: [Route: [(Int, Double)]] = [:]
         var factors: [Node: [(Int, Double)]] = [:]
         for t in scenario.simulatedYears {
             for (route, v) in y.shocks.tariffsAdded(in: t) { added[route, default: []].append((t, v)) }
             for (route, v) in y.shocks.quotas(in: t) { quotas[route, default: []].append((t, v)) }
             for (node, v) in y.shocks.demandFactors(in: t) { factors[node, default: []].append((t, v)) }
+            for (route, v) in y.shocks.preferenceFactors(in: t) { preferences[route, default: []].append((t, v)) }
         }
         func byImporter(_ a: Route, _ b: Route) -> Bool {
             (a.product.rawValue, a.importer.rawValue, a.exporter.rawValue) < (b.product.rawValue, b.importer.rawValue, b.exporter.rawValue)
@@ -253,13 +260,22 @@ public enum OutputTables {
                 shockTariffs.appendRow([product(route.product), region(route.importer), region(route.exporter), String(t), n(v)])
             }
         }
-        for route in quotas.keys.sorted(by: { ($0.product.rawValue, $0.exporter.rawValue, $0.importer.rawValue) < ($1.product.rawValue, $1.exporter.rawValue, $1.importer.rawValue) }) {
+        func byExporter(_ a: Route, _ b: Route) -> Bool {
+            (a.product.rawValue, a.exporter.rawValue, a.importer.rawValue) < (b.product.rawValue, b.exporter.rawValue, b.importer.rawValue)
+        }
+        for route in quotas.keys.sorted(by: byExporter) {
             for (t, v) in quotas[route] ?? [] {
                 controls.appendRow([product(route.product), region(route.exporter), region(route.importer), String(t), n(v)])
             }
         }
         for node in factors.keys.sorted(by: { ($0.region.rawValue, $0.product.rawValue) < ($1.region.rawValue, $1.product.rawValue) }) {
             for (t, v) in factors[node] ?? [] { demandShocks.appendRow([region(node.region), product(node.product), String(t), n(v)]) }
+        }
+        // Route preferences: the product of the factors in force, per traded route and year.
+        for route in preferences.keys.sorted(by: byExporter) {
+            for (t, v) in preferences[route] ?? [] {
+                preferenceTable.appendRow([product(route.product), region(route.exporter), region(route.importer), String(t), n(v)])
+            }
         }
 
         return [
@@ -272,6 +288,7 @@ public enum OutputTables {
             ("shocks_tariffs.csv", shockTariffs.text),
             ("export_controls.csv", controls.text),
             ("demand_shocks.csv", demandShocks.text),
+            ("preferences.csv", preferenceTable.text),
             ("regions.csv", regions.text),
             ("products.csv", products.text),
             ("recipes.csv", recipes.text),
@@ -281,6 +298,7 @@ public enum OutputTables {
             ("capacities.csv", nodeTable(scenario.capacities, "capacity")),
             ("tariffs.csv", tariffs.text),
             ("routes.csv", routeTable(scenario.openedRoutes, "affinity")),
+            ("new_nodes.csv", newNodes.text),
         ]
     }
 }

@@ -39,6 +39,16 @@ public struct ResolvedScenario: Sendable {
         public let location: SourceLocation
     }
 
+    /// A node the scenario activates (`new_nodes`): its reference price and the capacity at
+    /// which its opened routes' reference shares apply.
+    public struct NewNodeRow: Sendable {
+        public let node: Node
+        public let price: Double
+        public let referenceCapacity: Double
+        public let source: String
+        public let location: SourceLocation
+    }
+
     /// Path of the scenario file, as given.
     public let path: String
     public let formatVersion: Int
@@ -58,6 +68,7 @@ public struct ResolvedScenario: Sendable {
     public let capacities: [NodeValue]
     public let tariffs: [TariffRow]
     public let openedRoutes: [RouteValue]
+    public let newNodes: [NewNodeRow]
     /// CSV files the scenario references, resolved relative to the scenario file, in the
     /// order the tables appear.
     public let referencedFiles: [String]

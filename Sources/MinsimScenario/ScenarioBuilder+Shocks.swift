@@ -7,7 +7,9 @@ extension ScenarioBuilder {
     mutating func readShocks(_ node: Yams.Node, _ t: TableSet) -> ScenarioShocks {
         var shocks = ScenarioShocks()
         guard case .mapping(let map) = node else {
-            error(location(node), "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …), found \(kind(node))")
+            error(
+                location(node),
+                "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …, preferences: …), found \(kind(node))")
             return shocks
         }
         let names = ScenarioFormat.shockTables.map(\.key)
@@ -25,6 +27,7 @@ extension ScenarioBuilder {
             switch spec.key {
             case "tariffs": shocks.tariffs = tariffShocks(table)
             case "export_controls": shocks.exportControls = exportControls(table, t)
+            case "preferences": shocks.preferences = preferences(table, t)
             default: shocks.demand = demandShocks(table)
             }
         }
@@ -155,9 +158,7 @@ extension ScenarioBuilder {
     mutating func exportControls(_ table: Table, _ t: TableSet) -> [ScenarioShocks.ExportControl] {
         let what = "shocks.export_controls row"
         let quotaField = table.spec.columns.first { $0.name == "quota" }!
-        var traded = Set<Route>()
-        for row in t.baseTrade where row.value > 0 { traded.insert(row.route) }
-        for row in t.routes { traded.insert(row.route) }
+        let traded = tradedRoutes(t)
         var out: [ScenarioShocks.ExportControl] = []
         for row in table.rows {
             let p = product(row, "product", what: what)
@@ -206,6 +207,54 @@ extension ScenarioBuilder {
             out.append(.init(
                 regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor, source: source(row),
                 location: row.location))
+        }
+        return out
+    }
+
+    /// Routes that carry trade: positive base trade (domestic supply included) or opened.
+    func tradedRoutes(_ t: TableSet) -> Set<Route> {
+        var traded = Set<Route>()
+        for row in t.baseTrade where row.value > 0 { traded.insert(row.route) }
+        for row in t.routes { traded.insert(row.route) }
+        return traded
+    }
+
+    /// `shocks.preferences`: exporter and importer may each be `*` (every region other than the
+    /// other side), as in `tariffs` and `export_controls`. An explicit exporter equal to the
+    /// importer names the domestic-supply route (a home-bias preference). Routes without trade
+    /// have no Armington weight to scale: a row covering none is accepted with a warning.
+    mutating func preferences(_ table: Table, _ t: TableSet) -> [ScenarioShocks.Preference] {
+        let what = "shocks.preferences row"
+        let factorField = table.spec.columns.first { $0.name == "factor" }!
+        let traded = tradedRoutes(t)
+        let all = regions.indices.map(RegionIndex.init)
+        var out: [ScenarioShocks.Preference] = []
+        for row in table.rows {
+            let p = product(row, "product", what: what)
+            let exporter = regionOrStar(row, "exporter", what: what)
+            let importer = regionOrStar(row, "importer", what: what)
+            let factor = number(row, factorField, what: what)
+            let range = yearRange(row, what: what)
+            guard let p, let exporter, let importer, let factor, let (start, end) = range else { continue }
+            var covered: [Route] = []
+            for i in importer.map({ [$0] }) ?? all {
+                for e in exporter.map({ [$0] }) ?? all {
+                    // `*` on either side means the other regions: never the domestic route.
+                    if (exporter == nil || importer == nil) && e == i { continue }
+                    covered.append(Route(p, from: e, to: i))
+                }
+            }
+            let routes = covered.filter { traded.contains($0) }.sorted()
+            if routes.isEmpty {
+                let from = exporter.map { regions[$0.rawValue].code } ?? "any region"
+                let to = importer.map { regions[$0.rawValue].code } ?? "any region"
+                warning(
+                    row.location,
+                    "shocks.preferences row: \(products[p.rawValue].product.name) \(from)→\(to) has no trade (no base trade or opened route), so the preference has no effect"
+                )
+            }
+            out.append(.init(
+                routes: routes, factor: factor, startYear: start, endYear: end, source: source(row), location: row.location))
         }
         return out
     }

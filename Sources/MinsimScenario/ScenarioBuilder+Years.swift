@@ -29,7 +29,7 @@ extension ScenarioBuilder {
         }
 
         var chemistries: [ScenarioYears.ChemistryRow] = []
-        if let node = enter("chemistries"), let table = readTable(ScenarioFormat.chemistries, node) {
+        if let entry = document.entries["chemistries"], let table = readTable(ScenarioFormat.chemistries, entry: entry) {
             chemistries = chemistryRows(table)
         }
         var rows: [ScenarioYears.PathRow] = []
@@ -38,18 +38,18 @@ extension ScenarioBuilder {
             guard let entry = document.paths[spec.key] else { continue }
             let before = diagnostics.count
             defer { if spec.key == "chemistry_mix" && diagnostics.count != before { mixClean = false } }
-            path = entry.path
             let qualified = TableSpec(key: "paths.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
-            guard let table = readTable(qualified, entry.value) else { continue }
+            guard let table = readTable(qualified, entry: entry) else { continue }
             rows += pathRows(table, name: spec.key, t: t, chemistries: chemistries)
         }
         // Sums and years only mean something once every row of the mix was read.
         if mixClean { checkChemistryMix(rows.filter { $0.table == "chemistry_mix" }, t, chemistries: chemistries) }
         var projects: [ScenarioYears.Project] = []
-        if let node = enter("capacity_projects"), let table = readTable(ScenarioFormat.capacityProjects, node) {
+        if let entry = document.entries["capacity_projects"], let table = readTable(ScenarioFormat.capacityProjects, entry: entry) {
             projects = projectRows(table)
         }
         checkCapacityFactors(rows, t, projects: projects)
+        checkCapacityNodes(rows, t, projects: projects)
         var shocks = ScenarioShocks()
         if let node = enter("shocks") { shocks = readShocks(node, t) }
         let networkStages = stagesInOrder(stages)
@@ -367,6 +367,33 @@ extension ScenarioBuilder {
             error(
                 row.location,
                 "paths.capacity_factors row for \(nodeName(node)) scales a capacity the node does not have; give it a capacities row, path or project first"
+            )
+        }
+    }
+
+    /// Capacity given to a node that never supplies (no base trade, no opened route) would be
+    /// silently ignored, so it is a warning at the project; and a new node needs capacity from
+    /// somewhere, since its routes' reference shares are defined at `reference_capacity`
+    /// relative to the capacity it has in each year.
+    mutating func checkCapacityNodes(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
+        guard !t.unclean.contains("base_trade"), !t.unclean.contains("routes"), !t.unclean.contains("new_nodes") else { return }
+        let supplying = Set(t.baseTrade.filter { $0.value > 0 }.map(\.route.supplier) + t.routes.map(\.route.supplier))
+        var warned = Set<Node>()
+        for project in projects where !supplying.contains(project.node) && !warned.contains(project.node) {
+            warned.insert(project.node)
+            warning(
+                project.location,
+                "capacity project for \(nodeName(project.node)) has no effect: the node supplies nothing (no base trade and no opened route); activate it with a new_nodes row and open routes from it"
+            )
+        }
+        var capacitated = Set(t.capacities.map(\.node) + projects.map(\.node))
+        for row in rows where row.table == "capacities" {
+            if let r = row.key.region { capacitated.insert(Node(r, row.key.product)) }
+        }
+        for row in t.newNodes where !capacitated.contains(row.node) {
+            error(
+                row.location,
+                "new node \(nodeName(row.node)) has no capacity: give it capacity_projects rows (or a capacities row or path), since the shares of its routes are set at reference_capacity"
             )
         }
     }

@@ -92,9 +92,9 @@ struct ScenarioBuilder {
         guard regionsUsable && productsUsable else { return }
         var tables = TableSet()
         for spec in ScenarioFormat.tables {
-            guard let node = enter(spec.key) else { continue }
+            guard let entry = document.entries[spec.key] else { continue }
             let before = diagnostics.count
-            if let table = readTable(spec, node) { interpret(table, into: &tables) }
+            if let table = readTable(spec, entry: entry) { interpret(table, into: &tables) }
             if diagnostics.count != before { tables.unclean.insert(spec.key) }
         }
         crossCheck(tables)
@@ -185,7 +185,7 @@ struct ScenarioBuilder {
                 own.entries[k.string] = .init(key: key, value: value, path: path)
             }
         }
-        guard let (parent, reference) = parentReference else { return own }
+        guard let (parent, reference) = parentReference else { return ScenarioDocument.standalone(own) }
         let parentPath = ScenarioLoader.resolve(parent, relativeTo: file)
         let identity = ScenarioDocument.identity(of: parentPath)
         let visited = [ScenarioDocument.identity(of: file)] + chain
@@ -499,6 +499,32 @@ struct ScenarioBuilder {
 
     // MARK: - Tables
 
+    /// Reads the table of one document entry: its own rows, then the rows of each `{merge: …}`
+    /// laid over them in order (ScenarioDocument). A merged row replaces the inherited row with
+    /// the same key (`TableSpec.mergeKey`), keeping its place; other rows are added at the end.
+    /// Duplicates within one file are left for `interpret` to report. Nil when unreadable.
+    mutating func readTable(_ spec: ScenarioFormat.TableSpec, entry: ScenarioDocument.Entry) -> Table? {
+        path = entry.path
+        guard var table = readTable(spec, entry.value) else { return nil }
+        for patch in entry.merges {
+            path = patch.path
+            guard let rows = readTable(spec, patch.value)?.rows else { return nil }
+            var position: [[String]: Int] = [:]
+            if let keyOf = spec.mergeKey {
+                for (i, row) in table.rows.enumerated() { position[keyOf(row)] = i }
+            }
+            for row in rows {
+                if let keyOf = spec.mergeKey, let i = position[keyOf(row)] {
+                    table.rows[i] = row
+                } else {
+                    table.rows.append(row)
+                }
+            }
+            table.file = nil
+        }
+        return table
+    }
+
     /// Reads a table written inline or as `{file: path.csv}`; nil when unreadable.
     mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node) -> Table? {
         switch node {
@@ -603,6 +629,7 @@ struct ScenarioBuilder {
         var capacities: [ResolvedScenario.NodeValue] = []
         var tariffs: [ResolvedScenario.TariffRow] = []
         var routes: [ResolvedScenario.RouteValue] = []
+        var newNodes: [ResolvedScenario.NewNodeRow] = []
     }
 
     mutating func interpret(_ table: Table, into set: inout TableSet) {
@@ -663,6 +690,20 @@ struct ScenarioBuilder {
                 case ScenarioFormat.basePrices.key: set.basePrices.append(value)
                 default: set.capacities.append(value)
                 }
+            case ScenarioFormat.newNodes.key:
+                let r = region(row, "region", what: what)
+                let p = product(row, "product", what: what)
+                let price = fields["price_usd_per_unit"].flatMap { number(row, $0, what: what) }
+                let capacity = fields["reference_capacity"].flatMap { number(row, $0, what: what) }
+                guard let r, let p, let price, let capacity else { continue }
+                let node = Node(r, p)
+                let name = nodeName(node)
+                if let first = seen[name] {
+                    error(row.location, "duplicate new_nodes row for \(name) (first given at \(first)); give each region and product once")
+                    continue
+                }
+                seen[name] = row.location
+                set.newNodes.append(.init(node: node, price: price, referenceCapacity: capacity, source: source(row), location: row.location))
             case ScenarioFormat.baseTrade.key, ScenarioFormat.routes.key, ScenarioFormat.tariffs.key:
                 let p = product(row, "product", what: what)
                 let s = region(row, "exporter", what: what)
@@ -697,12 +738,6 @@ struct ScenarioBuilder {
                 case ScenarioFormat.baseTrade.key:
                     set.baseTrade.append(.init(route: route, value: v, source: src, location: row.location))
                 case ScenarioFormat.routes.key:
-                    if s == r {
-                        error(
-                            row.location,
-                            "route \(name) has the same exporter and importer; domestic supply is given in base_trade")
-                        continue
-                    }
                     set.routes.append(.init(route: route, value: v, source: src, location: row.location))
                 default:
                     if s == r {
@@ -736,13 +771,16 @@ struct ScenarioBuilder {
         let tradeReady = !t.unclean.contains("base_trade") && !t.unclean.contains("routes")
         let supply = supplyLocations(t)
         if tradeReady && !t.unclean.contains("base_prices") {
-            let priced = Set(t.basePrices.map(\.node))
+            let priced = Set(t.basePrices.map(\.node) + t.newNodes.map(\.node))
             for (node, loc) in supply.sorted(by: { $0.value < $1.value }) where !priced.contains(node) {
                 error(
                     loc,
                     "\(nodeName(node)) supplies in the base year but has no base price; add a base_prices row for region \(regions[node.region.rawValue].code), product \(products[node.product.rawValue].product.name)"
                 )
             }
+        }
+        if tradeReady && !t.unclean.contains("new_nodes") && !t.unclean.contains("base_prices") {
+            checkNewNodes(t)
         }
         if tradeReady {
             let traded = Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -780,6 +818,34 @@ struct ScenarioBuilder {
         }
     }
 
+    /// `new_nodes` are for nodes without base output: each must not trade or be priced in the
+    /// base data already, and must sell through at least one opened route (else it would stay
+    /// inactive and its row would have no effect).
+    mutating func checkNewNodes(_ t: TableSet) {
+        let trading = Dictionary(
+            t.baseTrade.filter { $0.value > 0 }.map { ($0.route.supplier, $0.location) }, uniquingKeysWith: { a, _ in a })
+        let priced = Dictionary(t.basePrices.map { ($0.node, $0.location) }, uniquingKeysWith: { a, _ in a })
+        let selling = Set(t.routes.map(\.route.supplier))
+        for row in t.newNodes {
+            let name = nodeName(row.node)
+            if let at = trading[row.node] {
+                error(
+                    row.location,
+                    "\(name) already supplies in base_trade (\(at)); new_nodes is for nodes with no base output — give an existing node's price in base_prices")
+            } else if let at = priced[row.node] {
+                error(
+                    row.location,
+                    "\(name) already has a base price (\(at)); give the price in one place: base_prices for observed nodes, new_nodes for new plants")
+            } else if !selling.contains(row.node) {
+                let code = regions[row.node.region.rawValue].code
+                let product = products[row.node.product.rawValue].product.name
+                error(
+                    row.location,
+                    "new node \(name) sells nothing: open at least one route from it in 'routes' (product \(product), exporter \(code), importer \(code) for its home market)")
+            }
+        }
+    }
+
     func nodeName(_ n: Node) -> String {
         "\(regions[n.region.rawValue].code)/\(products[n.product.rawValue].product.name)"
     }
@@ -811,6 +877,7 @@ struct ScenarioBuilder {
         let network = Network(regions: engineRegions, products: engineProducts, stages: stages, recipes: recipeTable)
         var prices: NodeTable<Double?> = network.nodeTable(repeating: nil)
         for row in t.basePrices { prices[row.node] = row.value }
+        for row in t.newNodes { prices[row.node] = row.price }
         var capacityTable: NodeTable<Double?> = network.nodeTable(repeating: nil)
         for row in t.capacities { capacityTable[row.node] = row.value }
         let capacities = years.capacities(in: baseYear, base: capacityTable)
@@ -821,7 +888,8 @@ struct ScenarioBuilder {
             prices: prices,
             tariffs: Dictionary(t.tariffs.map { ($0.route, $0.baseRate) }, uniquingKeysWith: { a, _ in a }),
             capacities: capacities, finalDemand: demand,
-            openedRoutes: Dictionary(t.routes.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }))
+            openedRoutes: Dictionary(t.routes.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
+            referenceCapacities: Dictionary(t.newNodes.map { ($0.node, $0.referenceCapacity) }, uniquingKeysWith: { a, _ in a }))
         let conditions = YearConditions(
             tariffs: Dictionary(t.tariffs.map { ($0.route, $0.rate) }, uniquingKeysWith: { a, _ in a }),
             capacities: capacities, finalDemand: demand)
@@ -838,7 +906,8 @@ struct ScenarioBuilder {
             path: scenarioPath, formatVersion: formatVersion, name: name, description: description, baseYear: baseYear,
             currency: currency, regionSources: regions.map(\.source), productSources: products.map(\.source),
             recipes: recipeRows, finalDemand: t.finalDemand, baseTrade: t.baseTrade, basePrices: t.basePrices,
-            capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, referencedFiles: referencedFiles,
+            capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, newNodes: t.newNodes,
+            referencedFiles: referencedFiles,
             fileDigests: fileDigests,
             network: network, base: base, calibration: calibration, conditions: conditions, years: years)
     }
@@ -857,8 +926,12 @@ struct ScenarioBuilder {
             rows.first { $0.route == route }?.location ?? productLoc(route.product)
         }
         if case .missingBasePrice(let n) = issue { return supplyLocations(t)[n] ?? productLoc(n.product) }
-        if case .invalidBasePrice(let n, _) = issue { return nodeRow(t.basePrices, n) }
-        if case .negativeValueAdded(let n, _, _, _) = issue { return nodeRow(t.basePrices, n) }
+        func priceRow(_ n: Node) -> SourceLocation {
+            t.newNodes.first { $0.node == n }?.location ?? nodeRow(t.basePrices, n)
+        }
+        if case .invalidBasePrice(let n, _) = issue { return priceRow(n) }
+        if case .negativeValueAdded(let n, _, _, _) = issue { return priceRow(n) }
+        if case .invalidReferenceCapacity(let n, _) = issue { return priceRow(n) }
         if case .noSupplier(let q, let r) = issue {
             if let row = t.finalDemand.first(where: { $0.node == Node(r, q) && $0.value > 0 }) { return row.location }
             for node in supplyLocations(t).keys.sorted(by: { $0.product < $1.product }) where node.region == r {

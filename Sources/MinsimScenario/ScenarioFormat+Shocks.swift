@@ -1,5 +1,6 @@
 /// The tables of `shocks` (docs/scenario-format-years.md, "Policy shocks"): dated tariff
-/// measures, export controls and demand shocks, each on top of the scenario's own values.
+/// measures, export controls, demand shocks and route preferences, each on top of the
+/// scenario's own values.
 extension ScenarioFormat {
     /// The tables allowed under `shocks`, each optional, inline or `{file: …}`.
     public static let shockTables: [TableSpec] = [
@@ -38,5 +39,21 @@ extension ScenarioFormat {
                 Field("factor", .number, minimum: 0, "multiplies the reference final demand (after paths and indices), ≥ 0"),
                 source,
             ], description: "demand shocks: reference final demand multiplied by a factor in the given years"),
+        TableSpec(
+            key: "preferences", required: false,
+            columns: [
+                Field("product", .product, "product"),
+                Field("exporter", .regionOrDefault, "region whose supply is favoured; * = every region other than the importer"),
+                Field("importer", .regionOrDefault, "region whose buyers favour it; * = every region other than the exporter"),
+                Field(
+                    "factor", .number, minimum: 0, exclusiveMinimum: true,
+                    "multiplies the route's Armington weight (1 = no change, 2 = twice the weight at equal prices), > 0"),
+                Field("start_year", .integer, "first year in force"),
+                Field("end_year", .integer, required: false, "last year in force (inclusive); blank = open-ended"),
+                source,
+            ],
+            description:
+                "route preferences (offtake agreements, sourcing commitments): a factor on the Armington weight of traded routes in the given years; factors of overlapping rows multiply"
+        ),
     ]
 }

@@ -57,6 +57,22 @@ public enum ScenarioFormat {
         public let description: String
 
         public var columnNames: [String] { columns.map(\.name) }
+        /// The key of a row when rows are merged over an inherited table: the text of every
+        /// column that is not a number or `source` (region and product; exporter and importer;
+        /// input; year). Nil for `capacity_projects`, whose rows always add up: two plants may
+        /// come online at one node in one year.
+        var mergeKey: ((Table.Row) -> [String])? {
+            guard key != "capacity_projects" else { return nil }
+            let keyColumns = columns.filter { $0.type != .number && $0.name != "source" }
+            return { row in
+                keyColumns.map { column in
+                    guard case .scalar(let text, _)? = row.cells[column.name]?.value else {
+                        return column.type == .regionOrDefault ? "*" : ""
+                    }
+                    return column.type == .regionOrDefault && text.isEmpty ? "*" : text
+                }
+            }
+        }
     }
 
     static let source = Field(
@@ -165,10 +181,24 @@ public enum ScenarioFormat {
                 "reference share, strictly between 0 and 1, that the route would take of the importer's use at base-year prices and capacities"
             ),
             source,
-        ], description: "routes with no base trade opened by the scenario")
+        ], description: "routes with no base trade opened by the scenario (exporter = importer opens domestic supply, e.g. from a new plant)")
+
+    public static let newNodes = TableSpec(
+        key: "new_nodes", required: false,
+        columns: [
+            Field("region", .region, "region of the new plant"),
+            Field("product", .product, "product it makes"),
+            Field(
+                "price_usd_per_unit", .number, minimum: 0, exclusiveMinimum: true,
+                "reference price: what the node would sell at under base-year conditions (its unit cost), currency per unit, > 0"),
+            Field(
+                "reference_capacity", .number, minimum: 0, exclusiveMinimum: true,
+                "capacity at which the reference shares (`affinity`) of the routes opened from it apply, product units per year, > 0"),
+            source,
+        ], description: "nodes with no base output that the scenario activates (new plants); open their outlets in `routes`")
 
     /// Every table, in document order.
-    public static let tables: [TableSpec] = [recipes, finalDemand, baseTrade, basePrices, capacities, tariffs, routes]
+    public static let tables: [TableSpec] = [recipes, finalDemand, baseTrade, basePrices, capacities, tariffs, newNodes, routes]
 
     /// Top-level keys that are not tables, lists of maps or `stages`.
     public static let scalarKeys: [Field] = [
@@ -192,6 +222,11 @@ public enum ScenarioFormat {
     public static let topLevelKeys: [String] =
         ["format_version", "extends", "name", "description", "base_year", "currency", "horizon", "price_ceiling_multiple", "regions", "products", "stages"]
         + tables.map(\.key) + yearKeys
+
+    /// Top-level keys whose table a child scenario may write as `{merge: …}` to add rows to the
+    /// parent's table instead of replacing it (every table under `paths` may too).
+    public static let mergeableKeys: Set<String> =
+        Set(tables.map(\.key) + [chemistries.key, capacityProjects.key])
 
     /// Top-level keys a scenario must have.
     public static let requiredTopLevelKeys: [String] =

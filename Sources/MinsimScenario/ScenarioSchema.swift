@@ -51,15 +51,7 @@ public enum ScenarioSchema {
             "description": .string("stage order, upstream first (default: order of first appearance in products)"),
         ])
         for table in ScenarioFormat.tables {
-            let rowName = "\(table.key)Row"
-            defs[rowName] = object(table.columns, description: "one row of \(table.key)")
-            properties[table.key] = .object([
-                "description": .string(table.description + "; an inline list of rows or {file: path.csv}"),
-                "oneOf": .array([
-                    .object(["type": .string("array"), "items": ref(rowName)]),
-                    ref("fileReference"),
-                ]),
-            ])
+            properties[table.key] = tableSchema(table, "\(table.key)Row", mergeable: true, defs: &defs)
         }
         addYearKeys(properties: &properties, defs: &defs)
         return .object([
@@ -78,14 +70,29 @@ public enum ScenarioSchema {
         ])
     }
 
+    /// A table: rows inline or `{file: …}`; a mergeable one may also be `{merge: rows | {file: …}}`
+    /// (rows laid over the parent's table, docs/scenario-format.md "extends").
+    private static func tableSchema(
+        _ spec: ScenarioFormat.TableSpec, _ rowName: String, mergeable: Bool, defs: inout [String: JSONValue]
+    ) -> JSONValue {
+        defs[rowName] = object(spec.columns, description: "one row of \(spec.key)")
+        let rows: [JSONValue] = [.object(["type": .string("array"), "items": ref(rowName)]), ref("fileReference")]
+        let merge: JSONValue = .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("merge")]),
+            "properties": .object(["merge": .object(["oneOf": .array(rows)])]),
+        ])
+        return .object([
+            "description": .string(
+                spec.description + "; an inline list of rows or {file: path.csv}"
+                    + (mergeable ? ", or {merge: …} to add rows to the parent's table" : "")),
+            "oneOf": .array(mergeable ? rows + [merge] : rows),
+        ])
+    }
+
     /// The yearly keys (docs/scenario-format-years.md).
     private static func addYearKeys(properties: inout [String: JSONValue], defs: inout [String: JSONValue]) {
-        func table(_ spec: ScenarioFormat.TableSpec, _ rowName: String) -> JSONValue {
-            defs[rowName] = object(spec.columns, description: "one row of \(spec.key)")
-            return .object([
-                "description": .string(spec.description + "; an inline list of rows or {file: path.csv}"),
-                "oneOf": .array([.object(["type": .string("array"), "items": ref(rowName)]), ref("fileReference")]),
-            ])
+        func table(_ spec: ScenarioFormat.TableSpec, _ rowName: String, mergeable: Bool = true) -> JSONValue {
+            tableSchema(spec, rowName, mergeable: mergeable, defs: &defs)
         }
         var pathTables: [String: JSONValue] = [:]
         for spec in ScenarioFormat.pathTables { pathTables[spec.key] = table(spec, "path_\(spec.key)Row") }
@@ -94,10 +101,10 @@ public enum ScenarioSchema {
             "description": .string("parameters that change by year, interpolated linearly and held flat outside the given years"),
         ])
         var shockTables: [String: JSONValue] = [:]
-        for spec in ScenarioFormat.shockTables { shockTables[spec.key] = table(spec, "shock_\(spec.key)Row") }
+        for spec in ScenarioFormat.shockTables { shockTables[spec.key] = table(spec, "shock_\(spec.key)Row", mergeable: false) }
         properties["shocks"] = .object([
             "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(shockTables),
-            "description": .string("dated policy shocks: tariff measures, export controls and demand shocks (docs/scenario-format-years.md)"),
+            "description": .string("dated policy shocks: tariff measures, export controls, demand shocks and route preferences (docs/scenario-format-years.md)"),
         ])
         properties["chemistries"] = table(ScenarioFormat.chemistries, "chemistriesRow")
         properties["capacity_projects"] = table(ScenarioFormat.capacityProjects, "capacity_projectsRow")

@@ -1,7 +1,8 @@
 import MinsimEngine
 
-/// Dated policy shocks (`shocks`, docs/scenario-format-years.md "Policy shocks"), expanded to
-/// routes and nodes, and their effect on one year.
+/// Dated policy shocks (`shocks`, docs/scenario-format-years.md "Policy shocks"): tariff
+/// measures, export controls, demand shocks and route preferences, expanded to routes and
+/// nodes, and their effect on one year.
 public struct ScenarioShocks: Sendable {
     /// A tariff measure on the routes `exporters → importer` from `start` to `end` (day
     /// numbers, inclusive; `end` nil = open-ended).
@@ -39,9 +40,23 @@ public struct ScenarioShocks: Sendable {
         public let location: SourceLocation
     }
 
+    /// A route preference (an offtake agreement, a memorandum favouring one supplier) on the
+    /// routes `exporters → importers` in `startYear … endYear`: the factor multiplies the
+    /// routes' Armington weight (`YearConditions.routePreferences`).
+    public struct Preference: Sendable {
+        /// Routes covered that carry trade (base trade or opened); others have no weight to scale.
+        public let routes: [Route]
+        public let factor: Double
+        public let startYear: Int
+        public let endYear: Int?
+        public let source: String
+        public let location: SourceLocation
+    }
+
     public var tariffs: [Tariff] = []
     public var exportControls: [ExportControl] = []
     public var demand: [Demand] = []
+    public var preferences: [Preference] = []
 
     public init() {}
 
@@ -108,11 +123,28 @@ public struct ScenarioShocks: Sendable {
         return out
     }
 
+    /// The preference factor of each route a preference covers in year t: the product of the
+    /// factors of the rows in force (two rows of 2 and 1.5 on one route give 3):
+    /// ```
+    /// f[q][s→r](t) = Π_rows in force in t  factor
+    /// ```
+    /// It multiplies the route's Armington weight, `w = f · φ · K · (P(1 + τ))^(−σ)`.
+    public func preferenceFactors(in t: Int) -> [Route: Double] {
+        var out: [Route: Double] = [:]
+        for row in preferences where Self.inForce(t, row.startYear, row.endYear) {
+            for route in row.routes { out[route, default: 1] *= row.factor }
+        }
+        return out
+    }
+
     /// Applies the shocks of year t to the year's conditions (tariffs and final demand after
-    /// the paths; quotas).
+    /// the paths; quotas; route preferences).
     func apply(to conditions: inout YearConditions, in t: Int) {
         for (route, added) in tariffsAdded(in: t) { conditions.tariffs[route] = (conditions.tariffs[route] ?? 0) + added }
         for (route, quota) in quotas(in: t) { conditions.routeQuotas[route] = min(conditions.routeQuotas[route] ?? quota, quota) }
         for (node, factor) in demandFactors(in: t) { conditions.finalDemand[node] *= factor }
+        for (route, factor) in preferenceFactors(in: t) {
+            conditions.routePreferences[route] = (conditions.routePreferences[route] ?? 1) * factor
+        }
     }
 }

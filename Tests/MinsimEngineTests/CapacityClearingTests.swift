@@ -119,3 +119,51 @@ struct ZeroCapacityTests {
         #expect(year.statistics.capacityViolation <= 1e-8)
     }
 }
+
+/// Two markets for one product q: A buys 100 (99 from A, 1 from B), B buys 100 from B alone.
+/// B can make 50; A has no limit. σ = 2, P₀ = 1, ceiling 10 × P₀.
+@Suite("Allocation at the price ceiling: buyers with another supplier are turned away, not rationed")
+struct AllocationTests {
+    private static func market() throws -> (Calibration, YearConditions) {
+        let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
+        let network = Network(regions: [Region(code: "A"), Region(code: "B")],
+                              products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
+        var prices = network.nodeTable(repeating: Double?.none)
+        prices[A, q] = 1; prices[B, q] = 1
+        var caps = network.nodeTable(repeating: Double?.none)
+        caps[B, q] = 101
+        var demand = network.nodeTable(repeating: 0.0)
+        demand[A, q] = 100; demand[B, q] = 100
+        let base = BaseYear(trade: [Route(q, from: A, to: A): 99, Route(q, from: B, to: A): 1, Route(q, from: B, to: B): 100],
+                            prices: prices, capacities: caps, finalDemand: demand)
+        let cal = try Calibration(network: network, base: base)
+        var cond = YearConditions(base: base)
+        cond.capacities[B, q] = 50
+        return (cal, cond)
+    }
+
+    /// B is B's only supplier, so B's market cannot avoid the shortage: at the ceiling (P_B = 10)
+    /// B still owes its own market 100, so about 50 of it is unmet. A's market needs nothing from
+    /// B: it turns to A (B's weight in A falls by the price, 10⁻², and then by the allocation
+    /// factor, down to 10⁻⁶), so its demand is met in full. Proportional rationing alone would have
+    /// cut A's market by the same half as B's, for a supplier of 1 % of it.
+    /// Tolerances: unmet in A exactly 0 (its market is not rationed at all); B's unmet equals
+    /// 100 − (50 − x_B→A) with x_B→A below 100·10⁻²·10⁻⁶/0.99 ≈ 1e-6, so 1e-5 absolute covers it
+    /// plus the clearing's 1e-8 relative capacity tolerance.
+    @Test("the sole-supplier market bears the shortage; the market with an alternative is served in full")
+    func soleSupplierBearsShortage() throws {
+        let (cal, cond) = try Self.market()
+        let year = try CapacityClearing().solve(cal, conditions: cond, demandElasticity: [0])
+        #expect(year.statistics.converged, "\(year.statistics)")
+        let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
+        #expect(year.unmetDemand[A, q] == 0)
+        #expect(abs(year.unmetDemand[B, q] - 50) < 1e-5, "unmet in B \(year.unmetDemand[B, q])")
+        let s = year.solution
+        #expect(s.output(of: Node(B, q)) <= 50 * (1 + 1e-8))
+        #expect(abs(s.output(of: Node(A, q)) - 100) < 1e-5)
+        // B sells at the ceiling: price 10 = 1 + rent 9.
+        #expect(relativeError(s.prices[cal.systemIndex[B, q]], 10) < 1e-8)
+        let route = try #require(cal.index(of: Route(q, from: B, to: A)))
+        #expect(s.flows[route] < 1e-6)
+    }
+}

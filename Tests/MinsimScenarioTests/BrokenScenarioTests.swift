@@ -146,6 +146,24 @@ struct BrokenScenarioTests {
         BrokenCase(
             "years-shock-end-year-before-start.yaml", line: 5, column: 50,
             "'end_year' in shocks.demand row is 2027, before its start_year 2028"),
+        BrokenCase(
+            "years-shock-preference-zero-factor.yaml", line: 5, column: 58,
+            "'factor' in shocks.preferences row is 0; it must be > 0"),
+        BrokenCase(
+            "years-shock-preference-unknown-importer.yaml", line: 5, column: 47,
+            "unknown region 'AA' in 'importer'; did you mean 'A'?"),
+        BrokenCase(
+            "years-new-node-trading.yaml", line: 5, column: 5,
+            "B/metal already supplies in base_trade"),
+        BrokenCase(
+            "years-new-node-no-route.yaml", line: 9, column: 5,
+            "new node C/metal sells nothing: open at least one route from it in 'routes'"),
+        BrokenCase(
+            "years-new-node-no-capacity.yaml", line: 9, column: 5,
+            "new node C/metal has no capacity"),
+        BrokenCase(
+            "years-merge-unknown-region.yaml", line: 6, column: 16,
+            "unknown region 'AA' in 'region'; did you mean 'A'?"),
     ]
 
     @Test("each broken fixture yields the expected diagnostic", arguments: cases)

@@ -26,7 +26,12 @@ struct SchemaTests {
             #expect(row["additionalProperties"] as? Bool == false)
             #expect(Set((row["properties"] as? [String: Any])?.keys.map { $0 } ?? []) == Set(table.columnNames))
             let property = try #require(properties[table.key] as? [String: Any])
-            #expect((property["oneOf"] as? [Any])?.count == 2)
+            // Rows inline, {file: …}, or {merge: rows | {file: …}} (docs/scenario-format.md "extends").
+            let forms = try #require(property["oneOf"] as? [[String: Any]])
+            #expect(forms.count == 3)
+            let merge = try #require(forms.last)
+            #expect(merge["required"] as? [String] == ["merge"])
+            #expect(((merge["properties"] as? [String: Any])?["merge"] as? [String: Any])?["oneOf"] != nil)
         }
     }
 

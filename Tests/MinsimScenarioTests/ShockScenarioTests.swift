@@ -5,7 +5,7 @@ import Testing
 @testable import MinsimScenario
 
 /// Dated policy shocks (`shocks`, docs/scenario-format-years.md "Policy shocks").
-@Suite("Policy shocks: dated tariffs, export controls and demand shocks")
+@Suite("Policy shocks: dated tariffs, export controls, demand shocks and route preferences")
 struct ShockScenarioTests {
     static let years = TestSupport.fixture("valid/years.yaml")
     static let a = RegionIndex(0), b = RegionIndex(1)
@@ -157,6 +157,54 @@ struct ShockScenarioTests {
             """)
         let demand = try String(contentsOf: out.appendingPathComponent("resolved/demand_shocks.csv"), encoding: .utf8)
         #expect(demand == "region,product,year,factor\nA,car,2029,0.5\nB,car,2029,0.5\n")
+    }
+
+    @Test("a route preference in 2027 only: 2024–2026 bit-identical, metal B→A gains share in 2027")
+    func preference() throws {
+        let path = TestSupport.fixture("valid/years-shocks-preference.yaml")
+        let loaded = ScenarioLoader.load(path: path)
+        let s = try #require(loaded.scenario, "\(loaded.diagnostics)")
+        // The row on car B→A names a route without trade: accepted, with a warning at its line.
+        #expect(loaded.diagnostics.count == 1 && loaded.diagnostics[0].severity == .warning)
+        #expect(loaded.diagnostics.first?.message.contains("has no trade") == true)
+        #expect(loaded.diagnostics.first?.line == 11)
+        let metalBA = Route(Self.metal, from: Self.b, to: Self.a), oreBA = Route(Self.ore, from: Self.b, to: Self.a)
+        for t in [2024, 2025, 2026, 2028, 2029] {
+            #expect(s.yearInput(t).conditions.routePreferences.isEmpty, "\(t)")
+        }
+        // Two rows on metal B→A in 2027 multiply (2 · 1.5 = 3, exact); importer * skips B→B,
+        // exporter * skips the domestic A→A.
+        #expect(s.yearInput(2027).conditions.routePreferences == [metalBA: 3])
+        #expect(s.yearInput(2030).conditions.routePreferences == [oreBA: 1.25])
+        let tables = Dictionary(uniqueKeysWithValues: OutputTables.resolved(s).map { ($0.name, $0.text) })
+        #expect(tables["preferences.csv"] == "product,exporter,importer,year,factor\nore,B,A,2030,1.25\nmetal,B,A,2027,3.0\n")
+
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let x = try Self.run(Self.years, in: folder, "base")
+        let y = try Self.run(path, in: folder, "preference")
+        // Runs are sequential, so years before the preference are untouched: compare as text
+        // (the shortest round-trip form of every Double, so == is bit equality).
+        for file in ["nodes.csv", "flows.csv", "stocks.csv", "minerals.csv"] {
+            for year in ["2024", "2025", "2026"] {
+                let before = try Self.rows(x, file, year: year)
+                #expect(!before.isEmpty)
+                #expect(before == (try Self.rows(y, file, year: year)), "\(file) \(year)")
+            }
+        }
+        func share(_ flows: [[String: String]], _ exporter: String, _ year: String) -> Double {
+            let row = flows.first { $0["year"] == year && $0["product"] == "metal" && $0["exporter"] == exporter && $0["importer"] == "A" }
+            return Double(row?["share"] ?? "") ?? .nan
+        }
+        let baseFlows = try TestSupport.readTable(x.appendingPathComponent("flows.csv"))
+        let flows = try TestSupport.readTable(y.appendingPathComponent("flows.csv"))
+        // Favoured B gains share in A; A's own supply loses it.
+        #expect(share(flows, "B", "2027") > share(baseFlows, "B", "2027"))
+        #expect(share(flows, "A", "2027") < share(baseFlows, "A", "2027"))
+        let written = try String(contentsOf: y.appendingPathComponent("resolved/preferences.csv"), encoding: .utf8)
+        #expect(written == tables["preferences.csv"])
+        let none = try String(contentsOf: x.appendingPathComponent("resolved/preferences.csv"), encoding: .utf8)
+        #expect(none == "product,exporter,importer,year,factor\n")
     }
 
     @Test("a tariff shock of rate 0 reproduces the baseline: every CSV byte-identical")

@@ -8,6 +8,10 @@ Writes, deterministically, every CSV in Scenarios/data/years/:
     capacities.csv                              paths.capacities    (mining + refining nodes)
     capacity_projects.csv                       capacity_projects   (announced cell plants)
     initial_stock.csv                           fleet.initial_stock (EVs in use at start of 2024)
+    new_nodes.csv, routes.csv                   new_nodes + routes  (cell plants in regions with no
+                                                base cell output: Canada's NextStar)
+    mou_new_nodes.csv, mou_routes.csv,          merged over those by canada-korea-mou-2026.yaml
+    mou_capacity_projects.csv                   (Korean EV assembly and cells in Canada)
     sixfold_derivation.csv                      the weights, J, lambda and I of the sixfold scenario
 
 from the reference data set (default <repo>/../shared/reference-data) and the committed
@@ -494,6 +498,124 @@ def build_projects(ref):
 
 
 # ---------------------------------------------------------------------------------------------
+# New nodes: plants in a region with no base output of their product (the node is inactive in
+# the baseline, so a capacity project alone does nothing; `new_nodes` activates it).
+#
+# Reference shares (docs/scenario-format.md, `routes`):
+#   outlets  - a new plant of reference capacity K competes like an incumbent of output K in every
+#              market m it is opened to, with sales in proportion to the markets' 2024 use U_m:
+#              x_m = K U_m / sum U, so its share of market m at base prices is
+#              s = x_m / (U_m + x_m) = K / (sum U + K), the same in every market.
+#   inputs   - a market with no base trade (e.g. li_refined into Canada) sources from every region
+#              that produces the product in 2024, weighted by 2024 world output shares:
+#              s_e = out_e / sum out (relative weights when a market has no incumbent).
+
+# MOU (Canada-Korea industrial MOU, signed 2026-01-29, Ottawa; no capacities, volumes or companies
+# named): assumption-driven additions, each stated in its source text.
+MOU_EV_PLANT = 150000.0
+MOU_EV_PLANT_SRC = ("assumption (the MOU names no plant or size): one Korean EV assembly plant the size of Kia's "
+                    "Gwangmyeong EVO plant, 150,000 vehicles/yr (2024; reference-data/ev_production.csv, KIA_EVO "
+                    "source); Hyundai's Ulsan EV plant is 200,000/yr from 2026 (same row)")
+MOU_ONLINE = 2029
+MOU_ONLINE_SRC = ("assumption: investment decided in 2026, the MOU year, plus the 3-year cell-plant lead time of "
+                  "iea-steps (NextStar construction 2022 -> cells 2025, baseline.md section 9 [DERIVED]), "
+                  "also used for the EV plant built alongside it")
+
+
+def market_use(trade_rows):
+    use = {}
+    for r in trade_rows:
+        k = (r["importer"], r["product"])
+        use[k] = use.get(k, 0.0) + float(r["quantity"])
+    return use
+
+
+def base_price_rows():
+    return {(r["region"], r["product"]): r for r in read_csv(os.path.join(BASE_DIR, "base_prices.csv"))}
+
+
+def outlet_routes(node, capacity, markets, use, why):
+    total = sum(use.get((m, node[1]), 0.0) for m in markets)
+    s = capacity / (total + capacity)
+    rows = []
+    for m in markets:
+        rows.append([node[1], node[0], m, fmt(s),
+                     "[DERIVED] reference share K/(sum U + K) = %s/(%s + %s): the new plant competes like an "
+                     "incumbent of output K = reference capacity in every market it sells to, sales in proportion "
+                     "to 2024 use U (sum over %s; Scenarios/data/base_trade.csv); assumption: %s"
+                     % (fmt(capacity), fmt(total), fmt(capacity), "+".join(markets), why)])
+    return rows
+
+
+def input_routes(importer, product, out, why):
+    producers = [e for e in REGIONS if out.get((e, product), 0.0) > 0]
+    total = sum(out[(e, product)] for e in producers)
+    rows = []
+    for e in producers:
+        rows.append([product, e, importer, fmt(out[(e, product)] / total),
+                     "[DERIVED] %s's share of 2024 world %s output %s/%s (Scenarios/data/base_trade.csv); "
+                     "assumption: %s has no base supplier of %s, so it sources like the world market: from "
+                     "every producing region in proportion to output; %s"
+                     % (e, product, fmt(out[(e, product)]), fmt(total), importer, product, why)])
+    return rows
+
+
+def build_new_nodes(out, recipes, projects):
+    trade = read_csv(os.path.join(BASE_DIR, "base_trade.csv"))
+    use = market_use(trade)
+    prices = base_price_rows()
+    first = {}
+    for r in projects:
+        k = (r[0], r[1])
+        if out.get(k, 0.0) == 0 and k not in first:
+            first[k] = r
+    nodes, routes = [], []
+    for (reg, prod), proj in sorted(first.items(), key=lambda kv: REGIONS.index(kv[0][0])):
+        if (reg, prod) != ("CA", "cells"):
+            raise SystemExit("no new-node rule for %s %s" % (reg, prod))
+        us = prices[("US", "cells")]
+        nodes.append([reg, prod, us["price_usd_per_unit"], proj[3],
+                      "assumption: a North American cell plant sells at the US cell price, %s USD/GWh (%s; "
+                      "Scenarios/data/base_prices.csv); reference_capacity = first plant, %s"
+                      % (us["price_usd_per_unit"], us["source"], proj[4])])
+        routes += outlet_routes((reg, prod), float(proj[3]), ["CA", "US"], use,
+                                "NextStar supplies Stellantis' North American EV assembly (the model has no Canadian "
+                                "EV output in STEPS, so US EV use) and, from Nov 2025, LFP storage lines (Canada's "
+                                "non-EV cell use) (reference-data/battery_plants.csv)")
+        for inp in ("li_refined", "graphite_anode"):
+            if use.get((reg, inp), 0.0) == 0:
+                routes += input_routes(reg, inp, out, "needed by the new cell plant (default cells recipe)")
+    return nodes, routes
+
+
+def build_mou(out, use_recipes):
+    trade = read_csv(os.path.join(BASE_DIR, "base_trade.csv"))
+    use = market_use(trade)
+    prices = base_price_rows()
+    kwh = None
+    for r in use_recipes:
+        if r["region"] == "" and r["product"] == "ev" and r["input"] == "cells":
+            kwh = float(r["quantity_per_unit"])
+    if kwh is None:
+        raise SystemExit("no default ev <- cells recipe row")
+    kr = prices[("KR", "ev")]
+    nodes = [["CA", "ev", kr["price_usd_per_unit"], fmt(MOU_EV_PLANT),
+              "assumption: a Korean-built EV sells at the Korean EV price %s USD (%s; Scenarios/data/base_prices.csv); "
+              "reference_capacity: %s" % (kr["price_usd_per_unit"], kr["source"], MOU_EV_PLANT_SRC)]]
+    routes = outlet_routes(("CA", "ev"), MOU_EV_PLANT, ["CA", "US"], use,
+                           "a Korean plant in Canada serves the Canadian market and exports to the US, like "
+                           "Canada's existing car assembly (no destination split in the MOU)")
+    cells = MOU_EV_PLANT * kwh
+    projects = [["CA", "ev", MOU_ONLINE, fmt(MOU_EV_PLANT), "%s; online year %s" % (MOU_EV_PLANT_SRC, MOU_ONLINE_SRC)],
+                ["CA", "cells", MOU_ONLINE, fmt(cells),
+                 "[DERIVED] Korean cell capacity in Canada sized to the EV plant: %s vehicles x %s GWh/vehicle "
+                 "(default ev <- cells recipe, Scenarios/data/recipes.csv) = %s GWh; assumption: the MOU's "
+                 "'battery manufacturing' cooperation names no capacity, so the cells for the new EV plant are "
+                 "made in Canada; online year %s" % (fmt(MOU_EV_PLANT), fmt(kwh), fmt(cells), MOU_ONLINE_SRC)]]
+    return nodes, routes, projects
+
+
+# ---------------------------------------------------------------------------------------------
 # Initial fleet stock
 
 def build_initial_stock(ref):
@@ -565,6 +687,13 @@ def main():
     files["capacities.csv"] = csv_text(["region", "product", "year", "capacity", "source"], caps)
     projects, skipped = build_projects(ref)
     files["capacity_projects.csv"] = csv_text(["region", "product", "online_year", "capacity", "source"], projects)
+    new_nodes, new_routes = build_new_nodes(out, recipes, projects)
+    files["new_nodes.csv"] = csv_text(["region", "product", "price_usd_per_unit", "reference_capacity", "source"], new_nodes)
+    files["routes.csv"] = csv_text(["product", "exporter", "importer", "affinity", "source"], new_routes)
+    mou_nodes, mou_routes, mou_projects = build_mou(out, recipes)
+    files["mou_new_nodes.csv"] = csv_text(["region", "product", "price_usd_per_unit", "reference_capacity", "source"], mou_nodes)
+    files["mou_routes.csv"] = csv_text(["product", "exporter", "importer", "affinity", "source"], mou_routes)
+    files["mou_capacity_projects.csv"] = csv_text(["region", "product", "online_year", "capacity", "source"], mou_projects)
     stock, stock_tot = build_initial_stock(ref)
     files["initial_stock.csv"] = csv_text(["region", "cohort", "vehicles", "source"], stock)
 
