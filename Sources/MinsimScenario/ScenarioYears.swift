@@ -176,9 +176,11 @@ extension ResolvedScenario {
     /// D_ref[r][q](t) = final_demand path | D₀ · demand_index (region, else default) | D₀
     /// τ(t)           = (tariffs path | scenario rate) + Σ shocks.tariffs rate · days in force / days in t
     /// D(t)          ×= Π shocks.demand factor in force;  quota(t) = min shocks.export_controls quota in force
+    /// f(t)           = Π shocks.preferences factor in force (per route; multiplies its Armington weight)
     /// K(t)           = (capacities path | base capacity) + Σ projects online by t, × capacity factor
     /// ```
-    /// A node named only by projects has the sum of the projects online by t (0 before).
+    /// A node named only by projects has the sum of the projects online by t (0 before); a new
+    /// node (`new_nodes`) with K(t) = 0 is not built yet and its routes are closed in the solve.
     public func yearInput(_ t: Int) -> YearInputs {
         let y = years
         let net = network

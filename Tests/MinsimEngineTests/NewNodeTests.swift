@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MinsimEngine
 
 /// One refined product `m` made from ore `o`. A makes m from its own ore and sells 100 to
@@ -16,15 +17,17 @@ private struct NewPlant {
         let A = Self.A, B = Self.B, C = Self.C, ore = Self.ore, metal = Self.metal
         let network = Network(
             regions: [Region(code: "A"), Region(code: "B"), Region(code: "C")],
-            products: [Product(name: "o", stage: "mining", unit: "t", elasticity: 2),
-                       Product(name: "m", stage: "refining", unit: "t", elasticity: 3)],
+            products: [
+                Product(name: "o", stage: "mining", unit: "t", elasticity: 2),
+                Product(name: "m", stage: "refining", unit: "t", elasticity: 3),
+            ],
             recipes: [Node(A, metal): [RecipeInput(ore, 1)], Node(C, metal): [RecipeInput(ore, 1)]])
         var prices = network.nodeTable(repeating: Double?.none)
         prices[A, ore] = 4; prices[B, ore] = 5; prices[A, metal] = 10
-        prices[C, metal] = 12          // the new node's reference price
+        prices[C, metal] = 12  // the new node's reference price
         var demand = network.nodeTable(repeating: 0.0)
         demand[A, metal] = 100
-        demand[B, ore] = 1             // keeps B/o a supplier in the base year
+        demand[B, ore] = 1  // keeps B/o a supplier in the base year
         let base = BaseYear(
             trade: [Route(ore, from: A, to: A): 100, Route(metal, from: A, to: A): 100, Route(ore, from: B, to: B): 1],
             prices: prices, capacities: network.nodeTable(repeating: nil), finalDemand: demand,
@@ -43,7 +46,8 @@ private struct NewPlant {
 
     func share(_ route: Route, plant k: Double) throws -> Double {
         let c = calibration
-        let shares = c.armingtonShares(prices: c.basePrices, tariffs: c.routeVector(base.tariffs), capacities: capacities(plant: k))
+        let shares = c.armingtonShares(
+            prices: c.basePrices, tariffs: c.routeVector(base.tariffs), capacities: capacities(plant: k))
         return shares[try #require(c.index(of: route))]
     }
 }
@@ -131,10 +135,11 @@ struct NewNodeTests {
             _ = try Calibration(network: plant.calibration.network, base: base)
             Issue.record("expected a calibration error")
         } catch {
-            #expect(error.issues.contains {
-                if case .invalidReferenceCapacity(let n, 50) = $0 { return n == Node(NewPlant.A, NewPlant.metal) }
-                return false
-            })
+            #expect(
+                error.issues.contains {
+                    if case .invalidReferenceCapacity(let n, 50) = $0 { return n == Node(NewPlant.A, NewPlant.metal) }
+                    return false
+                })
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MinsimEngine
 
 /// One mined product `q` with no inputs; region A buys 100 (ε = 0) from A and B, 50/50 at
@@ -7,8 +8,9 @@ import Testing
 /// shares: any share change comes from the preference alone.
 private func market() throws -> (Calibration, YearConditions) {
     let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
-    let network = Network(regions: [Region(code: "A"), Region(code: "B")],
-                          products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
+    let network = Network(
+        regions: [Region(code: "A"), Region(code: "B")],
+        products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
     var prices = network.nodeTable(repeating: Double?.none)
     prices[A, q] = 1; prices[B, q] = 1
     var demand = network.nodeTable(repeating: 0.0)

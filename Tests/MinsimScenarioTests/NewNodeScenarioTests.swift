@@ -53,7 +53,9 @@ struct NewNodeScenarioTests {
         let s = try #require(loaded.scenario, "\(loaded.diagnostics)")
         #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
         let tables = Dictionary(uniqueKeysWithValues: OutputTables.resolved(s).map { ($0.name, $0.text) })
-        #expect(tables["new_nodes.csv"] == "region,product,price,reference_capacity,source\nC,metal,31.0,10.0,assumption: test plant\n")
+        #expect(
+            tables["new_nodes.csv"]
+                == "region,product,price,reference_capacity,source\nC,metal,31.0,10.0,assumption: test plant\n")
 
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -103,7 +105,8 @@ struct NewNodeScenarioTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let x = folder.appendingPathComponent("steps"), y = folder.appendingPathComponent("mou")
         _ = try ScenarioRunner.run(
-            path: Self.scenarios.appendingPathComponent("iea-steps.yaml").path, outputDirectory: x.path, runtime: TestSupport.runtime)
+            path: Self.scenarios.appendingPathComponent("iea-steps.yaml").path, outputDirectory: x.path,
+            runtime: TestSupport.runtime)
         _ = try ScenarioRunner.run(
             path: Self.scenarios.appendingPathComponent("canada-korea-mou-2026.yaml").path, outputDirectory: y.path,
             runtime: TestSupport.runtime)
@@ -112,14 +115,16 @@ struct NewNodeScenarioTests {
         for file in ["nodes.csv", "flows.csv", "stocks.csv", "minerals.csv"] {
             for year in ["2024", "2025", "2026"] {
                 #expect(
-                    try Self.rows(x, file, year: year, excluding: newOnly) == (try Self.rows(y, file, year: year, excluding: newOnly)),
+                    try Self.rows(x, file, year: year, excluding: newOnly)
+                        == (try Self.rows(y, file, year: year, excluding: newOnly)),
                     "\(file) \(year)")
             }
         }
         let stepsNodes = try TestSupport.readTable(x.appendingPathComponent("nodes.csv"))
         let mouNodes = try TestSupport.readTable(y.appendingPathComponent("nodes.csv"))
         func value(_ rows: [[String: String]], _ year: Int, _ region: String, _ product: String, _ column: String) -> Double {
-            Double(rows.first { $0["year"] == "\(year)" && $0["region"] == region && $0["product"] == product }?[column] ?? "") ?? .nan
+            Double(rows.first { $0["year"] == "\(year)" && $0["region"] == region && $0["product"] == product }?[column] ?? "")
+                ?? .nan
         }
         for year in 2029...2040 {
             let ev = value(mouNodes, year, "CA", "ev", "production")
@@ -133,9 +138,10 @@ struct NewNodeScenarioTests {
         let stepsFlows = try TestSupport.readTable(x.appendingPathComponent("flows.csv"))
         let mouFlows = try TestSupport.readTable(y.appendingPathComponent("flows.csv"))
         func nickelToKorea(_ rows: [[String: String]], _ year: Int) -> Double {
-            Double(rows.first {
-                $0["year"] == "\(year)" && $0["product"] == "ni_refined" && $0["exporter"] == "CA" && $0["importer"] == "KR"
-            }?["quantity"] ?? "") ?? .nan
+            Double(
+                rows.first {
+                    $0["year"] == "\(year)" && $0["product"] == "ni_refined" && $0["exporter"] == "CA" && $0["importer"] == "KR"
+                }?["quantity"] ?? "") ?? .nan
         }
         for year in 2027...2040 {
             #expect(nickelToKorea(mouFlows, year) > nickelToKorea(stepsFlows, year), "\(year)")
