@@ -86,6 +86,9 @@ public enum ResultComparison {
         /// Values that were below the threshold (or missing) in A but not in B: not ranked,
         /// since their relative change is undefined or meaningless.
         public let unranked: Int
+        /// The first `summaryCount` of them, in table order (a new plant's output, a price of a
+        /// node that did not trade in A): `a` is NaN where A had no value, `relative` is infinite.
+        public let appeared: [Change]
     }
 
     /// What a finished comparison produced.
@@ -450,12 +453,22 @@ public enum ResultComparison {
         let columns = summaryColumns.compactMap { c in spec.values.firstIndex(of: c).map { (c, $0) } }
         return chosen.map { year in
             var changes: [Change] = []
+            var appeared: [Change] = []
             var unranked = 0
             for row in rows where row.sortKey.first == year {
                 for (name, i) in columns {
                     let a = row.a[i], b = row.b[i]
                     guard let a, abs(a) >= summaryThreshold else {
-                        if let b, abs(b) >= summaryThreshold { unranked += 1 }
+                        if let b, abs(b) >= summaryThreshold {
+                            unranked += 1
+                            if appeared.count < summaryCount {
+                                appeared.append(
+                                    Change(
+                                        year: Int(row.leading[yearColumn]) ?? year, region: row.leading[regionColumn],
+                                        product: row.leading[productColumn], column: name, a: a ?? .nan, b: b,
+                                        relative: .infinity))
+                            }
+                        }
                         continue
                     }
                     guard let b, let r = relativeChange(a, b), r != 0 else { continue }
@@ -470,7 +483,8 @@ public enum ResultComparison {
                 abs($0.element.relative) != abs($1.element.relative)
                     ? abs($0.element.relative) > abs($1.element.relative) : $0.offset < $1.offset
             }.map(\.element)
-            return YearSummary(year: year, changes: Array(ranked.prefix(summaryCount)), unranked: unranked)
+            return YearSummary(
+                year: year, changes: Array(ranked.prefix(summaryCount)), unranked: unranked, appeared: appeared)
         }
     }
 
@@ -509,8 +523,14 @@ public enum ResultComparison {
             }
             if summary.unranked > 0 {
                 lines.append(
-                    "  (\(summary.unranked) value\(summary.unranked == 1 ? "" : "s") missing or below the threshold in A but not in B, not ranked; see nodes_delta.csv)"
-                )
+                    "  appeared in B (missing or below the threshold in A; \(summary.unranked) in all, see nodes_delta.csv):")
+                let regionWidth = max(6, summary.appeared.map(\.region.count).max() ?? 0)
+                let productWidth = max(7, summary.appeared.map(\.product.count).max() ?? 0)
+                for c in summary.appeared {
+                    lines.append(
+                        "  " + pad(c.column, 13) + pad(c.region, regionWidth + 2) + pad(c.product, productWidth + 2)
+                            + pad(c.a.isNaN ? "–" : String(format: "%.6g", c.a), 14) + String(format: "%.6g", c.b))
+                }
             }
         }
         return lines.joined(separator: "\n")

@@ -21,6 +21,25 @@ struct CompareTests {
         try Data(contentsOf: folder.appendingPathComponent(name))
     }
 
+    /// A plant that exists only in B has no relative change; the summary lists it as appeared
+    /// in B, with its value, instead of only counting it.
+    @Test("a new plant in B is listed as appeared in B (A missing: NaN, shown as –)")
+    func appearedInB() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try Self.compare(
+            TestSupport.fixture("valid/years.yaml"), TestSupport.fixture("valid/years-new-node.yaml"),
+            into: folder.appendingPathComponent("cmp"))
+        let last = try #require(report.summaries.last)
+        #expect(last.year == 2030)
+        let plant = try #require(last.appeared.first { $0.region == "C" && $0.product == "metal" && $0.column == "production" })
+        // Region C does not exist in A, so A has no value at all.
+        #expect(plant.a.isNaN && plant.b > 0 && plant.relative == .infinity)
+        #expect(last.appeared.count <= last.unranked)
+        let text = ResultComparison.summaryText(report)
+        #expect(text.contains("appeared in B"))
+    }
+
     @Test("a scenario compared with itself: every change exactly 0, relative changes 0 or empty")
     func selfComparison() throws {
         let folder = try TestSupport.temporaryFolder()
