@@ -161,7 +161,8 @@ public struct Calibration: Sendable {
             }
         }
         for (route, quantity) in badTrade.sorted(by: { $0.0 < $1.0 }) { issues.append(.invalidTradeQuantity(route, quantity)) }
-        let trading = Set(routeSet.keys.map(\.supplier))
+        // Only scanned when there are new nodes: at millions of routes the set is a visible cost.
+        let trading = base.referenceCapacities.isEmpty ? [] : Set(routeSet.keys.map(\.supplier))
         for (node, k) in base.referenceCapacities.sorted(by: {
             ($0.key.product.rawValue, $0.key.region.rawValue) < ($1.key.product.rawValue, $1.key.region.rawValue)
         })

@@ -150,10 +150,14 @@ public struct CapacityClearing: Sendable {
         var shadow = [Double](repeating: 1, count: n)     // virtual price / ceiling, ≥ 1
         let allocationFloor = 1e-6   // a weight 10⁶ times smaller: no buyer left to turn away
         let maxShadow = { (sigma: Double) in sigma > 0 ? pow(allocationFloor, -1 / sigma) : 1 }
-        var routesOf: [[Int]] = Array(repeating: [], count: n)
-        for k in c.routes.indices { routesOf[c.supplierIndex[k]].append(k) }
+        // Routes by supplier, built the first time a node allocates (most years never do).
+        var routesOf: [[Int]] = []
         let allocatedBy = { (cond: YearConditions, allocation: [Double]) -> YearConditions in
             guard allocation.contains(where: { $0 < 1 }) else { return cond }
+            if routesOf.isEmpty {
+                routesOf = Array(repeating: [], count: n)
+                for k in c.routes.indices { routesOf[c.supplierIndex[k]].append(k) }
+            }
             var out = cond
             for j in 0..<n where allocation[j] < 1 {
                 for k in routesOf[j] { out.routePreferences[c.routes[k]] = (cond.routePreferences[c.routes[k]] ?? 1) * allocation[j] }
@@ -390,8 +394,9 @@ public struct CapacityClearing: Sendable {
                 // alone: allocation has already turned them to other suppliers (their weight on
                 // this node is at most the allocation floor), and cutting them would ration a
                 // buyer for a supplier it no longer depends on.
-                let cut = max(source.limit - fixed[si] - Self.negligibleLoad(claims[si], marketTheta, desired, c, driven), 0)
-                let material = driven - Self.negligibleLoad(claims[si], marketTheta, desired, c, driven)
+                let negligible = Self.negligibleLoad(claims[si], marketTheta, desired, c, driven)
+                let cut = max(source.limit - fixed[si] - negligible, 0)
+                let material = driven - negligible
                 guard material > 0 else { continue }
                 let factor = cut / material
                 for (mi, market) in c.markets.enumerated() where claims[si][mi] > 0

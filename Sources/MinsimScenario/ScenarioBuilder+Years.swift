@@ -203,7 +203,7 @@ extension ScenarioBuilder {
         var served = Set<Node>()
         for row in t.baseTrade where row.value > 0 { served.insert(Node(row.route.importer, row.route.product)) }
         for row in t.routes { served.insert(Node(row.route.importer, row.route.product)) }
-        let supplying = Set(t.baseTrade.filter { $0.value > 0 }.map(\.route.supplier) + t.routes.map(\.route.supplier))
+        let supplying = Set(supplyLocations(t).keys)
         for r in regionsOfKey where supplying.contains(Node(r, key.product)) && !served.contains(Node(r, input)) {
             error(
                 loc,
@@ -333,7 +333,7 @@ extension ScenarioBuilder {
             var served = Set<Node>()
             for row in t.baseTrade where row.value > 0 { served.insert(Node(row.route.importer, row.route.product)) }
             for row in t.routes { served.insert(Node(row.route.importer, row.route.product)) }
-            let supplying = Set(t.baseTrade.filter { $0.value > 0 }.map(\.route.supplier) + t.routes.map(\.route.supplier))
+            let supplying = Set(supplyLocations(t).keys)
             let ownRegions = Set(order.compactMap(\.region).filter { r in order.contains(MixKey(region: r, product: k.product)) })
             let regionsOfMix = k.region.map { [$0] } ?? regions.indices.map(RegionIndex.init).filter { !ownRegions.contains($0) }
             var inputs: [ProductIndex] = []
@@ -351,13 +351,18 @@ extension ScenarioBuilder {
         }
     }
 
-    /// A capacity factor needs a capacity to scale.
-    mutating func checkCapacityFactors(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
-        var capacitated = Set(t.capacities.map(\.node))
+    /// Nodes given a capacity anywhere: a `capacities` row, a `paths.capacities` row or a project.
+    func capacitatedNodes(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) -> Set<Node> {
+        var capacitated = Set(t.capacities.map(\.node) + projects.map(\.node))
         for row in rows where row.table == "capacities" {
             if let r = row.key.region { capacitated.insert(Node(r, row.key.product)) }
         }
-        for project in projects { capacitated.insert(project.node) }
+        return capacitated
+    }
+
+    /// A capacity factor needs a capacity to scale.
+    mutating func checkCapacityFactors(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
+        let capacitated = capacitatedNodes(rows, t, projects: projects)
         var reported = Set<Node>()
         for row in rows where row.table == "capacity_factors" {
             guard let r = row.key.region else { continue }
@@ -377,7 +382,7 @@ extension ScenarioBuilder {
     /// relative to the capacity it has in each year.
     mutating func checkCapacityNodes(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
         guard !t.unclean.contains("base_trade"), !t.unclean.contains("routes"), !t.unclean.contains("new_nodes") else { return }
-        let supplying = Set(t.baseTrade.filter { $0.value > 0 }.map(\.route.supplier) + t.routes.map(\.route.supplier))
+        let supplying = Set(supplyLocations(t).keys)
         var warned = Set<Node>()
         for project in projects where !supplying.contains(project.node) && !warned.contains(project.node) {
             warned.insert(project.node)
@@ -386,10 +391,7 @@ extension ScenarioBuilder {
                 "capacity project for \(nodeName(project.node)) has no effect: the node supplies nothing (no base trade and no opened route); activate it with a new_nodes row and open routes from it"
             )
         }
-        var capacitated = Set(t.capacities.map(\.node) + projects.map(\.node))
-        for row in rows where row.table == "capacities" {
-            if let r = row.key.region { capacitated.insert(Node(r, row.key.product)) }
-        }
+        let capacitated = capacitatedNodes(rows, t, projects: projects)
         for row in t.newNodes where !capacitated.contains(row.node) {
             error(
                 row.location,

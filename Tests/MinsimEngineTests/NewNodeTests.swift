@@ -44,6 +44,13 @@ private struct NewPlant {
         return caps
     }
 
+    /// The capacity-constrained year at base conditions with C/m at `k` (ε = 0).
+    func cleared(plant k: Double) throws -> ClearedYear {
+        var conditions = YearConditions(base: base)
+        conditions.capacities = capacities(plant: k)
+        return try CapacityClearing().solve(calibration, conditions: conditions, demandElasticity: [0, 0])
+    }
+
     func share(_ route: Route, plant k: Double) throws -> Double {
         let c = calibration
         let shares = c.armingtonShares(
@@ -92,9 +99,7 @@ struct NewNodeTests {
     @Test("an unbuilt plant (capacity 0) produces exactly 0, takes no rent and leaves its market as calibrated")
     func unbuiltPlant() throws {
         let plant = try NewPlant()
-        var conditions = YearConditions(base: plant.base)
-        conditions.capacities = plant.capacities(plant: 0)
-        let year = try CapacityClearing().solve(plant.calibration, conditions: conditions, demandElasticity: [0, 0])
+        let year = try plant.cleared(plant: 0)
         #expect(year.statistics.converged)
         let s = year.solution
         let newNode = Node(NewPlant.C, NewPlant.metal)
@@ -112,9 +117,7 @@ struct NewNodeTests {
     @Test("once built the plant sells, within its capacity")
     func builtPlant() throws {
         let plant = try NewPlant()
-        var conditions = YearConditions(base: plant.base)
-        conditions.capacities = plant.capacities(plant: 5)
-        let year = try CapacityClearing().solve(plant.calibration, conditions: conditions, demandElasticity: [0, 0])
+        let year = try plant.cleared(plant: 5)
         #expect(year.statistics.converged)
         let node = Node(NewPlant.C, NewPlant.metal)
         let x = year.solution.output(of: node)

@@ -560,10 +560,7 @@ def input_routes(importer, product, out, why):
     return rows
 
 
-def build_new_nodes(out, recipes, projects):
-    trade = read_csv(os.path.join(BASE_DIR, "base_trade.csv"))
-    use = market_use(trade)
-    prices = base_price_rows()
+def build_new_nodes(out, projects, use, prices):
     first = {}
     for r in projects:
         k = (r[0], r[1])
@@ -588,10 +585,7 @@ def build_new_nodes(out, recipes, projects):
     return nodes, routes
 
 
-def build_mou(out, use_recipes):
-    trade = read_csv(os.path.join(BASE_DIR, "base_trade.csv"))
-    use = market_use(trade)
-    prices = base_price_rows()
+def build_mou(use_recipes, use, prices):
     kwh = None
     for r in use_recipes:
         if r["region"] == "" and r["product"] == "ev" and r["input"] == "cells":
@@ -687,10 +681,12 @@ def main():
     files["capacities.csv"] = csv_text(["region", "product", "year", "capacity", "source"], caps)
     projects, skipped = build_projects(ref)
     files["capacity_projects.csv"] = csv_text(["region", "product", "online_year", "capacity", "source"], projects)
-    new_nodes, new_routes = build_new_nodes(out, recipes, projects)
+    use = market_use(read_csv(os.path.join(BASE_DIR, "base_trade.csv")))
+    prices = base_price_rows()
+    new_nodes, new_routes = build_new_nodes(out, projects, use, prices)
     files["new_nodes.csv"] = csv_text(["region", "product", "price_usd_per_unit", "reference_capacity", "source"], new_nodes)
     files["routes.csv"] = csv_text(["product", "exporter", "importer", "affinity", "source"], new_routes)
-    mou_nodes, mou_routes, mou_projects = build_mou(out, recipes)
+    mou_nodes, mou_routes, mou_projects = build_mou(recipes, use, prices)
     files["mou_new_nodes.csv"] = csv_text(["region", "product", "price_usd_per_unit", "reference_capacity", "source"], mou_nodes)
     files["mou_routes.csv"] = csv_text(["product", "exporter", "importer", "affinity", "source"], mou_routes)
     files["mou_capacity_projects.csv"] = csv_text(["region", "product", "online_year", "capacity", "source"], mou_projects)
