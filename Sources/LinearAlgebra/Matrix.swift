@@ -143,4 +143,17 @@ public struct Matrix: Sendable, Equatable {
         }
         return c
     }
+
+    /// `|M| |x|` entrywise (`Σ_j |m_ij x_j|` per row): the size of the terms of each row of
+    /// `M x`, against which a residual is judged.
+    public func absoluteProduct(_ x: [Double]) -> [Double] {
+        precondition(x.count == columns, "Vector of length \(x.count) does not match \(rows)×\(columns) matrix")
+        var y = [Double](repeating: 0, count: rows)
+        for j in 0..<columns {
+            let xj = abs(x[j])
+            guard xj != 0 else { continue }
+            for i in 0..<rows { y[i] += abs(storage[i + j * rows]) * xj }
+        }
+        return y
+    }
 }

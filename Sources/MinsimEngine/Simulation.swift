@@ -70,14 +70,14 @@ public struct YearInputs: Sendable {
 public struct SimulationSettings: Sendable {
     /// ε per product (≤ 0), in product order.
     public var demandElasticity: [Double]
-    public var clearing: ClearingOptions
+    public var clearing: MarketClearingSettings
     public var expansion: ExpansionRule?
     public var fleet: FleetSettings?
     /// Minerals to report indicators for; when empty, the fleet's recycling chains are used.
     public var minerals: [MineralChain]
     /// Options of every year's linear solves (solver choice, tolerances).
     public var solver: SolverOptions
-    public init(demandElasticity: [Double], clearing: ClearingOptions = ClearingOptions(),
+    public init(demandElasticity: [Double], clearing: MarketClearingSettings = MarketClearingSettings(),
                 expansion: ExpansionRule? = nil, fleet: FleetSettings? = nil,
                 minerals: [MineralChain] = [], solver: SolverOptions = SolverOptions()) {
         self.demandElasticity = demandElasticity
@@ -140,12 +140,14 @@ public struct SimulatedYear: Sendable {
 public enum SimulationError: Error, Sendable {
     case calibration(year: Int, CalibrationError)
     case solve(year: Int, SolveError)
+    /// The clearing ended without an equilibrium that meets the certificate's tolerance.
+    case notCertified(year: Int, EquilibriumCertificate, ClearingStatistics)
     case fleet(year: Int, FleetStockError)
 }
 
-/// Runs the years in order (MODEL.md §6): each year is a capacity-constrained partial
-/// equilibrium (`CapacityClearing`); years are linked by capacity orders in the pipeline, the
-/// fleet stock, and recycled material from last year's retirements.
+/// Runs the years in order (MODEL.md §6): each year is a certified market equilibrium
+/// (`MarketClearing`, warm-started from the year before); years are linked by capacity orders
+/// in the pipeline, the fleet stock, and recycled material from last year's retirements.
 public struct Simulation: Sendable {
     public var settings: SimulationSettings
     public init(settings: SimulationSettings) { self.settings = settings }
@@ -156,7 +158,8 @@ public struct Simulation: Sendable {
     public func run(_ calibration: Calibration, years: [YearInputs],
                     progress: ((Int, Int) -> Void)? = nil) throws(SimulationError) -> [SimulatedYear] {
         let net = calibration.network
-        let clearing = CapacityClearing(options: settings.clearing, solver: YearSolver(options: settings.solver))
+        let clearing = MarketClearing(settings: settings.clearing, solver: YearSolver(options: settings.solver))
+        var warmStart: ClearingWarmStart? = nil
         var endogenous = net.nodeTable(repeating: 0.0)
         var streak = net.nodeTable(repeating: 0)
         var orders: [(node: Node, year: Int, amount: Double)] = []
@@ -184,8 +187,13 @@ public struct Simulation: Sendable {
 
             let cleared: ClearedYear
             do {
-                cleared = try clearing.solve(cal, conditions: cond, demandElasticity: settings.demandElasticity)
+                cleared = try clearing.solve(cal, conditions: cond, demandElasticity: settings.demandElasticity,
+                                             warmStart: warmStart)
             } catch { throw .solve(year: year, error) }
+            guard cleared.certificate.certified else {
+                throw .notCertified(year: year, cleared.certificate, cleared.statistics)
+            }
+            warmStart = cleared.warmStart
             let sol = cleared.solution
 
             if let rule = settings.expansion {
@@ -214,7 +222,7 @@ public struct Simulation: Sendable {
             if let fleet = settings.fleet {
                 let first = years[0].year
                 for r in net.regionIndices {
-                    let sold = cleared.desiredDemand[r, fleet.vehicle] - cleared.unmetDemand[r, fleet.vehicle]
+                    let sold = cleared.servedDemand[r, fleet.vehicle]
                     inflows[r, default: []].append(max(sold, 0))
                     var recovered: [Double] = []
                     let model: FleetStockResult

@@ -49,13 +49,28 @@ public struct YearSolver: Sendable {
     ///
     /// - Parameters:
     ///   - scarcityRent: μ per active node (currency per unit), added to value added; nil = 0.
-    /// - Throws: `SolveError` when no usable solution exists.
-    /// - Complexity: O(iterations · N³) for dense factorizations.
     ///   - routeRent: quota rent per route as an ad-valorem equivalent (≥ 0), added to the
     ///     tariff in delivered costs but not counted as tariff revenue; nil = 0.
+    /// - Throws: `SolveError` when no usable solution exists.
+    /// - Complexity: O(iterations · N³) for dense factorizations.
     public func solve(_ calibration: Calibration, conditions: YearConditions,
                       scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
                       startingPrices: [Double]? = nil) throws(SolveError) -> YearSolution {
+        let priced = try solvePrices(calibration, conditions: conditions, scarcityRent: scarcityRent,
+                                     routeRent: routeRent, startingPrices: startingPrices)
+        return try solveQuantities(priced, finalDemand: conditions.finalDemand, secondarySupply: conditions.secondarySupply)
+    }
+
+    /// The price side of the year (MODEL.md §3–4): the price–share fixed point at the given rents.
+    ///
+    /// Prices do not depend on quantities in this model (cost push at fixed recipes, shares
+    /// weighted by capacity, not by output), so the market clearing evaluates prices first,
+    /// derives final demand from them and then solves quantities (`solveQuantities`).
+    ///
+    /// - Throws: `SolveError` for invalid conditions, a non-productive or singular system.
+    public func solvePrices(_ calibration: Calibration, conditions: YearConditions,
+                            scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
+                            startingPrices: [Double]? = nil) throws(SolveError) -> PriceSolution {
         let c = calibration
         let n = c.dimension
         try validate(conditions, calibration: c)
@@ -79,15 +94,16 @@ public struct YearSolver: Sendable {
         var stats = SolverStatistics()
         stats.nodes = n
         var prices = startingPrices ?? c.basePrices
-        var shares = c.baseShares
         var priceLU: (any LeontiefFactorization)? = nil
         var converged = false
         var refactorNext = false, chordSinceFactor = false
+        let shareAt = { (p: [Double]) in
+            c.armingtonShares(prices: p, tariffs: tau, capacities: conditions.capacities, closed: closed,
+                              logPreference: logPreference)
+        }
 
         for iteration in 1...max(options.maxIterations, 1) {
-            shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed,
-                                       logPreference: logPreference)
-            let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
+            let system = LeontiefSystem(calibration: c, shares: shareAt(prices), tariffs: tau)
             // After the first iteration the shares move less and less: take one chord step with
             // the previous factors, P ← P + LU⁻ᵀ(v + μ − (I − Ã(S))ᵀP), against the exact
             // current Ã. The fixed point itself iterates, so one step per iteration suffices; a
@@ -126,38 +142,59 @@ public struct YearSolver: Sendable {
             stats.finalRelativeChange = change
             if change <= options.priceTolerance { converged = true; break }
         }
+        // Shares consistent with the final prices; within tolerance of those that produced them.
+        let shares = shareAt(prices)
+        let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
         // Productivity at the final shares, tested once (the chord steps skip it): refine a
         // right-hand side of ones with the factors in hand, or factor afresh if that fails.
         if chordSinceFactor, let lu = priceLU {
-            let finalShares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed,
-                                                logPreference: logPreference)
-            let finalSystem = LeontiefSystem(calibration: c, shares: finalShares, tariffs: tau)
             let ones = [Double](repeating: 1, count: n)
-            if let test = refine(finalSystem, lu: lu, rhs: ones, withTariffs: true, transposed: true, accept: 1e-13) {
+            if let test = refine(system, lu: lu, rhs: ones, withTariffs: true, transposed: true, accept: 1e-13) {
                 try checkProductive(test: test, calibration: c, withTariffs: true)
             } else {
-                let fresh = try factor(finalSystem, withTariffs: true, stats: &stats)
+                let fresh = try factor(system, withTariffs: true, stats: &stats)
                 try checkProductive(test: fresh.solve(ones, transposed: true), calibration: c, withTariffs: true)
                 priceLU = fresh
             }
         }
+        stats.priceResidual = Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
+            / max(Vector.maxNorm(costTarget), .leastNormalMagnitude)
+        return PriceSolution(calibration: c, prices: prices, shares: shares, statutoryTariffs: statutory, routeRents: rent,
+                             costTarget: costTarget, converged: converged, statistics: stats, factorization: priceLU)
+    }
 
-        // Shares consistent with the final prices; within tolerance of those that produced them.
-        shares = c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities, closed: closed,
-                                   logPreference: logPreference)
-        let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
-        try checkMarketsServed(system, demand: conditions.finalDemand)
+    /// The quantity side of the year (MODEL.md §2) at the prices and shares of `priced`:
+    /// `(I − A) x = S·(D − R)`, flows, and the mass-balance check.
+    ///
+    /// - Parameters:
+    ///   - finalDemand: `D` per market (after any price response and unserved share).
+    ///   - secondarySupply: `R` per market; nil = none.
+    /// - Throws: `.noAvailableSupplier` when a market that is used has every route closed,
+    ///   `.nonProductive` or `.singular` from the quantity system.
+    public func solveQuantities(_ priced: PriceSolution, finalDemand: NodeTable<Double>,
+                                secondarySupply: NodeTable<Double>?) throws(SolveError) -> YearSolution {
+        let c = priced.calibration
+        let n = c.dimension
+        var stats = priced.statistics
+        let system = priced.system
+        for r in c.network.regionIndices {
+            for q in c.network.productIndices {
+                let d = finalDemand[r, q]
+                if !(d.isFinite && d >= 0) { throw .invalidInput("final demand for \(c.network.name(of: Node(r, q))) is \(d); it must be finite and ≥ 0") }
+            }
+        }
+        try checkMarketsServed(system, demand: finalDemand, output: nil)
 
         // Final demand net of secondary material: f = S·(D − R). Where R exceeds a market's
         // use, R is cut to that use and the quantities solved again; cutting R only raises use
         // elsewhere, so each market is cut at most once.
-        var secondary = conditions.secondarySupply ?? c.network.nodeTable(repeating: 0.0)
-        var demand = Self.netDemand(conditions.finalDemand, secondary)
+        var secondary = secondarySupply ?? c.network.nodeTable(repeating: 0.0)
+        var demand = Self.netDemand(finalDemand, secondary)
         var x: [Double] = []
         var f: [Double] = []
         for _ in 0...c.markets.count {
             f = system.routedDemand(demand)
-            x = try solveQuantities(system, f: f, priceLU: priceLU, stats: &stats)
+            x = try solveQuantities(system, f: f, priceLU: priced.factorization, stats: &stats)
             let use = system.marketUse(output: x, demand: demand)
             var cut = false
             for (m, market) in c.markets.enumerated() where use[m] < -1e-12 * max(secondary[market.importer, market.product], 1) {
@@ -165,27 +202,28 @@ public struct YearSolver: Sendable {
                 cut = true
             }
             if !cut { break }
-            demand = Self.netDemand(conditions.finalDemand, secondary)
+            demand = Self.netDemand(finalDemand, secondary)
         }
+        // A market whose every route is closed may be used by nobody: its consumers must have
+        // produced nothing (the clearing closes them too).
+        try checkMarketsServed(system, demand: demand, output: x)
 
         let flows = system.flows(output: x, demand: demand)
         stats.quantityResidual = Vector.maxNorm(residual(system, x: x, rhs: f, withTariffs: false, transposed: false))
             / max(Vector.maxNorm(f), .leastNormalMagnitude)
-        stats.priceResidual = Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
-            / max(Vector.maxNorm(costTarget), .leastNormalMagnitude)
         var nnz = 0
         system.forEachCoefficient(withTariffs: false) { _, _, _ in nnz += 1 }
         stats.nonzeros = nnz
 
         let balanced = checkMassBalance(c, output: x, flows: flows, stats: &stats)
-        let all = x + prices + flows + shares
+        let all = x + priced.prices + flows + priced.shares
         guard all.allSatisfy({ $0.isFinite }) else {
             throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
         }
-        let status: SolveStatus = !balanced ? .massBalanceViolated : (converged ? .solved : .iterationLimitReached)
-        return YearSolution(calibration: c, status: status, statistics: stats, output: x, prices: prices,
-                            valueAdded: costTarget, shares: shares, tariffs: statutory, routeRents: rent, flows: flows,
-                            secondaryUsed: secondary)
+        let status: SolveStatus = !balanced ? .massBalanceViolated : (priced.converged ? .solved : .iterationLimitReached)
+        return YearSolution(calibration: c, status: status, statistics: stats, output: x, prices: priced.prices,
+                            valueAdded: priced.costTarget, shares: priced.shares, tariffs: priced.statutoryTariffs,
+                            routeRents: priced.routeRents, flows: flows, secondaryUsed: secondary)
     }
 
     /// `D − R` per market (negative where secondary material exceeds final demand; intermediate
@@ -309,14 +347,21 @@ public struct YearSolver: Sendable {
         if !bad.isEmpty { throw .nonProductive(nodes: bad, withTariffs: withTariffs) }
     }
 
-    private func checkMarketsServed(_ system: LeontiefSystem, demand: NodeTable<Double>) throws(SolveError) {
+    /// A market with every route closed (all suppliers banned, shut or unable to produce) may
+    /// have no use: no final demand, and — once quantities are known (`output`) — no
+    /// intermediate use by a node that produces. Before quantities, intermediate use is judged
+    /// by the recipe alone only when `output` is nil and the consumer could produce.
+    private func checkMarketsServed(_ system: LeontiefSystem, demand: NodeTable<Double>, output: [Double]?) throws(SolveError) {
         let c = system.calibration
-        for market in c.markets {
+        for (m, market) in c.markets.enumerated() {
             let total = market.routes.reduce(0.0) { $0 + system.shares[$1] }
-            if total == 0 {
-                let used = demand[market.importer, market.product] > 0
-                    || c.consumption.contains { $0.market == c.marketIndex[market.importer, market.product] }
-                if used { throw .noAvailableSupplier(product: market.product, region: market.importer) }
+            guard total == 0 else { continue }
+            if demand[market.importer, market.product] > 0 {
+                throw .noAvailableSupplier(product: market.product, region: market.importer)
+            }
+            guard let x = output else { continue }
+            if c.consumption.contains(where: { $0.market == m && x[$0.column] > 0 }) {
+                throw .noAvailableSupplier(product: market.product, region: market.importer)
             }
         }
     }

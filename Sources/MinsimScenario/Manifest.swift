@@ -17,6 +17,7 @@ public enum Manifest {
         let yearStats: [JSONValue] = years.enumerated().map { k, year in
             let s = year.solution.statistics
             let c = year.clearing
+            let cert = year.certificate
             return .object([
                 "year": .int(year.year),
                 "status": .string(statusName(year.solution.status)),
@@ -34,13 +35,40 @@ public enum Manifest {
                 "nodes": .int(s.nodes),
                 "nonzeros": .int(s.nonzeros),
                 "linear_solver": .string(s.linearSolver),
-                "clearing": .object([
-                    "rounds": .int(c.rounds),
-                    "converged": .bool(c.converged),
-                    "capacity_violation": .number(c.capacityViolation),
-                    "complementarity_residual": .number(c.complementarityResidual),
-                    "demand_residual": .number(c.demandResidual),
-                    "nodes_at_ceiling": .array(c.nodesAtCeiling.map { .string(net.name(of: $0)) }),
+                "certificate": .object([
+                    "certified": .bool(cert.certified),
+                    "tolerance": .number(cert.tolerance),
+                    "capacity_violation": .number(cert.capacityViolation),
+                    "quota_violation": .number(cert.quotaViolation),
+                    "capacity_complementarity": .number(cert.capacityComplementarity),
+                    "quota_complementarity": .number(cert.quotaComplementarity),
+                    "complementarity_residual": .number(max(cert.capacityComplementarity, cert.quotaComplementarity)),
+                    "unmet_below_choke": .number(cert.unmetBelowChoke),
+                    "served_above_choke": .number(cert.servedAboveChoke),
+                    "iterations": .int(c.iterations),
+                ]),
+                "clearing_solver": .object([
+                    "method": .string("projected Levenberg–Marquardt on the Fischer–Burmeister reformulation"),
+                    "status": .string(c.status.rawValue),
+                    "iterations": .int(c.iterations),
+                    "evaluations": .int(c.evaluations),
+                    "jacobians": .int(c.jacobians),
+                    "natural_residual": .number(c.naturalResidual),
+                    "continuation_steps": .int(c.continuationSteps),
+                    "unknowns": .object([
+                        "scarcity_rents": .int(c.rentUnknowns), "quota_rents": .int(c.quotaUnknowns),
+                        "unserved_shares": .int(c.marketUnknowns),
+                    ]),
+                    "binding_nodes": .array(c.bindingNodes.map { .string(net.name(of: $0)) }),
+                    "shedding_markets": .array(c.sheddingMarkets.map { .string(net.name(of: $0)) }),
+                    "unavailable_nodes": .array(c.unavailableNodes.map { .string(net.name(of: $0)) }),
+                    "log": .array(c.log.map { step in
+                        .object([
+                            "iteration": .int(step.iteration), "merit": .number(step.merit),
+                            "natural_residual": .number(step.naturalResidual), "damping": .number(step.damping),
+                            "step": .number(step.stepNorm), "free_unknowns": .int(step.freeCount), "trials": .int(step.trials),
+                        ])
+                    }),
                 ]),
                 "wall_time_seconds": k < yearSeconds.count ? .number(yearSeconds[k]) : .null,
             ])

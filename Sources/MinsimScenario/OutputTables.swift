@@ -21,12 +21,16 @@ public enum OutputTables {
         "unmet_demand", "import_reliance", "supplier_hhi",
     ]
     public static let cohortColumns = ["scenario", "year", "region", "cohort", "stock", "retirements"]
+    public static let marketColumns = [
+        "scenario", "year", "region", "product", "unit", "reference_demand", "desired_demand", "served", "unmet",
+        "unserved_share", "delivered_price", "base_delivered_price", "choke_price",
+    ]
 
     /// `nodes.csv`: one row per year and (region, product), regions outer, products inner.
     /// Inactive nodes have production 0 and empty price, value added and scarcity rent;
     /// utilization is empty when there is no (or a zero) capacity. Capacity is the capacity in
     /// force (exogenous and endogenous); unmet demand is final demand of the node's region and
-    /// product not served even at the price ceiling.
+    /// product not served because its delivered price reached the choke price (`markets.csv`).
     public static func nodes(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
         let net = scenario.network
         var csv = CSVWriter(columns: nodeColumns)
@@ -50,6 +54,26 @@ public enum OutputTables {
                         CSVWriter.number(cleared.unmetDemand[node]), CSVWriter.number(rent),
                     ])
                 }
+            }
+        }
+        return csv.text
+    }
+
+    /// `markets.csv`: one row per year and final-demand market (reference demand > 0), in
+    /// product order, then region order. `delivered_price` is empty where no supplier can
+    /// deliver at all (every route closed); such a market is unserved in full.
+    public static func markets(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+        let net = scenario.network
+        var csv = CSVWriter(columns: marketColumns)
+        for year in years {
+            for m in year.simulated.cleared.markets {
+                let product = net.product(m.product)
+                csv.appendRow([
+                    scenario.name, String(year.year), net.region(m.region).code, product.name, product.unit,
+                    CSVWriter.number(m.referenceDemand), CSVWriter.number(m.desiredDemand), CSVWriter.number(m.served),
+                    CSVWriter.number(m.unmet), CSVWriter.number(m.unservedShare), CSVWriter.number(m.deliveredPrice),
+                    CSVWriter.number(m.baseDeliveredPrice), CSVWriter.number(m.chokePrice),
+                ])
             }
         }
         return csv.text
@@ -145,11 +169,13 @@ public enum OutputTables {
         var regions = CSVWriter(columns: ["region", "name", "source"])
         for (i, r) in net.regions.enumerated() { regions.appendRow([r.code, r.name, scenario.regionSources[i]]) }
 
-        var products = CSVWriter(columns: ["product", "stage", "unit", "elasticity", "source", "demand_elasticity", "mineral"])
+        var products = CSVWriter(columns: [
+            "product", "stage", "unit", "elasticity", "source", "demand_elasticity", "mineral", "choke_price_multiple",
+        ])
         for (i, p) in net.products.enumerated() {
             products.appendRow([
                 p.name, p.stage, p.unit, n(p.elasticity), scenario.productSources[i],
-                n(scenario.years.demandElasticity[i]), p.mineral ?? "",
+                n(scenario.years.demandElasticity[i]), p.mineral ?? "", n(scenario.years.chokePriceMultiple[i]),
             ])
         }
 

@@ -4,9 +4,9 @@ import MinsimEngine
 /// The short human summary `minsim run` prints: where the files went, a line for each year
 /// where something is notable, and a small table for 2030 (when simulated) and the last year.
 ///
-/// Notable means a reader of the CSVs would want to know before trusting or reading them:
-/// the clearing or the solve did not converge, nodes sit at the price ceiling, or demand goes
-/// unmet. Quiet years print nothing. Quantities are never summed across products with
+/// Every year printed is a certified equilibrium (a year that is not stops the run). Notable
+/// means a reader of the CSVs would want to know: the year solve stopped short, markets reach
+/// their choke price, or demand goes unmet. Quiet years print nothing. Quantities are never summed across products with
 /// different units; the table is per mineral (tonnes of contained mineral) when the scenario
 /// defines minerals, otherwise per refining-stage product in its own unit.
 public enum RunSummary {
@@ -28,7 +28,7 @@ public enum RunSummary {
             if notes.isEmpty { quiet += 1 } else { lines.append("  \(year.year): \(notes.joined(separator: "; "))") }
         }
         if quiet == report.years.count {
-            lines.append("  every year converged; no node at the price ceiling; no unmet demand")
+            lines.append("  every year certified (MODEL.md §5); no market at its choke price; no unmet demand")
         }
         // Totals by stage, per product in its own unit (units differ, so never summed across products).
         for year in first.year == last.year ? [first] : [first, last] {
@@ -41,6 +41,9 @@ public enum RunSummary {
                 }
                 lines.append("  \(stage): \(parts.joined(separator: ", "))")
             }
+        }
+        if quiet < report.years.count {
+            lines.append("  every year certified (MODEL.md §5): capacity, quota and choke-price conditions hold to 1e-8")
         }
         var shown = [last.year]
         if let y2030 = report.years.first(where: { $0.year == 2030 }), y2030.year != last.year { shown.insert(y2030.year, at: 0) }
@@ -56,15 +59,12 @@ public enum RunSummary {
     static func notable(_ year: YearResult, net: Network) -> [String] {
         var notes: [String] = []
         let c = year.clearing
-        if !c.converged {
-            notes.append("clearing NOT converged after \(c.rounds) rounds (capacity violation \(short(c.capacityViolation)), demand residual \(short(c.demandResidual)))")
-        }
         if year.solution.status != .solved {
             notes.append("solver \(Manifest.statusName(year.solution.status))")
         }
-        if !c.nodesAtCeiling.isEmpty {
-            let names = c.nodesAtCeiling.map { net.name(of: $0) }
-            notes.append("at price ceiling: \(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? " and \(names.count - 4) more" : "")")
+        if !c.sheddingMarkets.isEmpty {
+            let names = c.sheddingMarkets.map { net.name(of: $0) }
+            notes.append("at the choke price: \(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? " and \(names.count - 4) more" : "")")
         }
         var unmet: [String] = []
         for p in net.productIndices {

@@ -75,7 +75,8 @@ extension ScenarioBuilder {
         for row in rows { grouped[row.table, default: [:]][row.key, default: []].append((row.year, row.value)) }
         let paths = grouped.mapValues { $0.mapValues { YearPath($0) } }
         var years = ScenarioYears(
-            horizon: horizon, priceCeilingMultiple: ceiling, demandElasticity: demandElasticities, pathRows: rows,
+            horizon: horizon, priceCeilingMultiple: ceiling, demandElasticity: demandElasticities,
+            chokePriceMultiple: chokePriceMultiples.map { $0 ?? ceiling }, pathRows: rows,
             paths: paths, chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource, fleet: fleet,
             fleetSource: fleetSource, lifetimeSource: lifetimeSource, initialStock: cohorts, minerals: minerals,
             mineralSources: mineralSources)

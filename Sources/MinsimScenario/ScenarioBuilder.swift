@@ -25,6 +25,8 @@ struct ScenarioBuilder {
     var productIndex: [String: Int] = [:]
     /// ε of each product's final demand (`demand_elasticity`, default 0), in product order.
     var demandElasticities: [Double] = []
+    /// `choke_price_multiple` of each product, nil where not given, in product order.
+    var chokePriceMultiples: [Double?] = []
     var referencedFiles: [String] = []
     var fileDigests: [String: String] = [:]
     /// The merged top-level keys of the scenario and its parents.
@@ -451,6 +453,13 @@ struct ScenarioBuilder {
                     demandElasticity = v
                 }
             }
+            var choke: Double? = nil
+            if let cell = r.cells["choke_price_multiple"] {
+                if case .null = cell.value {
+                } else if let field = ScenarioFormat.productKeys.first(where: { $0.name == "choke_price_multiple" }) {
+                    choke = number(cell, field: field, what: "product '\(name?.0 ?? "")'")
+                }
+            }
             var mineral: String? = nil
             if let cell = r.cells["mineral"], let m = string(cell, key: "mineral") {
                 mineral = m.isEmpty ? nil : m
@@ -472,6 +481,7 @@ struct ScenarioBuilder {
                 name: n, stage: stage?.0 ?? "", unit: unit?.0 ?? "", elasticity: elasticity ?? 0, mineral: mineral)
             products.append((product, src, loc, stage?.1 ?? loc))
             demandElasticities.append(demandElasticity)
+            chokePriceMultiples.append(choke)
         }
         return true
     }

@@ -96,6 +96,9 @@ public enum ScenarioFormat {
             "demand_elasticity", .number, required: false, maximum: 0,
             "price elasticity ε ≤ 0 of final demand, D = D_ref·(P̄/P̄₀)^ε (default 0: no price response)"),
         Field("mineral", .string, required: false, "the mineral the product carries, e.g. nickel for ni_ore and ni_refined"),
+        Field(
+            "choke_price_multiple", .number, required: false, minimum: 1,
+            "choke price B = multiple × base delivered price of each market of the product: buyers give up rather than pay more, and only there is demand left unmet (default: the scenario's price_ceiling_multiple)"),
         source,
     ]
 

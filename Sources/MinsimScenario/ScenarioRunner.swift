@@ -13,14 +13,13 @@ public enum ScenarioRunner {
     public struct Options: Sendable {
         /// Also write `stocks_by_cohort.csv` (`minsim run --cohorts`).
         public var writeCohorts = false
-        /// Replaces the clearing's round limit (the scenario sets the price ceiling); for tests
-        /// that need a clearing to stop early.
-        public var maxClearingRounds: Int? = nil
+        /// Replaces the clearing's iteration limit; for tests that need a clearing to stop early.
+        public var maxClearingIterations: Int? = nil
         /// The linear solver for every year (`minsim run --solver`); automatic by default.
         public var linearSolver: LinearSolverChoice = .automatic
-        public init(writeCohorts: Bool = false, maxClearingRounds: Int? = nil, linearSolver: LinearSolverChoice = .automatic) {
+        public init(writeCohorts: Bool = false, maxClearingIterations: Int? = nil, linearSolver: LinearSolverChoice = .automatic) {
             self.writeCohorts = writeCohorts
-            self.maxClearingRounds = maxClearingRounds
+            self.maxClearingIterations = maxClearingIterations
             self.linearSolver = linearSolver
         }
     }
@@ -39,7 +38,8 @@ public enum ScenarioRunner {
         public let outputDirectory: String
         /// Files written, relative to `outputDirectory`.
         public let files: [String]
-        /// Non-fatal problems (a year whose clearing or solve did not converge), also in the manifest.
+        /// Non-fatal problems, also in the manifest (none today: a year that cannot be
+        /// certified stops the run).
         public let warnings: [String]
         public let wallTimeSeconds: Double
         /// Seconds spent on each year, in year order.
@@ -77,6 +77,7 @@ public enum ScenarioRunner {
         var files: [(name: String, data: Data)] = [
             ("nodes.csv", Data(OutputTables.nodes(scenario, years: years).utf8)),
             ("flows.csv", Data(OutputTables.flows(scenario, years: years).utf8)),
+            ("markets.csv", Data(OutputTables.markets(scenario, years: years).utf8)),
             ("stocks.csv", Data(OutputTables.stocks(scenario, years: years).utf8)),
             ("minerals.csv", Data(OutputTables.minerals(scenario, years: years).utf8)),
         ]
@@ -105,7 +106,7 @@ public enum ScenarioRunner {
     ) throws(RunFailure) -> [YearResult] {
         let inputs = scenario.yearInputs()
         var settings = scenario.years.settings
-        if let rounds = options.maxClearingRounds { settings.clearing.maxRounds = rounds }
+        if let limit = options.maxClearingIterations { settings.clearing.solver.maxIterations = limit }
         settings.solver.linearSolver = options.linearSolver
         let net = scenario.network
         do {
@@ -117,6 +118,10 @@ public enum ScenarioRunner {
                 throw .solveFailed(year: year, message: e.issues.map { $0.message(in: net) }.joined(separator: "; "))
             case .solve(let year, let e):
                 throw .solveFailed(year: year, message: e.message(in: net))
+            case .notCertified(let year, let certificate, let stats):
+                throw .solveFailed(
+                    year: year,
+                    message: "the market clearing found no certified equilibrium (solver \(stats.status.rawValue) after \(stats.iterations) iterations, natural residual \(stats.naturalResidual)): \(certificate.failures.joined(separator: "; ")) — tolerance \(certificate.tolerance); no output was written")
             case .fleet(let year, let e):
                 throw .solveFailed(
                     year: year, message: "fleet stock model: " + e.issues.map(\.message).joined(separator: "; "))
@@ -124,23 +129,15 @@ public enum ScenarioRunner {
         }
     }
 
-    /// One warning per year whose clearing did not converge or whose solve stopped short:
-    /// results are written, but the reader must know they are suspect.
+    /// One warning per year whose year solve stopped short. (A year whose clearing cannot be
+    /// certified never gets here: it stops the run.)
     static func warnings(_ years: [YearResult]) -> [String] {
         var out: [String] = []
-        for year in years {
-            let c = year.clearing
-            if !c.converged {
-                out.append(
-                    "\(year.year): capacity clearing did not converge after \(c.rounds) rounds (capacity violation \(c.capacityViolation), complementarity residual \(c.complementarityResidual), demand residual \(c.demandResidual)); results are written but suspect"
-                )
-            }
-            if year.solution.status != .solved {
-                let s = year.solution.statistics
-                out.append(
-                    "\(year.year): solver status \(Manifest.statusName(year.solution.status)) after \(s.iterations) iterations (final relative change \(s.finalRelativeChange), mass-balance residual \(s.massBalanceResidual)); results are written but suspect"
-                )
-            }
+        for year in years where year.solution.status != .solved {
+            let s = year.solution.statistics
+            out.append(
+                "\(year.year): solver status \(Manifest.statusName(year.solution.status)) after \(s.iterations) iterations (final relative change \(s.finalRelativeChange), mass-balance residual \(s.massBalanceResidual)); results are written but suspect"
+            )
         }
         return out
     }

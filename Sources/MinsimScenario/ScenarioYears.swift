@@ -74,9 +74,13 @@ public struct ScenarioYears: Sendable {
 
     /// Last simulated year (≥ base year).
     public let horizon: Int
+    /// The scenario's `price_ceiling_multiple`: the choke-price multiple of products that do
+    /// not give their own.
     public let priceCeilingMultiple: Double
     /// ε of final demand per product (≤ 0), in product order.
     public let demandElasticity: [Double]
+    /// `c_q` per product, in product order: `choke_price_multiple`, or `priceCeilingMultiple`.
+    public let chokePriceMultiple: [Double]
     /// Every path row, by table in `ScenarioFormat.pathTables` order, rows as written.
     public let pathRows: [PathRow]
     /// Paths by table name and key.
@@ -98,8 +102,9 @@ public struct ScenarioYears: Sendable {
 
     /// The simulation settings of the engine for this scenario.
     public var settings: SimulationSettings {
-        var clearing = ClearingOptions()
-        clearing.priceCeilingMultiple = priceCeilingMultiple
+        var clearing = MarketClearingSettings()
+        clearing.defaultChokePriceMultiple = priceCeilingMultiple
+        clearing.chokePriceMultiples = chokePriceMultiple
         return SimulationSettings(demandElasticity: demandElasticity, clearing: clearing, expansion: expansion, fleet: fleet,
                                   minerals: minerals)
     }

@@ -19,8 +19,10 @@ public struct YearResult: Sendable {
 
     /// The year's solution at the final scarcity rents and demand.
     public var solution: YearSolution { simulated.cleared.solution }
-    /// Statistics of the capacity clearing (rounds, residuals, nodes at the price ceiling).
+    /// Statistics of the market clearing (iterations, binding nodes, shedding markets).
     public var clearing: ClearingStatistics { simulated.cleared.statistics }
+    /// The year's equilibrium certificate.
+    public var certificate: EquilibriumCertificate { simulated.cleared.certificate }
     /// Capacities in force: exogenous plus endogenous additions online.
     public var capacities: NodeTable<Double?> { simulated.capacities }
 }

@@ -25,14 +25,14 @@ private let banned = Route(ProductIndex(0), from: RegionIndex(1), to: RegionInde
 struct ExportControlTests {
     /// Quota 30 on B→A (base flow 50). A's own supply takes the rest; B's share must be 0.3:
     ///   S_B = (1+r)^−2 / ((1+r)^−2 + 1) = 0.3  ⇒  (1+r)² = 7/3  ⇒  r = √(7/3) − 1 ≈ 0.5275.
-    /// Tolerance 1e-6 relative: the clearing stops at complementarity ≤ 1e-8.
+    /// Tolerance 1e-6 relative: the clearing certifies complementarity to 1e-8.
     @Test("a binding quota is never exceeded and carries the hand-derived quota rent")
     func quota() throws {
         var (cal, cond) = try market()
         cond.routeQuotas[banned] = 30
-        let year = try CapacityClearing().solve(cal, conditions: cond, demandElasticity: [0])
+        let year = try MarketClearing().solve(cal, conditions: cond, demandElasticity: [0])
         let s = year.solution
-        #expect(year.statistics.converged, "\(year.statistics)")
+        #expect(year.certificate.certified, "\(year.statistics)")
         let k = try #require(cal.index(of: banned))
         #expect(s.flows[k] <= 30 * (1 + 1e-8))
         #expect(relativeError(s.flows[k], 30) < 1e-6)
@@ -53,14 +53,15 @@ struct ExportControlTests {
         #expect(abs(sol.output(of: Node(RegionIndex(0), ProductIndex(0))) - 100) < 1e-9)
     }
 
-    /// B is A's only supplier and may ship 30 of the 100 A wants (ε = 0). No price clears it:
-    /// the delivered price stops at the ceiling (10 × base = 10, rent 9) and 70 is unmet.
-    @Test("a quota on the only supplier leaves unmet demand at the price ceiling")
+    /// B is A's only supplier and may ship 30 of the 100 A wants (ε = 0). The quota rent rises
+    /// until A's buyers reach their choke price (10 × base delivered price = 10, quota rent 9),
+    /// and the 70 that cannot be shipped are unmet there.
+    @Test("a quota on the only supplier leaves unmet demand at the choke price")
     func quotaOnSoleSupplier() throws {
         var (cal, cond) = try market(onlyImports: true)
         cond.routeQuotas[banned] = 30
-        let year = try CapacityClearing().solve(cal, conditions: cond, demandElasticity: [0])
-        #expect(year.statistics.converged, "\(year.statistics)")
+        let year = try MarketClearing().solve(cal, conditions: cond, demandElasticity: [0])
+        #expect(year.certificate.certified, "\(year.statistics)")
         let k = try #require(cal.index(of: banned))
         #expect(relativeError(year.solution.flows[k], 30) < 1e-6)
         #expect(relativeError(year.unmetDemand[RegionIndex(0), ProductIndex(0)], 70) < 1e-6)
@@ -72,7 +73,7 @@ struct ExportControlTests {
         var (cal, cond) = try market()
         let plain = try YearSolver().solve(cal, conditions: cond)
         cond.routeQuotas[banned] = 1_000
-        let year = try CapacityClearing().solve(cal, conditions: cond, demandElasticity: [0])
+        let year = try MarketClearing().solve(cal, conditions: cond, demandElasticity: [0])
         #expect(year.solution.flows == plain.flows)
         #expect(year.solution.routeRents.allSatisfy { $0 == 0 })
     }

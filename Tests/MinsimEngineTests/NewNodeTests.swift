@@ -48,7 +48,7 @@ private struct NewPlant {
     func cleared(plant k: Double) throws -> ClearedYear {
         var conditions = YearConditions(base: base)
         conditions.capacities = capacities(plant: k)
-        return try CapacityClearing().solve(calibration, conditions: conditions, demandElasticity: [0, 0])
+        return try MarketClearing().solve(calibration, conditions: conditions, demandElasticity: [0, 0])
     }
 
     func share(_ route: Route, plant k: Double) throws -> Double {
@@ -100,7 +100,7 @@ struct NewNodeTests {
     func unbuiltPlant() throws {
         let plant = try NewPlant()
         let year = try plant.cleared(plant: 0)
-        #expect(year.statistics.converged)
+        #expect(year.certificate.certified)
         let s = year.solution
         let newNode = Node(NewPlant.C, NewPlant.metal)
         #expect(s.output(of: newNode) == 0)
@@ -118,7 +118,7 @@ struct NewNodeTests {
     func builtPlant() throws {
         let plant = try NewPlant()
         let year = try plant.cleared(plant: 5)
-        #expect(year.statistics.converged)
+        #expect(year.certificate.certified)
         let node = Node(NewPlant.C, NewPlant.metal)
         let x = year.solution.output(of: node)
         // 1e-8 relative: the clearing's capacity tolerance.

@@ -77,9 +77,9 @@ struct CommandLineTests {
         let r = try Self.minsim(["run", TestSupport.fixture("valid/two-by-two.yaml"), "--out", out, "--threads", "1"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("simulated 2024–2040 (17 years)"))
-        #expect(r.stdout.contains("every year converged"))
+        #expect(r.stdout.contains("every year certified"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["flows.csv", "manifest.json", "minerals.csv", "nodes.csv", "resolved", "stocks.csv"])
+        #expect(files == ["flows.csv", "manifest.json", "markets.csv", "minerals.csv", "nodes.csv", "resolved", "stocks.csv"])
         // stderr is a pipe here: no progress line, no escape codes, no carriage returns.
         #expect(r.stderr.isEmpty, "\(r.stderr)")
         let manifest =

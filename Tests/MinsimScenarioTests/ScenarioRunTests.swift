@@ -45,7 +45,7 @@ struct ScenarioRunTests {
         let report = try ScenarioRunner.run(path: Self.scenario, outputDirectory: out.path, runtime: TestSupport.runtime)
         // No yearly keys: the base year's data solved every year to the default horizon.
         #expect(report.years.map(\.year) == Array(2024...2040))
-        #expect(report.years.allSatisfy { $0.solution.status == .solved && $0.clearing.converged })
+        #expect(report.years.allSatisfy { $0.solution.status == .solved && $0.certificate.certified })
 
         let (nodeHeader, nodeRows) = try TestSupport.readCSV(out.appendingPathComponent("nodes.csv"))
         #expect(nodeHeader == OutputTables.nodeColumns)
@@ -258,26 +258,30 @@ struct ScenarioConditionTests {
         #expect(shocked.scenario.conditions.tariffs[route] == 0.5)
     }
 
-    @Test("a clearing that stops at its round limit is written with a warning per year and its statistics")
-    func roundLimit() throws {
+    @Test("a year the clearing cannot certify stops the run: error names the year and residual, no output folder")
+    func uncertifiedYearFails() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
-        let report = try ScenarioRunner.run(
-            path: TestSupport.fixture("valid/years.yaml"), outputDirectory: out.path, runtime: TestSupport.runtime,
-            options: ScenarioRunner.Options(maxClearingRounds: 1))
-        let stopped = report.years.filter { !$0.clearing.converged }.map(\.year)
-        #expect(!stopped.isEmpty)
-        #expect(report.warnings.count >= stopped.count)
-        #expect(report.warnings.allSatisfy { $0.contains("did not converge") || $0.contains("solver status") })
-        let manifest = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
-                as? [String: Any])
-        let years = try #require(manifest["years"] as? [[String: Any]])
-        let flagged = years.filter { (($0["clearing"] as? [String: Any])?["converged"] as? Bool) == false }
-        #expect(flagged.compactMap { $0["year"] as? Int } == stopped)
-        #expect((manifest["warnings"] as? [String])?.count == report.warnings.count)
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("nodes.csv").path))
-        #expect(RunSummary.text(report).contains("clearing NOT converged"))
+        #expect(throws: RunFailure.self) {
+            try ScenarioRunner.run(
+                path: TestSupport.fixture("valid/years.yaml"), outputDirectory: out.path, runtime: TestSupport.runtime,
+                options: ScenarioRunner.Options(maxClearingIterations: 0))
+        }
+        do {
+            _ = try ScenarioRunner.run(
+                path: TestSupport.fixture("valid/years.yaml"), outputDirectory: out.path, runtime: TestSupport.runtime,
+                options: ScenarioRunner.Options(maxClearingIterations: 0))
+        } catch {
+            guard case .solveFailed(let year, let message) = error else {
+                Issue.record("expected solveFailed, got \(error)")
+                return
+            }
+            #expect(year > 2024 || year == 2024)
+            #expect(message.contains("no certified equilibrium"), "\(message)")
+            #expect(message.contains("tolerance 1e-08"), "\(message)")
+            #expect(error.exitCode == 1)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "no output folder after a failed run")
     }
 }

@@ -71,7 +71,7 @@ struct SchemaTests {
     func outputDocumentation() throws {
         let doc = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
         let columns =
-            OutputTables.nodeColumns + OutputTables.flowColumns + OutputTables.stockColumns + OutputTables.mineralColumns
+            OutputTables.nodeColumns + OutputTables.flowColumns + OutputTables.marketColumns + OutputTables.stockColumns + OutputTables.mineralColumns
             + OutputTables.cohortColumns + ["recovered_<mineral>_t"]
         for column in columns {
             #expect(doc.contains("| `\(column)` |"), "\(column)")

@@ -30,6 +30,11 @@ struct ShippedScenarioTests {
             path: path, outputDirectory: folder.appendingPathComponent("out").path, runtime: TestSupport.runtime)
         #expect(report.years.map(\.year) == Array(2024...2040))
         #expect(report.years.allSatisfy { $0.solution.status == .solved })
+        // Every year is a certified equilibrium (the run would have failed otherwise; checked
+        // again here on the certificate itself, tolerance 1e-8 relative).
+        for year in report.years {
+            #expect(year.certificate.certified && year.certificate.largestResidual <= 1e-8, "\(name) \(year.year): \(year.certificate.failures)")
+        }
         // Every year's capacity clearing converged: no warnings.
         #expect(report.warnings.isEmpty, "\(report.warnings.joined(separator: "\n"))")
     }

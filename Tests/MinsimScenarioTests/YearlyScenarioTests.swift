@@ -118,10 +118,12 @@ struct YearlyScenarioTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("manifest.json"))) as? [String: Any])
         let years = try #require(manifest["years"] as? [[String: Any]])
         #expect(years.count == 7)
-        let clearing = try #require(years.first?["clearing"] as? [String: Any])
-        #expect(Set(clearing.keys) == [
-            "rounds", "converged", "capacity_violation", "complementarity_residual", "demand_residual", "nodes_at_ceiling",
+        let certificate = try #require(years.first?["certificate"] as? [String: Any])
+        #expect(Set(certificate.keys) == [
+            "certified", "tolerance", "capacity_violation", "quota_violation", "capacity_complementarity",
+            "quota_complementarity", "complementarity_residual", "unmet_below_choke", "served_above_choke", "iterations",
         ])
+        #expect(years.allSatisfy { ($0["certificate"] as? [String: Any])?["certified"] as? Bool == true })
     }
 
     @Test("progress is reported once per year, in order")

@@ -1,0 +1,105 @@
+/// One final-demand market `m = (region, product)` after the clearing (MODEL.md §5).
+public struct MarketOutcome: Sendable, Equatable {
+    public let region: RegionIndex
+    public let product: ProductIndex
+    /// `D_ref`: the scenario's final demand before the price response, product units.
+    public let referenceDemand: Double
+    /// Demand at the delivered price, capped at the choke price:
+    /// `D_ref · (min(P̄, B) / P̄₀)^ε`. Buyers who would pay up to B want this much.
+    public let desiredDemand: Double
+    /// `(1 − ρ) · desired`: what was delivered.
+    public let served: Double
+    /// `ρ · desired`: demand not served because the delivered price reached the choke price.
+    public let unmet: Double
+    /// ρ ∈ [0, 1].
+    public let unservedShare: Double
+    /// `P̄_m`, the delivered composite price; nil when no supplier can deliver at all (every
+    /// route closed: banned, shut or cut off from an input).
+    public let deliveredPrice: Double?
+    /// `P̄_m` in the base year.
+    public let baseDeliveredPrice: Double
+    /// `B_m = c_q · P̄_m,0`.
+    public let chokePrice: Double
+}
+
+/// Settings of the market clearing.
+public struct MarketClearingSettings: Sendable, Equatable {
+    /// Relative tolerance of the per-year certificate (capacity and quota violation,
+    /// complementarity, unmet demand below the choke price). 1e-8 is far below data precision
+    /// (≈ 1e-3 at best) and far above the rounding of a year solve (≈ 1e-13).
+    public var tolerance: Double = 1e-8
+    /// The complementarity solver (stops at a natural residual of 1e-10 by default).
+    public var solver = ComplementaritySettings()
+    /// Iterations allowed to the direct solve from the warm start before the demand
+    /// continuation takes over (`MarketClearing.continuation`). Converging years take 0–20.
+    public var directIterations = 40
+    /// `c_q` per product (`choke_price_multiple`), in product order; empty = `defaultChokePriceMultiple` for all.
+    public var chokePriceMultiples: [Double] = []
+    /// `c_q` for products without their own (the scenario's `price_ceiling_multiple`).
+    public var defaultChokePriceMultiple: Double = 10
+    public init() {}
+
+    /// `c_q` of a product.
+    public func chokePriceMultiple(of product: ProductIndex) -> Double {
+        product.rawValue < chokePriceMultiples.count ? chokePriceMultiples[product.rawValue] : defaultChokePriceMultiple
+    }
+}
+
+/// Numbers of the clearing solve, reported per year.
+public struct ClearingStatistics: Sendable, Equatable {
+    public var status: ComplementarityStatus = .solved
+    /// Accepted Levenberg–Marquardt steps.
+    public var iterations = 0
+    /// Year solves (evaluations of F), including rejected trial points.
+    public var evaluations = 0
+    /// Jacobians formed.
+    public var jacobians = 0
+    /// Unknowns: scarcity rents, quota rents and unserved shares.
+    public var rentUnknowns = 0
+    public var quotaUnknowns = 0
+    public var marketUnknowns = 0
+    /// Natural residual of the final point, in the solver's scaled units.
+    public var naturalResidual = 0.0
+    /// Steps of demand continuation taken because the direct solve failed (0: it did not).
+    public var continuationSteps = 0
+    /// Capacitated nodes with a positive rent, in system order.
+    public var bindingNodes: [Node] = []
+    /// Markets with unmet demand (ρ > 0).
+    public var sheddingMarkets: [Node] = []
+    /// Nodes that cannot produce this year: zero capacity, or an input with no supplier left.
+    public var unavailableNodes: [Node] = []
+    public var log: [ComplementarityIteration] = []
+}
+
+/// Where the clearing of one year ended, to start the next year from.
+public struct ClearingWarmStart: Sendable {
+    /// μ / P₀ per capacitated node.
+    public var scaledRents: [Node: Double] = [:]
+    /// κ per quota route.
+    public var quotaRents: [Route: Double] = [:]
+    /// ρ per market (region, product).
+    public var unservedShares: [Node: Double] = [:]
+    /// Producer prices, to start the price–share fixed point from.
+    public var prices: [Node: Double] = [:]
+    public init() {}
+}
+
+/// A cleared year: the equilibrium of MODEL.md §5 and its certificate.
+public struct ClearedYear: Sendable {
+    /// The year's solution at the equilibrium rents and served demand.
+    public let solution: YearSolution
+    /// μ per active node (system order), currency per unit; 0 where no capacity binds.
+    public let scarcityRent: [Double]
+    /// Every final-demand market with reference demand > 0.
+    public let markets: [MarketOutcome]
+    /// `desiredDemand` of `markets` per (region, product); 0 elsewhere.
+    public let desiredDemand: NodeTable<Double>
+    /// `unmet` of `markets` per (region, product); 0 elsewhere.
+    public let unmetDemand: NodeTable<Double>
+    /// `served` of `markets` per (region, product): final demand delivered; 0 elsewhere.
+    public let servedDemand: NodeTable<Double>
+    public let certificate: EquilibriumCertificate
+    public let statistics: ClearingStatistics
+    /// Start of the next year's clearing.
+    public let warmStart: ClearingWarmStart
+}

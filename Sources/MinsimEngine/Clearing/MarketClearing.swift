@@ -1,0 +1,311 @@
+import Foundation
+import LinearAlgebra
+
+/// Clears one year's markets under capacity limits, export quotas and choke prices: the mixed
+/// complementarity problem of MODEL.md §5,
+/// ```
+/// 0 ≤ μ_n        ⊥  K_n − x_n ≥ 0          capacitated node n (scarcity rent μ_n)
+/// 0 ≤ κ_e        ⊥  Q_e − F_e ≥ 0          route e under an export quota (quota rent κ_e)
+/// 0 ≤ ρ_m ≤ 1    ⊥  B_m − P̄_m             final-demand market m (unserved share ρ_m)
+/// ```
+/// with `B_m = c_q · P̄_m,0` the choke price: buyers in m pay up to B_m and drop out beyond it.
+/// Rents are unbounded, so scarcity raises prices until the uses with the lowest choke prices
+/// are shed; unmet demand `ρ_m · D_m` is priced, never allocated by rule.
+///
+/// Before solving, routes that cannot carry anything are closed: bans (quota 0), routes of
+/// nodes with zero capacity (shut, or not built yet), and — repeatedly — routes of nodes that
+/// use an input no open route supplies any more. A final-demand market left with no open
+/// route is unserved in full (its delivered price is unbounded, above any choke price); this
+/// is the equilibrium of a zero-capacity sole supplier, not an error.
+///
+/// The MCP is solved by `ComplementaritySolver` (projected Levenberg–Marquardt on the
+/// Fischer–Burmeister reformulation) in the scaled unknowns of `YearClearingProblem`, warm
+/// started from the previous year. The certificate is computed afresh on the final solution.
+public struct MarketClearing: Sendable {
+    public var settings: MarketClearingSettings
+    public var solver: YearSolver
+
+    public init(settings: MarketClearingSettings = MarketClearingSettings(), solver: YearSolver = YearSolver()) {
+        self.settings = settings
+        self.solver = solver
+    }
+
+    /// - Parameters:
+    ///   - demandElasticity: ε per product (≤ 0), in product order.
+    ///   - warmStart: where the previous year ended; nil starts from zero rents and full service.
+    /// - Throws: `SolveError` for invalid inputs or a year model that cannot be solved at the
+    ///   starting point. A solve that ends without meeting the tolerance is returned, with a
+    ///   certificate that says so (`certificate.certified == false`).
+    public func solve(_ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
+                      warmStart: ClearingWarmStart? = nil) throws(SolveError) -> ClearedYear {
+        let net = c.network
+        precondition(demandElasticity.count == net.products.count, "one demand elasticity per product")
+        guard demandElasticity.allSatisfy({ $0.isFinite && $0 <= 0 }) else {
+            throw .invalidInput("demand elasticities must be finite and ≤ 0")
+        }
+        for q in net.productIndices {
+            let multiple = settings.chokePriceMultiple(of: q)
+            guard multiple.isFinite && multiple > 0 else {
+                throw .invalidInput("choke price multiple of \(net.product(q).name) is \(multiple); it must be finite and > 0")
+            }
+        }
+        let n = c.dimension
+        let capacity = c.activeNodes.map { conditions.capacities[$0] }
+        var (problem, z0, closure) = try makeProblem(c, conditions: conditions, demandElasticity: demandElasticity,
+                                                     warmStart: warmStart)
+        let capacityNodes = problem.capacityNodes, quotaRoutes = problem.quotaRoutes, demandMarkets = problem.demandMarkets
+        let reference = problem.referenceDemand, base = problem.baseComposite, choke = problem.choke
+        let baseComposite = c.baseCompositePrices
+        let solver = ComplementaritySolver(settings: settings.solver)
+        var direct = settings.solver
+        direct.maxIterations = Swift.min(direct.maxIterations, settings.directIterations)
+        var result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0)
+        var continuationSteps = 0
+        if result.status != .solved {
+            (result, continuationSteps) = try Self.continuation(&problem, solver: solver, first: result)
+        }
+
+        // Results at the final point.
+        let z = result.z
+        let point = result.point
+        let sol = point.solution
+        let (mu, _) = problem.rents(z)
+        var markets: [MarketOutcome] = []
+        var desired = net.nodeTable(repeating: 0.0), unmet = net.nodeTable(repeating: 0.0), delivered = net.nodeTable(repeating: 0.0)
+        var certificate = EquilibriumCertificate(tolerance: settings.tolerance)
+        for (a, m) in demandMarkets.enumerated() {
+            let market = c.markets[m]
+            let node = Node(market.importer, market.product)
+            let rho = z[problem.marketOffset + a]
+            let pbar = point.composite[m]
+            let epsilon = demandElasticity[market.product.rawValue]
+            let want = reference[a] * YearClearingProblem.response(Swift.min(pbar, choke[a]) / base[a], epsilon)
+            let served = point.demand[m]
+            let short = Swift.max(want - served, 0)
+            markets.append(MarketOutcome(region: market.importer, product: market.product, referenceDemand: reference[a],
+                                         desiredDemand: want, served: served, unmet: short, unservedShare: rho,
+                                         deliveredPrice: pbar, baseDeliveredPrice: base[a], chokePrice: choke[a]))
+            desired[node] = want
+            unmet[node] = short
+            delivered[node] = served
+            let gap = (choke[a] - pbar) / choke[a]
+            certificate.record("unmet demand below the choke price", Swift.min(rho, Swift.max(gap, 0)), at: net.name(of: node),
+                               into: \.unmetBelowChoke)
+            certificate.record("demand served above the choke price", Swift.min(1 - rho, Swift.max(-gap, 0)), at: net.name(of: node),
+                               into: \.servedAboveChoke)
+        }
+        // Markets nobody can supply: unserved in full at the choke price.
+        for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
+            let d = conditions.finalDemand[market.importer, market.product]
+            guard d > 0 else { continue }
+            let node = Node(market.importer, market.product)
+            let p0 = baseComposite[market.importer, market.product]
+            let multiple = settings.chokePriceMultiple(of: market.product)
+            let want = d * YearClearingProblem.response(multiple, demandElasticity[market.product.rawValue])
+            markets.append(MarketOutcome(region: market.importer, product: market.product, referenceDemand: d,
+                                         desiredDemand: want, served: 0, unmet: want, unservedShare: 1,
+                                         deliveredPrice: nil, baseDeliveredPrice: p0, chokePrice: multiple * p0))
+            desired[node] = want
+            unmet[node] = want
+        }
+        markets.sort { ($0.product, $0.region) < ($1.product, $1.region) }
+
+        // Capacity and quota conditions on the final solution.
+        var productScale = [Double](repeating: 0, count: net.products.count)
+        for (j, node) in c.activeNodes.enumerated() {
+            productScale[node.product.rawValue] = Swift.max(productScale[node.product.rawValue], sol.output[j])
+        }
+        for j in 0..<n {
+            guard let k = capacity[j] else { continue }
+            let node = c.activeNodes[j]
+            let x = sol.output[j]
+            let name = net.name(of: node)
+            if k > 0 {
+                let slack = (k - x) / k
+                certificate.record("capacity violation", Swift.max(-slack, 0), at: name, into: \.capacityViolation)
+                certificate.record("capacity complementarity", Swift.min(mu[j] / c.basePrices[j], Swift.max(slack, 0)), at: name,
+                                   into: \.capacityComplementarity)
+            } else {
+                let scale = Swift.max(productScale[node.product.rawValue], .leastNormalMagnitude)
+                certificate.record("capacity violation", Swift.max(x, 0) / scale, at: name, into: \.capacityViolation)
+            }
+        }
+        var flowScale = [Double](repeating: 0, count: net.products.count)
+        for (k, route) in c.routes.enumerated() {
+            flowScale[route.product.rawValue] = Swift.max(flowScale[route.product.rawValue], sol.flows[k])
+        }
+        for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) {
+            guard let k = c.index(of: route) else { continue }
+            let name = net.name(of: route)
+            if q > 0 {
+                let slack = (q - sol.flows[k]) / q
+                certificate.record("quota violation", Swift.max(-slack, 0), at: name, into: \.quotaViolation)
+                certificate.record("quota complementarity", Swift.min(sol.routeRents[k], Swift.max(slack, 0)), at: name,
+                                   into: \.quotaComplementarity)
+            } else {
+                let scale = Swift.max(flowScale[route.product.rawValue], .leastNormalMagnitude)
+                certificate.record("quota violation", Swift.max(sol.flows[k], 0) / scale, at: name, into: \.quotaViolation)
+            }
+        }
+        certificate.yearSolved = sol.status == .solved
+
+        var stats = ClearingStatistics()
+        stats.status = result.status
+        stats.iterations = result.iterations
+        stats.evaluations = result.evaluations
+        stats.jacobians = result.jacobians
+        stats.rentUnknowns = capacityNodes.count
+        stats.quotaUnknowns = quotaRoutes.count
+        stats.marketUnknowns = demandMarkets.count
+        stats.naturalResidual = result.naturalResidual
+        stats.bindingNodes = capacityNodes.enumerated().filter { z[$0.offset] > 0 }.map { c.activeNodes[$0.element] }
+        stats.sheddingMarkets = markets.filter { $0.unservedShare > 0 }.map { Node($0.region, $0.product) }
+        stats.unavailableNodes = (0..<n).filter { closure.unavailable[$0] }.map { c.activeNodes[$0] }
+        stats.log = result.log
+        stats.continuationSteps = continuationSteps
+
+        var next = ClearingWarmStart()
+        for (a, j) in capacityNodes.enumerated() where z[a] > 0 { next.scaledRents[c.activeNodes[j]] = z[a] }
+        for (b, k) in quotaRoutes.enumerated() where z[problem.quotaOffset + b] > 0 {
+            next.quotaRents[c.routes[k]] = z[problem.quotaOffset + b]
+        }
+        for (a, m) in demandMarkets.enumerated() where z[problem.marketOffset + a] > 0 {
+            next.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] = z[problem.marketOffset + a]
+        }
+        for (j, node) in c.activeNodes.enumerated() { next.prices[node] = sol.prices[j] }
+
+        return ClearedYear(solution: sol, scarcityRent: mu, markets: markets, desiredDemand: desired, unmetDemand: unmet, servedDemand: delivered,
+                           certificate: certificate, statistics: stats, warmStart: next)
+    }
+
+    /// Demand continuation, the fallback when the direct solve from the warm start fails:
+    /// solve the year with every final demand (and the secondary supply) scaled by λ, from
+    /// λ = 0 — where nothing binds and zero rents are the solution — up to λ = 1, each solve
+    /// warm-started from the last. λ advances by the step that last worked (doubled after a
+    /// success, halved after a failure, down to 1/1024), so that each subproblem starts close
+    /// to its solution, where Newton's method converges. Deterministic, like the direct solve.
+    /// The returned result is that of λ = 1 (solved or not) and the number of λ steps taken.
+    static func continuation(_ problem: inout YearClearingProblem, solver: ComplementaritySolver,
+                             first: ComplementarityResult<YearClearingProblem.Point>) throws(SolveError)
+        -> (ComplementarityResult<YearClearingProblem.Point>, Int)
+    {
+        var lambda = 0.0, step = 0.25, steps = 0
+        var z = [Double](repeating: 0, count: problem.lowerBounds.count)
+        var last = first
+        var evaluations = first.evaluations, jacobians = first.jacobians, iterations = first.iterations
+        var log = first.log
+        while lambda < 1 && step >= 1.0 / 1024 && evaluations < 20 * solver.settings.maxEvaluations {
+            let target = Swift.min(lambda + step, 1)
+            problem.demandScale = target
+            let result = try solver.solve(&problem, from: z)
+            steps += 1
+            evaluations += result.evaluations
+            jacobians += result.jacobians
+            iterations += result.iterations
+            log += result.log
+            last = result
+            if result.status == .solved {
+                lambda = target
+                z = result.z
+                step *= 2
+            } else {
+                step *= 0.5
+            }
+        }
+        problem.demandScale = 1
+        if lambda < 1 { return (last, steps) }
+        return (ComplementarityResult(status: last.status, z: last.z, residual: last.residual, point: last.point,
+                                      naturalResidual: last.naturalResidual, iterations: iterations,
+                                      evaluations: evaluations, jacobians: jacobians, log: log), steps)
+    }
+
+    /// The year's MCP (unknowns, bounds, the year model with closed routes applied), the
+    /// warm-started unknowns, and the closure of routes, nodes and markets.
+    func makeProblem(_ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
+                     warmStart: ClearingWarmStart?) throws(SolveError)
+        -> (problem: YearClearingProblem, start: [Double], closure: (closedRoutes: [Bool], unavailable: [Bool], marketOpen: [Bool]))
+    {
+        let net = c.network
+        let n = c.dimension
+        let capacity = c.activeNodes.map { conditions.capacities[$0] }
+        let closure = Self.closure(c, conditions: conditions, capacity: capacity)
+
+        var cond = conditions
+        for k in c.routes.indices where closure.closedRoutes[k] { cond.routeQuotas[c.routes[k]] = 0 }
+        for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
+            cond.finalDemand[market.importer, market.product] = 0
+        }
+
+        // Unknowns.
+        var capacityNodes: [Int] = [], capacityValues: [Double] = []
+        for j in 0..<n where !closure.unavailable[j] {
+            if let k = capacity[j], k > 0 { capacityNodes.append(j); capacityValues.append(k) }
+        }
+        var quotaRoutes: [Int] = [], quotaValues: [Double] = []
+        for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) where q > 0 {
+            if let k = c.index(of: route), !closure.closedRoutes[k] { quotaRoutes.append(k); quotaValues.append(q) }
+        }
+        let baseComposite = c.baseCompositePrices
+        var demandMarkets: [Int] = [], reference: [Double] = [], base: [Double] = [], choke: [Double] = []
+        for (m, market) in c.markets.enumerated() where closure.marketOpen[m] {
+            let d = conditions.finalDemand[market.importer, market.product]
+            guard d > 0 else { continue }
+            let p0 = baseComposite[market.importer, market.product]
+            guard p0 > 0 && p0.isFinite else {
+                throw .invalidInput("the base delivered price of \(net.name(of: Node(market.importer, market.product))) is \(p0); a market with final demand needs a positive base price")
+            }
+            demandMarkets.append(m)
+            reference.append(d)
+            base.append(p0)
+            choke.append(settings.chokePriceMultiple(of: market.product) * p0)
+        }
+
+        let startPrices: [Double]? = warmStart.flatMap { w in
+            w.prices.isEmpty ? nil : c.activeNodes.enumerated().map { w.prices[$0.element] ?? c.basePrices[$0.offset] }
+        }
+        let problem = YearClearingProblem(
+            calibration: c, conditions: cond, solver: solver, elasticity: demandElasticity,
+            capacityNodes: capacityNodes, capacity: capacityValues, quotaRoutes: quotaRoutes, quota: quotaValues,
+            demandMarkets: demandMarkets, referenceDemand: reference, baseComposite: base, choke: choke,
+            startingPrices: startPrices)
+        var z0 = [Double](repeating: 0, count: problem.lowerBounds.count)
+        if let w = warmStart {
+            for (a, j) in capacityNodes.enumerated() { z0[a] = w.scaledRents[c.activeNodes[j]] ?? 0 }
+            for (b, k) in quotaRoutes.enumerated() { z0[problem.quotaOffset + b] = w.quotaRents[c.routes[k]] ?? 0 }
+            for (a, m) in demandMarkets.enumerated() {
+                z0[problem.marketOffset + a] = w.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] ?? 0
+            }
+        }
+        return (problem, z0, closure)
+    }
+
+    /// Routes that cannot carry anything this year, nodes that cannot produce, and markets
+    /// left with an open route.
+    ///
+    /// A route is closed when banned (quota 0) or when its supplier cannot produce; a node
+    /// cannot produce when its capacity is 0 or when one of its recipe inputs comes from a
+    /// market with no open route. The second rule feeds the first, so both are applied until
+    /// nothing changes (at most once per node).
+    static func closure(_ c: Calibration, conditions: YearConditions, capacity: [Double?])
+        -> (closedRoutes: [Bool], unavailable: [Bool], marketOpen: [Bool])
+    {
+        var unavailable = capacity.map { $0 == 0 }
+        var closed = c.routes.indices.map { k in
+            conditions.routeQuotas[c.routes[k]] == 0 || unavailable[c.supplierIndex[k]]
+        }
+        var open = [Bool](repeating: true, count: c.markets.count)
+        var changed = true
+        while changed {
+            changed = false
+            for (m, market) in c.markets.enumerated() { open[m] = market.routes.contains { !closed[$0] } }
+            for entry in c.consumption where !open[entry.market] && !unavailable[entry.column] {
+                unavailable[entry.column] = true
+                changed = true
+            }
+            if changed {
+                for k in c.routes.indices where unavailable[c.supplierIndex[k]] { closed[k] = true }
+            }
+        }
+        return (closed, unavailable, open)
+    }
+}

@@ -1,0 +1,65 @@
+/// The price side of one year (MODEL.md §3–4): prices and sourcing shares at the fixed point
+/// `S = Armington(P, τ + κ, K)`, `(I − Ã(S))ᵀ P = v + μ`, for given rents μ and κ.
+///
+/// Prices in this model do not depend on quantities, so a `PriceSolution` is everything the
+/// quantity solve and the market clearing need from the price side: it keeps the last
+/// factorization of `I − Ã` for reuse.
+public struct PriceSolution: Sendable {
+    public let calibration: Calibration
+    /// P per active node, currency per unit.
+    public let prices: [Double]
+    /// S per route at `prices`.
+    public let shares: [Double]
+    /// Statutory tariff τ per route.
+    public let statutoryTariffs: [Double]
+    /// Quota rent κ per route (ad-valorem equivalent, ≥ 0).
+    public let routeRents: [Double]
+    /// `v + μ` per active node.
+    public let costTarget: [Double]
+    /// The fixed point reached `priceTolerance` (otherwise the iteration limit stopped it).
+    public let converged: Bool
+    public let statistics: SolverStatistics
+    /// Factors of `I − Ã` from the last factorization (of the shares one chord step before
+    /// the final ones); nil only for an empty network.
+    let factorization: (any LeontiefFactorization)?
+
+    /// `τ + κ` per route: what delivered costs and Armington weights carry.
+    public var deliveredMarkup: [Double] { zip(statutoryTariffs, routeRents).map { $0 + $1 } }
+
+    /// The linear systems at these shares, with `τ + κ` on the price side.
+    public var system: LeontiefSystem {
+        LeontiefSystem(calibration: calibration, shares: shares, tariffs: deliveredMarkup)
+    }
+
+    /// Delivered price per route, `c_k = P[s] (1 + τ_k + κ_k)`.
+    public var deliveredPrices: [Double] {
+        calibration.routes.indices.map { k in
+            prices[calibration.supplierIndex[k]] * (1 + statutoryTariffs[k] + routeRents[k])
+        }
+    }
+
+    /// Delivered composite price of each market, `P̄[r][q] = Σ_s S[q][s→r] P[(s,q)] (1 + τ + κ)`;
+    /// 0 where no route serves the market or every route is closed.
+    public var compositePrices: NodeTable<Double> {
+        calibration.compositePrices(prices: prices, shares: shares, markup: deliveredMarkup)
+    }
+}
+
+extension Calibration {
+    /// `P̄[r][q] = Σ_s S[q][s→r] P[(s,q)] (1 + markup[q][s→r])` per market; 0 for markets no
+    /// route serves.
+    public func compositePrices(prices: [Double], shares: [Double], markup: [Double]) -> NodeTable<Double> {
+        var pf = network.nodeTable(repeating: 0.0)
+        for market in markets {
+            var p = 0.0
+            for k in market.routes { p += shares[k] * prices[supplierIndex[k]] * (1 + markup[k]) }
+            pf[market.importer, market.product] = p
+        }
+        return pf
+    }
+
+    /// Base-year delivered composite price of each market (base prices, shares and tariffs).
+    public var baseCompositePrices: NodeTable<Double> {
+        compositePrices(prices: basePrices, shares: baseShares, markup: routeVector(base.tariffs))
+    }
+}
