@@ -14,10 +14,16 @@ deterministically (fixed row order, shortest round-trip floats of values rounded
     (c) every exporter (node with base_trade quantity > 0) has a base price
     (d) base_trade row sums == use (recipe x own output + final demand) and
         column sums == output; in build mode also output == the source figures.
+    (e) every published corridor flow (Scenarios/data/corridors.csv) is reproduced exactly by
+        base_trade, and the corridor / data-quality tables in the READMEs are current.
+
+It also writes Scenarios/data/corridors.csv (the published import sources behind the fixed
+base_trade cells) and the tables between the <!-- corridors --> and <!-- data-quality -->
+markers of Scenarios/data/README.md and README.md.
 
 Usage:
     python3 scripts/baseline/build.py [--ref PATH]     # build + check
-    python3 scripts/baseline/build.py --check          # only check the committed CSVs
+    python3 scripts/baseline/build.py --check          # only check the committed CSVs (run by scripts/test)
 
 Python 3 standard library only. The method and every assumption are documented in
 Scenarios/data/README.md.
@@ -28,6 +34,8 @@ import csv
 import io
 import os
 import sys
+
+import trade
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DEFAULT_REF = os.path.join(REPO, "..", "shared", "reference-data")
@@ -66,8 +74,17 @@ F_P2 = "reference-data/prices2.csv"
 F_TAR = "reference-data/tariffs.csv"
 F_TF = "reference-data/trade_flows.csv"
 F_EL = "reference-data/elasticities.csv"
+F_IMP = "reference-data/import_sources.csv"
+F_CU = "reference-data/capacity_utilisation.csv"
+F_PUB = "scripts/baseline/published.csv"
+PUBLISHED = os.path.join(REPO, "scripts", "baseline", "published.csv")
+CORRIDORS = os.path.join(DATA_DIR, "corridors.csv")
+README = os.path.join(REPO, "README.md")
+DATA_README = os.path.join(DATA_DIR, "README.md")
+UNITS = {p[0]: p[2] for p in PRODUCTS}
 
 TOL = 1e-6  # relative tolerance of the balance checks
+LCE = 5.323  # t Li2CO3 per t Li (baseline.md section 5)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -144,6 +161,14 @@ def build(ref):
     p2 = read_csv(ref, "prices2.csv")
     tf = read_csv(ref, "trade_flows.csv")
     el = read_csv(ref, "elasticities.csv")
+    imps = read_csv(ref, "import_sources.csv")
+    cutil = read_csv(ref, "capacity_utilisation.csv")
+    plants = read_csv(ref, "battery_plants.csv")
+    with open(PUBLISHED, newline="", encoding="utf-8") as fh:
+        pub = {row["id"]: row for row in csv.DictReader(fh)}
+
+    def pv(key):
+        return num(pub[key]["value"])
 
     notes = {}  # free-text cross-checks printed in the summary
 
@@ -250,8 +275,13 @@ def build(ref):
     # EV production
     cn_exp = num(pick(evp, region="CN", metric="NEV exports (CAAM)", year="2024")["value"])
     us_prod23 = num(pick(evp, region="US", metric="EV production", year="2023")["value"])
+    # Korea's EV imports (KAMA's domestic sales include them): the Teslas sold in Jan-Nov 2024, all
+    # Shanghai-built, are China's part; MOTIE/KITA's Jan-Jul 2024 BEV import values give the rest
+    # (assumption: equal unit values across origins, so value shares = unit shares).
+    kr_v = {k: pv("kita_kr_bev_imports_" + k) for k in ("total", "cn", "de", "us", "gb")}
+    kr_ev_imports = pv("tesla_kr_sales_jan_nov") * kr_v["total"] / kr_v["cn"]
     X["ev"]["CN"] = ev_cn + cn_exp
-    X["ev"]["KR"] = ev_kr_exp + ev_kr
+    X["ev"]["KR"] = ev_kr_exp + ev_kr - kr_ev_imports
     X["ev"]["US"] = us_prod23
     X["ev"]["CA"] = 0.0
     X["ev"]["ROW"] = ev_w - sum(X["ev"][r] for r in ("CA", "KR", "US", "CN"))
@@ -279,11 +309,16 @@ def build(ref):
     X["cells"]["CN"] = evtank_cn
     X["cells"]["US"] = us_cellprod23
     X["cells"]["CA"] = 0.0
-    # known US import shares (S&P Global / Panjiva, 2024Q1 tonnes)
-    usimp = pick(tf, hs_code="850760", reporter="US", partner="WORLD", year="2024Q1")
-    assert "China 84.5%, KR 4.7%, JP 2.8%" in usimp["note"]
-    cell_us_sh = {"CN": 0.845, "KR": 0.047}
-    cell_us_sh["ROW"] = 1.0 - cell_us_sh["CN"] - cell_us_sh["KR"]
+    # US Li-ion import VALUE shares 2024 converted to GWh shares with the base cell prices as unit
+    # values (China's pack price below the global average, so China's GWh share is above its value
+    # share). Korea's output = its own use + its sales to the US (in-Korea output not captured).
+    pack = {"CN": num(pick(p2, basis="China average (BNEF)", year="2024")["value"]),
+            "other": num(pick(p2, product="Li-ion battery pack (all uses)", year="2024")["value"])}
+    cell_val = {k: num(pick(imps, product="cells", importer="US", exporter=k, year="2024")["share"])
+                for k in ("CN", "KR", "ROW:JP", "ROW:HU", "CA")}
+    cell_val["other"] = 1.0 - sum(cell_val.values())
+    cell_gwh = {k: v / (pack["CN"] if k == "CN" else pack["other"]) for k, v in cell_val.items()}
+    cell_us_sh = {k: v / sum(cell_gwh.values()) for k, v in cell_gwh.items()}
     us_cell_imp = U_cells["US"] - X["cells"]["US"]
     X["cells"]["KR"] = U_cells["KR"] + cell_us_sh["KR"] * us_cell_imp
     X["cells"]["ROW"] = sum(U_cells.values()) - sum(X["cells"][r] for r in ("CA", "KR", "US", "CN"))
@@ -296,13 +331,41 @@ def build(ref):
         evd = num(pick(dem, scenario="STEPS", mineral=nm, year="2024", measure="sector:Electric vehicles")["kt"]) * 1000
         grid = num(pick(dem, scenario="STEPS", mineral=nm, year="2024", measure="sector:Grid battery storage")["kt"]) * 1000
         iea_dem[m] = (tot, evd, grid)
+    # Regional non-battery use of refined Ni and Co where a published consumption figure exists:
+    # US = USGS apparent consumption less the model's US cell use (the US has no primary refinery,
+    # so its use is its imports); CA = NRCan's last published Canadian use. The rest of the world's
+    # non-battery use is split over the other regions by refined output, as before.
+    fd_fixed = {  # (refined product, region) -> (t, source)
+        ("ni_refined", "US"): (max(0.0, pv("usgs_ni_us_apparent_primary") - bat_use["ni"]["US"]),
+                               "[DERIVED] USGS apparent primary nickel consumption 2024 %.0f t (%s: %s) minus the "
+                               "model's US cell use %.0f t; assumption: the model's US ni_refined market is USGS's "
+                               "primary-nickel market, its cell plants' nickel (in reality mostly in imported cathode) "
+                               "taken out of it" % (pv("usgs_ni_us_apparent_primary"), F_PUB,
+                                                     pub["usgs_ni_us_apparent_primary"]["source"][:80],
+                                                     bat_use["ni"]["US"])),
+        ("co_refined", "US"): (max(0.0, pv("usgs_co_us_apparent") - bat_use["co"]["US"]),
+                               "[DERIVED] USGS apparent consumption of refined cobalt 2024 %.0f t (%s) minus the "
+                               "model's US cell use %.0f t, floored at 0: the model's US cell use already exceeds "
+                               "USGS's figure (cell cobalt arrives mostly in imported cathode)"
+                               % (pv("usgs_co_us_apparent"), F_PUB, bat_use["co"]["US"])),
+        ("ni_refined", "CA"): (pv("nrcan_ca_ni_use"),
+                               "Canadian use of primary nickel %.0f t, NRCan Canadian Minerals Yearbook 2009 (%s); "
+                               "assumption: the last published figure (2009) held for 2024" % (pv("nrcan_ca_ni_use"), F_PUB)),
+        ("co_refined", "CA"): (pv("nrcan_ca_co_use"),
+                               "Canadian reported cobalt usage %.0f t, NRCan Canadian Minerals Yearbook 2006 (%s); "
+                               "assumption: the last published figure (2006) held for 2024" % (pv("nrcan_ca_co_use"), F_PUB)),
+    }
     fd_world = {}
     for m in MINERALS:
         p = REF[m]
         fd_world[m] = world_ref[m] - sum(bat_use[m].values())
         assert fd_world[m] > 0, m
+        fixed_r = {r: fd_fixed[(p, r)][0] for r in REGIONS if (p, r) in fd_fixed}
+        rest = fd_world[m] - sum(fixed_r.values())
+        assert rest > 0, m
+        out_rest = sum(X[p][r] for r in REGIONS if r not in fixed_r)
         for r in REGIONS:
-            D[p][r] = fd_world[m] * X[p][r] / world_ref[m]
+            D[p][r] = fixed_r[r] if r in fixed_r else rest * X[p][r] / out_rest
 
     # ---------------------------------------------------------------- recipes
     recipe = {r: {p: {} for p in PNAMES} for r in REGIONS}  # b[r][p][q]
@@ -317,44 +380,6 @@ def build(ref):
         return {r: sum(recipe[r][pp].get(p, 0.0) * X[pp][r] for pp in PNAMES) + D[p][r] for r in REGIONS}
 
     U = {p: use(p) for p in PNAMES}
-
-    # ---------------------------------------------------------------- known flows (fixed shares of net imports)
-    LIOH_LI = 6.941 / (6.941 + 15.999 + 1.008 + 18.015)   # LiOH.H2O
-    LCE = 5.323  # Li -> Li2CO3 (baseline.md section 5)
-
-    def tfq(hs, partner, year="2024", reporter="KR"):
-        return num(pick(tf, hs_code=hs, reporter=reporter, partner=partner, year=year, flow="import")["tonnes"])
-
-    kr_li = {
-        "CN": tfq("282520", "CN") * LIOH_LI + tfq("283691", "CN") / LCE,
-        "ROW": (tfq("282520", "ROW:CL") + tfq("282520", "ROW:AU")) * LIOH_LI
-        + (tfq("283691", "ROW:CL") + tfq("283691", "ROW:AR")) / LCE,
-        "US": tfq("282520", "US") * LIOH_LI,
-    }
-    kr_li_tot = sum(kr_li.values())
-    kr_li_sh = {"CN": kr_li["CN"] / kr_li_tot, "ROW": (kr_li["ROW"] + kr_li["US"]) / kr_li_tot}
-    kr_co = pick(tf, hs_code="282200/8105", reporter="KR", partner="CN", year="2022")
-    kr_co_sh = num(kr_co["usd"]) / num(pick(tf, hs_code="282200/8105", reporter="KR", partner="WORLD", year="2022")["usd"])
-    usev = pick(tf, hs_code="870380", reporter="US", partner="WORLD", year="2024")
-    assert "Mexico 43.6%, Germany 25.7%" in usev["note"]
-    kiet = pick(tf, hs_code="870380", product="Battery-electric vehicles (share of imported EVs)")
-    assert "23.68%" in kiet["note"] and "14.09%" in kiet["note"]
-    ev_us_sh = {"KR": 0.2368, "ROW": 1 - 0.2368}
-    ev_ca_sh = {"KR": 0.1409}
-
-    S_TF = "S&P Global/Panjiva 2024Q1 US Li-ion import tonnes (" + F_TF + ") [SECONDARY]"
-    fixed_spec = {  # product -> importer -> {exporter: share of importer's net imports}
-        "cells": {"US": (cell_us_sh, "US import shares by tonnes 2024Q1: CN 84.5%, KR 4.7%, JP 2.8% + other 8.0% -> ROW; "
-                         "assumption: tonnes proportional to GWh; " + S_TF)},
-        "ev": {"US": (ev_us_sh, "US EV import shares: KR 23.68% (KIET 2023, value) [SECONDARY]; MX 43.6% + DE 25.7% (gtaic 2024 value) "
-                      "+ remainder (JP, others) -> ROW; CN assumed 0 (Section 301) (" + F_TF + ")"),
-               "CA": (ev_ca_sh, "CA EV imports from KR 14.09% (KIET 2023, value) [SECONDARY] (" + F_TF + "); rest allocated")},
-        "li_refined": {"KR": (kr_li_sh, "KR customs 2024 via Argus: LiOH + Li2CO3 imports by partner converted to Li "
-                              "(LiOH.H2O 16.54%% Li, Li2CO3 1/5.323); CN %.1f%%, ROW %.1f%% (US 2,122 t LiOH folded into ROW: "
-                              "IEA reports US refined Li inside RoW) (%s) [SECONDARY]" % (100 * kr_li_sh["CN"], 100 * kr_li_sh["ROW"], F_TF))},
-        "co_refined": {"KR": ({"CN": kr_co_sh}, "KR cobalt oxide/hydroxide imports from CN %.1f%% (KITA 2022, value) (%s) "
-                              "[SECONDARY]; rest allocated among non-CN exporters" % (100 * kr_co_sh, F_TF))},
-    }
 
     # ---------------------------------------------------------------- output source texts
     def out_src(p, r):
@@ -387,89 +412,18 @@ def build(ref):
             return {"CN": "EV Tank 2024 China-made Li-ion shipments 1215 GWh (%s) [SECONDARY]" % F_CELL,
                     "US": "assumption: 2024 not captured; IEA 2023 US EV battery production 70 GWh held (%s)" % F_CELL,
                     "CA": "assumption: 0, NextStar Windsor made modules from Oct 2024, cells from 2025 (%s)" % F_PLANT,
-                    "KR": "assumption: in-Korea output not captured; = Korean use + KR->US flow from US import share",
+                    "KR": "assumption: in-Korea output not captured; = Korean use + KR->US flow from the US import "
+                          "value share (Scenarios/data/corridors.csv)",
                     "ROW": "assumption: balancing item = world modelled use minus CA, KR, US, CN (absorbs the gap to "
                            "EV Tank world shipments 1545 GWh)"}[r]
         return {"CN": "[DERIVED] IEA 2024 CN EV sales 11.0 M (%s) + CAAM NEV exports 1.28 M (%s) [SECONDARY]; "
                       "CAAM production 12.89 M incl. commercial vehicles not used" % (F_EVS, F_EVP),
                 "US": "assumption: 2024 not captured; IEA 2023 US EV production 1.2 M held (%s)" % F_EVP,
-                "KR": "assumption: KAMA 2024 EV exports 254k + domestic sales 147k (imports not captured) (%s) "
-                      "[SECONDARY]" % F_EVP,
+                "KR": "[DERIVED] KAMA 2024 EV exports 254k + domestic sales 147k (%s) [SECONDARY] - imports %.0f "
+                      "(Teslas sold Jan-Nov 2024 / China's value share of BEV imports, %s) [SECONDARY]"
+                      % (F_EVP, kr_ev_imports, F_PUB),
                 "CA": "assumption: 0, no production count found (only BrightDrop vans) (%s)" % F_EVP,
                 "ROW": "assumption: balancing item = world sales 17.3 M minus CA, KR, US, CN output"}[r]
-
-    # ---------------------------------------------------------------- trade matrix estimation
-    T = {}      # T[p][(s, r)] quantity
-    TS = {}     # source text per cell
-    for p in PNAMES:
-        Xp, Up = X[p], U[p]
-        tx, tu = sum(Xp.values()), sum(Up.values())
-        assert abs(tx - tu) <= TOL * max(tx, 1.0), (p, tx, tu)
-        F = {(s, r): 0.0 for s in REGIONS for r in REGIONS}
-        fixed = set()
-        excl = {r: set() for r in REGIONS}
-        fsrc = {}
-        for r, (shares, txt) in fixed_spec.get(p, {}).items():
-            imp = Up[r] - Xp[r]
-            assert imp > 0, (p, r, "fixed shares need a net importer")
-            for s, sh in shares.items():
-                F[(s, r)] = sh * imp
-                fixed.add((s, r))
-                excl[r].add(s)
-                fsrc[(s, r)] = "fixed share: " + txt
-        fexp = {s: sum(F[(s, r)] for r in REGIONS if (s, r) in fixed) for s in REGIONS}
-        fimp = {r: sum(F[(s, r)] for s in REGIONS if (s, r) in fixed) for r in REGIONS}
-        E, M = {}, {}
-        for r in REGIONS:
-            avail = Xp[r] - fexp[r]
-            need = Up[r] - fimp[r]
-            assert avail >= -TOL * max(Xp[r], 1), (p, r, "fixed exports exceed output")
-            assert need >= -TOL * max(Up[r], 1), (p, r, "fixed imports exceed use")
-            d = max(0.0, min(avail, need))
-            F[(r, r)] = d
-            E[r] = avail - d if avail - d > 1e-9 * max(Xp[r], 1.0) else 0.0
-            M[r] = need - d if need - d > 1e-9 * max(Up[r], 1.0) else 0.0
-        # RAS on free off-diagonal cells (exporter surplus -> importer deficit)
-        free = [(s, r) for s in REGIONS for r in REGIONS
-                if s != r and E[s] > 0 and M[r] > 0 and s not in excl[r]]
-        Q = {c: E[c[0]] * M[c[1]] for c in free}
-        for it in range(10000):
-            for r in REGIONS:
-                if M[r] > 0:
-                    t = sum(Q[c] for c in free if c[1] == r)
-                    assert t > 0, (p, r, "importer deficit with no admissible supplier")
-                    for c in free:
-                        if c[1] == r:
-                            Q[c] *= M[r] / t
-            err = 0.0
-            for s in REGIONS:
-                if E[s] > 0:
-                    t = sum(Q[c] for c in free if c[0] == s)
-                    assert t > 0, (p, s, "exporter surplus with no admissible importer")
-                    err = max(err, abs(t - E[s]) / E[s])
-                    for c in free:
-                        if c[0] == s:
-                            Q[c] *= E[s] / t
-            if err < 1e-13:
-                break
-        else:
-            raise SystemExit("RAS did not converge for %s" % p)
-        for c in free:
-            F[c] += Q[c]
-        T[p] = F
-        for s in REGIONS:
-            for r in REGIONS:
-                if (s, r) in fixed:
-                    TS[(p, s, r)] = fsrc[(s, r)]
-                elif s == r:
-                    TS[(p, s, r)] = ("assumption: domestic supply = min(output, use) after fixed flows; output: "
-                                     + out_src(p, s))
-                elif F[(s, r)] > 0:
-                    TS[(p, s, r)] = ("assumption: exporter surplus allocated to importer deficits in proportion "
-                                     "(RAS, excluding routes fixed from " + F_TF + ")")
-                else:
-                    TS[(p, s, r)] = ("assumption: no flow (exporter has no surplus, importer no deficit, "
-                                     "or route fixed elsewhere)")
 
     # ---------------------------------------------------------------- prices
     P = {}
@@ -549,6 +503,233 @@ def build(ref):
         P[(r, "ev")] = ev_us_price
         PS[(r, "ev")] = "assumption: no regional figure; US EV average transaction price Jul 2024 (KBB, %s)" % F_P2
 
+    # ---------------------------------------------------------------- corridors: published import sources
+    # Each corridor is one importer's published sourcing of one product (Scenarios/data/README.md,
+    # "base_trade.csv"); trade.estimate() fixes those flows exactly and estimates the rest.
+    LIOH_LI = 6.941 / (6.941 + 15.999 + 1.008 + 18.015)   # LiOH.H2O
+    Entry, Corridor = trade.Entry, trade.Corridor
+
+    def imp_row(p, importer, exporter, year):
+        return pick(imps, product=p, importer=importer, exporter=exporter, year=year)
+
+    def imp_share(p, importer, exporter, year):
+        return num(imp_row(p, importer, exporter, year)["share"])
+
+    def usgs_corridor(p, partners_by_region, other, basis, listed_as=None):
+        """USGS MCS 2026 import sources (2021-24 average, share of US imports) for product p (listed
+        under listed_as in import_sources.csv when that differs)."""
+        y = "2021-2024"
+        q = listed_as or p
+        entries = []
+        for region, codes in partners_by_region:
+            rows = [imp_row(q, "US", c, y) for c in codes]
+            entries.append(Entry(region, ", ".join(c.split(":")[-1] for c in codes), sum(num(r["share"]) for r in rows),
+                                 True, basis + " [2021-24 AVERAGE]", rows[0]["source"] + " (" + F_IMP + ")",
+                                 "2021-24 average"))
+        rest = imp_share(q, "US", "ROW", y)
+        assert abs(1.0 - sum(e.share for e in entries) - rest) < 1e-12, (p, "USGS 'other' share changed")
+        return Corridor(p, "US", entries, "2021-24 average",
+                        remainder_basis="USGS 'other' %.0f%% of US imports" % (100 * rest),
+                        remainder_source=imp_row(q, "US", "ROW", y)["source"] + " (" + F_IMP + ")", exclude=other)
+
+    cors = {p: [] for p in PNAMES}
+    cors["ni_refined"].append(usgs_corridor(
+        "ni_refined", [("CA", ["CA"]), ("ROW", ["ROW:NO", "ROW:AU", "ROW:BR"])], (),
+        "share of US imports of primary nickel (USGS states no value or tonnage basis; taken as tonnage)"))
+    cors["co_refined"].append(usgs_corridor(
+        "co_refined", [("CA", ["CA"]), ("ROW", ["ROW:NO", "ROW:FI", "ROW:JP"])], (),
+        "share of US imports of cobalt metal, oxide and salts (taken as tonnage of Co)"))
+    cors["li_refined"].append(usgs_corridor(
+        "li_refined", [("ROW", ["ROW:CL", "ROW:AR"])], (),
+        "share of US lithium imports, mainly carbonate and hydroxide (taken as tonnage of Li); the model's US use "
+        "also holds the Li of its cell plants, which arrives mostly in imported cathode"))
+    cors["graphite_ore"].append(usgs_corridor(
+        "graphite_ore", [("CN", ["CN"]), ("CA", ["CA"]), ("ROW", ["ROW:MZ", "ROW:MX"])], (),
+        "share of US natural-graphite imports, all forms, HS 2504 (taken as tonnage); the model's US graphite_ore "
+        "use is only the feed of its 1.1 kt anode output", listed_as="graphite_anode"))
+
+    # cells -> US: value shares 2024 -> GWh with the base cell prices as unit values
+    cs_src = imp_row("cells", "US", "CN", "2024")["source"] + " (" + F_IMP + ")"
+    cv = ("value share %.1f%% of US Li-ion imports (HS 850760) 2024 -> %.2f%% of GWh at the base cell prices as unit "
+          "values (CN %g, others %g USD/kWh pack x 0.78, Scenarios/data/base_prices.csv)")
+    unitv = lambda k: pack["CN"] if k == "CN" else pack["other"]
+    cors["cells"].append(Corridor("cells", "US", [
+        Entry("CN", "CN", cell_us_sh["CN"], True, cv % (100 * cell_val["CN"], 100 * cell_us_sh["CN"], unitv("CN"),
+                                                          pack["other"]), cs_src, "2024"),
+        Entry("KR", "KR", cell_us_sh["KR"], True, cv % (100 * cell_val["KR"], 100 * cell_us_sh["KR"], pack["CN"],
+                                                          pack["other"]), cs_src, "2024"),
+        Entry("ROW", "JP, HU", cell_us_sh["ROW:JP"] + cell_us_sh["ROW:HU"], True,
+              cv % (100 * (cell_val["ROW:JP"] + cell_val["ROW:HU"]), 100 * (cell_us_sh["ROW:JP"] + cell_us_sh["ROW:HU"]),
+                    pack["CN"], pack["other"]), cs_src, "2024"),
+        Entry("ROW", "other", cell_us_sh["other"], True,
+              "[DERIVED] the complement of the named partners (CN, KR, CA, JP, HU), so outside the named model regions: "
+              + cv % (100 * cell_val["other"], 100 * cell_us_sh["other"], pack["CN"], pack["other"]), cs_src, "2024"),
+        Entry("ROW", "CA (as ROW)", cell_us_sh["CA"], False,
+              "assumption: Canada's %.1f%% of the value is taken as ROW: the model's Canada made no cells in 2024 "
+              "(NextStar made modules from Oct 2024, cells from 2025, %s)" % (100 * cell_val["CA"], F_PLANT),
+              cs_src, "2024")], "2024",
+        checks=[{"exporter": k, "partners": k.split(":")[-1], "share": v, "period": "2024 Q1",
+                 "basis": "share of US Li-ion import tonnage, Q1 2024 (not used: one quarter; the full-year value "
+                          "shares are used)",
+                 "source": imp_row("cells", "US", e, "2024 (Q1)")["source"] + " (" + F_IMP + ")"}
+                for k, v, e in (("CN", 0.845, "CN"), ("KR", 0.047, "KR"), ("ROW", 0.028, "ROW:JP"))]))
+
+    # ev -> US: BEV import values 2024 (MX, DE) and KAMA's Korean units -> vehicle shares
+    mx, de = (imp_row("ev", "US", "ROW:MX", "2024"), imp_row("ev", "US", "ROW:DE", "2024"))
+    assert "US total USD 23.02 bn" in mx["note"]
+    kama = imp_row("ev", "US", "KR", "2024")
+    assert "92,049 Korean-built EVs exported to the US in 2024" in kama["note"]
+    us_bev_usd, kr_us_units = 23.02e9, 92049.0
+    uv_row, uv_kr = P[("ROW", "ev")], P[("KR", "ev")]
+    ev_units = {"MX": num(mx["share"]) * us_bev_usd / uv_row, "DE": num(de["share"]) * us_bev_usd / uv_row,
+                "KR": kr_us_units}
+    ev_units["other"] = (us_bev_usd - sum(v * (uv_kr if k == "KR" else uv_row) for k, v in ev_units.items())) / uv_row
+    ev_tot = sum(ev_units.values())
+    uvt = "unit values = base EV prices (ROW %.0f, KR %.0f USD, Scenarios/data/base_prices.csv)" % (uv_row, uv_kr)
+    cors["ev"].append(Corridor("ev", "US", [
+        Entry("KR", "KR", ev_units["KR"] / ev_tot, True,
+              "[DERIVED] KAMA: 92,049 Korean-built EVs exported to the US in 2024, over the US BEV imports in vehicles "
+              "(value USD 23.02 bn at %s)" % uvt, kama["source"] + " (" + F_IMP + ")", "2024"),
+        Entry("ROW", "MX, DE", (ev_units["MX"] + ev_units["DE"]) / ev_tot, True,
+              "[DERIVED] value shares MX %.1f%% + DE %.1f%% of US BEV imports (HS 870380) 2024 -> vehicles at %s"
+              % (100 * num(mx["share"]), 100 * num(de["share"]), uvt), mx["source"] + " (" + F_IMP + ")", "2024"),
+        Entry("ROW", "other (JP, ...)", ev_units["other"] / ev_tot, False,
+              "assumption: the rest of the US BEV import value (JP and others, %.1f%%) is ROW at the ROW unit value; "
+              "China 0 (not among the named sources; Section 301 25%% -> 100%% from 2024-09-27)"
+              % (100 * ev_units["other"] * uv_row / us_bev_usd), mx["source"] + " (" + F_IMP + ")", "2024")], "2024",
+        checks=[{"exporter": "KR", "partners": "KR", "share": imp_share("ev", "US", "KR", "2023"), "period": "2023",
+                 "basis": "KIET: Korea's share of US EV imports 2023 (value)",
+                 "source": imp_row("ev", "US", "KR", "2023")["source"] + " (" + F_IMP + ")"}]))
+
+    # ev -> CA: Statistics Canada import values 2023 (The Hub) + KIET's Korean share -> total
+    hub = {k: pick(imps, product="ev", importer="CA", exporter=k, year="2023", measure="import value CAD (value in note)")
+           for k in ("US", "CN", "KR", "ROW:DE")}
+    for k, txt in (("US", "CAD 2.7 bn in 2023"), ("CN", "CAD 2.2 bn in 2023"), ("KR", "CAD 1.2 bn in 2023"),
+                   ("ROW:DE", "CAD 820 m in 2023")):
+        assert txt in hub[k]["note"], k
+    ca_cad = {"US": 2.7e9, "CN": 2.2e9, "KR": 1.2e9, "DE": 0.82e9}
+    kiet_ca = pick(imps, product="ev", importer="CA", exporter="KR", year="2023", measure="share of Canada's EV imports")
+    ca_total = ca_cad["KR"] / num(kiet_ca["share"])
+    ca_uv = ca_cad["CN"] / pv("vfpa_ca_cars_from_cn")
+    hub_src = hub["US"]["source"] + " (" + F_IMP + ")"
+    equal_uv = ("assumption: equal unit values across origins, so value shares = vehicle shares (Chinese-made imports "
+                "were mostly Tesla Model 3/Y, like the US-built; CAD %.0f per vehicle from China = CAD 2.2 bn / %s cars "
+                "from China at the Port of Vancouver, %s); total CAD %.2f bn = Korea's CAD 1.2 bn / KIET's 14.09%%"
+                % (ca_uv, "%.0f" % pv("vfpa_ca_cars_from_cn"), F_PUB, ca_total / 1e9))
+    cors["ev"].append(Corridor("ev", "CA", [
+        Entry("US", "US", ca_cad["US"] / ca_total, True, "[DERIVED] CAD 2.7 bn of passenger EVs from the US, 2023; "
+              + equal_uv, hub_src, "2023"),
+        Entry("CN", "CN", ca_cad["CN"] / ca_total, True, "[DERIVED] CAD 2.2 bn from China, 2023; " + equal_uv,
+              hub_src, "2023"),
+        Entry("KR", "KR", num(kiet_ca["share"]), True, "KIET: Korea's share of Canada's EV imports 2023 (CAD 1.2 bn)",
+              kiet_ca["source"] + " (" + F_IMP + ")", "2023"),
+        Entry("ROW", "DE", ca_cad["DE"] / ca_total, True, "[DERIVED] CAD 820 m from Germany, 2023; " + equal_uv,
+              hub_src, "2023"),
+        Entry("ROW", "other", 1 - sum(ca_cad.values()) / ca_total, True,
+              "[DERIVED] the complement of the named partners (US, CN, KR, DE), so outside the model regions; "
+              + equal_uv, hub_src, "2023")], "2023",
+        checks=[{"exporter": r.split(":")[0], "partners": r.split(":")[-1], "share": imp_share("ev", "CA", r, "2024"),
+                 "period": "2024 (fleet)", "basis": "share of BC's registered BEV fleet of model years >= 2022 by "
+                 "country of manufacture (a proxy, not trade data)",
+                 "source": imp_row("ev", "CA", r, "2024")["source"] + " (" + F_IMP + ")"}
+                for r in ("US", "CN", "KR", "ROW:DE")]))
+
+    # ev -> KR: Tesla's Jan-Nov 2024 Korean sales (Shanghai-built) + MOTIE/KITA Jan-Jul BEV import values
+    kr_src = pub["kita_kr_bev_imports_total"]["source"] + " (" + F_PUB + ")"
+    kr_uv = ("assumption: equal unit values, so value shares = vehicle shares; imports = %s Teslas (Jan-Nov 2024, "
+             "Shanghai-built, %s) / China's %.1f%% value share = %s vehicles"
+             % ("%.0f" % pv("tesla_kr_sales_jan_nov"), F_PUB, 100 * kr_v["cn"] / kr_v["total"], "%.0f" % kr_ev_imports))
+    cors["ev"].append(Corridor("ev", "KR", [
+        Entry("CN", "CN", kr_v["cn"] / kr_v["total"], True, "value share of Korea's BEV imports Jan-Jul 2024 "
+              "(incl. Chinese buses and trucks); " + kr_uv, kr_src, "2024 (Jan-Jul)"),
+        Entry("US", "US", kr_v["us"] / kr_v["total"], True, "value share, Jan-Jul 2024; " + kr_uv, kr_src,
+              "2024 (Jan-Jul)"),
+        Entry("ROW", "DE, GB", (kr_v["de"] + kr_v["gb"]) / kr_v["total"], True, "value shares, Jan-Jul 2024; " + kr_uv,
+              kr_src, "2024 (Jan-Jul)"),
+        Entry("ROW", "other", 1 - (kr_v["cn"] + kr_v["us"] + kr_v["de"] + kr_v["gb"]) / kr_v["total"], True,
+              "[DERIVED] the complement of the named partners; assumption: outside the model regions; " + kr_uv,
+              kr_src, "2024 (Jan-Jul)")], "2024 (Jan-Jul)", total=kr_ev_imports))
+
+    # li_refined -> KR: Korean customs tonnes 2024 (Argus), converted to Li
+    def tfq(hs, partner, year="2024", reporter="KR"):
+        return num(pick(tf, hs_code=hs, reporter=reporter, partner=partner, year=year, flow="import")["tonnes"])
+
+    kr_li = {
+        "CN": tfq("282520", "CN") * LIOH_LI + tfq("283691", "CN") / LCE,
+        "ROW": (tfq("282520", "ROW:CL") + tfq("282520", "ROW:AU")) * LIOH_LI
+        + (tfq("283691", "ROW:CL") + tfq("283691", "ROW:AR")) / LCE,
+        "US": tfq("282520", "US") * LIOH_LI,
+    }
+    kr_li_tot = sum(kr_li.values())
+    li_src = pick(imps, product="li_refined", importer="KR", exporter="CN", year="2024", tonnes="83863")["source"] + " (" + F_TF + ", " + F_IMP + ")"
+    li_b = ("Korean customs tonnes 2024, LiOH (HS 282520) x %.4f t Li/t (assumption: monohydrate) + Li2CO3 "
+            "(HS 283691) / 5.323" % LIOH_LI)
+    cors["li_refined"].append(Corridor("li_refined", "KR", [
+        Entry("CN", "CN", kr_li["CN"] / kr_li_tot, True, li_b, li_src, "2024"),
+        Entry("ROW", "CL, AU, AR", kr_li["ROW"] / kr_li_tot, True, li_b, li_src, "2024"),
+        Entry("ROW", "US (as ROW)", kr_li["US"] / kr_li_tot, False,
+              "assumption: the 2,122 t LiOH from the US are taken as ROW: IEA reports US refined Li inside its Rest "
+              "of world, so the model's US has no li_refined output; " + li_b, li_src, "2024")], "2024"))
+
+    # co_refined -> KR: KITA 2022 value share of Co oxide/hydroxide imports
+    kr_co = pick(tf, hs_code="282200/8105", reporter="KR", partner="CN", year="2022")
+    kr_co_sh = num(kr_co["usd"]) / num(pick(tf, hs_code="282200/8105", reporter="KR", partner="WORLD", year="2022")["usd"])
+    cors["co_refined"].append(Corridor("co_refined", "KR", [
+        Entry("CN", "CN", kr_co_sh, True, "value share of Korea's cobalt oxide/hydroxide imports (HS 2822) 2022 "
+              "[2022] (taken as tonnage: one cobalt price in the model)", kr_co["source"] + " (" + F_TF + ")",
+              "2022")], "2022", remainder_basis="non-Chinese suppliers (KITA: CN %.1f%%, rest not itemised)"
+        % (100 * kr_co_sh), remainder_source=kr_co["source"] + " (" + F_TF + ")"))
+
+    # graphite_anode -> KR: MOTIE 2022 share of battery graphite imports
+    kr_gr = pick(imps, product="graphite_anode", importer="KR", exporter="CN", year="2022", measure="share of imports")
+    cors["graphite_anode"].append(Corridor("graphite_anode", "KR", [
+        Entry("CN", "CN", num(kr_gr["share"]), True, "share of Korea's imports of synthetic + natural graphite for "
+              "batteries 2022 [2022] (volume per Hans India, value per Fastmarkets; taken as tonnage)",
+              kr_gr["source"] + " (" + F_IMP + ")", "2022")], "2022",
+        remainder_basis="non-Chinese suppliers (Japan and others); the US is excluded: its 1.1 kt anode output is "
+                        "far below its own use", remainder_source=kr_gr["source"] + " (" + F_IMP + ")",
+        exclude=("US",)))
+
+    # published, not imposed: US anode imports (no 2024 split by origin found)
+    anode25 = {k: imp_row("graphite_anode", "US", k, "2025 (Jan–Aug)") for k in ("CN", "ROW:ID", "KR")}
+    cn_us_anode = pub["uscommerce_cn_us_anode"]
+    check_only = {"graphite_anode": [Corridor("graphite_anode", "US", [], "2025", checks=[
+        {"exporter": "CN" if k == "CN" else ("KR" if k == "KR" else "ROW"), "partners": k.split(":")[-1],
+         "share": num(v["share"]), "period": "2025 (Jan-Aug)",
+         "basis": "share of US imports of graphite anode material, Jan-Aug 2025 (outside the base year: not used)",
+         "source": v["source"] + " (" + F_IMP + ")"} for k, v in anode25.items()] + [
+        {"exporter": "CN", "partners": "CN", "share": "", "period": "2023",
+         "basis": "China's exports of active anode material to the US: %s t in 2023 (no US 2024 total by origin "
+                  "found: not used)" % fnum(num(cn_us_anode["value"])), "source": cn_us_anode["source"] + " (" + F_PUB + ")"}])]}
+
+    # ---------------------------------------------------------------- trade matrix estimation
+    T, TS, ALLOC = {}, {}, {}
+    for p in PNAMES:
+        F, alloc = trade.estimate(p, X[p], U[p], cors[p])
+        T[p], ALLOC[p] = F, alloc
+        for s in REGIONS:
+            for r in REGIONS:
+                entries = alloc.get((s, r))
+                if entries:
+                    parts = []
+                    for e in entries:
+                        txt = ("%s%s %.4g%% of %s's imports (%s, %s): %s (%s)"
+                               % ("observed: " if e.observed else "estimated: ", e.partners, 100 * e.share, r,
+                                  e.period, "Scenarios/data/corridors.csv", e.basis, e.source))
+                        parts.append(txt)
+                    TS[(p, s, r)] = " | ".join(parts)
+                elif s == r:
+                    TS[(p, s, r)] = ("assumption: domestic supply = min(output, use) after fixed flows; output: "
+                                     + out_src(p, s))
+                elif F[(s, r)] > 0:
+                    TS[(p, s, r)] = ("assumption: exporter surplus allocated to importer deficits in proportion "
+                                     "(RAS) after the published corridors are fixed (Scenarios/data/corridors.csv)")
+                else:
+                    TS[(p, s, r)] = ("assumption: no flow (exporter has no surplus, importer no deficit, "
+                                     "or the importer's sourcing is fixed by a published corridor)")
+    for p, lst in check_only.items():
+        cors[p] += lst
+
     # ---------------------------------------------------------------- tariffs (2024 base = day-weighted)
     DAYS = 366.0
     d_301 = 96.0    # 2024-09-27 .. 2024-12-31
@@ -586,17 +767,72 @@ def build(ref):
     tau = {(p, imp, exp): t for p, imp, exp, t, _ in tar}
 
     # ---------------------------------------------------------------- capacities
+    # Base capacity where a published capacity or utilisation exists (the base year's spare capacity);
+    # every other node has no row (no limit in this scenario; the yearly paths hold it at its output).
     caps = []
     cap_w = num(pick(cellc, region="WORLD", metric="Li-ion battery manufacturing capacity", year="2024")["value"])
     cn_capsh = num(pick(cellc, region="CN", metric="Share of global battery cell production capacity", year="2023")["value"]) / 100
     caps.append(("CN", "cells", cap_w * cn_capsh,
                  "IEA world Li-ion manufacturing capacity 2024 %g GWh x China share of cell capacity %g%% (2023, IEA GEVO "
-                 "2024) (%s) [SECONDARY][DERIVED]" % (cap_w, 100 * cn_capsh, F_CELL)))
+                 "2024) (%s) [SECONDARY][DERIVED]; utilisation %.1f%% (China-made shipments %g GWh, EV Tank; MIIT output "
+                 "1,170 GWh, %s)" % (cap_w, 100 * cn_capsh, F_CELL, 100 * X["cells"]["CN"] / (cap_w * cn_capsh),
+                                     X["cells"]["CN"], F_CU)))
+    kr_util = [num(pick_contains(cutil, "note", maker, product="cells", region="KR", year="2024")["utilisation"])
+               for maker in ("LG Energy Solution", "SK On")]
+    kr_u = sum(kr_util) / len(kr_util)
+    kr_cap = X["cells"]["KR"] / kr_u
+    caps.append(("KR", "cells", kr_cap,
+                 "[DERIVED] Korean cell output %.4g GWh / utilisation %.1f%%; assumption: in-Korea plants run at the mean "
+                 "of the 2024 company-wide rates LG Energy Solution %.1f%% and SK On %.1f%% (%s) [SECONDARY] (in-Korea "
+                 "capacity not found)" % (X["cells"]["KR"], 100 * kr_u, 100 * kr_util[0], 100 * kr_util[1], F_CU)))
+    from build_paths import PLANT_ONLINE  # the online years of the plants behind the US cell projects
+    us_2024 = [r for r in plants if r["country"] == "US" and r["plant"] in PLANT_ONLINE
+               and PLANT_ONLINE[r["plant"]][0] <= 2024]
+    us_cap = sum(num(r["capacity_gwh"].split()[0]) for r in us_2024)
+    row_cap = cap_w * (1 - cn_capsh) - us_cap - kr_cap
+    caps.append(("ROW", "cells", row_cap,
+                 "[DERIVED] IEA world capacity %g GWh x (1 - China's %g%%) (%s) [SECONDARY] - the US plants operating "
+                 "in 2024 %g GWh (%s; given to the US node by Scenarios/data/years/capacity_projects.csv, a lower "
+                 "bound) - Korea %.4g GWh; utilisation %.1f%%" % (cap_w, 100 * cn_capsh, F_CELL, us_cap,
+                                                                   ", ".join(r["plant"] for r in us_2024) + ", " + F_PLANT,
+                                                                   kr_cap, 100 * X["cells"]["ROW"] / row_cap)))
+    an = pick(cutil, product="graphite_anode", region="CN", year="2024", capacity="3500000")
+    an_u = num(an["production"]) / num(an["capacity"])
+    caps.append(("CN", "graphite_anode", X["graphite_anode"]["CN"] / an_u,
+                 "[DERIVED] IEA battery-grade output %.0f t / utilisation %.1f%% = China's anode capacity %s t against "
+                 "%s t made in 2024 (ICC Sino via The Metalnomist, %s) [SECONDARY]; the published utilisation, not the "
+                 "capacity, is kept (IEA and ICC Sino count output differently)"
+                 % (X["graphite_anode"]["CN"], 100 * an_u, an["capacity"], an["production"], F_CU)))
+    li_cap = num(pick(cutil, product="li_refined", region="CN", year="2024", capacity="1610000")["capacity"])
+    li_out = num(pick(cutil, product="li_refined", region="CN", year="2024", production="670000")["production"])
+    li_u = li_out / li_cap
+    caps.append(("CN", "li_refined", X["li_refined"]["CN"] / li_u,
+                 "[DERIVED] IEA refined output %.0f t Li / utilisation %.1f%% = battery-grade Li2CO3 output %s t (MIIT) "
+                 "against Li2CO3 capacity %s t, all grades (Mysteel), end-2024 (%s) [SECONDARY]; assumption: LiOH plants "
+                 "(capacity not found) run at the same rate" % (X["li_refined"]["CN"], 100 * li_u, "%.0f" % li_out,
+                                                                  "%.0f" % li_cap, F_CU)))
+    co_caps = [r for r in cutil if r["product"] == "co_refined" and r["year"] == "2023" and r["capacity"]]
+    ca_co = [num(r["capacity"]) for r in co_caps if r["region"] == "CA"][0]
     lh_co = num(pick(rcap, facility="Long Harbour processing plant (NL)", product="cobalt")["capacity"])
     fs_co = num(pick(rcap, facility="Fort Saskatchewan refinery (AB)", product="cobalt")["capacity"])
-    caps.append(("CA", "co_refined", lh_co + fs_co,
-                 "assumption: sum of captured plants, Long Harbour design %g t Co + Fort Saskatchewan 2019 output %g t Co "
-                 "(%s); Port Colborne not captured (lower bound)" % (lh_co, fs_co, F_RCAP)))
+    assert lh_co + fs_co <= ca_co
+    caps.append(("CA", "co_refined", ca_co,
+                 "Canada's cobalt refinery capacity 2023, %.0f t Co (ReportLinker dataset, underlying source not named, %s) "
+                 "[SECONDARY]; the captured plants alone (Long Harbour design %g + Fort Saskatchewan 2019 output %g t "
+                 "Co, %s) are a lower bound" % (ca_co, F_CU, lh_co, fs_co, F_RCAP)))
+    row_co = [r for r in co_caps if r["region"].startswith("ROW:")]
+    caps.append(("ROW", "co_refined", sum(num(r["capacity"]) for r in row_co),
+                 "[DERIVED] sum of the listed non-CN/CA cobalt refinery capacities 2023 (%s; ReportLinker, %s) "
+                 "[SECONDARY]; a lower bound (countries outside the top ten are missing)"
+                 % (", ".join("%s %.0f" % (r["region"][4:], num(r["capacity"])) for r in row_co), F_CU)))
+    idn = pick(cutil, product="ni_refined", region="ROW:ID", year="2023", utilisation="0.75-0.79")
+    id_u = 0.77
+    id_out = num(pick(refs, mineral="nickel", region="Indonesia", year="2024")["kt"]) * 1000
+    caps.append(("ROW", "ni_refined", X["ni_refined"]["ROW"] + id_out * (1 / id_u - 1),
+                 "[DERIVED] ROW refined output %.0f t + Indonesia's spare capacity: IEA Indonesian output %.0f t (%s) at "
+                 "%.0f%% utilisation (mid of the official 75-79%% for 2023, %s) [SECONDARY]; assumption: the rest of ROW "
+                 "at capacity (no figure)" % (X["ni_refined"]["ROW"], id_out, F_REFS, 100 * id_u, F_CU)))
+    assert idn["utilisation"] == "0.75-0.79"
 
     # ---------------------------------------------------------------- source texts for outputs/final demand
     srcs = {
@@ -605,7 +841,7 @@ def build(ref):
         "evtank": (evtank_w, evtank_cn, evtank_ev, evtank_ess, nonev),
         "ev": (ev_ca, ev_kr, ev_us, ev_cn, ev_row, ev_w, cn_exp, ev_kr_exp, us_prod23),
         "U_cells": U_cells, "ev_cells_use": ev_cells_use, "sh": (sh_cn, sh_us, w_evbat),
-        "nonlfp": nonlfp, "kr_li_sh": kr_li_sh, "kr_co_sh": kr_co_sh,
+        "nonlfp": nonlfp,
     }
 
     # final demand source text
@@ -633,17 +869,23 @@ def build(ref):
         for m in MINERALS:
             p = REF[m]
             tot, evd, grid = iea_dem[m]
+            if (p, r) in fd_fixed:
+                fds[(p, r)] = fd_fixed[(p, r)][1]
+                continue
+            fixed_here = [x for x in REGIONS if (p, x) in fd_fixed]
             fds[(p, r)] = ("assumption: world non-battery use + stock change = IEA 2024 refined supply %.0f t (%s) - "
-                           "modelled cell use %.0f t (IEA STEPS 2024 total demand %.0f t, EV %.0f t, grid %.0f t, %s); "
+                           "modelled cell use %.0f t (IEA STEPS 2024 total demand %.0f t, EV %.0f t, grid %.0f t, %s)%s; "
                            "split by regional refined-output share (no regional end-use data)"
                            % (round(world_ref[m]), F_REFS, round(sum(bat_use[m].values())), round(tot), round(evd),
-                              round(grid), F_DEM))
+                              round(grid), F_DEM,
+                              (" - the published %s use" % "/".join(fixed_here)) if fixed_here else ""))
     for r in REGIONS:
         for m in MINERALS:
             fds[(ORE[m], r)] = None  # no final demand for ores
 
+    caps.sort(key=lambda c: (PNAMES.index(c[1]), REGIONS.index(c[0])))
     out = dict(X=X, D=D, U=U, T=T, TS=TS, P=P, PS=PS, recipe=recipe, tar=tar, tau=tau, caps=caps,
-               fds=fds, srcs=srcs, el=el, notes=notes)
+               fds=fds, srcs=srcs, el=el, notes=notes, cors=cors)
     return out
 
 
@@ -718,6 +960,10 @@ def write_all(o):
     # capacities
     write_csv(os.path.join(DATA_DIR, "capacities.csv"), ["region", "product", "capacity", "source"],
               [(r, p, fnum(c), src) for r, p, c, src in o["caps"]])
+    # published corridors behind the fixed base_trade cells
+    write_csv(CORRIDORS, trade.CORRIDOR_HEADER,
+              [row[:5] + [fnum(row[5]) if row[5] != "" else "", fnum(row[6]) if row[6] != "" else ""] + row[7:]
+               for row in trade.corridor_rows(PNAMES, o["cors"])])
     # tariffs
     write_csv(os.path.join(DATA_DIR, "tariffs.csv"), ["product", "importer", "exporter", "base_rate", "rate", "source"],
               [(p, i, e, fnum(t), fnum(t), src) for p, i, e, t, src in o["tar"]])
@@ -759,9 +1005,10 @@ def write_yaml(o):
     L.append("# USGS MCS 2025 mine output, IEA Critical Minerals Dataset 2025 refined output and demand,")
     L.append("# BatPaC 5.1 intensities, IEA/Adamas/EV Tank battery and EV figures, BNEF prices, trade measures).")
     L.append("# Do not edit the CSVs by hand: rerun the script (it also checks value added >= 0 and mass balance).")
-    L.append("# No complete bilateral trade matrix exists: base_trade is ESTIMATED (domestic use first, known")
-    L.append("# partial flows fixed, surpluses allocated to deficits by RAS). Method, every assumption and the")
-    L.append("# reference files used: Scenarios/data/README.md")
+    L.append("# No complete bilateral trade matrix exists: base_trade fixes the published import sources of CA,")
+    L.append("# KR and the US exactly (Scenarios/data/corridors.csv) and ESTIMATES the rest (domestic use first,")
+    L.append("# unnamed remainders and surpluses allocated in proportion, RAS). Capacities: published capacity or")
+    L.append("# utilisation only. Method, every assumption and the reference files used: Scenarios/data/README.md")
     L.append("format_version: 1")
     L.append("name: baseline-2024")
     L.append("description: " + yq("Observed 2024 base year (calibration point): production, sourcing shares, prices "
@@ -921,13 +1168,70 @@ def run_checks(b, D, T, P, K, tau, X_src=None):
     return ok
 
 
+def replace_section(text, name, body, path):
+    """text with the lines between <!-- name:start --> and <!-- name:end --> replaced by body."""
+    start, end = "<!-- %s:start -->" % name, "<!-- %s:end -->" % name
+    i, j = text.find(start), text.find(end)
+    if i < 0 or j < i:
+        raise SystemExit("%s: markers %s ... %s not found" % (path, start, end))
+    return text[:i + len(start)] + "\n" + body + "\n" + text[j:]
+
+
+def check_published(T, write):
+    """The corridor report, the data-quality and corridor tables, and (write) the README sections.
+
+    Returns False when a fixed corridor flow is not reproduced or a README table is stale."""
+    with open(CORRIDORS, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if not row["source"].strip():
+            raise SystemExit("corridors: row without source: %r" % row)
+    print()
+    ok, observed = trade.check_corridors(T, rows, PNAMES)
+    quality = trade.quality_table(T, observed, PNAMES, UNITS)
+    ctable = trade.corridor_table(T, rows, PNAMES)
+    print("\n== data quality: share of each region's imports / exports resting on an observed flow ==")
+    print(quality)
+    print("\n== CA/KR/US corridors ==")
+    print(ctable)
+    for path, name, body in ((README, "data-quality", quality), (DATA_README, "corridors", ctable)):
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        new = replace_section(text, name, body, path)
+        if write:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(new)
+        elif new != text:
+            ok = False
+            print("STALE: the %s table in %s differs from the committed data (rerun the build)"
+                  % (name, os.path.relpath(path, REPO)))
+    print("\nRESULT (corridors and tables):", "PASSED" if ok else "FAILED")
+    return ok
+
+
+def set_root(root):
+    """Point the committed-file paths at another checkout (the check's own test uses a copy)."""
+    global DATA_DIR, CORRIDORS, README, DATA_README
+    DATA_DIR = os.path.join(root, "Scenarios", "data")
+    CORRIDORS = os.path.join(DATA_DIR, "corridors.csv")
+    README = os.path.join(root, "README.md")
+    DATA_README = os.path.join(DATA_DIR, "README.md")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ref", default=DEFAULT_REF, help="reference-data folder (default: %(default)s)")
     ap.add_argument("--check", action="store_true", help="only run the checks on the committed CSVs")
+    ap.add_argument("--root", help="with --check: check the files of this checkout instead of this one")
     a = ap.parse_args()
+    if a.root:
+        if not a.check:
+            raise SystemExit("--root is only for --check")
+        set_root(os.path.abspath(a.root))
     if a.check:
-        ok = run_checks(*load_committed())
+        committed = load_committed()
+        ok = run_checks(*committed)
+        ok = check_published(committed[2], write=False) and ok
         sys.exit(0 if ok else 1)
     ref = os.path.abspath(a.ref)
     if not os.path.isdir(ref):
@@ -952,7 +1256,9 @@ def main():
           "(EV Tank shipments %g)" % (evw, sum(s["U_cells"].values()), s["evtank"][0]))
     print()
     # re-read what was written and check it (so the check covers the committed files exactly)
-    ok = run_checks(*load_committed(), X_src=o["X"])
+    committed = load_committed()
+    ok = run_checks(*committed, X_src=o["X"])
+    ok = check_published(committed[2], write=True) and ok
     sys.exit(0 if ok else 1)
 
 

@@ -446,31 +446,40 @@ def build_capacities(ref, out, base_caps):
                     what = ("IEA %s %s 'Rest of world' (assumption: %s is not listed by IEA, it is inside IEA's "
                             "Rest of world and follows that group's growth)" % (iea.lower(), stage, region))
                 scale = base / (series[BASE_YEAR] * 1000.0)
-                floor = base_caps.get((region, product))
+                k0 = base_caps.get((region, product))
+                if k0 is None:
+                    k0 = base
+                    what0 = ("assumption: base capacity = 2024 output %s t (no published capacity or utilisation "
+                             "for this node; Scenarios/data/README.md)" % fmt(base))
+                else:
+                    what0 = ("base capacity %s t (Scenarios/data/capacities.csv, utilisation %s%% in 2024)"
+                             % (fmt(k0), g(100 * base / k0, 1)))
                 for y in YEARS:
-                    k = base * series[y] / series[BASE_YEAR]
-                    src = ("[DERIVED] %s %d = %s kt x (baseline 2024 output %s t / IEA 2024 %s kt) (%s); assumption: "
-                           "IEA base-case projected supply (announced projects) ~ available capacity, scaled so "
-                           "that 2024 = baseline output (scale factor %s: USGS/IEA source difference)"
-                           % (what, y, g(series[y], 2), fmt(base), g(series[BASE_YEAR], 2), SUPPLY_SRC, g(scale)))
-                    if floor is not None and floor > k:
-                        src += ("; raised to the baseline capacity %s t (Scenarios/data/capacities.csv), since a "
-                                "path replaces the base capacity and the plants behind it exist" % fmt(floor))
-                        k = floor
+                    added = base * (series[y] - series[BASE_YEAR]) / series[BASE_YEAR]
+                    k = k0 + added
+                    src = ("[DERIVED] %s + announced additions %s t = (%s %d - 2024 = %s - %s kt) x (baseline 2024 "
+                           "output %s t / IEA 2024 %s kt) (%s); assumption: the change in IEA's base-case projected "
+                           "supply (existing + announced projects) is capacity added to (or, where it falls, retired "
+                           "from) the base capacity, scaled by %s for the USGS/IEA source difference"
+                           % (what0, fmt(added), what, y, g(series[y], 2), g(series[BASE_YEAR], 2), fmt(base),
+                              g(series[BASE_YEAR], 2), SUPPLY_SRC, g(scale)))
+                    if k < 0:
+                        raise SystemExit("capacity %s %s %d < 0" % (region, product, y))
                     rows.append([region, product, y, fmt_up(k), src])
-    # China's cell capacity: the baseline's only cell-capacity row (2,550 GWh in 2024) would
-    # otherwise stay flat to 2040 while demand grows, and China's cell market has no import
-    # routes in the base data, so a flat path would turn every demand path into an EV shortage.
-    cn = base_caps.get(("CN", "cells"))
-    if cn is not None:
+    # Cell capacity: every baseline cell-capacity row (CN, KR, ROW) follows IEA's world announced-
+    # project path (x3 by 2029), so a region with a capacity row does not turn every demand path
+    # into a shortage. The US node has no row: its capacity comes from capacity_projects.
+    for (region, product), k0 in sorted(base_caps.items(), key=lambda kv: REGIONS.index(kv[0][0])):
+        if product != "cells":
+            continue
         for y, factor in ((2024, 1.0), (2029, 3.0), (2040, 3.0)):
-            rows.append(["CN", "cells", y, fmt_up(cn * factor),
-                         "[DERIVED] baseline CN cell capacity %s GWh (Scenarios/data/capacities.csv) x %s; IEA (Mar 2025): "
-                         "world Li-ion manufacturing capacity ~3 TWh in 2024 'could triple by 2029 if all announced "
-                         "projects are built' (reference-data/baseline.md section 3, cell_capacity.csv; ESS News / "
-                         "Electrive 2025-03-07); assumption: China's capacity follows the world announced-project "
-                         "path, linear 2024-2029, flat after (the engine holds the last value)"
-                         % (fmt(cn), g(factor))])
+            rows.append([region, "cells", y, fmt_up(k0 * factor),
+                         "[DERIVED] baseline %s cell capacity %s GWh (Scenarios/data/capacities.csv) x %s; IEA (Mar "
+                         "2025): world Li-ion manufacturing capacity ~3 TWh in 2024 'could triple by 2029 if all "
+                         "announced projects are built' (reference-data/baseline.md section 3, cell_capacity.csv; ESS "
+                         "News / Electrive 2025-03-07); assumption: every region's capacity follows the world "
+                         "announced-project path (2 x the base capacity added by 2029), linear 2024-2029, flat after "
+                         "(the engine holds the last value)" % (region, fmt(k0), g(factor))])
     return rows, notes
 
 
