@@ -30,9 +30,11 @@ public struct MarketClearingSettings: Sendable, Equatable {
     public var tolerance: Double = 1e-8
     /// The complementarity solver (stops at a natural residual of 1e-10 by default).
     public var solver = ComplementaritySettings()
-    /// Iterations allowed to the direct solve from the warm start before the demand
-    /// continuation takes over (`MarketClearing.continuation`). Converging years take 0–20.
-    public var directIterations = 40
+    /// Iterations allowed to the direct solve from the warm start (and four times as many
+    /// year solves) before the demand continuation takes over (`MarketClearing.continuation`).
+    /// On the shipped scenarios a year that converges directly takes 0–10 iterations; one that
+    /// does not only wastes time at this stage.
+    public var directIterations = 15
     /// `c_q` per product (`choke_price_multiple`), in product order; empty = `defaultChokePriceMultiple` for all.
     public var chokePriceMultiples: [Double] = []
     /// `c_q` for products without their own (the scenario's `price_ceiling_multiple`).

@@ -59,6 +59,7 @@ public struct MarketClearing: Sendable {
         let solver = ComplementaritySolver(settings: settings.solver)
         var direct = settings.solver
         direct.maxIterations = Swift.min(direct.maxIterations, settings.directIterations)
+        direct.maxEvaluations = Swift.min(direct.maxEvaluations, 4 * settings.directIterations)
         var result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0)
         var continuationSteps = 0
         if result.status != .solved {
