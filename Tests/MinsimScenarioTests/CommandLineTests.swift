@@ -79,7 +79,10 @@ struct CommandLineTests {
         #expect(r.stdout.contains("simulated 2024–2040 (17 years)"))
         #expect(r.stdout.contains("every year converged"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["flows.csv", "manifest.json", "minerals.csv", "nodes.csv", "resolved", "stocks.csv"])
+        #expect(
+            files == [
+                "flows.csv", "manifest.json", "minerals.csv", "nodes.csv", "recipes_by_year.csv", "resolved", "stocks.csv",
+            ])
         // stderr is a pipe here: no progress line, no escape codes, no carriage returns.
         #expect(r.stderr.isEmpty, "\(r.stderr)")
         let manifest =
