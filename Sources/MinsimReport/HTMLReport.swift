@@ -135,7 +135,7 @@ public enum HTMLReport {
         guard let b = runs.b else {
             switch outcome(runs.a) {
             case .drawn(let d):
-                let figure = Figure(name: stem, title: heading, svg: d.svg(colors: runs.colors, heading: heading))
+                let figure = Figure(name: stem, title: heading, svg: d.svg(colors: runs.colors, names: runs.names, heading: heading))
                 return (Page.figure(figure, kind: "sankey", attributes: [("data-mineral", chain.name), ("data-year", String(year))]), [figure])
             case .unavailable(let why):
                 return ("<p class=\"note\">No diagram for \(Page.escape(chain.name)) in \(year): \(Page.escape(why)).</p>", [])
@@ -160,13 +160,14 @@ public enum HTMLReport {
         for (d, side, label) in [(da, "a", runs.labelA), (db, "b", runs.labelB)] {
             guard let d else { continue }
             let title = "\(heading) — \(label)"
-            let figure = Figure(name: "\(stem)-\(side)", title: title, svg: d.svg(scale: scale, colors: runs.colors, heading: title))
+            let figure = Figure(name: "\(stem)-\(side)", title: title, svg: d.svg(scale: scale, colors: runs.colors, names: runs.names, heading: title))
             figures.append(figure)
             html += Page.figure(
                 figure, kind: "sankey", attributes: [("data-mineral", chain.name), ("data-year", String(year)), ("data-side", side)])
         }
         if da != nil || db != nil {
-            let change = ThroughputChange(a: da, b: db, heading: "\(chain.name.capitalized) in \(year): change B − A", unit: "t")
+            let change = ThroughputChange(
+                a: da, b: db, heading: "\(chain.name.capitalized) in \(year): change B − A", unit: "t", names: runs.names)
             let figure = Figure(name: "\(stem)-difference", title: change.heading, svg: change.svg())
             figures.append(figure)
             html += Page.figure(figure, kind: "sankey-change")

@@ -31,15 +31,18 @@ enum NumberFormat {
         return String(format: "%.6g", value).replacingOccurrences(of: "-", with: "−")
     }
 
-    /// Three significant digits, grouped: `1,234`, `56.7`, `0.123`.
+    /// Three significant digits, grouped, without trailing zeros: `1,234`, `56.7`, `2.3`, `0.123`.
     static func short(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
         let a = abs(value)
         if a == 0 { return "0" }
         if a >= 100 { return grouped(value, decimals: 0) }
-        if a >= 10 { return grouped(value, decimals: 1) }
-        if a >= 1 { return grouped(value, decimals: 2) }
-        return String(format: "%.3g", value).replacingOccurrences(of: "-", with: "−")
+        var text = a >= 1 ? grouped(value, decimals: a >= 10 ? 1 : 2) : String(format: "%.3g", value).replacingOccurrences(of: "-", with: "−")
+        if text.contains(".") && !text.contains("e") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 
     /// A signed change: `+12.3`, `−4.5`, `0`.

@@ -32,13 +32,12 @@ extension Page {
         table.trade td .q { display: block; } table.trade td .share { display: block; color: var(--muted); font-size: 11px; }
         table.trade .zero { color: #bbb; } table.trade tr.total td, table.trade tr.total th { border-top: 2px solid #999; }
         table.solver td, table.changes td { font-variant-numeric: tabular-nums; }
-        table.sources td:first-child { text-align: left; }
+        table.sources td:first-child, table.changes td:nth-child(-n+3) { text-align: left; }
         details { margin: 6px 0; } summary { cursor: pointer; }
         ul.source-list { font-size: 13px; } ul.source-list .count { color: var(--muted); display: inline-block; min-width: 70px; }
         dl.run-info { display: grid; grid-template-columns: 140px 1fr; gap: 2px 12px; font-size: 14px; }
         dl.run-info dt { color: var(--muted); } dl.run-info dd { margin: 0; word-break: break-all; }
-        .switch { position: sticky; top: 0; background: rgba(255,255,255,.95); padding: 8px 0; z-index: 2;
-          border-bottom: 1px solid var(--line); }
+        .switch { background: #f6f6f8; padding: 8px 12px; border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; }
         .switch label { margin-right: 18px; font-weight: 600; } .switch select { font-size: 14px; margin-left: 4px; }
         .panel-key { display: none; } html:not(.js) .panel-key { display: block; font-weight: 600; }
         html:not(.js) .switch { display: none; }

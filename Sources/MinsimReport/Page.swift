@@ -130,11 +130,12 @@ struct Page {
         _ a: Double?, _ b: Double?, _ comparing: Bool, percentPoints: Bool = false, format: (Double) -> String
     ) -> String {
         guard comparing else { return "<td>\(a.map { escape(format($0)) } ?? "–")</td>" }
-        var html = "<td><span class=\"b\">\(b.map { escape(format($0)) } ?? "–")</span>"
+        let html = "<td><span class=\"b\">\(b.map { escape(format($0)) } ?? "–")</span>"
         var small = "A \(a.map { escape(format($0)) } ?? "–")"
         if let a, let b {
             let d = b - a
-            small += " · Δ " + (percentPoints ? escape(signedPercent(d, points: true)) : escape(NumberFormat.signed(d)))
+            let text = percentPoints ? signedPercent(d, points: true) : (d > 0 ? "+" : "") + format(d)
+            small += " · Δ " + escape(text)
         }
         return html + "<span class=\"a\">\(small)</span></td>"
     }
@@ -151,10 +152,10 @@ struct Page {
             if s.changes.isEmpty {
                 html += "<p>No relative change above zero.</p>"
             } else {
-                html += "<table class=\"changes\"><thead><tr><th>what</th><th>region</th><th>product</th><th>A</th><th>B</th><th>change</th></tr></thead><tbody>"
+                html += "<table class=\"changes\"><thead><tr><th>what</th><th>region</th><th>product</th><th>unit</th><th>A</th><th>B</th><th>change</th></tr></thead><tbody>"
                 for c in s.changes {
                     html +=
-                        "<tr><td>\(Self.escape(c.column.replacingOccurrences(of: "_", with: " ")))</td><td>\(Self.escape(runs.names[c.region] ?? c.region))</td><td>\(Self.escape(c.product))</td><td title=\"\(c.a)\">\(NumberFormat.short(c.a))</td><td title=\"\(c.b)\">\(NumberFormat.short(c.b))</td><td>\(Self.signedPercent(c.relative))</td></tr>"
+                        "<tr><td>\(Self.escape(c.column.replacingOccurrences(of: "_", with: " ")))</td><td>\(Self.escape(runs.names[c.region] ?? c.region))</td><td>\(Self.escape(c.product))</td><td>\(Self.escape(Self.unit(of: c, runs)))</td><td title=\"\(c.a)\">\(NumberFormat.short(c.a))</td><td title=\"\(c.b)\">\(NumberFormat.short(c.b))</td><td>\(Self.signedPercent(c.relative))</td></tr>"
                 }
                 html += "</tbody></table>"
             }
@@ -171,6 +172,14 @@ struct Page {
             explanation:
                 "The largest relative changes B vs A of production, price and unmet demand over all regions and products (values below 0.001 in A are left out, since their relative change is noise), as `minsim compare` ranks them. Units are each product's own.",
             body: html + "\n")
+    }
+
+    /// The unit of a ranked change: the product's unit, per year for quantities, or the
+    /// currency per unit for prices.
+    static func unit(of c: ResultComparison.Change, _ runs: Runs) -> String {
+        let unit = (runs.a.product(c.product) ?? runs.b?.product(c.product))?.unit ?? ""
+        if c.column == "price" { return "\(runs.a.manifest.currency)/\(unit)" }
+        return "\(unit)/yr"
     }
 
     mutating func solver(_ runs: Runs) {

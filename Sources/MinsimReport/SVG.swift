@@ -50,8 +50,10 @@ struct SVG {
         _ string: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, weight: String? = nil,
         color: String = "#222222", extra: [(String, String)] = []
     ) {
+        // Labels never take the pointer: hovering a label shows what lies under it.
         var attributes: [(String, String)] = [
             ("x", Self.n(x)), ("y", Self.n(y)), ("text-anchor", anchor), ("font-size", Self.n(size)), ("fill", color),
+            ("pointer-events", "none"),
         ]
         if let weight { attributes.append(("font-weight", weight)) }
         element("text", attributes + extra, content: string)

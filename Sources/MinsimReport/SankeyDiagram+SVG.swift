@@ -29,8 +29,11 @@ extension SankeyDiagram {
     ///   - scale: px per tonne (default: `fittingScale`); pass the smaller of two diagrams'
     ///     scales to draw them comparably.
     ///   - colors: region code → colour of the links leaving that region's nodes.
+    ///   - names: region code → name, for the unmet-demand bars.
     ///   - heading: the title line drawn at the top.
-    func svg(scale: Double? = nil, colors: [String: String], heading: String, unit: String = "t") -> String {
+    func svg(
+        scale: Double? = nil, colors: [String: String], names: [String: String] = [:], heading: String, unit: String = "t"
+    ) -> String {
         let k = scale ?? fittingScale
         var svg = SVG(width: Self.width, height: Self.height)
         let lastColumn = columns.count - 1
@@ -140,17 +143,18 @@ extension SankeyDiagram {
                 anchor: "end", size: 11, weight: "bold", color: Palette.unmet)
             cursor += 10
             for (region, value) in unmet {
+                let name = names[region] ?? region
                 let height = value * k
                 svg.rect(
                     x: x(lastColumn), y: cursor, width: Self.nodeWidth, height: max(height, 1), fill: "#f6d5d1",
-                    title: "Unmet demand in \(region), \(year)\n\(NumberFormat.exact(value)) \(unit) of \(mineral) embodied in final demand not served",
+                    title: "Unmet demand in \(name), \(year)\n\(NumberFormat.exact(value)) \(unit) of \(mineral) embodied in final demand not served",
                     extra: [
                         ("class", "sankey-unmet"), ("stroke", Palette.unmet), ("stroke-dasharray", "3 2"), ("data-region", region),
                         ("data-value", "\(value)"),
                     ])
                 if height >= 9 {
                     svg.text(
-                        "\(region) \(NumberFormat.quantity(value, unit: unit))", x: x(lastColumn) - 4, y: cursor + height / 2 + 4,
+                        "\(name) \(NumberFormat.quantity(value, unit: unit))", x: x(lastColumn) - 4, y: cursor + height / 2 + 4,
                         anchor: "end", size: 11, color: Palette.unmet)
                 }
                 cursor += height + Self.gap

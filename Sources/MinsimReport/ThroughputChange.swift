@@ -8,6 +8,8 @@ struct ThroughputChange {
     let b: SankeyDiagram?
     let heading: String
     let unit: String
+    /// Region code → name.
+    let names: [String: String]
 
     struct Row {
         let column: Int
@@ -26,11 +28,14 @@ struct ThroughputChange {
             for i in diagram.nodes.indices {
                 let n = diagram.nodes[i]
                 let v = diagram.throughput(i)
+                // Stage nodes are named by their column (Refineries (ni_refined) · China); the
+                // others (recycled feed, other uses, losses) by their own label.
                 let title = diagram.columns.indices.contains(n.column) ? diagram.columns[n.column] : ""
+                let label = n.kind == .stage || (n.kind == .finalUse && n.region != nil) ? "\(title) · \(n.label)" : n.label
                 let existing = out[n.id]
                 if existing == nil { order.append(n.id) }
                 out[n.id] = Row(
-                    column: n.column, rank: n.rank, label: "\(title) · \(n.label)",
+                    column: n.column, rank: n.rank, label: label,
                     valueA: isA ? v : existing?.valueA ?? 0, valueB: isA ? existing?.valueB ?? 0 : v)
             }
             for (region, v) in diagram.unmet {
@@ -38,7 +43,7 @@ struct ThroughputChange {
                 let existing = out[id]
                 if existing == nil { order.append(id) }
                 out[id] = Row(
-                    column: Int.max, rank: 0, label: "Unmet demand · \(region)", valueA: isA ? v : existing?.valueA ?? 0,
+                    column: Int.max, rank: 0, label: "Unmet demand · \(names[region] ?? region)", valueA: isA ? v : existing?.valueA ?? 0,
                     valueB: isA ? existing?.valueB ?? 0 : v)
             }
         }
@@ -62,7 +67,7 @@ struct ThroughputChange {
         let zero = (left + right) / 2
         let k = maxChange > 0 ? (right - zero) / maxChange : 0
         if shown.isEmpty {
-            svg.text("No node changed.", x: 12, y: 80, size: 12)
+            svg.text("No node changed: both runs move the same tonnes this year.", x: 12, y: 80, size: 12, extra: [("class", "no-change")])
         }
         svg.line(x1: zero, y1: 56, x2: zero, y2: height - 24, color: "#999999")
         for (i, row) in shown.enumerated() {
