@@ -57,7 +57,9 @@ extension Runs {
                 SeriesPanel(
                     title: p.title, unit: p.unit, per: p.per,
                     series: p.series.map {
-                        Series(name: names[$0.key] ?? $0.key, color: colors[$0.key] ?? Palette.neutral, dashed: false, values: $0.values)
+                        Series(
+                            name: names[$0.key] ?? $0.key, color: colors[$0.key] ?? Palette.neutral, dashed: false,
+                            values: $0.values)
                     })
             }
             let grid = PanelGrid(

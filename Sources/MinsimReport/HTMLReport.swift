@@ -18,12 +18,12 @@ public struct BuiltReport: Sendable {
 
 /// The self-contained HTML report of one run, or of two runs side by side.
 ///
-/// One file with everything inline — styles, the charts as SVG, twenty lines of script for the
+/// One file with everything inline — styles, the charts as SVG, forty lines of script for the
 /// selectors and hover boxes — so it opens offline in any browser, can be mailed or archived,
 /// and prints (every chart is vector graphics). The charts are drawn in Swift (`SVG`,
 /// `PanelGrid`, `SankeyDiagram+SVG`) rather than by a JavaScript charting library: the same
 /// drawing is written to `--figures` for papers, nothing has to be vendored (Plotly.js alone is
-/// 3.5 MB), and the page works with scripts disabled. docs/report.md has the reasoning.
+/// several megabytes), and the page works with scripts disabled. docs/report.md has the reasoning.
 ///
 /// ```
 /// result folder(s) → ResultFolder (CSV + JSON read back) → Headline, SankeyDiagram,
@@ -70,7 +70,7 @@ public enum HTMLReport {
                 right. Bands take the colour of the region they leave. Pick a mineral and a year above the \
                 diagram; hover a band or a node for its exact value.
                 """
-                + (b == nil ? "" : " With two runs, both are drawn at the same scale, followed by the change of every node."),
+                    + (b == nil ? "" : " With two runs, both are drawn at the same scale, followed by the change of every node."),
             body: chains.isEmpty
                 ? "<p class=\"note\">The scenario defines no mineral chains (resolved/mineral_chains.csv), so there is nothing to follow.</p>"
                 : Page.switchBlock(
@@ -128,15 +128,20 @@ public enum HTMLReport {
     /// One Sankey panel: the diagram (both runs and their change when comparing) or why not.
     static func sankeyPanel(_ chain: ResultFolder.Chain, year: Int, _ runs: Runs) -> (String, [Figure]) {
         func outcome(_ r: ResultFolder) -> SankeyDiagram.Outcome {
-            r.chains.contains(chain) ? SankeyDiagram.mineral(chain, year: year, in: r) : .unavailable("the run has no mineral \(chain.name)")
+            r.chains.contains(chain)
+                ? SankeyDiagram.mineral(chain, year: year, in: r) : .unavailable("the run has no mineral \(chain.name)")
         }
         let stem = "sankey-\(Page.slug(chain.name))-\(year)"
         let heading = "\(chain.name.capitalized) in \(year): from mine to vehicle"
         guard let b = runs.b else {
             switch outcome(runs.a) {
             case .drawn(let d):
-                let figure = Figure(name: stem, title: heading, svg: d.svg(colors: runs.colors, names: runs.names, heading: heading))
-                return (Page.figure(figure, kind: "sankey", attributes: [("data-mineral", chain.name), ("data-year", String(year))]), [figure])
+                let figure = Figure(
+                    name: stem, title: heading, svg: d.svg(colors: runs.colors, names: runs.names, heading: heading))
+                return (
+                    Page.figure(figure, kind: "sankey", attributes: [("data-mineral", chain.name), ("data-year", String(year))]),
+                    [figure]
+                )
             case .unavailable(let why):
                 return ("<p class=\"note\">No diagram for \(Page.escape(chain.name)) in \(year): \(Page.escape(why)).</p>", [])
             }
@@ -160,10 +165,13 @@ public enum HTMLReport {
         for (d, side, label) in [(da, "a", runs.labelA), (db, "b", runs.labelB)] {
             guard let d else { continue }
             let title = "\(heading) — \(label)"
-            let figure = Figure(name: "\(stem)-\(side)", title: title, svg: d.svg(scale: scale, colors: runs.colors, names: runs.names, heading: title))
+            let figure = Figure(
+                name: "\(stem)-\(side)", title: title,
+                svg: d.svg(scale: scale, colors: runs.colors, names: runs.names, heading: title))
             figures.append(figure)
             html += Page.figure(
-                figure, kind: "sankey", attributes: [("data-mineral", chain.name), ("data-year", String(year)), ("data-side", side)])
+                figure, kind: "sankey",
+                attributes: [("data-mineral", chain.name), ("data-year", String(year)), ("data-side", side)])
         }
         if da != nil || db != nil {
             let change = ThroughputChange(

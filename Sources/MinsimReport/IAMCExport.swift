@@ -44,12 +44,16 @@ public enum IAMCExport {
                 var world: [Int: Double] = [:]
                 for values in byRegion.values { for (y, v) in values { world[y, default: 0] += v } }
                 out.append(
-                    Row(model: model, scenario: r.scenarioName, region: Indicators.world, variable: variable, unit: unit, values: world, additive: true))
+                    Row(
+                        model: model, scenario: r.scenarioName, region: Indicators.world, variable: variable, unit: unit,
+                        values: world, additive: true))
             }
             for region in r.regions {
                 guard let values = byRegion[region.code], !values.isEmpty else { continue }
                 out.append(
-                    Row(model: model, scenario: r.scenarioName, region: region.name, variable: variable, unit: unit, values: values, additive: additive))
+                    Row(
+                        model: model, scenario: r.scenarioName, region: region.name, variable: variable, unit: unit,
+                        values: values, additive: additive))
             }
         }
         func collect<Row: RegionYearRow>(_ rows: [Row], _ value: (Row) -> Double?) -> [String: [Int: Double]] {
@@ -91,7 +95,9 @@ public enum IAMCExport {
 
         let minerals = Indicators.mineralNames(r)
         for m in minerals {
-            add("Unmet Demand|\(Naming.title(m))", "t/yr", additive: true, collect(r.minerals.filter { $0.mineral == m }) { $0.unmetDemand })
+            add(
+                "Unmet Demand|\(Naming.title(m))", "t/yr", additive: true,
+                collect(r.minerals.filter { $0.mineral == m }) { $0.unmetDemand })
         }
         for p in r.products {
             let rows = r.nodes.filter { $0.product == p.name }
@@ -102,7 +108,9 @@ public enum IAMCExport {
             for p in r.products {
                 let rows = markets.filter { $0.product == p.name }
                 guard !rows.isEmpty else { continue }
-                add("Final Demand|Desired|\(names.commodity(p))", "\(p.unit)/yr", additive: true, collect(rows) { $0.desiredDemand })
+                add(
+                    "Final Demand|Desired|\(names.commodity(p))", "\(p.unit)/yr", additive: true,
+                    collect(rows) { $0.desiredDemand })
                 add("Final Demand|Served|\(names.commodity(p))", "\(p.unit)/yr", additive: true, collect(rows) { $0.served })
             }
         }
@@ -112,10 +120,12 @@ public enum IAMCExport {
             add("Demand|Clean Technologies|\(title)", "t/yr", additive: true, collect(rows) { $0.cleanTechDemand })
             add("Refinery Feed|Primary|\(title)", "t/yr", additive: true, collect(rows) { $0.primaryDemand })
             add("Refinery Feed|Secondary|\(title)", "t/yr", additive: true, collect(rows) { $0.secondarySupply })
-            add("Secondary Share|\(title)", "%", additive: false, collect(rows) { row in
-                let feed = row.primaryDemand + row.secondarySupply
-                return feed > 0 ? 100 * row.secondarySupply / feed : nil
-            })
+            add(
+                "Secondary Share|\(title)", "%", additive: false,
+                collect(rows) { row in
+                    let feed = row.primaryDemand + row.secondarySupply
+                    return feed > 0 ? 100 * row.secondarySupply / feed : nil
+                })
             add("Import Reliance|\(title)", "%", additive: false, collect(rows) { $0.importReliance.map { 100 * $0 } })
             add("Supplier Concentration|\(title)", "dimensionless", additive: false, collect(rows) { $0.supplierHHI })
         }
@@ -142,7 +152,8 @@ public enum IAMCExport {
         for r in results {
             if let other = seen[r.scenarioName] {
                 throw .badInput(
-                    "'\(other)' and '\(r.path)' are both scenario '\(r.scenarioName)'; IAMC rows are keyed by scenario name, so export them to separate files")
+                    "'\(other)' and '\(r.path)' are both scenario '\(r.scenarioName)'; IAMC rows are keyed by scenario name, so export them to separate files"
+                )
             }
             seen[r.scenarioName] = r.path
         }

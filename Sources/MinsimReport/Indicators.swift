@@ -68,7 +68,9 @@ enum Indicators {
                     explanation:
                         "Refined mineral embodied in final demand (vehicles, cells, other uses) that could not be served, in tonnes of contained mineral per year (minerals.csv, unmet_demand). World is the sum of the regions.",
                     panels: minerals.map { m in
-                        panel(r, m, unit: "t", per: "per year", r.minerals.filter { $0.mineral == m }, world: .sum) { $0.unmetDemand }
+                        panel(r, m, unit: "t", per: "per year", r.minerals.filter { $0.mineral == m }, world: .sum) {
+                            $0.unmetDemand
+                        }
                     }))
         }
         let unmetProducts = r.products.compactMap { p -> IndicatorPanel? in
@@ -98,18 +100,28 @@ enum Indicators {
                     }))
         }
         if !r.minerals.isEmpty {
-            out.append(
+            /// A section with one panel per mineral of one minerals.csv column, by region.
+            func perMineral(
+                _ id: String, _ title: String, _ explanation: String, unit: String, _ value: (ResultFolder.MineralRow) -> Double?
+            )
+                -> IndicatorSection
+            {
                 IndicatorSection(
-                    id: "import-reliance", title: "Import reliance of refined minerals",
-                    explanation:
-                        "(Imports − exports) / use of the refined mineral in each region (minerals.csv, import_reliance): 100 % means every tonne used is imported, a negative value a net exporter. Empty where a region uses none.",
-                    panels: minerals.map { m in panel(r, m, unit: "%", per: "", r.minerals.filter { $0.mineral == m }) { $0.importReliance } }))
+                    id: id, title: title, explanation: explanation,
+                    panels: minerals.map { m in
+                        panel(r, m, unit: unit, per: "", r.minerals.filter { $0.mineral == m }, value: value)
+                    })
+            }
             out.append(
-                IndicatorSection(
-                    id: "supplier-concentration", title: "Supplier concentration (HHI) of refined minerals",
-                    explanation:
-                        "Herfindahl–Hirschman index of each region's suppliers of the refined mineral, Σ share² (minerals.csv, supplier_hhi): 1 means a single supplier, 0.2 five equal ones.",
-                    panels: minerals.map { m in panel(r, m, unit: "", per: "", r.minerals.filter { $0.mineral == m }) { $0.supplierHHI } }))
+                perMineral(
+                    "import-reliance", "Import reliance of refined minerals",
+                    "(Imports − exports) / use of the refined mineral in each region (minerals.csv, import_reliance): 100 % means every tonne used is imported, a negative value a net exporter. Empty where a region uses none.",
+                    unit: "%", \.importReliance))
+            out.append(
+                perMineral(
+                    "supplier-concentration", "Supplier concentration (HHI) of refined minerals",
+                    "Herfindahl–Hirschman index of each region's suppliers of the refined mineral, Σ share² (minerals.csv, supplier_hhi): 1 means a single supplier, 0.2 five equal ones.",
+                    unit: "", \.supplierHHI))
             out.append(
                 IndicatorSection(
                     id: "secondary-share", title: "Secondary share of refinery feed",

@@ -37,7 +37,9 @@ enum NumberFormat {
         let a = abs(value)
         if a == 0 { return "0" }
         if a >= 100 { return grouped(value, decimals: 0) }
-        var text = a >= 1 ? grouped(value, decimals: a >= 10 ? 1 : 2) : String(format: "%.3g", value).replacingOccurrences(of: "-", with: "−")
+        var text =
+            a >= 1
+            ? grouped(value, decimals: a >= 10 ? 1 : 2) : String(format: "%.3g", value).replacingOccurrences(of: "-", with: "−")
         if text.contains(".") && !text.contains("e") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
@@ -80,9 +82,13 @@ struct UnitScale: Equatable {
     init(unit: String, magnitude: Double) {
         switch unit {
         case "t":
-            if magnitude >= 1e6 { self.init(divisor: 1e6, label: "Mt") } else if magnitude >= 1e3 {
+            if magnitude >= 1e6 {
+                self.init(divisor: 1e6, label: "Mt")
+            } else if magnitude >= 1e3 {
                 self.init(divisor: 1e3, label: "kt")
-            } else { self.init(divisor: 1, label: "t") }
+            } else {
+                self.init(divisor: 1, label: "t")
+            }
         case "GWh":
             if magnitude >= 1e3 { self.init(divisor: 1e3, label: "TWh") } else { self.init(divisor: 1, label: "GWh") }
         case "%":
@@ -90,11 +96,15 @@ struct UnitScale: Equatable {
         case "":
             self.init(divisor: 1, label: "")
         default:
-            if magnitude >= 1e9 { self.init(divisor: 1e9, label: "billion \(unit)") } else if magnitude >= 1e6 {
+            if magnitude >= 1e9 {
+                self.init(divisor: 1e9, label: "billion \(unit)")
+            } else if magnitude >= 1e6 {
                 self.init(divisor: 1e6, label: "million \(unit)")
             } else if magnitude >= 1e4 {
                 self.init(divisor: 1e3, label: "thousand \(unit)")
-            } else { self.init(divisor: 1, label: unit) }
+            } else {
+                self.init(divisor: 1, label: unit)
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ extension Page {
             explanation:
                 "Who supplies whom (flows.csv): each row is an exporting region, each column an importing region, the diagonal is domestic supply. A cell shows the quantity and, below it, its share of the importer's supply. The last row is each importer's total use, the last column each exporter's total sales."
                 + (runs.b == nil ? "" : " Cells show B, with the change B − A below; hover for A and B."),
-            body: Self.switchBlock(group: "trade", dimensions: [("Product", products), ("Year", years.map(String.init))], panels: panels))
+            body: Self.switchBlock(
+                group: "trade", dimensions: [("Product", products), ("Year", years.map(String.init))], panels: panels))
     }
 
     static func tradeTable(_ product: String, year: Int, _ runs: Runs) -> String {
@@ -43,7 +44,8 @@ extension Page {
             let q = comparing ? qb : qa
             let title =
                 comparing
-                ? "A: \(NumberFormat.exact(qa)) \(unit)\nB: \(NumberFormat.exact(qb)) \(unit)" : "\(NumberFormat.exact(q)) \(unit)"
+                ? "A: \(NumberFormat.exact(qa)) \(unit)\nB: \(NumberFormat.exact(qb)) \(unit)"
+                : "\(NumberFormat.exact(q)) \(unit)"
             guard q != 0 || qa != 0 else { return "<td><span class=\"zero\">·</span></td>" }
             var html = "<td title=\"\(escape(title))\"><span class=\"q\">\(NumberFormat.short(q / scale.divisor))</span>"
             if let share { html += "<span class=\"share\">\(NumberFormat.percent(share))</span>" }
@@ -83,7 +85,8 @@ extension Page {
                 html += "<p class=\"note\">This folder has no resolved/ tables with sources.</p>"
                 continue
             }
-            html += "<table class=\"sources\"><thead><tr><th>input table</th><th>rows</th><th>distinct sources</th><th>rows citing an assumption</th><th>rows without a source</th></tr></thead><tbody>"
+            html +=
+                "<table class=\"sources\"><thead><tr><th>input table</th><th>rows</th><th>distinct sources</th><th>rows citing an assumption</th><th>rows without a source</th></tr></thead><tbody>"
             for s in r.sources where s.rows > 0 {
                 let assumptions = s.sources.filter { $0.text.lowercased().contains("assumption") }.reduce(0) { $0 + $1.rows }
                 let blank = s.sources.filter { $0.text.isEmpty }.reduce(0) { $0 + $1.rows }
@@ -92,9 +95,11 @@ extension Page {
             }
             html += "</tbody></table>"
             for s in r.sources where s.sources.contains(where: { !$0.text.isEmpty }) {
-                html += "<details><summary><code>resolved/\(Self.escape(s.table))</code>: the sources cited</summary><ul class=\"source-list\">"
+                html +=
+                    "<details><summary><code>resolved/\(Self.escape(s.table))</code>: the sources cited</summary><ul class=\"source-list\">"
                 for source in s.sources where !source.text.isEmpty {
-                    html += "<li><span class=\"count\">\(source.rows) row\(source.rows == 1 ? "" : "s")</span> \(Self.escape(source.text))</li>"
+                    html +=
+                        "<li><span class=\"count\">\(source.rows) row\(source.rows == 1 ? "" : "s")</span> \(Self.escape(source.text))</li>"
                 }
                 html += "</ul></details>"
             }
@@ -115,14 +120,19 @@ extension Page {
             if let label { html += "<h3>\(Self.escape(label))</h3>" }
             html += "<dl class=\"run-info\">"
             html += "<dt>tool</dt><dd>minsim \(Self.escape(m.toolVersion))</dd>"
-            html += "<dt>scenario</dt><dd><code>\(Self.escape(m.scenarioPath))</code>, SHA-256 <code>\(Self.escape(m.scenarioSHA256 ?? "–"))</code></dd>"
-            html += "<dt>BLAS</dt><dd>\(Self.escape(m.blasLibrary)), \(m.blasThreads.map { "\($0) thread\($0 == 1 ? "" : "s")" } ?? "–")</dd>"
+            html +=
+                "<dt>scenario</dt><dd><code>\(Self.escape(m.scenarioPath))</code>, SHA-256 <code>\(Self.escape(m.scenarioSHA256 ?? "–"))</code></dd>"
+            html +=
+                "<dt>BLAS</dt><dd>\(Self.escape(m.blasLibrary)), \(m.blasThreads.map { "\($0) thread\($0 == 1 ? "" : "s")" } ?? "–")</dd>"
             if let wall = m.wallTimeSeconds { html += "<dt>run time</dt><dd>\(String(format: "%.2f", wall)) s</dd>" }
             html += "<dt>result folder</dt><dd><code>\(Self.escape(r.path))</code></dd>"
             html += "</dl>"
             if !m.inputs.isEmpty {
-                html += "<details><summary>\(m.inputs.count) input file\(m.inputs.count == 1 ? "" : "s") with SHA-256</summary><ul class=\"inputs\">"
-                html += m.inputs.map { "<li><code>\(Self.escape($0.path))</code> <code class=\"sha\">\(Self.escape($0.sha256))</code></li>" }.joined()
+                html +=
+                    "<details><summary>\(m.inputs.count) input file\(m.inputs.count == 1 ? "" : "s") with SHA-256</summary><ul class=\"inputs\">"
+                html += m.inputs.map {
+                    "<li><code>\(Self.escape($0.path))</code> <code class=\"sha\">\(Self.escape($0.sha256))</code></li>"
+                }.joined()
                 html += "</ul></details>"
             }
         }

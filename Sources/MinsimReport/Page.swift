@@ -1,5 +1,6 @@
 import Foundation
 import MinsimScenario
+
 /// The HTML page of a report, built section by section.
 struct Page {
     private var body = ""
@@ -54,7 +55,8 @@ struct Page {
             let m = r.manifest
             var html = "<div class=\"run\">"
             if let label { html += "<p class=\"side\">\(Self.escape(label))</p>" }
-            html += "<p class=\"description\">\(Self.escape(m.scenarioDescription ?? "(no description recorded in manifest.json)"))</p>"
+            html +=
+                "<p class=\"description\">\(Self.escape(m.scenarioDescription ?? "(no description recorded in manifest.json)"))</p>"
             let span = [m.baseYear, m.horizon].compactMap { $0 }.map(String.init).joined(separator: "–")
             html +=
                 "<p class=\"meta\">\(Self.escape(span)) · prices in \(Self.escape(m.currency.isEmpty ? "the scenario currency" : m.currency)) · scenario file <code>\(Self.escape(m.scenarioPath))</code> · result folder <code>\(Self.escape(r.path))</code></p>"
@@ -97,7 +99,8 @@ struct Page {
         guard !minerals.isEmpty, !years.isEmpty else {
             section(
                 id: "glance", title: "At a glance", explanation: "",
-                body: "<p class=\"note\">The scenario defines no minerals, so there are no mineral indicators to summarise.</p>\n")
+                body: "<p class=\"note\">The scenario defines no minerals, so there are no mineral indicators to summarise.</p>\n"
+            )
             return
         }
         let base = runs.a.years.first.map(String.init) ?? "the base year"
@@ -114,7 +117,9 @@ struct Page {
                 let a = ha.cells[m]?[y], b = hb?.cells[m]?[y]
                 html += Self.compared(a?.unmet, b?.unmet, hb != nil) { NumberFormat.quantity($0, unit: "t") }
                 html += Self.compared(a?.priceChange, b?.priceChange, hb != nil, percentPoints: true) { Self.signedPercent($0) }
-                html += Self.compared(a?.secondaryShare, b?.secondaryShare, hb != nil, percentPoints: true) { NumberFormat.percent($0) }
+                html += Self.compared(a?.secondaryShare, b?.secondaryShare, hb != nil, percentPoints: true) {
+                    NumberFormat.percent($0)
+                }
             }
             html += "</tr>"
         }
@@ -152,7 +157,8 @@ struct Page {
             if s.changes.isEmpty {
                 html += "<p>No relative change above zero.</p>"
             } else {
-                html += "<table class=\"changes\"><thead><tr><th>what</th><th>region</th><th>product</th><th>unit</th><th>A</th><th>B</th><th>change</th></tr></thead><tbody>"
+                html +=
+                    "<table class=\"changes\"><thead><tr><th>what</th><th>region</th><th>product</th><th>unit</th><th>A</th><th>B</th><th>change</th></tr></thead><tbody>"
                 for c in s.changes {
                     html +=
                         "<tr><td>\(Self.escape(c.column.replacingOccurrences(of: "_", with: " ")))</td><td>\(Self.escape(runs.names[c.region] ?? c.region))</td><td>\(Self.escape(c.product))</td><td>\(Self.escape(Self.unit(of: c, runs)))</td><td title=\"\(c.a)\">\(NumberFormat.short(c.a))</td><td title=\"\(c.b)\">\(NumberFormat.short(c.b))</td><td>\(Self.signedPercent(c.relative))</td></tr>"
@@ -249,7 +255,8 @@ struct Page {
         guard !items.isEmpty else { return }
         section(
             id: "notes", title: "What this folder lacks",
-            explanation: "Parts of the report need tables that older result folders do not have; the report leaves them out and says so here.",
+            explanation:
+                "Parts of the report need tables that older result folders do not have; the report leaves them out and says so here.",
             body: "<ul class=\"notes\">\(items.joined())</ul>\n")
     }
 
@@ -260,13 +267,16 @@ struct Page {
         var html = "<figure class=\"chart\" data-chart=\"\(escape(kind))\" data-figure=\"\(escape(figure.name))\""
         for (k, v) in attributes { html += " \(k)=\"\(escape(v))\"" }
         html += ">\n" + figure.svg
-        html += "<figcaption>\(escape(figure.title)) · figure file <code>\(escape(figure.name)).svg</code></figcaption></figure>\n"
+        html +=
+            "<figcaption>\(escape(figure.title)) · figure file <code>\(escape(figure.name)).svg</code></figcaption></figure>\n"
         return html
     }
 
     /// Selectors (one per dimension) and panels keyed by one value of each; a script shows the
     /// chosen panel. Without scripts, and in print, the chosen (first) panel is shown.
-    static func switchBlock(group: String, dimensions: [(label: String, values: [String])], panels: [(key: [String], html: String)])
+    static func switchBlock(
+        group: String, dimensions: [(label: String, values: [String])], panels: [(key: [String], html: String)]
+    )
         -> String
     {
         var html = "<div class=\"switch\" data-group=\"\(escape(group))\">"

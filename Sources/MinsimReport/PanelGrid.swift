@@ -55,7 +55,8 @@ struct PanelGrid: Sendable {
             var x = 8.0
             let y = 58.0 + 18 * Double(row)
             for entry in entries {
-                svg.line(x1: x, y1: y - 4, x2: x + 22, y2: y - 4, color: entry.color, width: 2.5, dash: entry.dashed ? "5 3" : nil)
+                svg.line(
+                    x1: x, y1: y - 4, x2: x + 22, y2: y - 4, color: entry.color, width: 2.5, dash: entry.dashed ? "5 3" : nil)
                 svg.text(entry.name, x: x + 27, y: y, size: 11)
                 x += 34 + Self.textWidth(entry.name, size: 11)
             }

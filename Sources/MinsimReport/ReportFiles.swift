@@ -41,7 +41,9 @@ public enum ReportFiles {
         let temp = try writeTemporary(html, for: output)
         do {
             if let figureFolder {
-                let files = report.figures.map { (name: "\($0.name).svg", data: Data(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + $0.svg).utf8)) }
+                let files = report.figures.map {
+                    (name: "\($0.name).svg", data: Data(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + $0.svg).utf8))
+                }
                 try mapped { () throws(RunFailure) in try figureFolder.write(files, force: force) }
             }
             try moveIntoPlace(temp, output)
@@ -49,7 +51,8 @@ public enum ReportFiles {
             try? FileManager.default.removeItem(atPath: temp)
             throw error
         }
-        return Written(html: output, htmlBytes: html.count, figuresFolder: figures, figures: report.figures.map { "\($0.name).svg" })
+        return Written(
+            html: output, htmlBytes: html.count, figuresFolder: figures, figures: report.figures.map { "\($0.name).svg" })
     }
 
     /// Writes `data` to `output` atomically (refused when it exists, unless `force`).
@@ -72,7 +75,8 @@ public enum ReportFiles {
     private static func writeTemporary(_ data: Data, for output: String) throws(ReportFailure) -> String {
         let url = URL(fileURLWithPath: output).standardizedFileURL
         let parent = url.deletingLastPathComponent().path
-        let temp = (parent as NSString).appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let temp = (parent as NSString).appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             try data.write(to: URL(fileURLWithPath: temp))

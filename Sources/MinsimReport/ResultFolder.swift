@@ -153,14 +153,17 @@ public struct ResultFolder: Sendable {
             throw .badInput("'\(path)' does not exist; give a result folder written by `minsim run`")
         }
         guard isFolder.boolValue else {
-            throw .badInput("'\(path)' is a file; give a result folder written by `minsim run` (it holds nodes.csv and manifest.json)")
+            throw .badInput(
+                "'\(path)' is a file; give a result folder written by `minsim run` (it holds nodes.csv and manifest.json)")
         }
         func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
         var notes: [String] = []
 
-        let nodeTable = try CSVTable.read(file("nodes.csv"), required: ["year", "region", "product", "stage", "unit", "production"])
+        let nodeTable = try CSVTable.read(
+            file("nodes.csv"), required: ["year", "region", "product", "stage", "unit", "production"])
         let flowTable = try CSVTable.read(file("flows.csv"), required: ["year", "product", "exporter", "importer", "quantity"])
-        let manifest = try ManifestInfo.read(file("manifest.json"), fallbackName: nodeTable.rowCount > 0 ? nodeTable.text(0, "scenario") : "")
+        let manifest = try ManifestInfo.read(
+            file("manifest.json"), fallbackName: nodeTable.rowCount > 0 ? nodeTable.text(0, "scenario") : "")
 
         // Dimensions: the resolved tables when present, else first appearance in nodes.csv.
         let regionTable = try CSVTable.readIfPresent(file("resolved/regions.csv"), required: ["region"])
@@ -180,14 +183,17 @@ public struct ResultFolder: Sendable {
             for i in 0..<t.rowCount {
                 let mineral = t.text(i, "mineral")
                 products.append(
-                    Product(name: t.text(i, "product"), stage: t.text(i, "stage"), unit: t.text(i, "unit"), mineral: mineral.isEmpty ? nil : mineral))
+                    Product(
+                        name: t.text(i, "product"), stage: t.text(i, "stage"), unit: t.text(i, "unit"),
+                        mineral: mineral.isEmpty ? nil : mineral))
             }
         }
         for i in 0..<nodeTable.rowCount {
             let code = nodeTable.text(i, "region"), name = nodeTable.text(i, "product")
             if !regions.contains(where: { $0.code == code }) { regions.append(Region(code: code, name: code)) }
             if !products.contains(where: { $0.name == name }) {
-                products.append(Product(name: name, stage: nodeTable.text(i, "stage"), unit: nodeTable.text(i, "unit"), mineral: nil))
+                products.append(
+                    Product(name: name, stage: nodeTable.text(i, "stage"), unit: nodeTable.text(i, "unit"), mineral: nil))
             }
         }
         var chains: [Chain] = []
@@ -203,7 +209,8 @@ public struct ResultFolder: Sendable {
 
         let nodes = try readNodes(nodeTable)
         let flows = try readFlows(flowTable)
-        let stocks = try readStocks(CSVTable.readIfPresent(file("stocks.csv"), required: ["year", "region", "inflow", "stock", "retirements"]))
+        let stocks = try readStocks(
+            CSVTable.readIfPresent(file("stocks.csv"), required: ["year", "region", "inflow", "stock", "retirements"]))
         let minerals = try readMinerals(
             CSVTable.readIfPresent(
                 file("minerals.csv"),
@@ -228,7 +235,9 @@ public struct ResultFolder: Sendable {
         } else if let base = try CSVTable.readIfPresent(
             file("resolved/recipes.csv"), required: ["region", "product", "input", "quantity_per_unit"]),
             let paths = try CSVTable.readIfPresent(file("resolved/paths.csv"), required: ["path"]),
-            !(0..<paths.rowCount).contains(where: { ["recipes", "recipe_index", "chemistry_mix"].contains(paths.text($0, "path")) })
+            !(0..<paths.rowCount).contains(where: {
+                ["recipes", "recipe_index", "chemistry_mix"].contains(paths.text($0, "path"))
+            })
         {
             // No recipe paths: the base recipes hold in every year.
             var all: [RecipeRow] = []
@@ -243,7 +252,8 @@ public struct ResultFolder: Sendable {
 
         var sources: [SourceSummary] = []
         let resolved = file("resolved")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []).filter { $0.hasSuffix(".csv") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []).filter { $0.hasSuffix(".csv") }
+            .sorted()
         for name in names {
             guard let t = try CSVTable.readIfPresent((resolved as NSString).appendingPathComponent(name), required: []),
                 t.has("source")
@@ -269,97 +279,86 @@ public struct ResultFolder: Sendable {
 
         return ResultFolder(
             path: path, manifest: manifest, regions: regions, products: products, chains: chains, fleetProduct: fleetProduct,
-            years: Set(nodes.map(\.year)).sorted(), nodes: nodes, flows: flows, stocks: stocks, minerals: minerals, markets: markets,
+            years: Set(nodes.map(\.year)).sorted(), nodes: nodes, flows: flows, stocks: stocks, minerals: minerals,
+            markets: markets,
             recipes: recipes, recipeSource: recipeSource, sources: sources, notes: notes)
     }
 
+    /// Every row of `t`, made by `row` from its index.
+    private static func rows<Row>(_ t: CSVTable, _ row: (Int) throws(ReportFailure) -> Row) throws(ReportFailure) -> [Row] {
+        var out: [Row] = []
+        out.reserveCapacity(t.rowCount)
+        for i in 0..<t.rowCount { out.append(try row(i)) }
+        return out
+    }
+
     private static func readNodes(_ t: CSVTable) throws(ReportFailure) -> [NodeRow] {
-        var rows: [NodeRow] = []
-        rows.reserveCapacity(t.rowCount)
-        for i in 0..<t.rowCount {
-            rows.append(
-                NodeRow(
-                    year: try t.year(i), region: t.text(i, "region"), product: t.text(i, "product"),
-                    production: try t.requiredNumber(i, "production"), capacity: try t.number(i, "capacity"),
-                    price: try t.number(i, "price"), unmetDemand: try t.number(i, "unmet_demand") ?? 0,
-                    scarcityRent: try t.number(i, "scarcity_rent")))
+        try rows(t) { i throws(ReportFailure) in
+            NodeRow(
+                year: try t.year(i), region: t.text(i, "region"), product: t.text(i, "product"),
+                production: try t.requiredNumber(i, "production"), capacity: try t.number(i, "capacity"),
+                price: try t.number(i, "price"), unmetDemand: try t.number(i, "unmet_demand") ?? 0,
+                scarcityRent: try t.number(i, "scarcity_rent"))
         }
-        return rows
     }
 
     private static func readFlows(_ t: CSVTable) throws(ReportFailure) -> [FlowRow] {
-        var rows: [FlowRow] = []
-        rows.reserveCapacity(t.rowCount)
-        for i in 0..<t.rowCount {
-            rows.append(
-                FlowRow(
-                    year: try t.year(i), product: t.text(i, "product"), exporter: t.text(i, "exporter"),
-                    importer: t.text(i, "importer"), quantity: try t.requiredNumber(i, "quantity"),
-                    share: try t.number(i, "share") ?? 0, tariffRevenue: try t.number(i, "tariff_revenue") ?? 0))
+        try rows(t) { i throws(ReportFailure) in
+            FlowRow(
+                year: try t.year(i), product: t.text(i, "product"), exporter: t.text(i, "exporter"),
+                importer: t.text(i, "importer"), quantity: try t.requiredNumber(i, "quantity"),
+                share: try t.number(i, "share") ?? 0, tariffRevenue: try t.number(i, "tariff_revenue") ?? 0)
         }
-        return rows
     }
 
     private static func readStocks(_ t: CSVTable?) throws(ReportFailure) -> [StockRow] {
         guard let t else { return [] }
         let recovered = t.columns.filter { $0.hasPrefix("recovered_") && $0.hasSuffix("_t") }
-        var rows: [StockRow] = []
-        for i in 0..<t.rowCount {
+        return try rows(t) { i throws(ReportFailure) in
             var byMineral: [String: Double] = [:]
             for column in recovered {
                 byMineral[String(column.dropFirst("recovered_".count).dropLast(2))] = try t.number(i, column) ?? 0
             }
-            rows.append(
-                StockRow(
-                    year: try t.year(i), region: t.text(i, "region"), inflow: try t.requiredNumber(i, "inflow"),
-                    stock: try t.requiredNumber(i, "stock"), retirements: try t.requiredNumber(i, "retirements"),
-                    recovered: byMineral))
+            return StockRow(
+                year: try t.year(i), region: t.text(i, "region"), inflow: try t.requiredNumber(i, "inflow"),
+                stock: try t.requiredNumber(i, "stock"), retirements: try t.requiredNumber(i, "retirements"),
+                recovered: byMineral)
         }
-        return rows
     }
 
     private static func readMinerals(_ t: CSVTable?) throws(ReportFailure) -> [MineralRow] {
         guard let t else { return [] }
-        var rows: [MineralRow] = []
-        for i in 0..<t.rowCount {
-            rows.append(
-                MineralRow(
-                    year: try t.year(i), region: t.text(i, "region"), mineral: t.text(i, "mineral"),
-                    primaryDemand: try t.requiredNumber(i, "primary_demand"),
-                    cleanTechDemand: try t.number(i, "clean_tech_demand") ?? 0,
-                    secondarySupply: try t.requiredNumber(i, "secondary_supply"),
-                    unmetDemand: try t.requiredNumber(i, "unmet_demand"), importReliance: try t.number(i, "import_reliance"),
-                    supplierHHI: try t.number(i, "supplier_hhi")))
+        return try rows(t) { i throws(ReportFailure) in
+            MineralRow(
+                year: try t.year(i), region: t.text(i, "region"), mineral: t.text(i, "mineral"),
+                primaryDemand: try t.requiredNumber(i, "primary_demand"),
+                cleanTechDemand: try t.number(i, "clean_tech_demand") ?? 0,
+                secondarySupply: try t.requiredNumber(i, "secondary_supply"),
+                unmetDemand: try t.requiredNumber(i, "unmet_demand"), importReliance: try t.number(i, "import_reliance"),
+                supplierHHI: try t.number(i, "supplier_hhi"))
         }
-        return rows
     }
 
     private static func readMarkets(_ t: CSVTable) throws(ReportFailure) -> [MarketRow] {
-        var rows: [MarketRow] = []
-        for i in 0..<t.rowCount {
-            rows.append(
-                MarketRow(
-                    year: try t.year(i), region: t.text(i, "region"), product: t.text(i, "product"),
-                    referenceDemand: try t.requiredNumber(i, "reference_demand"),
-                    desiredDemand: try t.requiredNumber(i, "desired_demand"), served: try t.requiredNumber(i, "served"),
-                    unmet: try t.requiredNumber(i, "unmet"), deliveredPrice: try t.number(i, "delivered_price"),
-                    chokePrice: try t.number(i, "choke_price")))
+        try rows(t) { i throws(ReportFailure) in
+            MarketRow(
+                year: try t.year(i), region: t.text(i, "region"), product: t.text(i, "product"),
+                referenceDemand: try t.requiredNumber(i, "reference_demand"),
+                desiredDemand: try t.requiredNumber(i, "desired_demand"), served: try t.requiredNumber(i, "served"),
+                unmet: try t.requiredNumber(i, "unmet"), deliveredPrice: try t.number(i, "delivered_price"),
+                chokePrice: try t.number(i, "choke_price"))
         }
-        return rows
     }
 
     /// Recipe rows of `recipes_by_year.csv` (`year` nil: read from the table) or of the base
     /// recipes (`year` given: every row stamped with it).
     private static func readRecipes(_ t: CSVTable, year: Int?) throws(ReportFailure) -> [RecipeRow] {
-        var rows: [RecipeRow] = []
-        for i in 0..<t.rowCount {
+        try rows(t) { i throws(ReportFailure) in
             let y: Int
             if let year { y = year } else { y = try t.year(i) }
-            rows.append(
-                RecipeRow(
-                    year: y, region: t.text(i, "region"), product: t.text(i, "product"),
-                    input: t.text(i, "input"), quantityPerUnit: try t.requiredNumber(i, "quantity_per_unit")))
+            return RecipeRow(
+                year: y, region: t.text(i, "region"), product: t.text(i, "product"),
+                input: t.text(i, "input"), quantityPerUnit: try t.requiredNumber(i, "quantity_per_unit"))
         }
-        return rows
     }
 }

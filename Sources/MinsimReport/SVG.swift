@@ -117,7 +117,7 @@ enum Palette {
     static let axis = "#777777"
     static let grid = "#e6e6e6"
 
-    /// The colour of the `index`-th region; repeats with a darker shade past the palette's end.
+    /// The colour of the `index`-th region; the palette repeats past its eighth colour.
     static func region(_ index: Int) -> String {
         guard index >= 0 else { return neutral }
         return regions[index % regions.count]

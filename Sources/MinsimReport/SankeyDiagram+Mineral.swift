@@ -45,7 +45,8 @@ extension SankeyDiagram {
             guard let cq = column[q] else { continue }
             for p in view.users(of: q) where p != chain.ore {
                 if cq + 1 > result.products.count + 1 {
-                    return .unavailable("the recipes of \(year) form a loop through \(q); a Sankey diagram needs a chain without loops")
+                    return .unavailable(
+                        "the recipes of \(year) form a loop through \(q); a Sankey diagram needs a chain without loops")
                 }
                 if (column[p] ?? -1) < cq + 1 {
                     column[p] = cq + 1
@@ -53,14 +54,18 @@ extension SankeyDiagram {
                 }
             }
         }
-        let chainProducts = column.keys.sorted { (column[$0] ?? 0, productRank[$0] ?? 0) < (column[$1] ?? 0, productRank[$1] ?? 0) }
+        let chainProducts = column.keys.sorted {
+            (column[$0] ?? 0, productRank[$0] ?? 0) < (column[$1] ?? 0, productRank[$1] ?? 0)
+        }
         let lastColumn = (column.values.max() ?? 1) + 1
         let regionRank = Dictionary(result.regions.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
 
         var nodes: [Node] = []
         var index: [String: Int] = [:]
         var links: [Link] = []
-        func node(_ id: String, _ label: String, _ column: Int, _ kind: NodeKind, region: String?, product: String?, rank: Int) -> Int {
+        func node(_ id: String, _ label: String, _ column: Int, _ kind: NodeKind, region: String?, product: String?, rank: Int)
+            -> Int
+        {
             if let i = index[id] { return i }
             nodes.append(Node(id: id, label: label, column: column, kind: kind, region: region, product: product, rank: rank))
             index[id] = nodes.count - 1
@@ -116,7 +121,9 @@ extension SankeyDiagram {
                             "losses", "Processing losses", (column[q] ?? 1) + 1, .losses, region: nil, product: nil, rank: 400)
                         link(stage(s, q), losses, feed - out)
                     } else if out - feed > 1e-12 * scale {
-                        link(node("other-feed", "Other feed", 0, .otherFeed, region: nil, product: nil, rank: 200), stage(s, q), out - feed)
+                        link(
+                            node("other-feed", "Other feed", 0, .otherFeed, region: nil, product: nil, rank: 200), stage(s, q),
+                            out - feed)
                     }
                 } else {
                     content["\(q):\(s)"] = out > 0 ? (received["\(q):\(s)"] ?? 0) / out : 0
@@ -167,7 +174,8 @@ extension SankeyDiagram {
             if here.isEmpty {
                 titles.append("Buyers (final demand)")
             } else {
-                titles.append(here.map { Self.columnTitle(stage: result.product($0)?.stage ?? "", product: $0) }.joined(separator: ", "))
+                titles.append(
+                    here.map { Self.columnTitle(stage: result.product($0)?.stage ?? "", product: $0) }.joined(separator: ", "))
             }
         }
         let unmet = regions.compactMap { r -> (region: String, value: Double)? in

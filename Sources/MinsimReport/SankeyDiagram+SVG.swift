@@ -94,7 +94,10 @@ extension SankeyDiagram {
                 "path",
                 [
                     ("class", "sankey-link"),
-                    ("d", "M\(SVG.n(x0)),\(SVG.n(p.y0))C\(SVG.n(xm)),\(SVG.n(p.y0)) \(SVG.n(xm)),\(SVG.n(p.y1)) \(SVG.n(x1)),\(SVG.n(p.y1))"),
+                    (
+                        "d",
+                        "M\(SVG.n(x0)),\(SVG.n(p.y0))C\(SVG.n(xm)),\(SVG.n(p.y0)) \(SVG.n(xm)),\(SVG.n(p.y1)) \(SVG.n(x1)),\(SVG.n(p.y1))"
+                    ),
                     ("stroke", color), ("stroke-width", SVG.n(max(l.value * k, 0.6))),
                     ("data-source", nodes[l.source].id), ("data-target", nodes[l.target].id), ("data-value", "\(l.value)"),
                 ],
@@ -147,9 +150,11 @@ extension SankeyDiagram {
                 let height = value * k
                 svg.rect(
                     x: x(lastColumn), y: cursor, width: Self.nodeWidth, height: max(height, 1), fill: "#f6d5d1",
-                    title: "Unmet demand in \(name), \(year)\n\(NumberFormat.exact(value)) \(unit) of \(mineral) embodied in final demand not served",
+                    title:
+                        "Unmet demand in \(name), \(year)\n\(NumberFormat.exact(value)) \(unit) of \(mineral) embodied in final demand not served",
                     extra: [
-                        ("class", "sankey-unmet"), ("stroke", Palette.unmet), ("stroke-dasharray", "3 2"), ("data-region", region),
+                        ("class", "sankey-unmet"), ("stroke", Palette.unmet), ("stroke-dasharray", "3 2"),
+                        ("data-region", region),
                         ("data-value", "\(value)"),
                     ])
                 if height >= 9 {
@@ -168,7 +173,9 @@ extension SankeyDiagram {
             x: Self.side, y: Self.height - 12, size: 11, color: "#555555")
         return svg.document(
             title: heading,
-            description: "Sankey diagram of \(mineral) in \(year): \(nodes.count) nodes, \(links.count) flows, tonnes of contained mineral")
+            description:
+                "Sankey diagram of \(mineral) in \(year): \(nodes.count) nodes, \(links.count) flows, tonnes of contained mineral"
+        )
     }
 
     /// "China · ni_refined (refining)", "Processing losses", …

@@ -43,7 +43,8 @@ struct ThroughputChange {
                 let existing = out[id]
                 if existing == nil { order.append(id) }
                 out[id] = Row(
-                    column: Int.max, rank: 0, label: "Unmet demand · \(names[region] ?? region)", valueA: isA ? v : existing?.valueA ?? 0,
+                    column: Int.max, rank: 0, label: "Unmet demand · \(names[region] ?? region)",
+                    valueA: isA ? v : existing?.valueA ?? 0,
                     valueB: isA ? existing?.valueB ?? 0 : v)
             }
         }
@@ -67,7 +68,9 @@ struct ThroughputChange {
         let zero = (left + right) / 2
         let k = maxChange > 0 ? (right - zero) / maxChange : 0
         if shown.isEmpty {
-            svg.text("No node changed: both runs move the same tonnes this year.", x: 12, y: 80, size: 12, extra: [("class", "no-change")])
+            svg.text(
+                "No node changed: both runs move the same tonnes this year.", x: 12, y: 80, size: 12,
+                extra: [("class", "no-change")])
         }
         svg.line(x1: zero, y1: 56, x2: zero, y2: height - 24, color: "#999999")
         for (i, row) in shown.enumerated() {

@@ -47,7 +47,9 @@ struct IAMCCommand: ParsableCommand {
             try ReportFiles.writeFile(Data(text.utf8), to: out, force: force)
             if !quiet {
                 let rows = text.split(separator: "\n").count - 1
-                print("wrote \(out): \(rows) rows, \(folders.count) scenario\(folders.count == 1 ? "" : "s") (IAMC wide format; load with pyam.IamDataFrame)")
+                print(
+                    "wrote \(out): \(rows) rows, \(folders.count) scenario\(folders.count == 1 ? "" : "s") (IAMC wide format; load with pyam.IamDataFrame)"
+                )
             }
         } catch {
             StandardError.print(error.message)

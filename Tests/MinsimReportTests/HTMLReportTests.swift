@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
+@testable import MinsimReport
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-
-@testable import MinsimReport
 
 @Suite("HTML report and SVG figures")
 struct HTMLReportTests {
@@ -23,7 +23,10 @@ struct HTMLReportTests {
         let path = try ReportTestSupport.run("years.yaml", into: folder)
         let report = try HTMLReport.build(ResultFolder.read(path))
         let html = report.html
-        for id in ["guide", "glance", "solver", "sankey", "production", "prices", "unmet-demand-minerals", "fleet", "trade", "sources", "run"] {
+        for id in [
+            "guide", "glance", "solver", "sankey", "production", "prices", "unmet-demand-minerals", "fleet", "trade", "sources",
+            "run",
+        ] {
             #expect(html.contains("<section id=\"\(id)\">"), "missing section \(id)")
         }
         // Default years: base year, (no 2030 before the horizon) and the horizon 2030.
@@ -79,7 +82,8 @@ struct HTMLReportTests {
         #expect(!new.contains("<section id=\"notes\">"))
         let old = try HTMLReport.build(
             ResultFolder.read(
-                ReportTestSupport.handFolder(into: folder, name: "old", markets: false, recipes: false, certificate: false, recipePaths: true)
+                ReportTestSupport.handFolder(
+                    into: folder, name: "old", markets: false, recipes: false, certificate: false, recipePaths: true)
             )
         ).html
         #expect(old.contains("<section id=\"notes\">"))
@@ -95,7 +99,9 @@ struct HTMLReportTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let hand = try ReportTestSupport.handFolder(into: folder)
         let out = folder.appendingPathComponent("r.html").path
-        #expect(throws: ReportFailure.self) { try ReportFiles.writeReport(result: folder.appendingPathComponent("none").path, output: out) }
+        #expect(throws: ReportFailure.self) {
+            try ReportFiles.writeReport(result: folder.appendingPathComponent("none").path, output: out)
+        }
         do {
             _ = try ReportFiles.writeReport(result: hand, output: out, options: ReportOptions(years: [2031]))
             Issue.record("a year that was not simulated must be refused")
@@ -105,7 +111,9 @@ struct HTMLReportTests {
         }
         #expect(!FileManager.default.fileExists(atPath: out))
         _ = try ReportFiles.writeReport(result: hand, output: out)
-        #expect(throws: ReportFailure.outputRefused("output file '\(out)' exists; choose another --out or pass --force to replace it")) {
+        #expect(
+            throws: ReportFailure.outputRefused("output file '\(out)' exists; choose another --out or pass --force to replace it")
+        ) {
             try ReportFiles.writeReport(result: hand, output: out)
         }
         _ = try ReportFiles.writeReport(result: hand, output: out, force: true)

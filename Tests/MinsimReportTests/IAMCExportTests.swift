@@ -13,16 +13,18 @@ struct IAMCExportTests {
     }
 
     /// Variable names and units of the hand-derived folder (docs/iamc.md lists the tree).
-    @Test("variable tree and units", arguments: [
-        ("Production|Mining|X", "t/yr"), ("Production|Refining|X", "t/yr"), ("Production|Car", "vehicle/yr"),
-        ("Capacity|Mining|X", "t/yr"), ("Price|Ore|X", "USD_2024/t"), ("Price|Refined|X", "USD_2024/t"),
-        ("Price|Car", "USD_2024/vehicle"), ("Scarcity Rent|Refined|X", "USD_2024/t"), ("Trade|Imports|Ore|X", "t/yr"),
-        ("Trade|Exports|Refined|X", "t/yr"), ("Trade|Tariff Revenue", "USD_2024/yr"), ("Unmet Demand|X", "t/yr"),
-        ("Unmet Demand|Car", "vehicle/yr"), ("Final Demand|Served|Car", "vehicle/yr"),
-        ("Demand|Clean Technologies|X", "t/yr"), ("Refinery Feed|Secondary|X", "t/yr"), ("Secondary Share|X", "%"),
-        ("Import Reliance|X", "%"), ("Supplier Concentration|X", "dimensionless"), ("Stock|Car", "vehicle"),
-        ("Sales|Car", "vehicle/yr"), ("Retirements|Car", "vehicle/yr"), ("Recycling|Recovered|X", "t/yr"),
-    ])
+    @Test(
+        "variable tree and units",
+        arguments: [
+            ("Production|Mining|X", "t/yr"), ("Production|Refining|X", "t/yr"), ("Production|Car", "vehicle/yr"),
+            ("Capacity|Mining|X", "t/yr"), ("Price|Ore|X", "USD_2024/t"), ("Price|Refined|X", "USD_2024/t"),
+            ("Price|Car", "USD_2024/vehicle"), ("Scarcity Rent|Refined|X", "USD_2024/t"), ("Trade|Imports|Ore|X", "t/yr"),
+            ("Trade|Exports|Refined|X", "t/yr"), ("Trade|Tariff Revenue", "USD_2024/yr"), ("Unmet Demand|X", "t/yr"),
+            ("Unmet Demand|Car", "vehicle/yr"), ("Final Demand|Served|Car", "vehicle/yr"),
+            ("Demand|Clean Technologies|X", "t/yr"), ("Refinery Feed|Secondary|X", "t/yr"), ("Secondary Share|X", "%"),
+            ("Import Reliance|X", "%"), ("Supplier Concentration|X", "dimensionless"), ("Stock|Car", "vehicle"),
+            ("Sales|Car", "vehicle/yr"), ("Retirements|Car", "vehicle/yr"), ("Recycling|Recovered|X", "t/yr"),
+        ])
     func tree(_ variable: String, _ unit: String) throws {
         let folder = try ReportTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -73,7 +75,9 @@ struct IAMCExportTests {
         let text = try IAMCExport.csv([ResultFolder.read(run), ResultFolder.read(hand)])
         let (records, problems) = CSVReader.parse(text, path: "iamc.csv")
         #expect(problems.isEmpty)
-        #expect(records.first?.fields.map(\.text) == ["Model", "Scenario", "Region", "Variable", "Unit"] + (2024...2030).map(String.init))
+        #expect(
+            records.first?.fields.map(\.text) == ["Model", "Scenario", "Region", "Variable", "Unit"]
+                + (2024...2030).map(String.init))
         #expect(Set(records.dropFirst().map { $0.fields[1].text }) == ["years", "hand"])
 
         #expect(throws: ReportFailure.self) { try IAMCExport.csv([ResultFolder.read(hand), ResultFolder.read(hand)]) }

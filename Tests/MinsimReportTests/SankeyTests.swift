@@ -74,7 +74,9 @@ struct SankeyTests {
             for (i, node) in d.nodes.enumerated() where node.kind == .stage && node.product == "ore" {
                 let production = result.nodes.first { $0.year == year && $0.region == node.region && $0.product == "ore" }
                 let x = try #require(production).production
-                #expect(ReportTestSupport.isClose(d.outflow(i), x, relative: 1e-9), "\(year) mine \(node.region ?? ""): \(d.outflow(i)) vs \(x)")
+                #expect(
+                    ReportTestSupport.isClose(d.outflow(i), x, relative: 1e-9),
+                    "\(year) mine \(node.region ?? ""): \(d.outflow(i)) vs \(x)")
             }
             for row in result.minerals where row.year == year {
                 let recycled = d.nodes.firstIndex { $0.id == "recycling:\(row.region)" }.map { d.outflow($0) } ?? 0

@@ -15,8 +15,10 @@ struct RecipesByYearTests {
             path: TestSupport.fixture("valid/years.yaml"), outputDirectory: out.path, runtime: TestSupport.runtime)
         let rows = try TestSupport.readTable(out.appendingPathComponent("recipes_by_year.csv"))
         func b(_ year: Int, _ region: String, _ product: String, _ input: String) -> Double? {
-            rows.first { $0["year"] == String(year) && $0["region"] == region && $0["product"] == product && $0["input"] == input }
-                .flatMap { Double($0["quantity_per_unit"] ?? "") }
+            rows.first {
+                $0["year"] == String(year) && $0["region"] == region && $0["product"] == product && $0["input"] == input
+            }
+            .flatMap { Double($0["quantity_per_unit"] ?? "") }
         }
         // 2024: exactly the resolved base recipes.
         let base = try TestSupport.readTable(out.appendingPathComponent("resolved/recipes.csv"))
@@ -37,14 +39,18 @@ struct RecipesByYearTests {
         let minerals = try TestSupport.readTable(out.appendingPathComponent("minerals.csv"))
         for year in 2024...2030 {
             let y = String(year)
-            let x = try #require(nodes.first { $0["year"] == y && $0["region"] == "A" && $0["product"] == "metal" }
-                .flatMap { Double($0["production"] ?? "") })
+            let x = try #require(
+                nodes.first { $0["year"] == y && $0["region"] == "A" && $0["product"] == "metal" }
+                    .flatMap { Double($0["production"] ?? "") })
             let bought = flows.filter { $0["year"] == y && $0["product"] == "ore" && $0["importer"] == "A" }
                 .reduce(0.0) { $0 + (Double($1["quantity"] ?? "") ?? .nan) }
-            let recycled = try #require(minerals.first { $0["year"] == y && $0["region"] == "A" }
-                .flatMap { Double($0["secondary_supply"] ?? "") })
+            let recycled = try #require(
+                minerals.first { $0["year"] == y && $0["region"] == "A" }
+                    .flatMap { Double($0["secondary_supply"] ?? "") })
             let coefficient = try #require(b(year, "A", "metal", "ore"))
-            #expect(TestSupport.isClose(bought + recycled, coefficient * x, relative: 1e-9), "\(year): \(bought) + \(recycled) vs \(coefficient) · \(x)")
+            #expect(
+                TestSupport.isClose(bought + recycled, coefficient * x, relative: 1e-9),
+                "\(year): \(bought) + \(recycled) vs \(coefficient) · \(x)")
         }
     }
 }
