@@ -57,7 +57,7 @@ struct Page {
             if let label { html += "<p class=\"side\">\(Self.escape(label))</p>" }
             html +=
                 "<p class=\"description\">\(Self.escape(m.scenarioDescription ?? "(no description recorded in manifest.json)"))</p>"
-            let span = [m.baseYear, m.horizon].compactMap { $0 }.map(String.init).joined(separator: "–")
+            let span = Set([m.baseYear, m.horizon].compactMap { $0 }).sorted().map(String.init).joined(separator: "–")
             html +=
                 "<p class=\"meta\">\(Self.escape(span)) · prices in \(Self.escape(m.currency.isEmpty ? "the scenario currency" : m.currency)) · scenario file <code>\(Self.escape(m.scenarioPath))</code> · result folder <code>\(Self.escape(r.path))</code></p>"
             return html + "</div>"
@@ -73,8 +73,10 @@ struct Page {
     }
 
     mutating func guide(_ runs: Runs) {
+        let minerals = Indicators.mineralNames(runs.a)
+        let which = minerals.isEmpty ? "" : " — here \(Self.escape(minerals.joined(separator: ", "))) —"
         var text = """
-            <p>minsim follows minerals — here \(Self.escape(Indicators.mineralNames(runs.a).joined(separator: ", "))) — \
+            <p>minsim follows minerals\(which) \
             from mines through refineries and battery-cell plants to electric vehicles, region by region and year by \
             year, with trade, prices, capacity limits and recycling. This page shows one run of a scenario. Start with \
             <a href="#glance">At a glance</a>; the <a href="#sankey">Sankey diagrams</a> show where each tonne goes in \
