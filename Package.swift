@@ -4,6 +4,9 @@
 //
 //   minsim (CLI)  →  MinsimScenario (YAML in, CSV/JSON out)  →  MinsimEngine (pure model)
 //                 →  LinearAlgebra (the only code touching pointers / LAPACK info)  →  COpenBLAS
+//
+//   minsim (CLI)  →  MinsimReport (reads result folders back: HTML report, SVG figures, IAMC)
+//                 →  MinsimScenario (its CSV reader and writer)
 import PackageDescription
 
 let package = Package(
@@ -13,6 +16,7 @@ let package = Package(
         .library(name: "MinsimEngine", targets: ["MinsimEngine"]),
         .library(name: "MinsimScenario", targets: ["MinsimScenario"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "MinsimReport", targets: ["MinsimReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,9 +40,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Reads result folders as files (never the engine's values), so a report can be made of
+        // any folder `minsim run` wrote, including folders of older versions.
+        .target(name: "MinsimReport", dependencies: ["MinsimScenario"]),
         .executableTarget(
             name: "minsim",
             dependencies: [
+                "MinsimReport",
                 "MinsimScenario",
                 "MinsimEngine",
                 "LinearAlgebra",
@@ -53,6 +61,7 @@ let package = Package(
             exclude: ["Golden"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "MinsimReportTests", dependencies: ["MinsimReport", "MinsimScenario"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,25 +5,25 @@
 /// a data row) is reported rather than guessed at. Accepted: quoted fields with embedded commas,
 /// doubled quotes and line breaks; LF or CRLF line endings; a final line break or none.
 /// The caller decodes UTF-8 and strips an optional byte-order mark.
-enum CSVReader {
+package enum CSVReader {
     /// One field: its text (quotes removed, `""` undone) and where it starts.
-    struct Field: Sendable {
-        let text: String
-        let quoted: Bool
-        let line: Int
-        let column: Int
+    package struct Field: Sendable {
+        package let text: String
+        package let quoted: Bool
+        package let line: Int
+        package let column: Int
     }
 
     /// One record: its fields and the line it starts on.
-    struct Record: Sendable {
-        let line: Int
-        let fields: [Field]
+    package struct Record: Sendable {
+        package let line: Int
+        package let fields: [Field]
     }
 
     /// Parses `text`, returning the records read and every problem met. A problem inside a
     /// record drops that record (the rest of the file is still read); an unterminated quote
     /// ends the read, since everything after it is inside the quote.
-    static func parse(_ text: String, path: String) -> (records: [Record], diagnostics: [Diagnostic]) {
+    package static func parse(_ text: String, path: String) -> (records: [Record], diagnostics: [Diagnostic]) {
         let s = Array(text.unicodeScalars)
         let n = s.count
         var records: [Record] = []

@@ -79,7 +79,7 @@ public enum Manifest {
                 "scenario_format": .int(ToolVersion.scenarioFormat),
             ]),
             "scenario": .object([
-                "name": .string(scenario.name), "path": .string(scenario.path),
+                "name": .string(scenario.name), "path": .string(scenario.path), "description": .string(scenario.description),
                 "sha256": scenario.fileDigests[scenario.path].map(JSONValue.string) ?? .null,
                 "base_year": .int(scenario.baseYear), "currency": .string(scenario.currency),
                 "horizon": .int(scenario.years.horizon),

@@ -3,9 +3,9 @@
 /// `Double(String)` alone accepts `nan`, `inf`, hexadecimal floats and overflows to infinity;
 /// none of those is a meaningful quantity, price or rate, so the text is checked against the
 /// plain decimal grammar first and the result must be finite.
-enum NumberText {
+package enum NumberText {
     /// The outcome of reading a number: the value, or why it is not one.
-    enum Reading: Equatable {
+    package enum Reading: Equatable {
         case value(Double)
         case notANumber
         case nonFinite
@@ -13,7 +13,7 @@ enum NumberText {
     }
 
     /// Reads `[+-]digits[.digits][(e|E)[+-]digits]` (at least one digit in the mantissa).
-    static func double(_ text: String) -> Reading {
+    package static func double(_ text: String) -> Reading {
         let lowered = text.lowercased().trimmingPrefix { $0 == "+" || $0 == "-" || $0 == "." }
         if ["nan", "inf", "infinity"].contains(String(lowered)) { return .nonFinite }
         guard isDecimal(text) else { return .notANumber }
@@ -23,7 +23,7 @@ enum NumberText {
 
     /// Reads an integer of plain decimal digits with an optional sign; nil on anything else,
     /// including values that do not fit in `Int` (never traps).
-    static func integer(_ text: String) -> Int? {
+    package static func integer(_ text: String) -> Int? {
         let s = Array(text.unicodeScalars)
         let digits = s.first == "-" || s.first == "+" ? s.dropFirst() : s[...]
         guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }

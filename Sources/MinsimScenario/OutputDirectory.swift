@@ -7,12 +7,12 @@ import Foundation
 /// file is written is it renamed into place; on any failure the temporary folder is removed
 /// and the target is untouched. With `force`, an existing target is moved aside only after
 /// the new folder is complete, then deleted.
-struct OutputDirectory {
-    let path: String
+package struct OutputDirectory {
+    package let path: String
     private let parent: String
     private let name: String
 
-    init(path: String) {
+    package init(path: String) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         self.path = path
         self.parent = url.deletingLastPathComponent().path
@@ -30,7 +30,7 @@ struct OutputDirectory {
     /// Fails when the target exists and may not be replaced: a non-empty folder without
     /// `force`, or something that is not a folder. Checked before solving so that a long run
     /// does not end in a refusal.
-    func checkWritable(force: Bool) throws(RunFailure) {
+    package func checkWritable(force: Bool) throws(RunFailure) {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         guard fm.fileExists(atPath: targetPath, isDirectory: &isFolder) else { return }
@@ -40,7 +40,7 @@ struct OutputDirectory {
     }
 
     /// Writes `files` (paths relative to the folder, `/`-separated) and moves them into place.
-    func write(_ files: [(name: String, data: Data)], force: Bool) throws(RunFailure) {
+    package func write(_ files: [(name: String, data: Data)], force: Bool) throws(RunFailure) {
         try checkWritable(force: force)
         let fm = FileManager.default
         let temp = temporaryPath

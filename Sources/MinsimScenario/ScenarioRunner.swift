@@ -80,6 +80,7 @@ public enum ScenarioRunner {
             ("markets.csv", Data(OutputTables.markets(scenario, years: years).utf8)),
             ("stocks.csv", Data(OutputTables.stocks(scenario, years: years).utf8)),
             ("minerals.csv", Data(OutputTables.minerals(scenario, years: years).utf8)),
+            ("recipes_by_year.csv", Data(OutputTables.recipesByYear(scenario, years: years).utf8)),
         ]
         if options.writeCohorts {
             files.append(("stocks_by_cohort.csv", Data(OutputTables.stocksByCohort(scenario, years: years).utf8)))

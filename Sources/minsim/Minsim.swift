@@ -7,6 +7,9 @@ struct Minsim: ParsableCommand {
         commandName: "minsim",
         abstract: "Critical-minerals supply-chain simulator: mass-balanced flows, prices and trade.",
         version: ToolVersion.tool,
-        subcommands: [ValidateCommand.self, RunCommand.self, CompareCommand.self, SchemaCommand.self, GenerateCommand.self]
+        subcommands: [
+            ValidateCommand.self, RunCommand.self, CompareCommand.self, ReportCommand.self, ExportCommand.self, SchemaCommand.self,
+            GenerateCommand.self,
+        ]
     )
 }

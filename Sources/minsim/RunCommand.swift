@@ -1,6 +1,8 @@
 import ArgumentParser
-import MinsimEngine
+import Foundation
 import LinearAlgebra
+import MinsimEngine
+import MinsimReport
 import MinsimScenario
 
 /// `minsim run FILE --out DIR`: validates, calibrates, simulates base year to horizon and
@@ -34,6 +36,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write stocks_by_cohort.csv (fleet stock and retirements by sale year).")
     var cohorts = false
 
+    @Flag(name: .long, help: "Also write OUT/report.html, the run's self-contained HTML report (see `minsim report`).")
+    var report = false
+
     @Option(name: .long, help: "Linear solver: automatic (default: triangular substitution without loops, dense LU up to 4,000 nodes, GMRES beyond), triangular, dense or krylov.")
     var solver: LinearSolverChoice = .automatic
 
@@ -46,16 +51,26 @@ struct RunCommand: ParsableCommand {
         let runtime = RuntimeInfo(blasLibrary: BLASRuntime.libraryDescription, threadCount: BLASRuntime.threadCount)
         let progress = ProgressLine(quiet: quiet)
         do {
-            let report = try ScenarioRunner.run(
+            let run = try ScenarioRunner.run(
                 path: file, outputDirectory: out, force: force, runtime: runtime,
                 options: ScenarioRunner.Options(writeCohorts: cohorts, linearSolver: solver),
                 progress: progress.enabled ? { progress.update($0) } : nil)
             progress.finish()
-            for warning in report.warnings { StandardError.print("warning: \(warning)") }
-            if !quiet { print(RunSummary.text(report)) }
+            for warning in run.warnings { StandardError.print("warning: \(warning)") }
+            if !quiet { print(RunSummary.text(run)) }
         } catch {
             progress.finish()
             StandardError.print(error.message)
+            throw ExitCode(error.exitCode)
+        }
+        guard report else { return }
+        // The run's folder is complete; the report is a view of it, written beside its files.
+        do {
+            let written = try ReportFiles.writeReport(
+                result: out, output: (out as NSString).appendingPathComponent("report.html"), force: true)
+            if !quiet { print(ReportSummary.text(written)) }
+        } catch {
+            StandardError.print(error.message + " (the run's output is complete; only the report is missing)")
             throw ExitCode(error.exitCode)
         }
     }

@@ -79,7 +79,11 @@ struct CommandLineTests {
         #expect(r.stdout.contains("simulated 2024–2040 (17 years)"))
         #expect(r.stdout.contains("every year certified"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["flows.csv", "manifest.json", "markets.csv", "minerals.csv", "nodes.csv", "resolved", "stocks.csv"])
+        #expect(
+            files == [
+                "flows.csv", "manifest.json", "markets.csv", "minerals.csv", "nodes.csv", "recipes_by_year.csv", "resolved",
+                "stocks.csv",
+            ])
         // stderr is a pipe here: no progress line, no escape codes, no carriage returns.
         #expect(r.stderr.isEmpty, "\(r.stderr)")
         let manifest =
@@ -113,6 +117,36 @@ struct CommandLineTests {
         let plain = try Self.minsim(["run", TestSupport.fixture("valid/years.yaml"), "--out", out, "--force", "--quiet"])
         #expect(plain.status == 0 && plain.stdout.isEmpty && plain.stderr.isEmpty)
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: out)).contains("stocks_by_cohort.csv"))
+    }
+
+    @Test("run --report, report --compare --figures, export iamc: files written, exit 2 for bad input")
+    func report() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a").path, b = folder.appendingPathComponent("b").path
+        let run = try Self.minsim(["run", TestSupport.fixture("valid/years.yaml"), "--out", a, "--report"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("wrote \(a)/report.html"))
+        #expect(FileManager.default.fileExists(atPath: a + "/report.html"))
+        _ = try Self.minsim(["run", TestSupport.fixture("valid/years-shocks.yaml"), "--out", b, "--quiet"])
+        let html = folder.appendingPathComponent("cmp.html").path, figures = folder.appendingPathComponent("fig").path
+        let compare = try Self.minsim(["report", a, "--compare", b, "--out", html, "--figures", figures, "--years", "2027"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: figures).contains("sankey-x-2027-difference.svg"))
+        let again = try Self.minsim(["report", a, "--out", html])
+        #expect(again.status == 2 && again.stderr.contains("--force"))
+        let year = try Self.minsim(["report", a, "--out", html, "--force", "--years", "2050"])
+        #expect(year.status == 2 && year.stderr.contains("2050 was not simulated"))
+        let notFolder = try Self.minsim(["report", TestSupport.fixture("valid/years.yaml")])
+        #expect(notFolder.status == 2 && notFolder.stderr.contains("give a result folder"))
+        let csv = folder.appendingPathComponent("iamc.csv").path
+        let export = try Self.minsim(["export", "iamc", a, b, "--out", csv])
+        #expect(export.status == 0, "\(export.stderr)")
+        let (header, rows) = try TestSupport.readCSV(URL(fileURLWithPath: csv))
+        #expect(header.prefix(5) == ["Model", "Scenario", "Region", "Variable", "Unit"])
+        #expect(Set(rows.map { $0[1] }) == ["years", "years-shocks"])
+        let same = try Self.minsim(["export", "iamc", a, a, "--out", csv, "--force"])
+        #expect(same.status == 2 && same.stderr.contains("separate files"))
     }
 
     @Test("run: exit 2 for invalid input, 1 for a failed solve, no folder left")

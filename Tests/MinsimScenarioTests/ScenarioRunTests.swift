@@ -136,7 +136,7 @@ struct ScenarioRunTests {
         _ = try ScenarioRunner.run(
             path: TestSupport.fixture("valid/two-by-two-csv.yaml"), outputDirectory: b.path, runtime: TestSupport.runtime)
         let files =
-            ["nodes.csv", "flows.csv", "stocks.csv", "minerals.csv"]
+            ["nodes.csv", "flows.csv", "stocks.csv", "minerals.csv", "recipes_by_year.csv"]
             + [
                 "regions", "products", "recipes", "demand", "base_trade", "base_prices",
                 "capacities", "tariffs", "routes", "settings", "paths",
