@@ -200,7 +200,7 @@ struct Page {
         section(
             id: "solver", title: "Solver certificate",
             explanation:
-                "Whether each year's market clearing is an equilibrium within tolerance: capacity and quota limits held, complementarity (a price rises above cost only where a limit binds), and demand is left unmet only where its delivered price reached the choke price. A year that is not certified is still written, but read it with care.",
+                "Whether each year's market clearing is an equilibrium within tolerance: capacity and quota limits held, complementarity (a price rises above cost only where a limit binds), and demand is left unmet only where its delivered price reached the choke price. minsim writes only certified years: a year it cannot certify stops the run with an error (folders written by versions before the complementarity clearing carry no certificate).",
             body: html)
     }
 

@@ -41,7 +41,8 @@ struct HTMLReportTests {
         #expect(!html.contains("<link") && !html.contains("src="))
         let description = try #require(try ResultFolder.read(path).manifest.scenarioDescription)
         #expect(html.contains(SVG.escape(description)))
-        #expect(html.contains("No solver certificate in this folder"))
+        let years = try ResultFolder.read(path).manifest.years.count
+        #expect(html.contains("Certified in \(years) of \(years) years"))
     }
 
     @Test("two runs: both drawn, differences, same Sankey scale, largest changes")
