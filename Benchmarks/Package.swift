@@ -5,6 +5,7 @@
 //
 //   swift package --package-path Benchmarks benchmark          # package-benchmark suite EngineYear
 //   swift run -c release --package-path Benchmarks RatioReport  # ratio tables of docs/performance.md
+//   swift run -c release --package-path Benchmarks ClearingReport  # the clearing against plain year solves
 //   Benchmarks/compare_python.sh                                  # side by side with numpy/scipy/pymrio
 import PackageDescription
 
@@ -55,6 +56,17 @@ let package = Package(
                 .product(name: "LinearAlgebra", package: rootIdentity),
             ],
             path: "Sources/RatioReport"
+        ),
+        // The market clearing's cost against plain year solves (docs/performance.md, "Market clearing").
+        .executableTarget(
+            name: "ClearingReport",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "MinsimEngine", package: rootIdentity),
+                .product(name: "MinsimScenario", package: rootIdentity),
+                .product(name: "LinearAlgebra", package: rootIdentity),
+            ],
+            path: "Sources/ClearingReport"
         ),
         // Writes a network's I − A and f for Benchmarks/compare_python.sh, and times the engine on it.
         .executableTarget(
