@@ -49,6 +49,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(
+            name: "Clearing",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "MinsimEngine", package: rootIdentity),
+                .product(name: "MinsimScenario", package: rootIdentity),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/Clearing",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
             name: "RatioReport",
             dependencies: [
                 "BenchmarkSupport",

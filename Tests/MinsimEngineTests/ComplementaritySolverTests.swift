@@ -76,9 +76,10 @@ struct LinearComplementarityTests {
     /// - the same with z₂ ≤ 1: z₂ = 1 with w₂ = −4 ≤ 0, and 2 z₁ + 1 = 5, z₁ = 2;
     /// - q = (1, −6): z₁ = 0 with w₁ = z₂ + 1 = 4 ≥ 0, z₂ = 3.
     /// Hand-derived; the polished solution is exact to rounding (1e-12).
-    @Test("hand-derived 2×2 cases: interior, upper bound, lower bound")
+    @Test("hand-derived 2×2 cases: interior, upper bound, lower bound (interior point and Lemke)")
     func handCases() throws {
         let solver = LinearComplementaritySolver()
+        let lemke = LemkeSolver()
         let inf = Double.infinity
         let cases: [(q: [Double], u: [Double], z: [Double])] = [
             ([-5, -6], [inf, inf], [4.0 / 3, 7.0 / 3]),
@@ -88,6 +89,8 @@ struct LinearComplementarityTests {
         for c in cases {
             let z = try #require(solver.solve(BoxLCP(matrix: Self.m, offset: c.q, lower: [0, 0], upper: c.u), from: [0.5, 0.5]))
             #expect(zip(z, c.z).allSatisfy { abs($0 - $1) <= 1e-12 }, "q \(c.q) u \(c.u): got \(z)")
+            let pivoted = try #require(lemke.solve(BoxLCP(matrix: Self.m, offset: c.q, lower: [0, 0], upper: c.u)))
+            #expect(zip(pivoted, c.z).allSatisfy { abs($0 - $1) <= 1e-12 }, "Lemke, q \(c.q) u \(c.u): got \(pivoted)")
         }
     }
 
@@ -128,7 +131,12 @@ struct LinearComplementarityTests {
             if ok { reference = z; break }
         }
         let expected = try #require(reference, "seed \(seed): enumeration found no solution")
-        let z = try #require(LinearComplementaritySolver().solve(BoxLCP(matrix: m, offset: q, lower: lower, upper: upper), from: lower))
-        #expect(zip(z, expected).allSatisfy { abs($0 - $1) <= 1e-9 }, "seed \(seed): \(z) vs \(expected)")
+        let problem = BoxLCP(matrix: m, offset: q, lower: lower, upper: upper)
+        let z = try #require(LinearComplementaritySolver().solve(problem, from: lower))
+        #expect(zip(z, expected).allSatisfy { abs($0 - $1) <= 1e-9 }, "seed \(seed): interior point \(z) vs \(expected)")
+        // Lemke's method pivots to the basic solution: exact up to the rounding of the pivots
+        // on a 10 × 22 tableau (≈ 1e-14); 1e-10 leaves room for the conditioning of the basis.
+        let pivoted = try #require(LemkeSolver().solve(problem))
+        #expect(zip(pivoted, expected).allSatisfy { abs($0 - $1) <= 1e-10 }, "seed \(seed): Lemke \(pivoted) vs \(expected)")
     }
 }

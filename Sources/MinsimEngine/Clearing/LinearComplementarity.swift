@@ -282,8 +282,8 @@ public struct LinearComplementaritySolver: Sendable {
 /// Unlike the interior-point method this needs no monotonicity: the linearized market model is
 /// only nearly monotone (tariffs and Armington share shifts break the duality of quantity and
 /// price responses), which can stall a path-following method but not a pivoting one.
-/// Cost: O((n + n_u)²) per pivot on a dense tableau; typically a few pivots per unknown that
-/// changes status.
+/// Cost: one rank-1 update of a (n + n_u) × 2(n + n_u) tableau per pivot (BLAS dger); typically a
+/// few pivots per unknown that changes status.
 public struct LemkeSolver: Sendable {
     /// Pivots before giving up, per row of the standard LCP.
     public var maxPivotsPerRow: Int = 50
@@ -303,52 +303,54 @@ public struct LemkeSolver: Sendable {
         for i in 0..<n { qt[i] = p.offset[i] + ml[i] }
         for (a, i) in upper.enumerated() { qt[n + a] = p.upper[i] - p.lower[i] }
         if qt.allSatisfy({ $0 >= 0 }) { return p.lower }
-        // Tableau rows: [B⁻¹ (size) | −M̃ part updated | −1 column (z₀) | rhs], columns
+        // Tableau [B⁻¹ (size) | −M̃ updated | z₀ column | rhs], one row per equation; columns
         // 0..<size are w̃, size..<2·size are x, 2·size is z₀, 2·size+1 the right-hand side.
+        // Column-major, so that a pivot is one rank-1 update (BLAS dger).
         let width = 2 * size + 2
-        var tab = [Double](repeating: 0, count: size * width)
+        let zColumn = 2 * size, rhs = 2 * size + 1
+        var tab = Matrix(rows: size, columns: width)
         for i in 0..<size {
-            tab[i * width + i] = 1
-            tab[i * width + 2 * size] = -1
-            tab[i * width + 2 * size + 1] = qt[i]
+            tab[i, i] = 1
+            tab[i, zColumn] = -1
+            tab[i, rhs] = qt[i]
         }
-        for i in 0..<n {
-            for j in 0..<n { tab[i * width + size + j] = -p.matrix[i, j] }
+        for j in 0..<n {
+            for i in 0..<n { tab[i, size + j] = -p.matrix[i, j] }
         }
         for (a, i) in upper.enumerated() {
-            tab[i * width + size + n + a] = -1      // row i: −E
-            tab[(n + a) * width + size + i] = 1     // row n+a: +Eᵀ
+            tab[i, size + n + a] = -1      // row i: −E
+            tab[n + a, size + i] = 1       // row n+a: +Eᵀ
         }
         var basis = Array(0..<size)
         func pivot(_ r: Int, _ c: Int) {
-            let pv = tab[r * width + c]
-            for j in 0..<width { tab[r * width + j] /= pv }
-            for i in 0..<size where i != r {
-                let f = tab[i * width + c]
-                guard f != 0 else { continue }
-                for j in 0..<width { tab[i * width + j] -= f * tab[r * width + j] }
-            }
+            let pv = tab[r, c]
+            var row = [Double](repeating: 0, count: width)
+            for j in 0..<width { row[j] = tab[r, j] / pv }
+            var column = tab.column(c)
+            column[r] = 0
+            tab.addOuterProduct(-1, column, row)
+            for j in 0..<width { tab[r, j] = row[j] }
             basis[r] = c
         }
         // z₀ enters at the most negative q̃.
         var r = 0
         for i in 1..<size where qt[i] < qt[r] { r = i }
         var leaving = basis[r]
-        pivot(r, 2 * size)
+        pivot(r, zColumn)
         for _ in 0..<(maxPivotsPerRow * size) {
             let entering = leaving < size ? leaving + size : leaving - size
             // Lexicographic minimum ratio over rows with a positive entry in the entering column.
-            var best: Int? = nil
+            let col = tab.column(entering)
             var colMax = 0.0
-            for i in 0..<size { colMax = Swift.max(colMax, abs(tab[i * width + entering])) }
+            for v in col { colMax = Swift.max(colMax, abs(v)) }
             let threshold = 1e-11 * Swift.max(colMax, 1e-300)
-            for i in 0..<size where tab[i * width + entering] > threshold {
+            var best: Int? = nil
+            for i in 0..<size where col[i] > threshold {
                 guard let b = best else { best = i; continue }
-                let ci = tab[i * width + entering], cb = tab[b * width + entering]
-                var order = tab[i * width + 2 * size + 1] / ci - tab[b * width + 2 * size + 1] / cb
+                var order = tab[i, rhs] / col[i] - tab[b, rhs] / col[b]
                 var k = 0
                 while order == 0 && k < size {
-                    order = tab[i * width + k] / ci - tab[b * width + k] / cb
+                    order = tab[i, k] / col[i] - tab[b, k] / col[b]
                     k += 1
                 }
                 if order < 0 { best = i }
@@ -356,10 +358,10 @@ public struct LemkeSolver: Sendable {
             guard let row = best else { return nil }
             leaving = basis[row]
             pivot(row, entering)
-            if leaving == 2 * size {
+            if leaving == zColumn {
                 var z = p.lower
                 for (i, b) in basis.enumerated() where b >= size && b < size + n {
-                    z[b - size] = p.lower[b - size] + Swift.max(tab[i * width + 2 * size + 1], 0)
+                    z[b - size] = p.lower[b - size] + Swift.max(tab[i, rhs], 0)
                 }
                 for i in 0..<n { z[i] = Swift.min(z[i], p.upper[i]) }
                 return z

@@ -216,6 +216,8 @@ struct YearClearingProblem: ComplementarityProblem {
         }
 
         // Composite prices, shares and the quantity right-hand side of every column.
+        let sigmas = c.markets.map { c.network.product($0.product).elasticity }
+        var dLog = [Double](repeating: 0, count: c.routes.count)
         var dComposite: [[Double]] = []
         var dShares: [[Double]] = []
         var dDemand: [[Double]] = []
@@ -230,10 +232,9 @@ struct YearClearingProblem: ComplementarityProblem {
                 priceIndex += 1
                 let ownRoute = col >= quotaOffset ? quotaRoutes[col - quotaOffset] : -1
                 for (m, market) in c.markets.enumerated() {
-                    let sigma = c.network.product(market.product).elasticity
+                    let sigma = sigmas[m]
                     var total = 0.0, meanLog = 0.0
-                    var dLog = [Double](repeating: 0, count: market.routes.count)
-                    for (i, k) in market.routes.enumerated() where shares[k] > 0 {
+                    for k in market.routes where shares[k] > 0 {
                         let s = c.supplierIndex[k]
                         var dl = dP[s] / prices[s]
                         total += gFactor[k] * (1 + markup[k]) * dP[s]
@@ -241,13 +242,13 @@ struct YearClearingProblem: ComplementarityProblem {
                             dl += 1 / (1 + markup[k])
                             total += gFactor[k] * prices[s]
                         }
-                        dLog[i] = dl
+                        dLog[k] = dl
                         meanLog += shares[k] * dl
                     }
                     dPbar[m] = total
                     if sigma != 0 {
-                        for (i, k) in market.routes.enumerated() where shares[k] > 0 {
-                            dS[k] = -sigma * shares[k] * (dLog[i] - meanLog)
+                        for k in market.routes where shares[k] > 0 {
+                            dS[k] = -sigma * shares[k] * (dLog[k] - meanLog)
                         }
                     }
                 }
