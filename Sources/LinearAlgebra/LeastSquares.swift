@@ -31,8 +31,9 @@ public enum LeastSquares {
         info = a.withUnsafeMutableBufferPointer { ap in
             b.withUnsafeMutableBufferPointer { bp in
                 work.withUnsafeMutableBufferPointer { wp in
-                    LAPACKE_dgels_work(LAPACK_COL_MAJOR, trans, Int32(m), Int32(n), 1, ap.baseAddress, Int32(m),
-                                       bp.baseAddress, Int32(m), wp.baseAddress, Int32(wp.count))
+                    LAPACKE_dgels_work(
+                        LAPACK_COL_MAJOR, trans, Int32(m), Int32(n), 1, ap.baseAddress, Int32(m),
+                        bp.baseAddress, Int32(m), wp.baseAddress, Int32(wp.count))
                 }
             }
         }

@@ -15,8 +15,10 @@ struct ScarceNetwork {
     let conditions: YearConditions
     let elasticity: [Double]
 
-    init(seed: UInt64, regions: Int = 4, stages: Int = 3, productsPerStage: Int = 2, feedback: Double = 0,
-         stride: Int = 3, tightness: Double = 0.9, demandGrowth: Double = 1.3) throws {
+    init(
+        seed: UInt64, regions: Int = 4, stages: Int = 3, productsPerStage: Int = 2, feedback: Double = 0,
+        stride: Int = 3, tightness: Double = 0.9, demandGrowth: Double = 1.3
+    ) throws {
         var p = SyntheticNetwork.Parameters()
         p.seed = seed
         p.regions = regions

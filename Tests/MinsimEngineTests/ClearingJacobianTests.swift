@@ -45,8 +45,9 @@ struct ClearingJacobianTests {
                 let column = all.map { (fUp[$0] - fDown[$0]) / (2 * h) }
                 let scale = max(Vector.maxNorm(column), 1e-300)
                 for i in all {
-                    #expect(abs(analytic[i, j] - column[i]) <= 1e-6 * scale + 1e-9,
-                            "seed \(seed) feedback \(feedback): J[\(i), \(j)] = \(analytic[i, j]), differences give \(column[i])")
+                    #expect(
+                        abs(analytic[i, j] - column[i]) <= 1e-6 * scale + 1e-9,
+                        "seed \(seed) feedback \(feedback): J[\(i), \(j)] = \(analytic[i, j]), differences give \(column[i])")
                 }
             }
         }

@@ -19,8 +19,10 @@ struct ClearingPropertyTests {
             for choke in [10.0, 2.0] {
                 let fixture = try ScarceNetwork(seed: seed, feedback: feedback)
                 let year = try clear(fixture, choke: choke)
-                #expect(year.certificate.certified,
-                        "seed \(seed) feedback \(feedback) choke \(choke): \(year.certificate.failures), solver \(year.statistics.status)")
+                #expect(
+                    year.certificate.certified,
+                    "seed \(seed) feedback \(feedback) choke \(choke): \(year.certificate.failures), solver \(year.statistics.status)"
+                )
                 #expect(year.solution.status == .solved, "seed \(seed)")
             }
         }
@@ -55,8 +57,10 @@ struct ClearingPropertyTests {
         let t0 = totals(before), t1 = totals(after)
         #expect(t1.value <= t0.value * (1 + 1e-7), "seed \(seed): value of lost load rose from \(t0.value) to \(t1.value)")
         for q in fixture.network.productIndices {
-            #expect(t1.perProduct[q.rawValue] <= t0.perProduct[q.rawValue] * (1 + 1e-7) + 1e-9,
-                    "seed \(seed): unmet \(fixture.network.product(q).name) rose from \(t0.perProduct[q.rawValue]) to \(t1.perProduct[q.rawValue])")
+            #expect(
+                t1.perProduct[q.rawValue] <= t0.perProduct[q.rawValue] * (1 + 1e-7) + 1e-9,
+                "seed \(seed): unmet \(fixture.network.product(q).name) rose from \(t0.perProduct[q.rawValue]) to \(t1.perProduct[q.rawValue])"
+            )
         }
         #expect(t0.value > 0, "seed \(seed): the case must have a shortage to test")
     }
@@ -83,8 +87,10 @@ struct ClearingPropertyTests {
         #expect(before.certificate.certified && after.certificate.certified, "seed \(seed)")
         let c = fixture.calibration
         for j in 0..<c.dimension {
-            #expect(after.scarcityRent[j] >= before.scarcityRent[j] - 1e-7 * c.basePrices[j],
-                    "seed \(seed): rent of \(fixture.network.name(of: c.activeNodes[j])) fell from \(before.scarcityRent[j]) to \(after.scarcityRent[j])")
+            #expect(
+                after.scarcityRent[j] >= before.scarcityRent[j] - 1e-7 * c.basePrices[j],
+                "seed \(seed): rent of \(fixture.network.name(of: c.activeNodes[j])) fell from \(before.scarcityRent[j]) to \(after.scarcityRent[j])"
+            )
         }
         #expect(before.scarcityRent.contains { $0 > 0 }, "seed \(seed): the case must bind to test")
     }

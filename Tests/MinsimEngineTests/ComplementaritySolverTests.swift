@@ -26,9 +26,11 @@ struct ComplementaritySolverTests {
     /// solutions: (1, 0, 3, 0), nondegenerate, and (√6/2, 0, 0, 1/2), degenerate (x₂ = F₂ = 0).
     /// The solver must reach one of them to a natural residual of 1e-10 (its tolerance); the
     /// distance to that solution is then below 1e-8 (the problem is well conditioned there).
-    @Test("Kojima–Shindo NCP: reaches a known solution from several starts", arguments: [
-        [0.0, 0, 0, 0], [1.0, 1, 1, 1], [3.0, 2, 1, 0], [0.5, 0.5, 0.5, 0.5],
-    ])
+    @Test(
+        "Kojima–Shindo NCP: reaches a known solution from several starts",
+        arguments: [
+            [0.0, 0, 0, 0], [1.0, 1, 1, 1], [3.0, 2, 1, 0], [0.5, 0.5, 0.5, 0.5],
+        ])
     func kojimaShindo(start: [Double]) throws {
         var problem = ClosureProblem(
             lowerBounds: [0, 0, 0, 0], upperBounds: [.infinity, .infinity, .infinity, .infinity],

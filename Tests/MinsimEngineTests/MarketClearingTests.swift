@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MinsimEngine
 
 /// One mined product `q`, suppliers A and B (no inputs, so P = v + μ), one buyer: region A.
@@ -7,16 +8,18 @@ import Testing
 /// base weights are 0.5 each. Capacities (base and year) are given as `capA`, `capB`.
 private func twoSuppliers(capA: Double?, capB: Double?, yearDemand: Double) -> (Calibration, YearConditions)? {
     let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
-    let network = Network(regions: [Region(code: "A"), Region(code: "B")],
-                          products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
+    let network = Network(
+        regions: [Region(code: "A"), Region(code: "B")],
+        products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
     var prices = network.nodeTable(repeating: Double?.none)
     prices[A, q] = 1; prices[B, q] = 1
     var caps = network.nodeTable(repeating: Double?.none)
     caps[A, q] = capA; caps[B, q] = capB
     var demand = network.nodeTable(repeating: 0.0)
     demand[A, q] = 100
-    let base = BaseYear(trade: [Route(q, from: A, to: A): 50, Route(q, from: B, to: A): 50],
-                        prices: prices, capacities: caps, finalDemand: demand)
+    let base = BaseYear(
+        trade: [Route(q, from: A, to: A): 50, Route(q, from: B, to: A): 50],
+        prices: prices, capacities: caps, finalDemand: demand)
     guard let cal = try? Calibration(network: network, base: base) else { return nil }
     var cond = YearConditions(base: base)
     cond.finalDemand[A, q] = yearDemand
@@ -115,8 +118,9 @@ private func twoUses(capacity: Double) throws -> (Calibration, YearConditions, M
     caps[A, ore] = 1_000
     var demand = network.nodeTable(repeating: 0.0)
     demand[A, p1] = 80; demand[A, p2] = 80
-    let base = BaseYear(trade: [Route(ore, from: A, to: A): 160, Route(p1, from: A, to: A): 80, Route(p2, from: A, to: A): 80],
-                        prices: prices, capacities: caps, finalDemand: demand)
+    let base = BaseYear(
+        trade: [Route(ore, from: A, to: A): 160, Route(p1, from: A, to: A): 80, Route(p2, from: A, to: A): 80],
+        prices: prices, capacities: caps, finalDemand: demand)
     let cal = try Calibration(network: network, base: base)
     var cond = YearConditions(base: base)
     cond.capacities[A, ore] = capacity
@@ -171,8 +175,9 @@ struct ZeroCapacityTests {
     @Test("a sole supplier with zero capacity leaves all its customers' demand unmet")
     func zeroCapacity() throws {
         let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
-        let network = Network(regions: [Region(code: "A"), Region(code: "B")],
-                              products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
+        let network = Network(
+            regions: [Region(code: "A"), Region(code: "B")],
+            products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
         var prices = network.nodeTable(repeating: Double?.none)
         prices[B, q] = 1
         var caps = network.nodeTable(repeating: Double?.none)
@@ -200,8 +205,10 @@ struct ZeroCapacityTests {
         let A = RegionIndex(0), B = RegionIndex(1), ore = ProductIndex(0), metal = ProductIndex(1)
         let network = Network(
             regions: [Region(code: "A"), Region(code: "B")],
-            products: [Product(name: "ore", stage: "mining", unit: "t", elasticity: 2),
-                       Product(name: "metal", stage: "refining", unit: "t", elasticity: 2)],
+            products: [
+                Product(name: "ore", stage: "mining", unit: "t", elasticity: 2),
+                Product(name: "metal", stage: "refining", unit: "t", elasticity: 2),
+            ],
             recipes: [Node(A, metal): [RecipeInput(ore, 1)]])
         var prices = network.nodeTable(repeating: Double?.none)
         prices[B, ore] = 1; prices[A, metal] = 3
@@ -209,8 +216,9 @@ struct ZeroCapacityTests {
         caps[B, ore] = 500
         var demand = network.nodeTable(repeating: 0.0)
         demand[A, metal] = 100
-        let base = BaseYear(trade: [Route(ore, from: B, to: A): 100, Route(metal, from: A, to: A): 100],
-                            prices: prices, capacities: caps, finalDemand: demand)
+        let base = BaseYear(
+            trade: [Route(ore, from: B, to: A): 100, Route(metal, from: A, to: A): 100],
+            prices: prices, capacities: caps, finalDemand: demand)
         let cal = try Calibration(network: network, base: base)
         var cond = YearConditions(base: base)
         cond.capacities[B, ore] = 0
@@ -228,16 +236,18 @@ struct ZeroCapacityTests {
 struct SoleSupplierTests {
     private static func market() throws -> (Calibration, YearConditions) {
         let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
-        let network = Network(regions: [Region(code: "A"), Region(code: "B")],
-                              products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
+        let network = Network(
+            regions: [Region(code: "A"), Region(code: "B")],
+            products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
         var prices = network.nodeTable(repeating: Double?.none)
         prices[A, q] = 1; prices[B, q] = 1
         var caps = network.nodeTable(repeating: Double?.none)
         caps[B, q] = 101
         var demand = network.nodeTable(repeating: 0.0)
         demand[A, q] = 100; demand[B, q] = 100
-        let base = BaseYear(trade: [Route(q, from: A, to: A): 99, Route(q, from: B, to: A): 1, Route(q, from: B, to: B): 100],
-                            prices: prices, capacities: caps, finalDemand: demand)
+        let base = BaseYear(
+            trade: [Route(q, from: A, to: A): 99, Route(q, from: B, to: A): 1, Route(q, from: B, to: B): 100],
+            prices: prices, capacities: caps, finalDemand: demand)
         let cal = try Calibration(network: network, base: base)
         var cond = YearConditions(base: base)
         cond.capacities[B, q] = 50

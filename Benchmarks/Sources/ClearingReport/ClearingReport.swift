@@ -35,8 +35,9 @@ struct ClearingReport {
         }
         let threads = configureBLASThreads()
         print("## Market clearing against one plain year solve\n")
-        print("- CPU: \(processorModelName), \(ProcessInfo.processInfo.activeProcessorCount) cores online; "
-              + "load average at start: \(loadAverage)")
+        print(
+            "- CPU: \(processorModelName), \(ProcessInfo.processInfo.activeProcessorCount) cores online; "
+                + "load average at start: \(loadAverage)")
         print("- BLAS: \(BLASRuntime.libraryDescription); threads in use: \(threads)")
         print("- Each time: median of \(runs) runs after 1 warm-up; wall clock, process CPU time in brackets.\n")
         if sections.contains("scenario") { try scenarioSection(path: scenario, runs: runs) }
@@ -66,21 +67,29 @@ struct ClearingReport {
         print("### \(scenario.name), \(inputs.count) years (\(scenario.calibration.dimension) active nodes)\n")
         print("| | wall (CPU) | in plain year solves |")
         print("|---|---:|---:|")
-        print("| whole `Simulation.run` (clearing, fleet, recycling, indicators) | \(ms(run)) | \(f1(run.wall / (plainTotal / Double(inputs.count)))) |")
+        print(
+            "| whole `Simulation.run` (clearing, fleet, recycling, indicators) | \(ms(run)) | \(f1(run.wall / (plainTotal / Double(inputs.count)))) |"
+        )
         print("| \(inputs.count) plain year solves | \(String(format: "%.2f ms", plainTotal * 1e3)) | \(inputs.count) |")
-        print("| per year, mean | \(String(format: "%.2f ms", run.wall / Double(inputs.count) * 1e3)) | "
-              + "\(f1(run.wall / plainTotal)) |\n")
-        print("| year | iterations | year solves | Jacobians | continuation steps | unknowns (rents, quotas, markets) | binding | shedding |")
+        print(
+            "| per year, mean | \(String(format: "%.2f ms", run.wall / Double(inputs.count) * 1e3)) | "
+                + "\(f1(run.wall / plainTotal)) |\n")
+        print(
+            "| year | iterations | year solves | Jacobians | continuation steps | unknowns (rents, quotas, markets) | binding | shedding |"
+        )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for y in result {
             let s = y.cleared.statistics
-            print("| \(y.year) | \(s.iterations) | \(s.evaluations) | \(s.jacobians) | \(s.continuationSteps) | "
-                  + "\(s.rentUnknowns), \(s.quotaUnknowns), \(s.marketUnknowns) | \(s.bindingNodes.count) | \(s.sheddingMarkets.count) |")
+            print(
+                "| \(y.year) | \(s.iterations) | \(s.evaluations) | \(s.jacobians) | \(s.continuationSteps) | "
+                    + "\(s.rentUnknowns), \(s.quotaUnknowns), \(s.marketUnknowns) | \(s.bindingNodes.count) | \(s.sheddingMarkets.count) |"
+            )
         }
         let worst = result.map { $0.cleared.statistics.evaluations }.max() ?? 0
-        print("\nYear solves per cleared year: mean \(f1(Double(result.map { $0.cleared.statistics.evaluations }.reduce(0, +)) / Double(max(result.count, 1)))), "
-              + "largest \(worst). A year solve from a warm start costs less than the plain solve from base prices "
-              + "(fewer fixed-point iterations), and a Jacobian about two factorizations plus one block solve.\n")
+        print(
+            "\nYear solves per cleared year: mean \(f1(Double(result.map { $0.cleared.statistics.evaluations }.reduce(0, +)) / Double(max(result.count, 1)))), "
+                + "largest \(worst). A year solve from a warm start costs less than the plain solve from base prices "
+                + "(fewer fixed-point iterations), and a Jacobian about two factorizations plus one block solve.\n")
     }
 
     /// Generated networks with 10 % of nodes capped below their base output.
@@ -92,7 +101,9 @@ struct ClearingReport {
             NetworkSize(regions: 100, stages: 4, productsPerStage: 25, feedback: 0.05),
         ])
         print("### Generated networks, every tenth node capped at 90 % of its base output, final demand +20 %\n")
-        print("| network | nodes | solver | unknowns | binding | plain year | cleared year | ratio (target ≤ \(Int(target))) | iterations | year solves | Jacobians |")
+        print(
+            "| network | nodes | solver | unknowns | binding | plain year | cleared year | ratio (target ≤ \(Int(target))) | iterations | year solves | Jacobians |"
+        )
         print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
             let g = SyntheticNetwork(size.parameters)
@@ -112,9 +123,10 @@ struct ClearingReport {
             guard let c = cleared else { continue }
             let s = c.statistics
             let verdict = c.certificate.certified ? "" : " (NOT certified)"
-            print("| \(size)\(size.isCyclic ? " cyclic" : "") | \(cal.dimension) | \(c.solution.statistics.linearSolver.split(separator: "(").first.map { String($0) } ?? "") | "
-                  + "\(s.rentUnknowns + s.quotaUnknowns + s.marketUnknowns) | \(s.bindingNodes.count) | \(ms(plain)) | \(ms(clearing))\(verdict) | "
-                  + "\(f1(clearing.wall / plain.wall)) | \(s.iterations) | \(s.evaluations) | \(s.jacobians) |")
+            print(
+                "| \(size)\(size.isCyclic ? " cyclic" : "") | \(cal.dimension) | \(c.solution.statistics.linearSolver.split(separator: "(").first.map { String($0) } ?? "") | "
+                    + "\(s.rentUnknowns + s.quotaUnknowns + s.marketUnknowns) | \(s.bindingNodes.count) | \(ms(plain)) | \(ms(clearing))\(verdict) | "
+                    + "\(f1(clearing.wall / plain.wall)) | \(s.iterations) | \(s.evaluations) | \(s.jacobians) |")
         }
         print()
     }
@@ -133,7 +145,8 @@ struct ClearingReport {
     }
 
     static var loadAverage: String {
-        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+            ?? "unknown"
     }
 
     static func ms(_ m: Measured) -> String { String(format: "%.2f ms (%.2f)", m.wall * 1e3, m.cpu * 1e3) }

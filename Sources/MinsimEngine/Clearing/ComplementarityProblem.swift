@@ -74,7 +74,9 @@ public enum FischerBurmeister {
     }
 
     /// `Φ_i` and `(D_a, D_b)_i` for one component.
-    public static func component(z: Double, f: Double, lower l: Double, upper u: Double) -> (value: Double, da: Double, db: Double) {
+    public static func component(z: Double, f: Double, lower l: Double, upper u: Double) -> (
+        value: Double, da: Double, db: Double
+    ) {
         switch (l.isFinite, u.isFinite) {
         case (false, false):
             return (f, 0, 1)

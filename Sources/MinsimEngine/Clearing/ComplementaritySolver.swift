@@ -146,7 +146,9 @@ public struct ComplementaritySolver: Sendable {
 
         func natural(_ z: [Double], _ f: [Double]) -> Double {
             var worst = 0.0
-            for i in 0..<n { worst = Swift.max(worst, FischerBurmeister.naturalResidual(z: z[i], f: f[i], lower: l[i], upper: u[i])) }
+            for i in 0..<n {
+                worst = Swift.max(worst, FischerBurmeister.naturalResidual(z: z[i], f: f[i], lower: l[i], upper: u[i]))
+            }
             return worst
         }
 
@@ -189,7 +191,8 @@ public struct ComplementaritySolver: Sendable {
                 for b in 0..<w { m[a, b] = d * jac[a, b] }
             }
             let subproblem = BoxLCP(matrix: m, offset: q, lower: lw, upper: uw, rowWeights: work.map { weights[$0] })
-            let lcpTarget = lemke.solve(subproblem).map { LinearComplementaritySolver.polished(subproblem, $0) ?? $0 }
+            let lcpTarget =
+                lemke.solve(subproblem).map { LinearComplementaritySolver.polished(subproblem, $0) ?? $0 }
                 ?? lcp.solve(subproblem, from: zw)
             if let targetW = lcpTarget {
                 let target = expand(targetW)
@@ -283,12 +286,14 @@ public struct ComplementaritySolver: Sendable {
                 recent = [merit]
             }
             residualNow = natural(z, f)
-            log.append(ComplementarityIteration(
-                iteration: iterations, merit: Vector.maxNorm(phi.value), naturalResidual: residualNow,
-                damping: usedNu, stepNorm: stepNorm, freeCount: w, trials: trials))
+            log.append(
+                ComplementarityIteration(
+                    iteration: iterations, merit: Vector.maxNorm(phi.value), naturalResidual: residualNow,
+                    damping: usedNu, stepNorm: stepNorm, freeCount: w, trials: trials))
         }
-        return ComplementarityResult(status: status, z: z, residual: f, point: point, naturalResidual: residualNow,
-                                     iterations: iterations, evaluations: evaluations, jacobians: jacobians, log: log)
+        return ComplementarityResult(
+            status: status, z: z, residual: f, point: point, naturalResidual: residualNow,
+            iterations: iterations, evaluations: evaluations, jacobians: jacobians, log: log)
     }
 
     /// `H = D_a + D_b J`.

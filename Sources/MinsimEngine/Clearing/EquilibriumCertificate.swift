@@ -29,8 +29,9 @@ public struct EquilibriumCertificate: Sendable, Equatable {
 
     /// The largest of the residuals.
     public var largestResidual: Double {
-        Swift.max(capacityViolation, quotaViolation, capacityComplementarity, quotaComplementarity,
-                  unmetBelowChoke, servedAboveChoke)
+        Swift.max(
+            capacityViolation, quotaViolation, capacityComplementarity, quotaComplementarity,
+            unmetBelowChoke, servedAboveChoke)
     }
 
     /// Every residual within the tolerance and the year solve clean.
@@ -50,8 +51,10 @@ public struct EquilibriumCertificate: Sendable, Equatable {
         return out
     }
 
-    mutating func record(_ name: String, _ value: Double, at place: @autoclosure () -> String,
-                         into keyPath: WritableKeyPath<EquilibriumCertificate, Double>) {
+    mutating func record(
+        _ name: String, _ value: Double, at place: @autoclosure () -> String,
+        into keyPath: WritableKeyPath<EquilibriumCertificate, Double>
+    ) {
         guard value > self[keyPath: keyPath] else { return }
         self[keyPath: keyPath] = value
         worst[name] = place()

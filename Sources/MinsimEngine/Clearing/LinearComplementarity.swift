@@ -17,8 +17,9 @@ public struct BoxLCP: Sendable {
     /// which unknowns sit on a bound.
     public var rowWeights: [Double]
     public init(matrix: Matrix, offset: [Double], lower: [Double], upper: [Double], rowWeights: [Double]? = nil) {
-        precondition(matrix.rows == matrix.columns && offset.count == matrix.rows && lower.count == offset.count
-            && upper.count == offset.count, "a box LCP needs a square M and q, l, u of its order")
+        precondition(
+            matrix.rows == matrix.columns && offset.count == matrix.rows && lower.count == offset.count
+                && upper.count == offset.count, "a box LCP needs a square M and q, l, u of its order")
         self.matrix = matrix
         self.offset = offset
         self.lower = lower
@@ -318,8 +319,8 @@ public struct LemkeSolver: Sendable {
             for i in 0..<n { tab[i, size + j] = -p.matrix[i, j] }
         }
         for (a, i) in upper.enumerated() {
-            tab[i, size + n + a] = -1      // row i: −E
-            tab[n + a, size + i] = 1       // row n+a: +Eᵀ
+            tab[i, size + n + a] = -1  // row i: −E
+            tab[n + a, size + i] = 1  // row n+a: +Eᵀ
         }
         var basis = Array(0..<size)
         func pivot(_ r: Int, _ c: Int) {

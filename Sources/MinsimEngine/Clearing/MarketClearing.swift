@@ -36,8 +36,10 @@ public struct MarketClearing: Sendable {
     /// - Throws: `SolveError` for invalid inputs or a year model that cannot be solved at the
     ///   starting point. A solve that ends without meeting the tolerance is returned, with a
     ///   certificate that says so (`certificate.certified == false`).
-    public func solve(_ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
-                      warmStart: ClearingWarmStart? = nil) throws(SolveError) -> ClearedYear {
+    public func solve(
+        _ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
+        warmStart: ClearingWarmStart? = nil
+    ) throws(SolveError) -> ClearedYear {
         let net = c.network
         precondition(demandElasticity.count == net.products.count, "one demand elasticity per product")
         guard demandElasticity.allSatisfy({ $0.isFinite && $0 <= 0 }) else {
@@ -51,8 +53,9 @@ public struct MarketClearing: Sendable {
         }
         let n = c.dimension
         let capacity = c.activeNodes.map { conditions.capacities[$0] }
-        var (problem, z0, closure) = try makeProblem(c, conditions: conditions, demandElasticity: demandElasticity,
-                                                     warmStart: warmStart)
+        var (problem, z0, closure) = try makeProblem(
+            c, conditions: conditions, demandElasticity: demandElasticity,
+            warmStart: warmStart)
         let capacityNodes = problem.capacityNodes, quotaRoutes = problem.quotaRoutes, demandMarkets = problem.demandMarkets
         let reference = problem.referenceDemand, base = problem.baseComposite, choke = problem.choke
         let baseComposite = c.baseCompositePrices
@@ -72,7 +75,8 @@ public struct MarketClearing: Sendable {
         let sol = point.solution
         let (mu, _) = problem.rents(z)
         var markets: [MarketOutcome] = []
-        var desired = net.nodeTable(repeating: 0.0), unmet = net.nodeTable(repeating: 0.0), delivered = net.nodeTable(repeating: 0.0)
+        var desired = net.nodeTable(repeating: 0.0), unmet = net.nodeTable(repeating: 0.0),
+            delivered = net.nodeTable(repeating: 0.0)
         var certificate = EquilibriumCertificate(tolerance: settings.tolerance)
         for (a, m) in demandMarkets.enumerated() {
             let market = c.markets[m]
@@ -83,17 +87,21 @@ public struct MarketClearing: Sendable {
             let want = reference[a] * YearClearingProblem.response(Swift.min(pbar, choke[a]) / base[a], epsilon)
             let served = point.demand[m]
             let short = Swift.max(want - served, 0)
-            markets.append(MarketOutcome(region: market.importer, product: market.product, referenceDemand: reference[a],
-                                         desiredDemand: want, served: served, unmet: short, unservedShare: rho,
-                                         deliveredPrice: pbar, baseDeliveredPrice: base[a], chokePrice: choke[a]))
+            markets.append(
+                MarketOutcome(
+                    region: market.importer, product: market.product, referenceDemand: reference[a],
+                    desiredDemand: want, served: served, unmet: short, unservedShare: rho,
+                    deliveredPrice: pbar, baseDeliveredPrice: base[a], chokePrice: choke[a]))
             desired[node] = want
             unmet[node] = short
             delivered[node] = served
             let gap = (choke[a] - pbar) / choke[a]
-            certificate.record("unmet demand below the choke price", Swift.min(rho, Swift.max(gap, 0)), at: net.name(of: node),
-                               into: \.unmetBelowChoke)
-            certificate.record("demand served above the choke price", Swift.min(1 - rho, Swift.max(-gap, 0)), at: net.name(of: node),
-                               into: \.servedAboveChoke)
+            certificate.record(
+                "unmet demand below the choke price", Swift.min(rho, Swift.max(gap, 0)), at: net.name(of: node),
+                into: \.unmetBelowChoke)
+            certificate.record(
+                "demand served above the choke price", Swift.min(1 - rho, Swift.max(-gap, 0)), at: net.name(of: node),
+                into: \.servedAboveChoke)
         }
         // Markets nobody can supply: unserved in full at the choke price.
         for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
@@ -103,9 +111,11 @@ public struct MarketClearing: Sendable {
             let p0 = baseComposite[market.importer, market.product]
             let multiple = settings.chokePriceMultiple(of: market.product)
             let want = d * YearClearingProblem.response(multiple, demandElasticity[market.product.rawValue])
-            markets.append(MarketOutcome(region: market.importer, product: market.product, referenceDemand: d,
-                                         desiredDemand: want, served: 0, unmet: want, unservedShare: 1,
-                                         deliveredPrice: nil, baseDeliveredPrice: p0, chokePrice: multiple * p0))
+            markets.append(
+                MarketOutcome(
+                    region: market.importer, product: market.product, referenceDemand: d,
+                    desiredDemand: want, served: 0, unmet: want, unservedShare: 1,
+                    deliveredPrice: nil, baseDeliveredPrice: p0, chokePrice: multiple * p0))
             desired[node] = want
             unmet[node] = want
         }
@@ -124,8 +134,9 @@ public struct MarketClearing: Sendable {
             if k > 0 {
                 let slack = (k - x) / k
                 certificate.record("capacity violation", Swift.max(-slack, 0), at: name, into: \.capacityViolation)
-                certificate.record("capacity complementarity", Swift.min(mu[j] / c.basePrices[j], Swift.max(slack, 0)), at: name,
-                                   into: \.capacityComplementarity)
+                certificate.record(
+                    "capacity complementarity", Swift.min(mu[j] / c.basePrices[j], Swift.max(slack, 0)), at: name,
+                    into: \.capacityComplementarity)
             } else {
                 let scale = Swift.max(productScale[node.product.rawValue], .leastNormalMagnitude)
                 certificate.record("capacity violation", Swift.max(x, 0) / scale, at: name, into: \.capacityViolation)
@@ -141,8 +152,9 @@ public struct MarketClearing: Sendable {
             if q > 0 {
                 let slack = (q - sol.flows[k]) / q
                 certificate.record("quota violation", Swift.max(-slack, 0), at: name, into: \.quotaViolation)
-                certificate.record("quota complementarity", Swift.min(sol.routeRents[k], Swift.max(slack, 0)), at: name,
-                                   into: \.quotaComplementarity)
+                certificate.record(
+                    "quota complementarity", Swift.min(sol.routeRents[k], Swift.max(slack, 0)), at: name,
+                    into: \.quotaComplementarity)
             } else {
                 let scale = Swift.max(flowScale[route.product.rawValue], .leastNormalMagnitude)
                 certificate.record("quota violation", Swift.max(sol.flows[k], 0) / scale, at: name, into: \.quotaViolation)
@@ -175,8 +187,10 @@ public struct MarketClearing: Sendable {
         }
         for (j, node) in c.activeNodes.enumerated() { next.prices[node] = sol.prices[j] }
 
-        return ClearedYear(solution: sol, scarcityRent: mu, markets: markets, desiredDemand: desired, unmetDemand: unmet, servedDemand: delivered,
-                           certificate: certificate, statistics: stats, warmStart: next)
+        return ClearedYear(
+            solution: sol, scarcityRent: mu, markets: markets, desiredDemand: desired, unmetDemand: unmet,
+            servedDemand: delivered,
+            certificate: certificate, statistics: stats, warmStart: next)
     }
 
     /// Demand continuation, the fallback when the direct solve from the warm start fails:
@@ -186,8 +200,10 @@ public struct MarketClearing: Sendable {
     /// success, halved after a failure, down to 1/1024), so that each subproblem starts close
     /// to its solution, where Newton's method converges. Deterministic, like the direct solve.
     /// The returned result is that of λ = 1 (solved or not) and the number of λ steps taken.
-    static func continuation(_ problem: inout YearClearingProblem, solver: ComplementaritySolver,
-                             first: ComplementarityResult<YearClearingProblem.Point>) throws(SolveError)
+    static func continuation(
+        _ problem: inout YearClearingProblem, solver: ComplementaritySolver,
+        first: ComplementarityResult<YearClearingProblem.Point>
+    ) throws(SolveError)
         -> (ComplementarityResult<YearClearingProblem.Point>, Int)
     {
         var lambda = 0.0, step = 0.25, steps = 0
@@ -215,16 +231,24 @@ public struct MarketClearing: Sendable {
         }
         problem.demandScale = 1
         if lambda < 1 { return (last, steps) }
-        return (ComplementarityResult(status: last.status, z: last.z, residual: last.residual, point: last.point,
-                                      naturalResidual: last.naturalResidual, iterations: iterations,
-                                      evaluations: evaluations, jacobians: jacobians, log: log), steps)
+        return (
+            ComplementarityResult(
+                status: last.status, z: last.z, residual: last.residual, point: last.point,
+                naturalResidual: last.naturalResidual, iterations: iterations,
+                evaluations: evaluations, jacobians: jacobians, log: log), steps
+        )
     }
 
     /// The year's MCP (unknowns, bounds, the year model with closed routes applied), the
     /// warm-started unknowns, and the closure of routes, nodes and markets.
-    func makeProblem(_ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
-                     warmStart: ClearingWarmStart?) throws(SolveError)
-        -> (problem: YearClearingProblem, start: [Double], closure: (closedRoutes: [Bool], unavailable: [Bool], marketOpen: [Bool]))
+    func makeProblem(
+        _ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
+        warmStart: ClearingWarmStart?
+    ) throws(SolveError)
+        -> (
+            problem: YearClearingProblem, start: [Double],
+            closure: (closedRoutes: [Bool], unavailable: [Bool], marketOpen: [Bool])
+        )
     {
         let net = c.network
         let n = c.dimension
@@ -253,7 +277,9 @@ public struct MarketClearing: Sendable {
             guard d > 0 else { continue }
             let p0 = baseComposite[market.importer, market.product]
             guard p0 > 0 && p0.isFinite else {
-                throw .invalidInput("the base delivered price of \(net.name(of: Node(market.importer, market.product))) is \(p0); a market with final demand needs a positive base price")
+                throw .invalidInput(
+                    "the base delivered price of \(net.name(of: Node(market.importer, market.product))) is \(p0); a market with final demand needs a positive base price"
+                )
             }
             demandMarkets.append(m)
             reference.append(d)

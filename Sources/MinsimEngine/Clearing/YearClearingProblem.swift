@@ -64,10 +64,12 @@ struct YearClearingProblem: ComplementarityProblem {
     /// parameter of `MarketClearing`'s fallback (1 is the year itself).
     var demandScale = 1.0
 
-    init(calibration: Calibration, conditions: YearConditions, solver: YearSolver, elasticity: [Double],
-         capacityNodes: [Int], capacity: [Double], quotaRoutes: [Int], quota: [Double],
-         demandMarkets: [Int], referenceDemand: [Double], baseComposite: [Double], choke: [Double],
-         startingPrices: [Double]?) {
+    init(
+        calibration: Calibration, conditions: YearConditions, solver: YearSolver, elasticity: [Double],
+        capacityNodes: [Int], capacity: [Double], quotaRoutes: [Int], quota: [Double],
+        demandMarkets: [Int], referenceDemand: [Double], baseComposite: [Double], choke: [Double],
+        startingPrices: [Double]?
+    ) {
         self.calibration = calibration
         self.conditions = conditions
         self.solver = solver
@@ -88,7 +90,8 @@ struct YearClearingProblem: ComplementarityProblem {
         let largest = weights.max() ?? 1
         rowWeights = weights.map { Swift.max($0 / largest, 1e-300) }
         lowerBounds = [Double](repeating: 0, count: count)
-        upperBounds = [Double](repeating: .infinity, count: capacityNodes.count + quotaRoutes.count)
+        upperBounds =
+            [Double](repeating: .infinity, count: capacityNodes.count + quotaRoutes.count)
             + [Double](repeating: 1, count: demandMarkets.count)
     }
 
@@ -119,8 +122,9 @@ struct YearClearingProblem: ComplementarityProblem {
     mutating func evaluate(_ z: [Double]) throws(SolveError) -> (residual: [Double], point: Point) {
         let c = calibration
         let (mu, kappa) = rents(z)
-        let priced = try solver.solvePrices(c, conditions: conditions, scarcityRent: mu, routeRent: kappa,
-                                            startingPrices: lastPrices)
+        let priced = try solver.solvePrices(
+            c, conditions: conditions, scarcityRent: mu, routeRent: kappa,
+            startingPrices: lastPrices)
         lastPrices = priced.prices
         let markup = priced.deliveredMarkup
         var composite = [Double](repeating: 0, count: c.markets.count)
@@ -260,7 +264,9 @@ struct YearClearingProblem: ComplementarityProblem {
                 let a = col - marketOffset
                 let m = demandMarkets[a]
                 let q = c.markets[m].product
-                dD[m] = -demandScale * referenceDemand[a] * Self.response(point.composite[m] / baseComposite[a], elasticity[q.rawValue])
+                dD[m] =
+                    -demandScale * referenceDemand[a]
+                    * Self.response(point.composite[m] / baseComposite[a], elasticity[q.rawValue])
             }
             var r = [Double](repeating: 0, count: n)
             for (m, market) in c.markets.enumerated() {
