@@ -56,3 +56,21 @@ func clear(_ fixture: ScarceNetwork, choke: Double = 10, conditions: YearConditi
     return try MarketClearing(settings: settings).solve(
         fixture.calibration, conditions: conditions ?? fixture.conditions, demandElasticity: fixture.elasticity)
 }
+
+/// A hand-built base year from tables keyed by node and route: the shape every hand-derived
+/// clearing case shares (prices, capacities and final demand per node, base trade per route).
+func handCase(
+    regions: [String], products: [Product], recipes: [Node: [RecipeInput]] = [:],
+    prices: [Node: Double], capacities: [Node: Double] = [:], demand: [Node: Double],
+    trade: [Route: Double]
+) throws -> (Calibration, BaseYear) {
+    let network = Network(regions: regions.map { Region(code: $0) }, products: products, recipes: recipes)
+    var p = network.nodeTable(repeating: Double?.none)
+    for (node, v) in prices { p[node] = v }
+    var k = network.nodeTable(repeating: Double?.none)
+    for (node, v) in capacities { k[node] = v }
+    var d = network.nodeTable(repeating: 0.0)
+    for (node, v) in demand { d[node] = v }
+    let base = BaseYear(trade: trade, prices: p, capacities: k, finalDemand: d)
+    return (try Calibration(network: network, base: base), base)
+}

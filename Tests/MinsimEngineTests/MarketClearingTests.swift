@@ -104,24 +104,17 @@ struct MarketClearingTests {
 /// up at twice its base price (c₁ = 2, B₁ = 4), buyers of p2 at ten times (c₂ = 10, B₂ = 20).
 private func twoUses(capacity: Double) throws -> (Calibration, YearConditions, MarketClearingSettings) {
     let A = RegionIndex(0), ore = ProductIndex(0), p1 = ProductIndex(1), p2 = ProductIndex(2)
-    let network = Network(
-        regions: [Region(code: "A")],
+    let (cal, base) = try handCase(
+        regions: ["A"],
         products: [
             Product(name: "ore", stage: "mining", unit: "t", elasticity: 2),
             Product(name: "p1", stage: "refining", unit: "t", elasticity: 2),
             Product(name: "p2", stage: "refining", unit: "t", elasticity: 2),
         ],
-        recipes: [Node(A, p1): [RecipeInput(ore, 1)], Node(A, p2): [RecipeInput(ore, 1)]])
-    var prices = network.nodeTable(repeating: Double?.none)
-    prices[A, ore] = 1; prices[A, p1] = 2; prices[A, p2] = 2
-    var caps = network.nodeTable(repeating: Double?.none)
-    caps[A, ore] = 1_000
-    var demand = network.nodeTable(repeating: 0.0)
-    demand[A, p1] = 80; demand[A, p2] = 80
-    let base = BaseYear(
-        trade: [Route(ore, from: A, to: A): 160, Route(p1, from: A, to: A): 80, Route(p2, from: A, to: A): 80],
-        prices: prices, capacities: caps, finalDemand: demand)
-    let cal = try Calibration(network: network, base: base)
+        recipes: [Node(A, p1): [RecipeInput(ore, 1)], Node(A, p2): [RecipeInput(ore, 1)]],
+        prices: [Node(A, ore): 1, Node(A, p1): 2, Node(A, p2): 2], capacities: [Node(A, ore): 1_000],
+        demand: [Node(A, p1): 80, Node(A, p2): 80],
+        trade: [Route(ore, from: A, to: A): 160, Route(p1, from: A, to: A): 80, Route(p2, from: A, to: A): 80])
     var cond = YearConditions(base: base)
     cond.capacities[A, ore] = capacity
     var settings = MarketClearingSettings()
@@ -175,17 +168,10 @@ struct ZeroCapacityTests {
     @Test("a sole supplier with zero capacity leaves all its customers' demand unmet")
     func zeroCapacity() throws {
         let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
-        let network = Network(
-            regions: [Region(code: "A"), Region(code: "B")],
-            products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
-        var prices = network.nodeTable(repeating: Double?.none)
-        prices[B, q] = 1
-        var caps = network.nodeTable(repeating: Double?.none)
-        caps[B, q] = 500
-        var demand = network.nodeTable(repeating: 0.0)
-        demand[A, q] = 100
-        let base = BaseYear(trade: [Route(q, from: B, to: A): 100], prices: prices, capacities: caps, finalDemand: demand)
-        let cal = try Calibration(network: network, base: base)
+        let (cal, base) = try handCase(
+            regions: ["A", "B"], products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)],
+            prices: [Node(B, q): 1], capacities: [Node(B, q): 500], demand: [Node(A, q): 100],
+            trade: [Route(q, from: B, to: A): 100])
         var cond = YearConditions(base: base)
         cond.capacities[B, q] = 0
         let year = try MarketClearing().solve(cal, conditions: cond, demandElasticity: [0])
@@ -203,23 +189,15 @@ struct ZeroCapacityTests {
     @Test("a plant whose only input supplier is shut cannot produce; its market is unserved")
     func cutOffDownstream() throws {
         let A = RegionIndex(0), B = RegionIndex(1), ore = ProductIndex(0), metal = ProductIndex(1)
-        let network = Network(
-            regions: [Region(code: "A"), Region(code: "B")],
+        let (cal, base) = try handCase(
+            regions: ["A", "B"],
             products: [
                 Product(name: "ore", stage: "mining", unit: "t", elasticity: 2),
                 Product(name: "metal", stage: "refining", unit: "t", elasticity: 2),
             ],
-            recipes: [Node(A, metal): [RecipeInput(ore, 1)]])
-        var prices = network.nodeTable(repeating: Double?.none)
-        prices[B, ore] = 1; prices[A, metal] = 3
-        var caps = network.nodeTable(repeating: Double?.none)
-        caps[B, ore] = 500
-        var demand = network.nodeTable(repeating: 0.0)
-        demand[A, metal] = 100
-        let base = BaseYear(
-            trade: [Route(ore, from: B, to: A): 100, Route(metal, from: A, to: A): 100],
-            prices: prices, capacities: caps, finalDemand: demand)
-        let cal = try Calibration(network: network, base: base)
+            recipes: [Node(A, metal): [RecipeInput(ore, 1)]],
+            prices: [Node(B, ore): 1, Node(A, metal): 3], capacities: [Node(B, ore): 500], demand: [Node(A, metal): 100],
+            trade: [Route(ore, from: B, to: A): 100, Route(metal, from: A, to: A): 100])
         var cond = YearConditions(base: base)
         cond.capacities[B, ore] = 0
         let year = try MarketClearing().solve(cal, conditions: cond, demandElasticity: [0, 0])
@@ -236,19 +214,11 @@ struct ZeroCapacityTests {
 struct SoleSupplierTests {
     private static func market() throws -> (Calibration, YearConditions) {
         let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
-        let network = Network(
-            regions: [Region(code: "A"), Region(code: "B")],
-            products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
-        var prices = network.nodeTable(repeating: Double?.none)
-        prices[A, q] = 1; prices[B, q] = 1
-        var caps = network.nodeTable(repeating: Double?.none)
-        caps[B, q] = 101
-        var demand = network.nodeTable(repeating: 0.0)
-        demand[A, q] = 100; demand[B, q] = 100
-        let base = BaseYear(
-            trade: [Route(q, from: A, to: A): 99, Route(q, from: B, to: A): 1, Route(q, from: B, to: B): 100],
-            prices: prices, capacities: caps, finalDemand: demand)
-        let cal = try Calibration(network: network, base: base)
+        let (cal, base) = try handCase(
+            regions: ["A", "B"], products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)],
+            prices: [Node(A, q): 1, Node(B, q): 1], capacities: [Node(B, q): 101],
+            demand: [Node(A, q): 100, Node(B, q): 100],
+            trade: [Route(q, from: A, to: A): 99, Route(q, from: B, to: A): 1, Route(q, from: B, to: B): 100])
         var cond = YearConditions(base: base)
         cond.capacities[B, q] = 50
         return (cal, cond)

@@ -55,14 +55,7 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try MarketClearing().solve(problem.0, conditions: problem.1, demandElasticity: problem.2))
         }
     } setup: {
-        let g = SyntheticNetwork(NetworkSize(regions: 50, stages: 4, productsPerStage: 5).parameters)
-        let cal = try Calibration(network: g.network, base: g.base)
-        let base = try YearSolver().solve(cal, conditions: YearConditions(base: g.base))
-        var cond = YearConditions(base: g.base)
-        cond.capacities = g.network.nodeTable(repeating: nil)
-        for (j, node) in cal.activeNodes.enumerated() where j % 10 == 0 { cond.capacities[node] = 0.9 * base.output[j] }
-        for r in g.network.regionIndices { for q in g.network.productIndices { cond.finalDemand[r, q] *= 1.2 } }
-        let finalStage = g.network.products.map(\.stage).last
-        return (cal, cond, g.network.products.map { $0.stage == finalStage ? -0.3 : 0 })
+        let year = try scarceYear(NetworkSize(regions: 50, stages: 4, productsPerStage: 5))
+        return (year.calibration, year.conditions, year.elasticity)
     }
 }

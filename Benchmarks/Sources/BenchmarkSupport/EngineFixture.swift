@@ -184,3 +184,18 @@ public func configureBLASThreads() -> Int {
     Thread.sleep(forTimeInterval: 0.3)
     return BLASRuntime.threadCount
 }
+
+/// A generated year under scarcity, as the clearing benchmarks use it: every tenth active node
+/// capped at 90 % of its base-year output, final demand +20 %, ε = −0.3 on final products, so
+/// that the capped nodes bind.
+public func scarceYear(_ size: NetworkSize) throws -> (calibration: Calibration, conditions: YearConditions, elasticity: [Double]) {
+    let g = SyntheticNetwork(size.parameters)
+    let cal = try Calibration(network: g.network, base: g.base)
+    let base = try YearSolver().solve(cal, conditions: YearConditions(base: g.base))
+    var cond = YearConditions(base: g.base)
+    cond.capacities = g.network.nodeTable(repeating: nil)
+    for (j, node) in cal.activeNodes.enumerated() where j % 10 == 0 { cond.capacities[node] = 0.9 * base.output[j] }
+    for r in g.network.regionIndices { for q in g.network.productIndices { cond.finalDemand[r, q] *= 1.2 } }
+    let finalStage = g.network.products.map(\.stage).last
+    return (cal, cond, g.network.products.map { $0.stage == finalStage ? -0.3 : 0 })
+}

@@ -106,15 +106,7 @@ struct ClearingReport {
         )
         print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
-            let g = SyntheticNetwork(size.parameters)
-            let cal = try Calibration(network: g.network, base: g.base)
-            let base = try YearSolver().solve(cal, conditions: YearConditions(base: g.base))
-            var cond = YearConditions(base: g.base)
-            cond.capacities = g.network.nodeTable(repeating: nil)
-            for (j, node) in cal.activeNodes.enumerated() where j % 10 == 0 { cond.capacities[node] = 0.9 * base.output[j] }
-            for r in g.network.regionIndices { for q in g.network.productIndices { cond.finalDemand[r, q] *= 1.2 } }
-            let finalStage = g.network.products.map(\.stage).last
-            let elasticity = g.network.products.map { $0.stage == finalStage ? -0.3 : 0 }
+            let (cal, cond, elasticity) = try scarceYear(size)
             let plain = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: cond) }
             var cleared: ClearedYear? = nil
             let clearing = try measure(runs: runs) {
