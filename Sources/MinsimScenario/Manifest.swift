@@ -34,6 +34,7 @@ public enum Manifest {
                 "nodes": .int(s.nodes),
                 "nonzeros": .int(s.nonzeros),
                 "linear_solver": .string(s.linearSolver),
+                "linear_solver_reason": .string(s.linearSolverReason),
                 "clearing": .object([
                     "rounds": .int(c.rounds),
                     "converged": .bool(c.converged),
