@@ -106,9 +106,10 @@ public struct SparseLU: Sendable {
         fileprivate let symbolic: KLUSymbolic
 
         /// Analyses the pattern of the square matrix `m` (its values are not read).
+        /// A structurally singular pattern is analysed too (see `structuralRank`); factoring it
+        /// throws `.structurallySingular`.
         ///
-        /// - Throws: `.structurallySingular` when no permutation puts a nonzero on every
-        ///   diagonal entry; `.outOfMemory`, `.tooLarge`.
+        /// - Throws: `.outOfMemory`, `.tooLarge`.
         public init(_ m: SparseMatrix) throws(SparseLUError) {
             precondition(m.rows == m.columns, "sparse LU needs a square matrix, got \(m.rows)×\(m.columns)")
             symbolic = try KLUSymbolic(pattern: m)
@@ -120,6 +121,9 @@ public struct SparseLU: Sendable {
         public var blocks: Int { symbolic.blocks }
         /// Order of the largest diagonal block.
         public var largestBlock: Int { symbolic.largestBlock }
+        /// Largest number of nonzeros that some permutation puts on the diagonal (BTF's
+        /// maximum transversal); less than `dimension` means singular whatever the values.
+        public var structuralRank: Int { symbolic.structuralRank }
         /// KLU's estimate of the factorization's flops on the diagonal blocks (from AMD's
         /// symbolic Cholesky of each block's symmetrised pattern; pivoting may change it).
         public var estimatedFlops: Double { symbolic.estimatedFlops }
@@ -277,6 +281,9 @@ private final class KLUSymbolic: @unchecked Sendable {
     let largestBlock: Int
     let estimatedFlops: Double
     let estimatedFactorNonzeros: Double
+    /// Structural rank from BTF's maximum transversal (n when some permutation puts a nonzero
+    /// on every diagonal entry).
+    let structuralRank: Int
     let pointer: UnsafeMutablePointer<klu_l_symbolic>?
 
     init(pattern m: SparseMatrix) throws(SparseLUError) {
@@ -308,6 +315,7 @@ private final class KLUSymbolic: @unchecked Sendable {
             largestBlock = 0
             estimatedFlops = 0
             estimatedFactorNonzeros = 0
+            structuralRank = 0
             return
         }
         var common = kluDefaults()
@@ -318,29 +326,12 @@ private final class KLUSymbolic: @unchecked Sendable {
         }
         guard let symbolic else { throw kluError(common) }
         pointer = symbolic
-        // From here on `deinit` frees the analysis, also when the rank check below throws.
         blocks = symbolic.pointee.nblocks
         largestBlock = symbolic.pointee.maxblock
         estimatedFlops = symbolic.pointee.est_flops
         estimatedFactorNonzeros = symbolic.pointee.lnz + symbolic.pointee.unz
         let rank = symbolic.pointee.structural_rank
-        if rank >= 0 && rank < n {
-            // Factor anyway to learn where elimination meets the structural zero.
-            var probe = kluDefaults()
-            let values = [Double](repeating: 1, count: rows.count)
-            let numeric = start.withUnsafeBufferPointer { ap in
-                rows.withUnsafeBufferPointer { ai in
-                    values.withUnsafeBufferPointer { ax in
-                        klu_l_factor(UnsafeMutablePointer(mutating: ap.baseAddress), UnsafeMutablePointer(mutating: ai.baseAddress),
-                                     UnsafeMutablePointer(mutating: ax.baseAddress), symbolic, &probe)
-                    }
-                }
-            }
-            var numericOrNil = numeric
-            if numericOrNil != nil { _ = klu_l_free_numeric(&numericOrNil, &probe) }
-            let column = probe.singular_col >= 0 && probe.singular_col < n ? probe.singular_col : nil
-            throw .structurallySingular(rank: rank, column: column)
-        }
+        structuralRank = rank >= 0 ? rank : n
     }
 
     deinit {
@@ -387,6 +378,11 @@ private final class KLUNumeric: @unchecked Sendable {
         var common = kluDefaults()
         let numeric = withPattern(symbolic) { ap, ai, ax in klu_l_factor(ap, ai, ax, s, &common) }
         guard let numeric else {
+            // A structurally rank-deficient matrix always meets a zero pivot; say which kind.
+            if symbolic.structuralRank < symbolic.dimension && common.status == Int(KLU_SINGULAR) {
+                let column = common.singular_col >= 0 && common.singular_col < symbolic.dimension ? common.singular_col : nil
+                throw .structurallySingular(rank: symbolic.structuralRank, column: column)
+            }
             throw kluError(common)
         }
         pointer = numeric

@@ -190,17 +190,27 @@ public struct LeontiefFactorizer: Sendable {
                 } catch {
                     throw SparseLeontiefFactorization.solveError(error, nodes: nodes, dimension: m.rows)
                 }
-                let n = Double(system.dimension)
-                let denseFlops = 2.0 / 3.0 * n * n * n
-                let (blocks, largest, flops) = (analysis.blocks, analysis.largestBlock, analysis.estimatedFlops)
-                if system.dimension <= denseNodeLimit && flops > Self.denseFlopFraction * denseFlops {
-                    let f = try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition)
-                    return (f, .dense(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops))
+                let decision = decide(analysis)
+                if case .dense = decision {
+                    return (try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition), decision)
                 }
                 let f = try SparseLeontiefFactorization(matrix: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
-                return (f, .sparse(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops))
+                return (f, decision)
             }
         }
+    }
+
+    /// The automatic choice for a matrix with loops, from the sparse LU's analysis of its
+    /// pattern: dense LU when N ≤ `denseNodeLimit` and the estimated sparse flops exceed
+    /// `denseFlopFraction · (2/3) N³`, else sparse LU.
+    public func decide(_ analysis: SparseLU.Analysis) -> Decision {
+        let n = Double(analysis.dimension)
+        let denseFlops = 2.0 / 3.0 * n * n * n
+        let (blocks, largest, flops) = (analysis.blocks, analysis.largestBlock, analysis.estimatedFlops)
+        if analysis.dimension <= denseNodeLimit && flops > Self.denseFlopFraction * denseFlops {
+            return .dense(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops)
+        }
+        return .sparse(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops)
     }
 
     /// Factors an arbitrary square sparse matrix `m` with the sparse LU (for systems that are
