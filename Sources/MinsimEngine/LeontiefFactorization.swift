@@ -2,7 +2,8 @@ import LinearAlgebra
 
 /// Which linear solver handles `I − A` and `I − Ã`.
 public enum LinearSolverChoice: String, Sendable, CaseIterable {
-    /// Pick by structure and size (see `LeontiefFactorizer`).
+    /// Pick by structure (see `LeontiefFactorizer`): triangular substitution without loops;
+    /// with loops sparse LU, or dense LU where the loops are dense enough that it is faster.
     case automatic
     /// Dense LU (dgetrf) once per matrix, reused for the transposed solve and every right-hand side.
     case dense

@@ -24,10 +24,18 @@ enum CSVReader {
     /// record drops that record (the rest of the file is still read); an unterminated quote
     /// ends the read, since everything after it is inside the quote.
     static func parse(_ text: String, path: String) -> (records: [Record], diagnostics: [Diagnostic]) {
+        var records: [Record] = []
+        let diagnostics = parse(text, path: path) { records.append($0) }
+        return (records, diagnostics)
+    }
+
+    /// Parses `text`, handing each good record to `body` as soon as it is read (so a caller
+    /// that converts records need not hold them all), and returns every problem met.
+    static func parse(_ text: String, path: String, _ body: (Record) -> Void) -> [Diagnostic] {
         var text = text
         text.makeContiguousUTF8()
         // A native string is contiguous UTF-8 after the call above, so this closure always runs.
-        return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, path: path) } ?? ([], [])
+        return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, path: path, body) } ?? []
     }
 
     /// The parser proper, over the UTF-8 bytes. The four bytes that structure a CSV file
@@ -37,11 +45,10 @@ enum CSVReader {
     /// `SourceLocation` promises. Unquoted fields are decoded straight from their byte range.
     ///
     /// - Complexity: O(bytes), one pass.
-    private static func parse(bytes s: UnsafeBufferPointer<UInt8>, path: String) -> (records: [Record], diagnostics: [Diagnostic]) {
+    private static func parse(bytes s: UnsafeBufferPointer<UInt8>, path: String, _ body: (Record) -> Void) -> [Diagnostic] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         @inline(__always) func startsScalar(_ b: UInt8) -> Bool { b & 0xC0 != 0x80 }
         let n = s.count
-        var records: [Record] = []
         var diagnostics: [Diagnostic] = []
         var fields: [Field] = []
         var recordLine = 1
@@ -86,7 +93,7 @@ enum CSVReader {
                         fieldLine, fieldColumn,
                         "unterminated quoted field: the opening quote is never closed; close it with \" (write \"\" for a quote inside a field)"
                     )
-                    return (records, diagnostics)
+                    return diagnostics
                 }
                 text = String(decoding: quotedValue, as: UTF8.self)
                 if i < n && s[i] != comma && s[i] != lf && s[i] != cr {
@@ -135,10 +142,10 @@ enum CSVReader {
                     "comment lines are not allowed in CSV tables; remove the line (keep notes in the source column or in a README)"
                 )
             } else if !recordBroken {
-                records.append(Record(line: recordLine, fields: fields))
+                body(Record(line: recordLine, fields: fields))
             }
             fields.removeAll(keepingCapacity: true)
         }
-        return (records, diagnostics)
+        return diagnostics
     }
 }

@@ -562,16 +562,55 @@ struct ScenarioBuilder {
             return nil
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let (records, problems) = CSVReader.parse(text, path: csvPath)
-        diagnostics += problems
+        // Records are turned into rows as the parser meets them (streaming: the parsed records
+        // of a large file are never held all at once next to its rows).
         let names = spec.columnNames
-        guard let header = records.first else {
+        var header: CSVReader.Record?
+        var columns: [String?] = []
+        var headerComplete = false
+        var kept: [(field: Int, name: String)] = []
+        var keptNames: [String] = []
+        var rows: [Table.Row] = []
+        let problems = CSVReader.parse(text, path: csvPath) { record in
+            guard let header else {
+                header = record
+                headerComplete = readHeader(record, spec: spec, csvPath: csvPath, columns: &columns)
+                // Every row shares one array of the known columns' names (and their field positions).
+                kept = columns.indices.compactMap { k in columns[k].map { (field: k, name: $0) } }
+                keptNames = kept.map(\.name)
+                return
+            }
+            guard headerComplete else { return }
+            guard record.fields.count == columns.count else {
+                error(
+                    SourceLocation(path: csvPath, line: record.line, column: 1),
+                    "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
+                )
+                return
+            }
+            let values = kept.map { k in
+                let field = record.fields[k.field]
+                return Table.Cell(csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
+            }
+            rows.append(Table.Row(location: SourceLocation(path: csvPath, line: record.line, column: 1),
+                                  cells: Table.Cells(names: keptNames, values: values)))
+        }
+        diagnostics += problems
+        guard header != nil else {
             if problems.isEmpty {
                 error(.start(of: csvPath), "the file has no header row; expected the columns \(names.joined(separator: ","))")
             }
             return nil
         }
-        var columns: [String?] = []
+        guard headerComplete else { return nil }
+        return Table(spec: spec, rows: rows, file: csvPath)
+    }
+
+    /// Maps the header's fields to the spec's columns (nil for an unknown or repeated one,
+    /// reported); false when a required column is missing, so that no row can be read.
+    private mutating func readHeader(_ header: CSVReader.Record, spec: ScenarioFormat.TableSpec, csvPath: String,
+                                     columns: inout [String?]) -> Bool {
+        let names = spec.columnNames
         for field in header.fields {
             let loc = SourceLocation(path: csvPath, line: field.line, column: field.column)
             if !names.contains(field.text) {
@@ -593,29 +632,9 @@ struct ScenarioBuilder {
                 SourceLocation(path: csvPath, line: header.line, column: 1),
                 "missing column\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) in the \(spec.key) header; expected \(names.joined(separator: ","))"
             )
-            return nil
+            return false
         }
-        // Every row shares one array of the known columns' names (and their field positions).
-        let kept = columns.indices.compactMap { k in columns[k].map { (field: k, name: $0) } }
-        let keptNames = kept.map(\.name)
-        var rows: [Table.Row] = []
-        rows.reserveCapacity(records.count - 1)
-        for record in records.dropFirst() {
-            guard record.fields.count == columns.count else {
-                error(
-                    SourceLocation(path: csvPath, line: record.line, column: 1),
-                    "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
-                )
-                continue
-            }
-            let values = kept.map { k in
-                let field = record.fields[k.field]
-                return Table.Cell(csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
-            }
-            let cells = Table.Cells(names: keptNames, values: values)
-            rows.append(Table.Row(location: SourceLocation(path: csvPath, line: record.line, column: 1), cells: cells))
-        }
-        return Table(spec: spec, rows: rows, file: csvPath)
+        return true
     }
 
     // MARK: - Interpretation

@@ -72,6 +72,20 @@ public struct NetworkSize: Sendable, CustomStringConvertible {
         NetworkSize(regions: 1_000, stages: 4, productsPerStage: 25),
     ]
 
+    /// The networks of the side-by-side comparison (issue 11; `compare_python.py`'s SIZES):
+    /// sparse cyclic 1,000 / 4,000 / 10,000 / 100,000, a dense cyclic 2,000 (every region
+    /// supplies every market) and acyclic 10,000 / 100,000 / 1,000,000 nodes.
+    public static let comparison: [(label: String, size: NetworkSize)] = [
+        ("cyclic 1,000", NetworkSize(regions: 50, stages: 4, productsPerStage: 5, feedback: 0.05)),
+        ("cyclic 4,000", NetworkSize(regions: 100, stages: 4, productsPerStage: 10, feedback: 0.05)),
+        ("cyclic 10,000", NetworkSize(regions: 100, stages: 4, productsPerStage: 25, feedback: 0.05)),
+        ("cyclic 100,000", NetworkSize(regions: 1_000, stages: 4, productsPerStage: 25, feedback: 0.05)),
+        ("dense cyclic 2,000", NetworkSize(regions: 50, stages: 4, productsPerStage: 10, suppliers: 50, feedback: 0.05)),
+        ("acyclic 10,000", NetworkSize(regions: 100, stages: 4, productsPerStage: 25)),
+        ("acyclic 100,000", NetworkSize(regions: 1_000, stages: 4, productsPerStage: 25)),
+        ("acyclic 1,000,000", NetworkSize(regions: 10_000, stages: 4, productsPerStage: 25)),
+    ]
+
     /// The sizes of `sizes` selected by `MINSIM_BENCH_NODES` (comma-separated node counts,
     /// e.g. `500,2000`), or all of them.
     public static func selected(from sizes: [NetworkSize]) -> [NetworkSize] {
