@@ -81,8 +81,9 @@ public struct SparseLU: Sendable {
     /// - Throws: as `init(factoring:)`.
     public init(factoring m: SparseMatrix, analysis: Analysis) throws(SparseLUError) {
         let symbolic = analysis.symbolic
-        precondition(m.rows == symbolic.dimension && m.columns == symbolic.dimension,
-                     "a \(m.rows)×\(m.columns) matrix on the analysis of a \(symbolic.dimension)×\(symbolic.dimension) one")
+        precondition(
+            m.rows == symbolic.dimension && m.columns == symbolic.dimension,
+            "a \(m.rows)×\(m.columns) matrix on the analysis of a \(symbolic.dimension)×\(symbolic.dimension) one")
         guard m.isFinite else { throw .nonFiniteInput }
         let values: [Double]
         if m.rowStart == symbolic.rowStart && m.columnIndices == symbolic.columnIndices {
@@ -199,8 +200,9 @@ public struct SparseLU: Sendable {
     ///
     /// - Throws: as `init(factoring:)`.
     public mutating func refactor(_ m: SparseMatrix) throws(SparseLUError) {
-        precondition(m.rows == dimension && m.columns == dimension,
-                     "cannot refactor a \(dimension)×\(dimension) factorization with a \(m.rows)×\(m.columns) matrix")
+        precondition(
+            m.rows == dimension && m.columns == dimension,
+            "cannot refactor a \(dimension)×\(dimension) factorization with a \(m.rows)×\(m.columns) matrix")
         if m.rowStart == symbolic.rowStart && m.columnIndices == symbolic.columnIndices {
             try refactor(values: m.values)
             return
@@ -321,7 +323,8 @@ private final class KLUSymbolic: @unchecked Sendable {
         var common = kluDefaults()
         let symbolic = start.withUnsafeBufferPointer { ap in
             rows.withUnsafeBufferPointer { ai in
-                klu_l_analyze(n, UnsafeMutablePointer(mutating: ap.baseAddress), UnsafeMutablePointer(mutating: ai.baseAddress), &common)
+                klu_l_analyze(
+                    n, UnsafeMutablePointer(mutating: ap.baseAddress), UnsafeMutablePointer(mutating: ai.baseAddress), &common)
             }
         }
         guard let symbolic else { throw kluError(common) }
@@ -396,13 +399,16 @@ private final class KLUNumeric: @unchecked Sendable {
     }
 
     /// Calls `body` with KLU's three CSC arrays (KLU takes them as mutable pointers but only reads).
-    private func withPattern<R>(_ symbolic: KLUSymbolic,
-                                _ body: (UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Double>?) -> R) -> R {
+    private func withPattern<R>(
+        _ symbolic: KLUSymbolic,
+        _ body: (UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Double>?) -> R
+    ) -> R {
         symbolic.columnStart.withUnsafeBufferPointer { ap in
             symbolic.rowIndices.withUnsafeBufferPointer { ai in
                 values.withUnsafeBufferPointer { ax in
-                    body(UnsafeMutablePointer(mutating: ap.baseAddress), UnsafeMutablePointer(mutating: ai.baseAddress),
-                         UnsafeMutablePointer(mutating: ax.baseAddress))
+                    body(
+                        UnsafeMutablePointer(mutating: ap.baseAddress), UnsafeMutablePointer(mutating: ai.baseAddress),
+                        UnsafeMutablePointer(mutating: ax.baseAddress))
                 }
             }
         }
@@ -428,7 +434,8 @@ private final class KLUNumeric: @unchecked Sendable {
         var common = kluDefaults()
         let ok = withPattern(symbolic) { ap, ai, ax in klu_l_refactor(ap, ai, ax, s, num, &common) }
         if ok != 0, common.status == Int(KLU_OK), let g = growth(symbolic: symbolic),
-           g >= SparseLU.pivotGrowthTolerance * pivotingGrowth {
+            g >= SparseLU.pivotGrowthTolerance * pivotingGrowth
+        {
             return true
         }
         values = old
@@ -443,7 +450,8 @@ private final class KLUNumeric: @unchecked Sendable {
         defer { lock.unlock() }
         var common = kluDefaults()
         let ok = b.withUnsafeMutableBufferPointer { bp in
-            transposed ? klu_l_tsolve(s, num, symbolic.dimension, columns, bp.baseAddress, &common)
+            transposed
+                ? klu_l_tsolve(s, num, symbolic.dimension, columns, bp.baseAddress, &common)
                 : klu_l_solve(s, num, symbolic.dimension, columns, bp.baseAddress, &common)
         }
         // KLU rejects only invalid arguments here (the factors exist and the sizes match).
@@ -461,8 +469,9 @@ private final class KLUNumeric: @unchecked Sendable {
     }
 
     func statistics(symbolic: KLUSymbolic) -> SparseLU.Statistics {
-        var stats = SparseLU.Statistics(blocks: 0, largestBlock: 0, matrixNonzeros: 0, factorNonzeros: 0,
-                                        offDiagonalPivots: 0, flops: 0)
+        var stats = SparseLU.Statistics(
+            blocks: 0, largestBlock: 0, matrixNonzeros: 0, factorNonzeros: 0,
+            offDiagonalPivots: 0, flops: 0)
         guard let s = symbolic.pointer, let num = pointer else { return stats }
         // lnz and unz both count the diagonal; the off-diagonal blocks are stored as given.
         stats.factorNonzeros = num.pointee.lnz + num.pointee.unz - symbolic.dimension + num.pointee.nzoff

@@ -572,7 +572,7 @@ struct ScenarioBuilder {
         var keptNames: [String] = []
         var rows: [Table.Row] = []
         let problems = CSVReader.parse(text, path: csvPath) { record in
-            guard let header else {
+            guard header != nil else {
                 header = record
                 headerComplete = readHeader(record, spec: spec, csvPath: csvPath, columns: &columns)
                 // Every row shares one array of the known columns' names (and their field positions).

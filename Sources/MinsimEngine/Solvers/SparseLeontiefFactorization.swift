@@ -40,7 +40,8 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
     public var method: String {
         let s = lu.statistics
         let fill = String(format: "%.2f", s.fill)
-        return "\(Self.methodName): \(s.blocks) diagonal blocks, largest \(s.largestBlock), fill \(fill)× of \(s.matrixNonzeros) nonzeros, \(lu.origin.rawValue)"
+        return
+            "\(Self.methodName): \(s.blocks) diagonal blocks, largest \(s.largestBlock), fill \(fill)× of \(s.matrixNonzeros) nonzeros, \(lu.origin.rawValue)"
     }
 
     /// Factors `M = I − a` for the coefficient matrix `a` (CSR, system order).
@@ -52,8 +53,10 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
     ///     then `reciprocalCondition` is 0.
     /// - Throws: `.invalidInput` for a non-finite coefficient, `.structurallySingular` or
     ///   `.singular` naming the node where elimination broke down.
-    init(coefficients a: SparseMatrix, nodes: [Node]?, analysis: SparseLU.Analysis? = nil,
-         estimateCondition: Bool = true) throws(SolveError) {
+    init(
+        coefficients a: SparseMatrix, nodes: [Node]?, analysis: SparseLU.Analysis? = nil,
+        estimateCondition: Bool = true
+    ) throws(SolveError) {
         precondition(a.rows == a.columns, "coefficient matrix must be square, got \(a.rows)×\(a.columns)")
         try self.init(matrix: Self.leontiefMatrix(a), nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
     }
@@ -65,8 +68,10 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
     ///   - nodes: names of the rows/columns for errors (nil: errors name no node).
     ///   - analysis: an ordering of the same pattern analysed before (nil: analyse now).
     /// - Throws: `.invalidInput` for a non-finite value, `.structurallySingular`, `.singular`.
-    public init(matrix m: SparseMatrix, nodes: [Node]? = nil, analysis: SparseLU.Analysis? = nil,
-                estimateCondition: Bool = true) throws(SolveError) {
+    public init(
+        matrix m: SparseMatrix, nodes: [Node]? = nil, analysis: SparseLU.Analysis? = nil,
+        estimateCondition: Bool = true
+    ) throws(SolveError) {
         precondition(nodes.map { $0.count == m.rows } ?? true, "\(nodes?.count ?? 0) node names for a \(m.rows)-row matrix")
         self.nodes = nodes
         self.estimateCondition = estimateCondition
@@ -134,9 +139,11 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
         case .nonFiniteInput:
             return .invalidInput("a coefficient of the Leontief matrix is not finite")
         case .outOfMemory:
-            return .invalidInput("the sparse LU factors of the \(dimension)-node system do not fit in memory; choose the krylov linear solver")
+            return .invalidInput(
+                "the sparse LU factors of the \(dimension)-node system do not fit in memory; choose the krylov linear solver")
         case .tooLarge:
-            return .invalidInput("the sparse LU factors of the \(dimension)-node system exceed 64-bit indexing; choose the krylov linear solver")
+            return .invalidInput(
+                "the sparse LU factors of the \(dimension)-node system exceed 64-bit indexing; choose the krylov linear solver")
         }
     }
 }
