@@ -123,7 +123,7 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
     /// `I − a` (an entry that cancels to exactly 0 is not stored; `refactor` reads entries
     /// missing from a matrix as 0, so the pattern of the first factorization still serves).
     static func leontiefMatrix(_ a: SparseMatrix) -> SparseMatrix {
-        SparseMatrix.identity(a.rows).adding(a, scaledBy: -1)
+        SparseMatrix.identity(minus: a)
     }
 
     static func solveError(_ error: SparseLUError, nodes: [Node]?, dimension: Int) -> SolveError {
