@@ -28,6 +28,9 @@ public protocol LeontiefFactorization: Sendable {
     var dimension: Int { get }
     /// Solves `M y = c` (or `Mᵀ y = c`) for each column in `columns`.
     func solve(_ columns: [[Double]], transposed: Bool) -> [[Double]]
+    /// Solves `M Y = C` (or `Mᵀ Y = C`) in place for every column of `block` (N × k,
+    /// column-major): many right-hand sides with one factorization, without per-column arrays.
+    func solve(_ block: inout Matrix, transposed: Bool)
     /// Reciprocal 1-norm condition estimate, in (0, 1].
     var reciprocalCondition: Double { get }
     /// Name of the method, reported in the manifest (e.g. "dense LU (dgetrf/dgetrs)").
@@ -38,6 +41,12 @@ extension LeontiefFactorization {
     /// Solves `M y = c` (or `Mᵀ y = c`) for one right-hand side.
     public func solve(_ c: [Double], transposed: Bool = false) -> [Double] {
         solve([c], transposed: transposed)[0]
+    }
+
+    /// Column by column through `solve(_:transposed:)`, for methods without a block solve.
+    public func solve(_ block: inout Matrix, transposed: Bool) {
+        guard block.columns > 0 else { return }
+        block = Matrix(columns: solve((0..<block.columns).map { block.column($0) }, transposed: transposed))
     }
 }
 
@@ -77,6 +86,12 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
         guard !columns.isEmpty else { return [] }
         let y = lu.solve(Matrix(columns: columns), transposed: transposed)
         return (0..<columns.count).map { y.column($0) }
+    }
+
+    /// One dgetrs for every column of `block`.
+    public func solve(_ block: inout Matrix, transposed: Bool) {
+        guard block.columns > 0 else { return }
+        block = lu.solve(block, transposed: transposed)
     }
 }
 
@@ -136,9 +151,11 @@ public struct LeontiefFactorizer: Sendable {
             case .triangular(let levels):
                 return "automatic: no supply loops (\(levels) levels), so block triangular substitution"
             case .sparse(let blocks, let largest, let flops, let dense):
-                return "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), below the measured break-even of 1/6, so sparse LU"
+                return
+                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), below the measured break-even of 1/6, so sparse LU"
             case .dense(let blocks, let largest, let flops, let dense):
-                return "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), above the measured break-even of 1/6, so dense LU"
+                return
+                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), above the measured break-even of 1/6, so dense LU"
             }
         }
     }
@@ -148,15 +165,18 @@ public struct LeontiefFactorizer: Sendable {
     /// - Throws: `SolveError.singular`, `.structurallySingular` or `.invalidInput` from the
     ///   chosen method; `.invalidInput` when `.triangular` is forced on a network with a loop
     ///   (naming it); `.notConverged` when GMRES fails on its condition-estimate solves.
-    public func factor(_ system: LeontiefSystem, withTariffs: Bool,
-                       estimateCondition: Bool = true) throws(SolveError) -> any LeontiefFactorization {
+    public func factor(
+        _ system: LeontiefSystem, withTariffs: Bool,
+        estimateCondition: Bool = true
+    ) throws(SolveError) -> any LeontiefFactorization {
         try factorWithDecision(system, withTariffs: withTariffs, estimateCondition: estimateCondition).factorization
     }
 
     /// Factors `I − A` (or `I − Ã`) and says, for `.automatic`, what was chosen and why (nil
     /// for a forced choice).
     public func factorWithDecision(_ system: LeontiefSystem, withTariffs: Bool, estimateCondition: Bool = true)
-        throws(SolveError) -> (factorization: any LeontiefFactorization, decision: Decision?) {
+        throws(SolveError) -> (factorization: any LeontiefFactorization, decision: Decision?)
+    {
         let nodes = system.calibration.activeNodes
         switch choice {
         case .dense:
@@ -175,7 +195,9 @@ public struct LeontiefFactorizer: Sendable {
                 let net = system.calibration.network
                 let names = loop.prefix(8).map { net.name(of: nodes[$0]) }
                 let path = (names + [names.first ?? ""]).joined(separator: " → ")
-                throw .invalidInput("the triangular solver needs a network without loops, but \(path)\(loop.count > 8 ? " (\(loop.count) nodes)" : "") form a supply loop (an input from the same or a later stage); choose the automatic, dense, sparse or krylov linear solver")
+                throw .invalidInput(
+                    "the triangular solver needs a network without loops, but \(path)\(loop.count > 8 ? " (\(loop.count) nodes)" : "") form a supply loop (an input from the same or a later stage); choose the automatic, dense, sparse or krylov linear solver"
+                )
             }
         case .automatic:
             let a = system.coefficientMatrix(withTariffs: withTariffs)
@@ -193,9 +215,13 @@ public struct LeontiefFactorizer: Sendable {
                 }
                 let decision = decide(analysis)
                 if case .dense = decision {
-                    return (try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition), decision)
+                    return (
+                        try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition),
+                        decision
+                    )
                 }
-                let f = try SparseLeontiefFactorization(matrix: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
+                let f = try SparseLeontiefFactorization(
+                    matrix: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
                 return (f, decision)
             }
         }
@@ -221,8 +247,10 @@ public struct LeontiefFactorizer: Sendable {
     ///
     /// - Parameter nodes: names of the rows/columns for errors (nil: errors name no node).
     /// - Throws: `.structurallySingular`, `.singular`, `.invalidInput`.
-    public static func factor(matrix m: SparseMatrix, nodes: [Node]? = nil,
-                              estimateCondition: Bool = true) throws(SolveError) -> SparseLeontiefFactorization {
+    public static func factor(
+        matrix m: SparseMatrix, nodes: [Node]? = nil,
+        estimateCondition: Bool = true
+    ) throws(SolveError) -> SparseLeontiefFactorization {
         try SparseLeontiefFactorization(matrix: m, nodes: nodes, estimateCondition: estimateCondition)
     }
 }
