@@ -155,14 +155,11 @@ struct RatioReport {
             let gflops = flops / bare.wall / 1e9
             let engineGflops = flops * Double(stats.factorizations) / engine.wall / 1e9
 
-            // The automatic (structure-aware) choice: on the cyclic network itself (dense LU up to
-            // 4,000 nodes, GMRES above) and on the acyclic variant (triangular substitution).
-            var autoCyclic = "same as dense"
-            if n > LeontiefFactorizer.defaultDenseNodeLimit {
-                let s = try fixture.solveYear(.automatic)
-                let t = try sample(r) { _ = try fixture.solveYear(.automatic) }
-                autoCyclic = "\(ms(t.wall)) (\(shortMethod(s.statistics.linearSolver)))"
-            }
+            // The automatic (structure-aware) choice: on the cyclic network itself (sparse LU on
+            // these networks) and on the acyclic variant (triangular substitution).
+            let s = try fixture.solveYear(.automatic)
+            let t = try sample(r) { _ = try fixture.solveYear(.automatic) }
+            let autoCyclic = "\(ms(t.wall)) (\(shortMethod(s.statistics.linearSolver)))"
             let acyclic = try EngineFixture(size: size.acyclic, dense: false)
             let a = try acyclic.solveYear(.automatic)
             let acyclicTime = try sample(runs) { _ = try acyclic.solveYear(.automatic) }
