@@ -3,7 +3,7 @@
 // Dependencies point one way, from the outside in:
 //
 //   minsim (CLI)  →  MinsimScenario (YAML in, CSV/JSON out)  →  MinsimEngine (pure model)
-//                 →  LinearAlgebra (the only code touching pointers / LAPACK info)  →  COpenBLAS
+//                 →  LinearAlgebra (the only code touching pointers / LAPACK info)  →  COpenBLAS, CSuiteSparse
 //
 //   minsim (CLI)  →  MinsimReport (reads result folders back: HTML report, SVG figures, IAMC)
 //                 →  MinsimScenario (its CSV reader and writer)
@@ -21,6 +21,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // SHA-256 of inputs and outputs for the manifest (BoringSSL's implementation on Linux).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
     ],
     targets: [
         // OpenBLAS (BLAS + LAPACK) and the LAPACKE C interface. On Debian `pkg-config openblas`
@@ -31,13 +33,22 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        // SuiteSparse's KLU (sparse LU) with its orderings AMD, COLAMD and BTF. Debian 12 ships
+        // SuiteSparse 5.12 without pkg-config files; the module map links the libraries and the
+        // shim includes the headers from /usr/include/suitesparse.
+        .systemLibrary(
+            name: "CSuiteSparse",
+            path: "Sources/CSuiteSparse",
+            providers: [.apt(["libsuitesparse-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CSuiteSparse"]),
         .target(name: "MinsimEngine", dependencies: ["LinearAlgebra"]),
         .target(
             name: "MinsimScenario",
             dependencies: [
                 "MinsimEngine",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Reads result folders as files (never the engine's values), so a report can be made of

@@ -1,20 +1,25 @@
 """Side-by-side timing of minsim's engine against numpy, scipy and pymrio on the same system.
 
 Run through compare_python.sh, which builds ExportSystem, prepares .venv-compare and pins BLAS
-threads. For each size, ExportSystem writes the quantity system (I - A) x = f of one seeded
-synthetic network (A.npy dense or A.mtx sparse, f.npy, the engine's x and its own timings in
-engine.json); this script times, on exactly those numbers:
+threads. For each network, ExportSystem writes the quantity system (I - A) x = f of one seeded
+synthetic network (A in CSR form, f, the engine's x) and its own timings (engine.json); this
+script times, on exactly those numbers:
 
-  numpy    numpy.linalg.solve(I - A, f)                 dense LU (LAPACK dgesv), dense sizes
-  scipy    scipy.sparse.linalg.spsolve(csc(I - A), f)   sparse LU (SuperLU), every size
-  pymrio   pymrio.calc_L(A) then L @ f                  the Leontief inverse, as MRIO tools do
+  scipy    scipy.sparse.linalg.splu(csc(I - A)) then .solve(f)   sparse LU (SuperLU), every size
+  numpy    numpy.linalg.solve(I - A, f)                          dense LU (LAPACK dgesv), to 10,000 nodes
+  pymrio   pymrio.calc_L(A) then L @ f                           the Leontief inverse, as MRIO tools do,
+                                                                 to 10,000 nodes
 
-and prints a Markdown table with each time's ratio to the engine's whole year solve (prices,
-quantities, flows, checks), plus the largest relative difference of x from the engine's.
+Each with its time (median of COMPARE_RUNS after one warm-up) and its peak resident memory above
+the process's resident size before the first call (VmHWM after a reset through /proc/self/clear_refs,
+as the engine measures its own), and prints a Markdown table with each time's ratio to the
+engine's quantity-only time and to its whole year, plus the largest relative difference of x.
 """
 
+import gc
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -25,108 +30,142 @@ import numpy as np
 import pandas as pd
 import pymrio
 import scipy
-import scipy.io
 import scipy.sparse
 import scipy.sparse.linalg
 from threadpoolctl import threadpool_info
 
-# (label, regions, stages, products per stage, feedback, format). Dense sizes are cyclic
-# (feedback 0.05: the engine's automatic choice is dense LU); the 10,000-node rows compare the
-# engine's structure-aware solvers with scipy's sparse LU.
+# (label, regions, stages, products per stage, suppliers, feedback). Cyclic networks have an
+# own-stage input of 0.05 (scrap return); the dense case has every region supplying every market.
 SIZES = [
-    ("1,000 cyclic", 50, 4, 5, 0.05, "dense"),
-    ("2,000 cyclic", 50, 4, 10, 0.05, "dense"),
-    ("4,000 cyclic", 100, 4, 10, 0.05, "dense"),
-    ("10,000 acyclic", 100, 4, 25, 0.0, "sparse"),
-    ("10,000 cyclic", 100, 4, 25, 0.05, "sparse"),
+    ("cyclic 1,000", 50, 4, 5, 5, 0.05),
+    ("cyclic 4,000", 100, 4, 10, 5, 0.05),
+    ("cyclic 10,000", 100, 4, 25, 5, 0.05),
+    ("cyclic 100,000", 1000, 4, 25, 5, 0.05),
+    ("dense cyclic 2,000", 50, 4, 10, 50, 0.05),
+    ("acyclic 10,000", 100, 4, 25, 5, 0.0),
+    ("acyclic 100,000", 1000, 4, 25, 5, 0.0),
+    ("acyclic 1,000,000", 10000, 4, 25, 5, 0.0),
 ]
+DENSE_LIMIT = 10_000  # numpy and pymrio need N x N doubles: 800 MB at 10,000 nodes
 
 
-def median_time(fn, runs):
+def status_bytes(field):
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def measure(fn, runs):
+    """Median wall seconds of `runs` calls after one warm-up, and the peak memory above the
+    resident size before the warm-up (the first call's allocations count, as in ExportSystem)."""
+    gc.collect()
+    base = status_bytes("VmRSS:")
+    reset_peak()
     fn()  # warm-up
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+    peak = max(status_bytes("VmHWM:") - base, 0)
+    return float(np.median(times)), peak
 
 
 def ms(seconds):
     if seconds is None:
         return "–"
     v = seconds * 1e3
-    return f"{v:.0f}" if v >= 100 else (f"{v:.1f}" if v >= 1 else f"{v:.3f}")
+    return f"{v:.0f}" if v >= 100 else (f"{v:.1f}" if v >= 1 else f"{v:.2f}")
+
+
+def mb(b):
+    return "–" if b is None else f"{b / 1e6:.0f} MB"
 
 
 def ratio(other, engine):
-    return "–" if other is None else f"{other / engine:.2f}"
+    return "" if other is None else f" ({other / engine:.2f})"
 
 
 def main():
     export = Path(sys.argv[1])
     runs = int(os.environ.get("COMPARE_RUNS", "5"))
-    wanted = os.environ.get("COMPARE_SIZES")  # e.g. "1,000 cyclic;10,000 acyclic"
+    wanted = os.environ.get("COMPARE_SIZES")  # e.g. "cyclic 1,000;acyclic 10,000"
     sizes = [s for s in SIZES if not wanted or s[0] in wanted.split(";")]
 
-    print("## minsim engine vs numpy / scipy / pymrio\n")
-    print(f"- numpy {np.__version__}, scipy {scipy.__version__}, pandas {pd.__version__}, pymrio {pymrio.__version__}, Python {sys.version.split()[0]}")
+    print("## minsim engine vs scipy / numpy / pymrio\n")
+    print(f"- numpy {np.__version__}, scipy {scipy.__version__}, pandas {pd.__version__}, pymrio {pymrio.__version__}, "
+          f"Python {platform.python_version()}")
     for lib in threadpool_info():
         print(f"- numpy/scipy BLAS (threadpoolctl): {lib.get('internal_api')} {lib.get('version')}, "
-              f"kernel {lib.get('architecture')}, threads {lib.get('num_threads')}, {lib.get('filepath')}")
+              f"kernel {lib.get('architecture')}, threads {lib.get('num_threads')}")
     print(f"- OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
-          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')} for Python")
-    print(f"- each time: median of {runs} runs after 1 warm-up, wall clock\n")
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')} (both sides)")
+    print(f"- each time: median of {runs} runs after 1 warm-up (pymrio: at most 3; 1,000,000 nodes: 3), wall clock; "
+          "memory: peak resident above the resident size before the first call\n")
 
     rows = []
-    for label, regions, stages, products, feedback, fmt in sizes:
+    for label, regions, stages, products, suppliers, feedback in sizes:
         with tempfile.TemporaryDirectory(prefix="minsim-compare-") as d:
+            r = min(runs, 3) if regions * stages * products >= 1_000_000 else runs
             subprocess.run([str(export), "--regions", str(regions), "--stages", str(stages),
-                            "--products-per-stage", str(products), "--feedback", str(feedback),
-                            "--format", fmt, "--out", d, "--runs", str(runs)], check=True)
+                            "--products-per-stage", str(products), "--suppliers", str(suppliers),
+                            "--feedback", str(feedback), "--out", d, "--runs", str(r)], check=True)
             engine = json.loads(Path(d, "engine.json").read_text())
             f = np.load(Path(d, "f.npy"))
             x_engine = np.load(Path(d, "x_engine.npy"))
             n = engine["nodes"]
-            if fmt == "dense":
-                A = np.load(Path(d, "A.npy"))
-                M = np.eye(n) - A
-                Msp = scipy.sparse.csc_matrix(M)
-            else:
-                A = scipy.io.mmread(str(Path(d, "A.mtx"))).tocsc()
-                Msp = (scipy.sparse.identity(n, format="csc") - A).tocsc()
-                M = None
+            A = scipy.sparse.csr_matrix((np.load(Path(d, "A_data.npy")), np.load(Path(d, "A_indices.npy")),
+                                         np.load(Path(d, "A_indptr.npy"))), shape=(n, n))
+            Msp = (scipy.sparse.identity(n, format="csr") - A).tocsc()
 
-            diffs = []
-            t_numpy = t_pymrio = None
-            if M is not None:
-                t_numpy = median_time(lambda: np.linalg.solve(M, f), runs)
-                diffs.append(np.linalg.solve(M, f))
-                A_df = pd.DataFrame(A)
-                pr = max(1, min(runs, 3))  # the explicit inverse costs ~3 LU factorizations
-                t_pymrio = median_time(lambda: pymrio.calc_L(A_df).to_numpy() @ f, pr)
-                diffs.append(pymrio.calc_L(A_df).to_numpy() @ f)
-            t_scipy = median_time(lambda: scipy.sparse.linalg.spsolve(Msp, f), runs)
-            diffs.append(scipy.sparse.linalg.spsolve(Msp, f))
+            solutions = []
+            t_scipy, m_scipy = measure(lambda: scipy.sparse.linalg.splu(Msp).solve(f), r)
+            solutions.append(scipy.sparse.linalg.splu(Msp).solve(f))
+            t_numpy = m_numpy = t_pymrio = m_pymrio = None
+            if n <= DENSE_LIMIT:
+                A_dense = A.toarray()
+                M = np.eye(n) - A_dense
+                t_numpy, m_numpy = measure(lambda: np.linalg.solve(M, f), r if n < DENSE_LIMIT else 1)
+                solutions.append(np.linalg.solve(M, f))
+                del M
+                A_df = pd.DataFrame(A_dense)
+                pr = 1 if n >= DENSE_LIMIT else max(1, min(r, 3))  # the explicit inverse costs ~3 LU factorizations
+                t_pymrio, m_pymrio = measure(lambda: pymrio.calc_L(A_df).to_numpy() @ f, pr)
+                solutions.append(pymrio.calc_L(A_df).to_numpy() @ f)
+                del A_df, A_dense
+                gc.collect()
             scale = np.maximum(np.abs(x_engine), 1e-300)
-            worst = max(float(np.max(np.abs(x - x_engine) / scale)) for x in diffs)
+            worst = max(float(np.max(np.abs(x - x_engine) / scale)) for x in solutions)
 
-            year = engine["year_seconds"]
-            lu = engine.get("lu_solve_seconds")
-            solver = engine["solver"].split(" (")[0].split(",")[0]  # "dense LU", "GMRES(30) + ILU(0)", …
-            rows.append(f"| {label} | {n} | {engine['nonzeros']} | {ms(year)} | {solver} | {ms(lu)} | "
-                        f"{ms(t_numpy)} ({ratio(t_numpy, year)}) | {ms(t_scipy)} ({ratio(t_scipy, year)}) | "
-                        f"{ms(t_pymrio)} ({ratio(t_pymrio, year)}) | {worst:.1e} |")
+            year, quantity = engine["year_seconds"], engine["quantity_seconds"]
+            solver = engine["solver"].split(":")[0].split(" (")[0]
+            rows.append(f"| {label} | {n:,} | {engine['nonzeros']:,} | {solver} | {ms(year)} ({mb(engine['year_peak_bytes'])}) | "
+                        f"{ms(quantity)} ({mb(engine['quantity_peak_bytes'])}) | "
+                        f"{ms(t_scipy)}{ratio(t_scipy, quantity)}{ratio(t_scipy, year)} ({mb(m_scipy)}) | "
+                        f"{ms(t_numpy)}{ratio(t_numpy, quantity)} ({mb(m_numpy)}) | "
+                        f"{ms(t_pymrio)}{ratio(t_pymrio, quantity)} ({mb(m_pymrio)}) | {worst:.1e} |")
             print(f"measured {label}", file=sys.stderr)
 
-    print("| network | nodes | nonzeros of A | engine year ms | engine solver | engine dgetrf+dgetrs ms | "
-          "numpy solve ms (÷ engine year) | scipy spsolve ms (÷ engine year) | pymrio calc_L + L·f ms (÷ engine year) | "
+    print("| network | nodes | nonzeros of A | engine solver (automatic) | engine whole year ms (peak) | "
+          "engine quantity only ms (peak) | scipy splu + solve ms (÷ engine quantity) (÷ engine year) (peak) | "
+          "numpy solve ms (÷ engine quantity) (peak) | pymrio calc_L + L·f ms (÷ engine quantity) (peak) | "
           "max rel. diff of x vs engine |")
-    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(r)
-    print("\nRatios above 1 mean the Python tool took longer than the engine's whole year "
-          "(price–share fixed point, quantities, flows and checks); numpy, scipy and pymrio solve the quantity system only.")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(row)
+    print("\nRatios above 1 mean the Python tool took longer than the engine. `engine quantity only` "
+          "factors I − A with the automatic choice and solves for f, the same work as the Python tools; "
+          "`engine whole year` also runs the price–share fixed point, the price solve, flows and every check.")
 
 
 if __name__ == "__main__":

@@ -213,6 +213,37 @@ public struct SparseMatrix: Sendable, Equatable {
                      values: [Double](repeating: 1, count: n))
     }
 
+    /// `I − a` for a square `a`, merged row by row in one pass (the diagonal slots into each
+    /// row's ascending columns; an entry that cancels to exactly 0 is dropped, as in `adding`).
+    ///
+    /// - Complexity: O(n + nonzeros), no sorting.
+    public static func identity(minus a: SparseMatrix) -> SparseMatrix {
+        precondition(a.rows == a.columns, "I − A needs a square matrix, got \(a.rows)×\(a.columns)")
+        let n = a.rows
+        var start = [Int](repeating: 0, count: n + 1)
+        var columns = [Int]()
+        var values = [Double]()
+        columns.reserveCapacity(a.nonzeroCount + n)
+        values.reserveCapacity(a.nonzeroCount + n)
+        for i in 0..<n {
+            var diagonalDone = false
+            for p in a.rowStart[i]..<a.rowStart[i + 1] {
+                let j = a.columnIndices[p]
+                if !diagonalDone && j >= i {
+                    diagonalDone = true
+                    let v = j == i ? 1 - a.values[p] : 1
+                    if v != 0 { columns.append(i); values.append(v) }
+                    if j == i { continue }
+                }
+                columns.append(j)
+                values.append(-a.values[p])
+            }
+            if !diagonalDone { columns.append(i); values.append(1) }
+            start[i + 1] = columns.count
+        }
+        return SparseMatrix(rows: n, columns: n, rowStart: start, columnIndices: columns, values: values)
+    }
+
     /// Number of stored (nonzero) entries.
     public var nonzeroCount: Int { values.count }
 

@@ -2,7 +2,8 @@ import LinearAlgebra
 
 /// Which linear solver handles `I − A` and `I − Ã`.
 public enum LinearSolverChoice: String, Sendable, CaseIterable {
-    /// Pick by structure and size (see `LeontiefFactorizer`).
+    /// Pick by structure (see `LeontiefFactorizer`): triangular substitution without loops;
+    /// with loops sparse LU, or dense LU where the loops are dense enough that it is faster.
     case automatic
     /// Dense LU (dgetrf) once per matrix, reused for the transposed solve and every right-hand side.
     case dense
@@ -12,6 +13,9 @@ public enum LinearSolverChoice: String, Sendable, CaseIterable {
     /// Restarted GMRES with an ILU(0) preconditioner over sparse storage
     /// (`KrylovLeontiefFactorization`), for any network.
     case krylov
+    /// Sparse direct LU (SuiteSparse KLU: block triangular form, LU on the cyclic blocks only;
+    /// `SparseLeontiefFactorization`), for any network.
+    case sparse
 }
 
 /// A factorization of `M = I − A` (or `I − Ã`) that solves with `M` and `Mᵀ`.
@@ -24,6 +28,9 @@ public protocol LeontiefFactorization: Sendable {
     var dimension: Int { get }
     /// Solves `M y = c` (or `Mᵀ y = c`) for each column in `columns`.
     func solve(_ columns: [[Double]], transposed: Bool) -> [[Double]]
+    /// Solves `M Y = C` (or `Mᵀ Y = C`) in place for every column of `block` (N × k,
+    /// column-major): many right-hand sides with one factorization, without per-column arrays.
+    func solve(_ block: inout Matrix, transposed: Bool)
     /// Reciprocal 1-norm condition estimate, in (0, 1].
     var reciprocalCondition: Double { get }
     /// Name of the method, reported in the manifest (e.g. "dense LU (dgetrf/dgetrs)").
@@ -34,6 +41,12 @@ extension LeontiefFactorization {
     /// Solves `M y = c` (or `Mᵀ y = c`) for one right-hand side.
     public func solve(_ c: [Double], transposed: Bool = false) -> [Double] {
         solve([c], transposed: transposed)[0]
+    }
+
+    /// Column by column through `solve(_:transposed:)`, for methods without a block solve.
+    public func solve(_ block: inout Matrix, transposed: Bool) {
+        guard block.columns > 0 else { return }
+        block = Matrix(columns: solve((0..<block.columns).map { block.column($0) }, transposed: transposed))
     }
 }
 
@@ -74,21 +87,44 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
         let y = lu.solve(Matrix(columns: columns), transposed: transposed)
         return (0..<columns.count).map { y.column($0) }
     }
+
+    /// One dgetrs for every column of `block`.
+    public func solve(_ block: inout Matrix, transposed: Bool) {
+        guard block.columns > 0 else { return }
+        block = lu.solve(block, transposed: transposed)
+    }
 }
 
 /// Chooses and builds the factorization for a system.
 ///
-/// `.automatic` reads the structure off the coefficients (`SubstitutionOrder`):
-/// - no loops (every input from an upstream level, e.g. a stage-ordered network):
-///   triangular substitution, O(nonzeros) memory and time, exact;
-/// - loops and N ≤ `denseNodeLimit` (4000 by default): dense LU, the most robust choice while it fits;
-/// - loops and N > `denseNodeLimit`: GMRES + ILU(0) over sparse storage.
+/// `.automatic` chooses by structure, read off the coefficients:
+/// - no loops (`SubstitutionOrder`: every input from an upstream level, e.g. a stage-ordered
+///   network): triangular substitution, O(nonzeros) memory and time, exact, no factorization;
+/// - loops: the sparse LU's ordering is analysed (`SparseLU.Analysis`: block triangular form
+///   and AMD, near O(nonzeros)), which estimates the flops of factoring the cyclic blocks
+///   sparsely. Dense LU is chosen only where it is measured to win: when those flops exceed
+///   `denseFlopFraction` of dense LU's `(2/3) N³` (dgetrf runs that much faster per flop than
+///   the sparse kernels) and N ≤ `denseNodeLimit`. Otherwise sparse LU: on every benchmark
+///   network, whose loops are small (largest diagonal block 60–1,100 nodes of 1,000–100,000),
+///   it beat dense LU by 10–4,000× and GMRES by 1.3–2×.
+///
+/// GMRES + ILU(0) is never chosen automatically: on every benchmark network the sparse LU
+/// was faster (docs/performance.md, "Solver choice"); it stays available as `.krylov`.
+///
+/// `decision` says which method `.automatic` takes for a system and why, for the manifest.
 public struct LeontiefFactorizer: Sendable {
-    /// Largest cyclic system the automatic choice factors densely. An N × N matrix of doubles
-    /// takes 8N² bytes: 128 MB at N = 4000, and dgetrf's (2/3)N³ ≈ 4·10¹⁰ flops take about a
-    /// second per factorization; beyond that memory grows past what a laptop run should take
-    /// and every fixed-point iteration refactors.
+    /// Largest cyclic system the automatic choice may factor densely. An N × N matrix of
+    /// doubles takes 8N² bytes: 128 MB at N = 4000.
     public static let defaultDenseNodeLimit = 4000
+
+    /// Dense LU is chosen when the sparse LU's estimated flops exceed this fraction of
+    /// `(2/3) N³`: the ratio of the two methods' speeds per flop, measured (docs/performance.md,
+    /// "Solver choice"; `RatioReport --sections choice`). On random strongly connected matrices
+    /// of 500–2,000 nodes KLU ran at 0.9–2.1 GFLOP/s of its own estimate and dgetrf at
+    /// 5–8 GFLOP/s (Debian's OpenBLAS 0.3.21, one thread); dense and sparse took equal time at
+    /// a flops ratio of 0.17 at all three sizes. A faster BLAS kernel moves the break-even
+    /// down, in proportion to dgetrf's speed.
+    public static let denseFlopFraction = 1.0 / 6
 
     public var choice: LinearSolverChoice
     /// Largest cyclic system `.automatic` factors densely (default `defaultDenseNodeLimit`).
@@ -99,40 +135,122 @@ public struct LeontiefFactorizer: Sendable {
         self.denseNodeLimit = denseNodeLimit
     }
 
+    /// What `.automatic` found in the structure and what it chose.
+    public enum Decision: Sendable, Equatable {
+        /// No loops: triangular substitution over `levels` levels.
+        case triangular(levels: Int)
+        /// Loops; sparse LU whose estimated flops are `estimatedFlops`, against dense `denseFlops`.
+        case sparse(blocks: Int, largestBlock: Int, estimatedFlops: Double, denseFlops: Double)
+        /// Loops; dense LU, since the sparse LU's estimated flops come too close to it.
+        case dense(blocks: Int, largestBlock: Int, estimatedFlops: Double, denseFlops: Double)
+
+        /// One sentence for the manifest.
+        public var reason: String {
+            func e(_ x: Double) -> String { String(format: "%.2g", x) }
+            switch self {
+            case .triangular(let levels):
+                return "automatic: no supply loops (\(levels) levels), so block triangular substitution"
+            case .sparse(let blocks, let largest, let flops, let dense):
+                return
+                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), below the measured break-even of 1/6, so sparse LU"
+            case .dense(let blocks, let largest, let flops, let dense):
+                return
+                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), above the measured break-even of 1/6, so dense LU"
+            }
+        }
+    }
+
     /// Factors `I − A` (or `I − Ã` when `withTariffs`).
     ///
-    /// - Throws: `SolveError.singular` or `.invalidInput` from the chosen method;
-    ///   `.invalidInput` when `.triangular` is forced on a network with a loop (naming it);
-    ///   `.notConverged` when GMRES fails on its condition-estimate solves.
-    public func factor(_ system: LeontiefSystem, withTariffs: Bool,
-                       estimateCondition: Bool = true) throws(SolveError) -> any LeontiefFactorization {
+    /// - Throws: `SolveError.singular`, `.structurallySingular` or `.invalidInput` from the
+    ///   chosen method; `.invalidInput` when `.triangular` is forced on a network with a loop
+    ///   (naming it); `.notConverged` when GMRES fails on its condition-estimate solves.
+    public func factor(
+        _ system: LeontiefSystem, withTariffs: Bool,
+        estimateCondition: Bool = true
+    ) throws(SolveError) -> any LeontiefFactorization {
+        try factorWithDecision(system, withTariffs: withTariffs, estimateCondition: estimateCondition).factorization
+    }
+
+    /// Factors `I − A` (or `I − Ã`) and says, for `.automatic`, what was chosen and why (nil
+    /// for a forced choice).
+    public func factorWithDecision(_ system: LeontiefSystem, withTariffs: Bool, estimateCondition: Bool = true)
+        throws(SolveError) -> (factorization: any LeontiefFactorization, decision: Decision?)
+    {
+        let nodes = system.calibration.activeNodes
         switch choice {
         case .dense:
-            return try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition)
+            return (try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition), nil)
         case .krylov:
-            return try KrylovLeontiefFactorization(coefficients: system.coefficientMatrix(withTariffs: withTariffs))
+            return (try KrylovLeontiefFactorization(coefficients: system.coefficientMatrix(withTariffs: withTariffs)), nil)
+        case .sparse:
+            let a = system.coefficientMatrix(withTariffs: withTariffs)
+            return (try SparseLeontiefFactorization(coefficients: a, nodes: nodes, estimateCondition: estimateCondition), nil)
         case .triangular:
             let a = system.coefficientMatrix(withTariffs: withTariffs)
             switch SubstitutionOrder.analyse(a) {
             case .acyclic(let levels):
-                return try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: system.calibration.activeNodes)
+                return (try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes), nil)
             case .cyclic(let loop):
                 let net = system.calibration.network
-                let names = loop.prefix(8).map { net.name(of: system.calibration.activeNodes[$0]) }
+                let names = loop.prefix(8).map { net.name(of: nodes[$0]) }
                 let path = (names + [names.first ?? ""]).joined(separator: " → ")
-                throw .invalidInput("the triangular solver needs a network without loops, but \(path)\(loop.count > 8 ? " (\(loop.count) nodes)" : "") form a supply loop (an input from the same or a later stage); choose the automatic, dense or krylov linear solver")
+                throw .invalidInput(
+                    "the triangular solver needs a network without loops, but \(path)\(loop.count > 8 ? " (\(loop.count) nodes)" : "") form a supply loop (an input from the same or a later stage); choose the automatic, dense, sparse or krylov linear solver"
+                )
             }
         case .automatic:
             let a = system.coefficientMatrix(withTariffs: withTariffs)
             switch SubstitutionOrder.analyse(a) {
             case .acyclic(let levels):
-                return try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: system.calibration.activeNodes)
+                let f = try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes)
+                return (f, .triangular(levels: levels.levelCount))
             case .cyclic:
-                if system.dimension <= denseNodeLimit {
-                    return try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition)
+                let m = SparseLeontiefFactorization.leontiefMatrix(a)
+                let analysis: SparseLU.Analysis
+                do {
+                    analysis = try SparseLU.Analysis(m)
+                } catch {
+                    throw SparseLeontiefFactorization.solveError(error, nodes: nodes, dimension: m.rows)
                 }
-                return try KrylovLeontiefFactorization(coefficients: a)
+                let decision = decide(analysis)
+                if case .dense = decision {
+                    return (
+                        try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition),
+                        decision
+                    )
+                }
+                let f = try SparseLeontiefFactorization(
+                    matrix: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
+                return (f, decision)
             }
         }
+    }
+
+    /// The automatic choice for a matrix with loops, from the sparse LU's analysis of its
+    /// pattern: dense LU when N ≤ `denseNodeLimit` and the estimated sparse flops exceed
+    /// `denseFlopFraction · (2/3) N³`, else sparse LU.
+    public func decide(_ analysis: SparseLU.Analysis) -> Decision {
+        let n = Double(analysis.dimension)
+        let denseFlops = 2.0 / 3.0 * n * n * n
+        let (blocks, largest, flops) = (analysis.blocks, analysis.largestBlock, analysis.estimatedFlops)
+        if analysis.dimension <= denseNodeLimit && flops > Self.denseFlopFraction * denseFlops {
+            return .dense(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops)
+        }
+        return .sparse(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops)
+    }
+
+    /// Factors an arbitrary square sparse matrix `m` with the sparse LU (for systems that are
+    /// not `I − A`, such as the Jacobian `I − G` of a Newton step, whose entries may have any
+    /// sign). The result solves `m y = c` and `mᵀ y = c` for blocks of right-hand sides and
+    /// refactors cheaply with new values on the same pattern.
+    ///
+    /// - Parameter nodes: names of the rows/columns for errors (nil: errors name no node).
+    /// - Throws: `.structurallySingular`, `.singular`, `.invalidInput`.
+    public static func factor(
+        matrix m: SparseMatrix, nodes: [Node]? = nil,
+        estimateCondition: Bool = true
+    ) throws(SolveError) -> SparseLeontiefFactorization {
+        try SparseLeontiefFactorization(matrix: m, nodes: nodes, estimateCondition: estimateCondition)
     }
 }

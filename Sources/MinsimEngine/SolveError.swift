@@ -8,6 +8,11 @@ public enum SolveError: Error, Sendable, Equatable {
     /// `I − A` is singular (an exact zero pivot) or numerically singular (rcond below the
     /// threshold). `node` is where elimination broke down, when known.
     case singular(node: Node?, reciprocalCondition: Double)
+    /// `I − A` is singular whatever its coefficients: no assignment of nodes to distinct
+    /// supply equations covers every node (structural rank `rank` < `dimension`, from the
+    /// sparse LU's maximum transversal). `node` is where elimination met the structural zero,
+    /// when known.
+    case structurallySingular(node: Node?, rank: Int, dimension: Int)
     /// A market is used but all its suppliers have zero capacity this year.
     case noAvailableSupplier(product: ProductIndex, region: RegionIndex)
     /// Final demand is given for a market no route serves.
@@ -28,6 +33,9 @@ public enum SolveError: Error, Sendable, Equatable {
         case .singular(let node, let rcond):
             let at = node.map { " at node \(network.name(of: $0))" } ?? ""
             return "the system I − A is singular\(at) (reciprocal condition \(rcond)); check for a recipe that consumes exactly one unit of its own output or a zero-output loop"
+        case .structurallySingular(let node, let rank, let dimension):
+            let at = node.map { " at node \(network.name(of: $0))" } ?? ""
+            return "the system I − A is structurally singular\(at): only \(rank) of its \(dimension) equations can be matched to distinct nodes, so no choice of coefficients makes it solvable; check for a node whose only input is its own output at a coefficient of exactly 1, or a loop whose recipes cancel"
         case .noAvailableSupplier(let q, let r):
             return "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but every supplier has zero capacity this year"
         case .noSupplier(let q, let r):

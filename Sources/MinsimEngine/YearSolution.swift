@@ -41,6 +41,8 @@ public struct SolverStatistics: Sendable, Equatable {
     public var nonzeros: Int = 0
     /// The linear solver used (e.g. "dense LU (dgetrf/dgetrs)").
     public var linearSolver: String = ""
+    /// Why that solver: what `.automatic` found in the structure, or that the user chose it.
+    public var linearSolverReason: String = ""
 }
 
 /// One year's solution: per node, per route, with solver statistics.

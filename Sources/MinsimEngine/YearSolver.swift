@@ -307,11 +307,12 @@ public struct YearSolver: Sendable {
     /// number from z with `recordCondition`.
     private func factor(_ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
                         deferCondition: Bool = false) throws(SolveError) -> any LeontiefFactorization {
-        let lu = try LeontiefFactorizer(choice: options.linearSolver)
-            .factor(system, withTariffs: withTariffs, estimateCondition: !deferCondition)
+        let (lu, decision) = try LeontiefFactorizer(choice: options.linearSolver)
+            .factorWithDecision(system, withTariffs: withTariffs, estimateCondition: !deferCondition)
         stats.factorizations += 1
         stats.linearSolver = lu.method
-        if deferCondition && lu is DenseLeontiefFactorization { return lu }
+        stats.linearSolverReason = decision?.reason ?? "chosen by the user: \(options.linearSolver.rawValue)"
+        if deferCondition && Self.deferredOneNorm(lu) != nil { return lu }
         let rcond = lu.reciprocalCondition
         if withTariffs { stats.priceReciprocalCondition = rcond } else { stats.reciprocalCondition = rcond }
         if rcond < options.singularityThreshold {
@@ -320,17 +321,22 @@ public struct YearSolver: Sendable {
         return lu
     }
 
-    /// Records `rcond(I − Ã) = 1 / (‖I − Ã‖₁ ‖(I − Ã)⁻ᵀ 1‖∞)` for a dense factorization whose
+    /// Records `rcond(I − Ã) = 1 / (‖I − Ã‖₁ ‖(I − Ã)⁻ᵀ 1‖∞)` for a dense or sparse LU whose
     /// condition estimate was deferred (exact for a productive network, where the inverse is
     /// non-negative), and applies the singularity threshold.
     private func recordCondition(of lu: any LeontiefFactorization, test z: [Double],
                                  stats: inout SolverStatistics) throws(SolveError) {
-        guard let dense = lu as? DenseLeontiefFactorization, dense.reciprocalCondition == 0 else { return }
-        let rcond = 1 / max(dense.oneNorm * Vector.maxNorm(z), .leastNormalMagnitude)
+        guard let norm = Self.deferredOneNorm(lu), lu.reciprocalCondition == 0 else { return }
+        let rcond = 1 / max(norm * Vector.maxNorm(z), .leastNormalMagnitude)
         stats.priceReciprocalCondition = rcond
         if rcond < options.singularityThreshold {
             throw .singular(node: nil, reciprocalCondition: rcond)
         }
+    }
+
+    /// `‖M‖₁` of a direct factorization that can defer its condition estimate (dense or sparse LU).
+    private static func deferredOneNorm(_ lu: any LeontiefFactorization) -> Double? {
+        (lu as? DenseLeontiefFactorization)?.oneNorm ?? (lu as? SparseLeontiefFactorization)?.oneNorm
     }
 
     /// True when a test solution `(I − A)⁻¹·1` exists and is ≥ 1 everywhere (0.5 with margin).

@@ -24,14 +24,37 @@ package enum CSVReader {
     /// record drops that record (the rest of the file is still read); an unterminated quote
     /// ends the read, since everything after it is inside the quote.
     package static func parse(_ text: String, path: String) -> (records: [Record], diagnostics: [Diagnostic]) {
-        let s = Array(text.unicodeScalars)
-        let n = s.count
         var records: [Record] = []
+        let diagnostics = parse(text, path: path) { records.append($0) }
+        return (records, diagnostics)
+    }
+
+    /// Parses `text`, handing each good record to `body` as soon as it is read (so a caller
+    /// that converts records need not hold them all), and returns every problem met.
+    static func parse(_ text: String, path: String, _ body: (Record) -> Void) -> [Diagnostic] {
+        var text = text
+        text.makeContiguousUTF8()
+        // A native string is contiguous UTF-8 after the call above, so this closure always runs.
+        return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, path: path, body) } ?? []
+    }
+
+    /// The parser proper, over the UTF-8 bytes. The four bytes that structure a CSV file
+    /// (`"`, `,`, CR, LF) are ASCII and never occur inside a multi-byte UTF-8 sequence, so
+    /// scanning bytes finds exactly the boundaries that scanning Unicode scalars finds;
+    /// columns count scalars (every byte that is not a continuation byte `10xxxxxx`), as
+    /// `SourceLocation` promises. Unquoted fields are decoded straight from their byte range.
+    ///
+    /// - Complexity: O(bytes), one pass.
+    private static func parse(bytes s: UnsafeBufferPointer<UInt8>, path: String, _ body: (Record) -> Void) -> [Diagnostic] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        @inline(__always) func startsScalar(_ b: UInt8) -> Bool { b & 0xC0 != 0x80 }
+        let n = s.count
         var diagnostics: [Diagnostic] = []
         var fields: [Field] = []
         var recordLine = 1
         var recordBroken = false
         var i = 0, line = 1, column = 1
+        var quotedValue: [UInt8] = []
 
         func fail(_ l: Int, _ c: Int, _ message: String) {
             diagnostics.append(Diagnostic(at: SourceLocation(path: path, line: l, column: c), message))
@@ -40,27 +63,29 @@ package enum CSVReader {
         while i < n {
             if fields.isEmpty { recordLine = line; recordBroken = false }
             let fieldLine = line, fieldColumn = column
-            var value = String.UnicodeScalarView()
+            let text: String
             var quoted = false
-            if s[i] == "\"" {
+            if s[i] == quote {
                 quoted = true
                 i += 1; column += 1
                 var closed = false
+                quotedValue.removeAll(keepingCapacity: true)
                 while i < n {
                     let c = s[i]
-                    if c == "\"" {
-                        if i + 1 < n && s[i + 1] == "\"" {
-                            value.append("\""); i += 2; column += 2
+                    if c == quote {
+                        if i + 1 < n && s[i + 1] == quote {
+                            quotedValue.append(quote); i += 2; column += 2
                         } else {
                             i += 1; column += 1; closed = true
                             break
                         }
-                    } else if c == "\r" && i + 1 < n && s[i + 1] == "\n" {
-                        value.append("\r"); value.append("\n"); i += 2; line += 1; column = 1
-                    } else if c == "\n" || c == "\r" {
-                        value.append(c); i += 1; line += 1; column = 1
+                    } else if c == cr && i + 1 < n && s[i + 1] == lf {
+                        quotedValue.append(cr); quotedValue.append(lf); i += 2; line += 1; column = 1
+                    } else if c == lf || c == cr {
+                        quotedValue.append(c); i += 1; line += 1; column = 1
                     } else {
-                        value.append(c); i += 1; column += 1
+                        quotedValue.append(c); i += 1
+                        if startsScalar(c) { column += 1 }
                     }
                 }
                 if !closed {
@@ -68,36 +93,45 @@ package enum CSVReader {
                         fieldLine, fieldColumn,
                         "unterminated quoted field: the opening quote is never closed; close it with \" (write \"\" for a quote inside a field)"
                     )
-                    return (records, diagnostics)
+                    return diagnostics
                 }
-                if i < n && s[i] != "," && s[i] != "\n" && s[i] != "\r" {
+                text = String(decoding: quotedValue, as: UTF8.self)
+                if i < n && s[i] != comma && s[i] != lf && s[i] != cr {
                     fail(
                         line, column,
                         "unexpected character after a closing quote; a quoted field must be followed by a comma or the end of the line"
                     )
                     recordBroken = true
-                    while i < n && s[i] != "," && s[i] != "\n" && s[i] != "\r" { i += 1; column += 1 }
+                    while i < n && s[i] != comma && s[i] != lf && s[i] != cr {
+                        if startsScalar(s[i]) { column += 1 }
+                        i += 1
+                    }
                 }
             } else {
-                while i < n && s[i] != "," && s[i] != "\n" && s[i] != "\r" {
-                    if s[i] == "\"" && !recordBroken {
+                let begin = i
+                while i < n {
+                    let c = s[i]
+                    if c == comma || c == lf || c == cr { break }
+                    if c == quote && !recordBroken {
                         fail(
                             line, column,
                             "quote inside an unquoted field; enclose the whole field in double quotes and write an embedded quote as \"\""
                         )
                         recordBroken = true
                     }
-                    value.append(s[i]); i += 1; column += 1
+                    if startsScalar(c) { column += 1 }
+                    i += 1
                 }
+                text = String(decoding: UnsafeBufferPointer(rebasing: s[begin..<i]), as: UTF8.self)
             }
-            fields.append(Field(text: String(value), quoted: quoted, line: fieldLine, column: fieldColumn))
+            fields.append(Field(text: text, quoted: quoted, line: fieldLine, column: fieldColumn))
 
             // Separator: a comma continues the record, a line break or the end of input ends it.
-            if i < n && s[i] == "," {
+            if i < n && s[i] == comma {
                 i += 1; column += 1
                 if i == n { fields.append(Field(text: "", quoted: false, line: line, column: column)) } else { continue }
             } else if i < n {
-                i += (s[i] == "\r" && i + 1 < n && s[i + 1] == "\n") ? 2 : 1
+                i += (s[i] == cr && i + 1 < n && s[i + 1] == lf) ? 2 : 1
                 line += 1; column = 1
             }
             if fields.count == 1 && !fields[0].quoted && fields[0].text.isEmpty {
@@ -108,10 +142,10 @@ package enum CSVReader {
                     "comment lines are not allowed in CSV tables; remove the line (keep notes in the source column or in a README)"
                 )
             } else if !recordBroken {
-                records.append(Record(line: recordLine, fields: fields))
+                body(Record(line: recordLine, fields: fields))
             }
-            fields = []
+            fields.removeAll(keepingCapacity: true)
         }
-        return (records, diagnostics)
+        return diagnostics
     }
 }

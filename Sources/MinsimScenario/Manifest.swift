@@ -35,6 +35,7 @@ public enum Manifest {
                 "nodes": .int(s.nodes),
                 "nonzeros": .int(s.nonzeros),
                 "linear_solver": .string(s.linearSolver),
+                "linear_solver_reason": .string(s.linearSolverReason),
                 "certificate": .object([
                     "certified": .bool(cert.certified),
                     "tolerance": .number(cert.tolerance),
@@ -48,7 +49,7 @@ public enum Manifest {
                     "iterations": .int(c.iterations),
                 ]),
                 "clearing_solver": .object([
-                    "method": .string("projected Levenberg–Marquardt on the Fischer–Burmeister reformulation"),
+                    "method": .string("Josephy–Newton (Lemke subproblems) on the Fischer–Burmeister merit, Levenberg–Marquardt fallback, demand continuation"),
                     "status": .string(c.status.rawValue),
                     "iterations": .int(c.iterations),
                     "evaluations": .int(c.evaluations),

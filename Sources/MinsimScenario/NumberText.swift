@@ -14,9 +14,10 @@ package enum NumberText {
 
     /// Reads `[+-]digits[.digits][(e|E)[+-]digits]` (at least one digit in the mantissa).
     package static func double(_ text: String) -> Reading {
-        let lowered = text.lowercased().trimmingPrefix { $0 == "+" || $0 == "-" || $0 == "." }
-        if ["nan", "inf", "infinity"].contains(String(lowered)) { return .nonFinite }
-        guard isDecimal(text) else { return .notANumber }
+        guard isDecimal(text) else {
+            let lowered = text.lowercased().trimmingPrefix { $0 == "+" || $0 == "-" || $0 == "." }
+            return ["nan", "inf", "infinity"].contains(String(lowered)) ? .nonFinite : .notANumber
+        }
         guard let v = Double(text) else { return .notANumber }
         return v.isFinite ? .value(v) : .outOfRange
     }
@@ -30,23 +31,29 @@ package enum NumberText {
         return Int(text)
     }
 
+    /// The grammar above, checked on the UTF-8 bytes (every character it admits is ASCII).
     private static func isDecimal(_ text: String) -> Bool {
-        let s = Array(text.unicodeScalars)
-        var i = 0
+        let s = text.utf8
+        var i = s.startIndex
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
         func digits() -> Int {
-            let start = i
-            while i < s.count && ("0"..."9").contains(s[i]) { i += 1 }
-            return i - start
+            var count = 0
+            while i != s.endIndex && isDigit(s[i]) { i = s.index(after: i); count += 1 }
+            return count
         }
-        if i < s.count && (s[i] == "+" || s[i] == "-") { i += 1 }
+        func accept(_ a: UInt8, _ b: UInt8) -> Bool {
+            guard i != s.endIndex, s[i] == a || s[i] == b else { return false }
+            i = s.index(after: i)
+            return true
+        }
+        _ = accept(UInt8(ascii: "+"), UInt8(ascii: "-"))
         var mantissa = digits()
-        if i < s.count && s[i] == "." { i += 1; mantissa += digits() }
+        if accept(UInt8(ascii: "."), UInt8(ascii: ".")) { mantissa += digits() }
         guard mantissa > 0 else { return false }
-        if i < s.count && (s[i] == "e" || s[i] == "E") {
-            i += 1
-            if i < s.count && (s[i] == "+" || s[i] == "-") { i += 1 }
+        if accept(UInt8(ascii: "e"), UInt8(ascii: "E")) {
+            _ = accept(UInt8(ascii: "+"), UInt8(ascii: "-"))
             guard digits() > 0 else { return false }
         }
-        return i == s.count
+        return i == s.endIndex
     }
 }

@@ -334,7 +334,7 @@ struct ScenarioBuilder {
                 "expected a map for \(what) (keys \(fields.map(\.name).joined(separator: ", "))), found \(kind(node))")
             return nil
         }
-        var cells: [String: Table.Cell] = [:]
+        var cells = Table.Cells()
         let names = fields.map(\.name)
         for (key, value) in map {
             guard case .scalar(let k) = key else {
@@ -572,16 +572,55 @@ struct ScenarioBuilder {
             return nil
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let (records, problems) = CSVReader.parse(text, path: csvPath)
-        diagnostics += problems
+        // Records are turned into rows as the parser meets them (streaming: the parsed records
+        // of a large file are never held all at once next to its rows).
         let names = spec.columnNames
-        guard let header = records.first else {
+        var header: CSVReader.Record?
+        var columns: [String?] = []
+        var headerComplete = false
+        var kept: [(field: Int, name: String)] = []
+        var keptNames: [String] = []
+        var rows: [Table.Row] = []
+        let problems = CSVReader.parse(text, path: csvPath) { record in
+            guard header != nil else {
+                header = record
+                headerComplete = readHeader(record, spec: spec, csvPath: csvPath, columns: &columns)
+                // Every row shares one array of the known columns' names (and their field positions).
+                kept = columns.indices.compactMap { k in columns[k].map { (field: k, name: $0) } }
+                keptNames = kept.map(\.name)
+                return
+            }
+            guard headerComplete else { return }
+            guard record.fields.count == columns.count else {
+                error(
+                    SourceLocation(path: csvPath, line: record.line, column: 1),
+                    "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
+                )
+                return
+            }
+            let values = kept.map { k in
+                let field = record.fields[k.field]
+                return Table.Cell(csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
+            }
+            rows.append(Table.Row(location: SourceLocation(path: csvPath, line: record.line, column: 1),
+                                  cells: Table.Cells(names: keptNames, values: values)))
+        }
+        diagnostics += problems
+        guard header != nil else {
             if problems.isEmpty {
                 error(.start(of: csvPath), "the file has no header row; expected the columns \(names.joined(separator: ","))")
             }
             return nil
         }
-        var columns: [String?] = []
+        guard headerComplete else { return nil }
+        return Table(spec: spec, rows: rows, file: csvPath)
+    }
+
+    /// Maps the header's fields to the spec's columns (nil for an unknown or repeated one,
+    /// reported); false when a required column is missing, so that no row can be read.
+    private mutating func readHeader(_ header: CSVReader.Record, spec: ScenarioFormat.TableSpec, csvPath: String,
+                                     columns: inout [String?]) -> Bool {
+        let names = spec.columnNames
         for field in header.fields {
             let loc = SourceLocation(path: csvPath, line: field.line, column: field.column)
             if !names.contains(field.text) {
@@ -603,26 +642,9 @@ struct ScenarioBuilder {
                 SourceLocation(path: csvPath, line: header.line, column: 1),
                 "missing column\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) in the \(spec.key) header; expected \(names.joined(separator: ","))"
             )
-            return nil
+            return false
         }
-        var rows: [Table.Row] = []
-        for record in records.dropFirst() {
-            guard record.fields.count == columns.count else {
-                error(
-                    SourceLocation(path: csvPath, line: record.line, column: 1),
-                    "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
-                )
-                continue
-            }
-            var cells: [String: Table.Cell] = [:]
-            for (column, field) in zip(columns, record.fields) {
-                guard let column else { continue }
-                cells[column] = Table.Cell(
-                    csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
-            }
-            rows.append(Table.Row(location: SourceLocation(path: csvPath, line: record.line, column: 1), cells: cells))
-        }
-        return Table(spec: spec, rows: rows, file: csvPath)
+        return true
     }
 
     // MARK: - Interpretation
@@ -642,10 +664,20 @@ struct ScenarioBuilder {
         var newNodes: [ResolvedScenario.NewNodeRow] = []
     }
 
+    /// A recipe entry's identity: region (−1 for the default recipe), product and input.
+    struct RecipeKey: Hashable {
+        let region: Int
+        let product: Int
+        let input: Int
+    }
+
     mutating func interpret(_ table: Table, into set: inout TableSet) {
         let spec = table.spec
         let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
-        var seen: [String: SourceLocation] = [:]
+        // Where each recipe entry, node or route was first given, for duplicate reports.
+        var seenRecipes: [RecipeKey: SourceLocation] = [:]
+        var seenNodes: [Node: SourceLocation] = [:]
+        var seenRoutes: [Route: SourceLocation] = [:]
         let what = "\(spec.key) row"
         // The one numeric column of the node and route tables (quantity, price, capacity, affinity).
         let valueField = spec.columns.first { $0.type == .number }
@@ -664,8 +696,8 @@ struct ScenarioBuilder {
                 let q = product(row, "input", what: what)
                 let b = fields["quantity_per_unit"].flatMap { number(row, $0, what: what) }
                 guard let r = region, let p, let q, let b else { continue }
-                let key = "\(r.map { regions[$0.rawValue].code } ?? "*")|\(p.rawValue)|\(q.rawValue)"
-                if let first = seen[key] {
+                let key = RecipeKey(region: r?.rawValue ?? -1, product: p.rawValue, input: q.rawValue)
+                if let first = seenRecipes[key] {
                     let scope = r.map { "region \(regions[$0.rawValue].code)" } ?? "the default recipe"
                     error(
                         row.location,
@@ -673,7 +705,7 @@ struct ScenarioBuilder {
                     )
                     continue
                 }
-                seen[key] = row.location
+                seenRecipes[key] = row.location
                 let entry: RecipeEntry = (q, b, source(row), row.location)
                 if let r {
                     set.regionRecipes[Node(r, p), default: []].append(entry)
@@ -686,14 +718,13 @@ struct ScenarioBuilder {
                 let v = valueField.flatMap { number(row, $0, what: what) }
                 guard let r, let p, let v else { continue }
                 let node = Node(r, p)
-                let name = nodeName(node)
-                if let first = seen[name] {
+                if let first = seenNodes[node] {
                     error(
                         row.location,
-                        "duplicate \(spec.key) row for \(name) (first given at \(first)); give each region and product once")
+                        "duplicate \(spec.key) row for \(nodeName(node)) (first given at \(first)); give each region and product once")
                     continue
                 }
-                seen[name] = row.location
+                seenNodes[node] = row.location
                 let value = ResolvedScenario.NodeValue(node: node, value: v, source: source(row), location: row.location)
                 switch spec.key {
                 case ScenarioFormat.finalDemand.key: set.finalDemand.append(value)
@@ -707,12 +738,11 @@ struct ScenarioBuilder {
                 let capacity = fields["reference_capacity"].flatMap { number(row, $0, what: what) }
                 guard let r, let p, let price, let capacity else { continue }
                 let node = Node(r, p)
-                let name = nodeName(node)
-                if let first = seen[name] {
-                    error(row.location, "duplicate new_nodes row for \(name) (first given at \(first)); give each region and product once")
+                if let first = seenNodes[node] {
+                    error(row.location, "duplicate new_nodes row for \(nodeName(node)) (first given at \(first)); give each region and product once")
                     continue
                 }
-                seen[name] = row.location
+                seenNodes[node] = row.location
                 set.newNodes.append(.init(node: node, price: price, referenceCapacity: capacity, source: source(row), location: row.location))
             case ScenarioFormat.baseTrade.key, ScenarioFormat.routes.key, ScenarioFormat.tariffs.key:
                 let p = product(row, "product", what: what)
@@ -734,15 +764,14 @@ struct ScenarioBuilder {
                 }
                 guard let p, let s, let r, let v, rateOK else { continue }
                 let route = Route(p, from: s, to: r)
-                let name = routeName(route)
-                if let first = seen[name] {
+                if let first = seenRoutes[route] {
                     error(
                         row.location,
-                        "duplicate \(spec.key) row for \(name) (first given at \(first)); give each product, exporter and importer once"
+                        "duplicate \(spec.key) row for \(routeName(route)) (first given at \(first)); give each product, exporter and importer once"
                     )
                     continue
                 }
-                seen[name] = row.location
+                seenRoutes[route] = row.location
                 let src = source(row)
                 switch spec.key {
                 case ScenarioFormat.baseTrade.key:
@@ -751,7 +780,7 @@ struct ScenarioBuilder {
                     set.routes.append(.init(route: route, value: v, source: src, location: row.location))
                 default:
                     if s == r {
-                        error(row.location, "tariff on \(name) has the same exporter and importer; tariffs apply to imports only")
+                        error(row.location, "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
                         continue
                     }
                     set.tariffs.append(.init(route: route, baseRate: v, rate: rate ?? v, source: src, location: row.location))

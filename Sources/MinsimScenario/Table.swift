@@ -56,7 +56,33 @@ struct Table {
     /// One row: its cells by column name and where the row starts.
     struct Row {
         let location: SourceLocation
-        let cells: [String: Cell]
+        let cells: Cells
+    }
+
+    /// A row's cells by column name. Rows have a handful of columns, so a linear search of the
+    /// names beats hashing; the rows of one CSV table share one `names` array, and each row
+    /// then costs a single array of cells instead of a dictionary.
+    struct Cells {
+        private(set) var names: [String]
+        private var values: [Cell]
+
+        init(names: [String] = [], values: [Cell] = []) {
+            precondition(names.count == values.count, "\(names.count) column names for \(values.count) cells")
+            self.names = names
+            self.values = values
+        }
+
+        subscript(name: String) -> Cell? {
+            get { names.firstIndex(of: name).map { values[$0] } }
+            set {
+                if let k = names.firstIndex(of: name) {
+                    if let newValue { values[k] = newValue } else { names.remove(at: k); values.remove(at: k) }
+                } else if let newValue {
+                    names.append(name)
+                    values.append(newValue)
+                }
+            }
+        }
     }
 
     let spec: ScenarioFormat.TableSpec

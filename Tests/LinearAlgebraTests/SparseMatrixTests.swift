@@ -103,6 +103,18 @@ struct SparseMatrixTests {
         #expect(SparseMatrix.identity(2).adding(.identity(2), scaledBy: -1).nonzeroCount == 0)
     }
 
+    /// The one-pass `identity(minus:)` must store exactly what identity + scaled addition
+    /// stores (same CSR arrays, bit for bit: both compute 1 − a_ii and −a_ij once), on random
+    /// matrices with and without diagonal entries, and with a diagonal that cancels.
+    @Test("I − A in one pass equals identity and scaled addition", arguments: [UInt64(4), 5, 6])
+    func identityMinusOnePass(seed: UInt64) {
+        var m = Self.randomDense(rows: 30, columns: 30, density: 0.1, seed: seed)
+        m[3, 3] = 1  // cancels: 1 − 1 = 0 is not stored
+        m[29, 0] = 0.5  // an entry left of the diagonal in the last row
+        let a = SparseMatrix(m)
+        #expect(SparseMatrix.identity(minus: a) == SparseMatrix.identity(30).adding(a, scaledBy: -1))
+    }
+
     @Test("empty shapes")
     func empty() {
         let m = SparseMatrix(rows: 0, columns: 0, rowIndices: [], columnIndices: [], values: [])

@@ -4,7 +4,7 @@ import MinsimEngine
 
 /// One benchmark network: a seeded synthetic network of `regions × stages × productsPerStage`
 /// nodes, with `suppliers` per market on the regional ring and own-stage `feedback` (> 0 makes
-/// it cyclic, so the automatic solver choice is dense LU up to 4,000 nodes and GMRES above).
+/// it cyclic, so the automatic solver choice is the sparse LU; without it, triangular substitution).
 public struct NetworkSize: Sendable, CustomStringConvertible {
     public let regions: Int
     public let stages: Int
@@ -58,7 +58,8 @@ public struct NetworkSize: Sendable, CustomStringConvertible {
         NetworkSize(regions: 125, stages: 4, productsPerStage: 10, feedback: 0.05),
     ]
 
-    /// Dense cyclic networks of 1,000, 2,000 and 4,000 nodes: the automatic choice is dense LU.
+    /// Cyclic networks of 1,000, 2,000 and 4,000 nodes, benchmarked with dense LU forced (the
+    /// automatic choice is the sparse LU).
     public static let denseCyclic: [NetworkSize] = [
         NetworkSize(regions: 50, stages: 4, productsPerStage: 5, feedback: 0.05),
         NetworkSize(regions: 50, stages: 4, productsPerStage: 10, feedback: 0.05),
@@ -70,6 +71,20 @@ public struct NetworkSize: Sendable, CustomStringConvertible {
     public static let sparseAcyclic: [NetworkSize] = [
         NetworkSize(regions: 100, stages: 4, productsPerStage: 25),
         NetworkSize(regions: 1_000, stages: 4, productsPerStage: 25),
+    ]
+
+    /// The networks of the side-by-side comparison (issue 11; `compare_python.py`'s SIZES):
+    /// sparse cyclic 1,000 / 4,000 / 10,000 / 100,000, a dense cyclic 2,000 (every region
+    /// supplies every market) and acyclic 10,000 / 100,000 / 1,000,000 nodes.
+    public static let comparison: [(label: String, size: NetworkSize)] = [
+        ("cyclic 1,000", NetworkSize(regions: 50, stages: 4, productsPerStage: 5, feedback: 0.05)),
+        ("cyclic 4,000", NetworkSize(regions: 100, stages: 4, productsPerStage: 10, feedback: 0.05)),
+        ("cyclic 10,000", NetworkSize(regions: 100, stages: 4, productsPerStage: 25, feedback: 0.05)),
+        ("cyclic 100,000", NetworkSize(regions: 1_000, stages: 4, productsPerStage: 25, feedback: 0.05)),
+        ("dense cyclic 2,000", NetworkSize(regions: 50, stages: 4, productsPerStage: 10, suppliers: 50, feedback: 0.05)),
+        ("acyclic 10,000", NetworkSize(regions: 100, stages: 4, productsPerStage: 25)),
+        ("acyclic 100,000", NetworkSize(regions: 1_000, stages: 4, productsPerStage: 25)),
+        ("acyclic 1,000,000", NetworkSize(regions: 10_000, stages: 4, productsPerStage: 25)),
     ]
 
     /// The sizes of `sizes` selected by `MINSIM_BENCH_NODES` (comma-separated node counts,

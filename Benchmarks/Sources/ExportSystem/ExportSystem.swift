@@ -3,18 +3,21 @@
 // engine on the same system so both sides measure one matrix.
 //
 //   ExportSystem --regions 50 --stages 4 --products-per-stage 10 [--suppliers 5] [--feedback 0.05]
-//                --format dense|sparse --out DIR [--runs 5]
+//                --out DIR [--runs 5]
 //
 // Writes, in DIR:
-//   A.npy (dense, column-major = Fortran order, float64) or A.mtx (MatrixMarket coordinate,
-//   1-based, 17 significant digits) — the coefficient matrix A at base shares, without tariffs;
+//   A_indptr.npy, A_indices.npy, A_data.npy — the coefficient matrix A at base shares, without
+//   tariffs, in CSR form (int64, int64, float64), exactly as scipy.sparse.csr_matrix takes it;
 //   f.npy — routed final demand; x_engine.npy — the engine's output x, to check agreement;
-//   engine.json — nodes, nonzeros, solver, median seconds of the engine's year solve and,
-//   for dense, of the bare LUFactorization (dgetrf) + one dgetrs on I − A.
+//   engine.json — nodes, nonzeros, solver and why, and median seconds of
+//     year_seconds      the engine's whole year (automatic choice: price–share fixed point,
+//                       quantities, flows, every check),
+//     quantity_seconds  the quantity side alone, like for like with the Python tools: factor
+//                       I − A with the automatic choice and solve for f,
+//   with the peak resident memory of each (VmHWM reset before), and the time to generate and
+//   calibrate the network.
 //
-// Why .npy / .mtx: numpy reads .npy without copying or parsing, and MatrixMarket is what
-// scipy.io.mmread reads; both keep every bit of the doubles (no decimal round trip for .npy,
-// 17 digits for .mtx).
+// Why .npy: numpy reads it without parsing and it keeps every bit of the doubles.
 import BenchmarkSupport
 import Foundation
 import LinearAlgebra
@@ -28,12 +31,12 @@ struct ExportSystem {
             guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
             return args[i + 1]
         }
-        guard let out = value("--out"), let format = value("--format"), ["dense", "sparse"].contains(format),
+        guard let out = value("--out"),
               let regions = value("--regions").flatMap({ Int($0) }),
               let stages = value("--stages").flatMap({ Int($0) }),
               let products = value("--products-per-stage").flatMap({ Int($0) })
         else {
-            FileHandle.standardError.write(Data("usage: ExportSystem --regions R --stages S --products-per-stage P [--suppliers 5] [--feedback 0] --format dense|sparse --out DIR [--runs 5]\n".utf8))
+            FileHandle.standardError.write(Data("usage: ExportSystem --regions R --stages S --products-per-stage P [--suppliers 5] [--feedback 0] --out DIR [--runs 5]\n".utf8))
             exit(2)
         }
         let suppliers = value("--suppliers").flatMap { Int($0) } ?? 5
@@ -50,52 +53,53 @@ struct ExportSystem {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         func path(_ name: String) -> URL { URL(fileURLWithPath: out).appendingPathComponent(name) }
 
-        // The engine's year (automatic choice), median of `runs` after a warm-up.
+        // The engine's year (automatic choice), median of `runs` after a warm-up; the peak
+        // memory counts the warm-up, the first call, above the resident network.
+        let baseline = ResidentMemory.currentBytes
+        ResidentMemory.resetPeak()
         let solution = try fixture.solveYear(.automatic)
         var years: [Double] = []
         for _ in 0..<runs { years.append(try timed { try fixture.solveYear(.automatic) }.wallSeconds) }
+        let yearPeak = ResidentMemory.peakBytes - baseline
 
-        var json: [String: String] = [
+        // The quantity side alone: what numpy, scipy and pymrio compute.
+        func quantities() throws -> [Double] {
+            try LeontiefFactorizer().factor(system, withTariffs: false, estimateCondition: false).solve(f)
+        }
+        let quantityBaseline = ResidentMemory.currentBytes
+        ResidentMemory.resetPeak()
+        _ = try quantities()
+        var quantity: [Double] = []
+        for _ in 0..<runs { quantity.append(try timed { try quantities() }.wallSeconds) }
+        let quantityPeak = ResidentMemory.peakBytes - quantityBaseline
+
+        let json: [String: String] = [
             "nodes": "\(n)", "nonzeros": "\(solution.statistics.nonzeros)",
             "solver": "\"\(solution.statistics.linearSolver)\"", "threads": "\(threads)",
+            "solver_reason": "\"\(solution.statistics.linearSolverReason)\"",
             "blas": "\"\(BLASRuntime.libraryDescription)\"", "cyclic": size.isCyclic ? "true" : "false",
             "year_seconds": "\(median(years))", "iterations": "\(solution.statistics.iterations)",
             "factorizations": "\(solution.statistics.factorizations)",
+            "quantity_seconds": "\(median(quantity))",
+            "year_peak_bytes": "\(max(yearPeak, 0))", "quantity_peak_bytes": "\(max(quantityPeak, 0))",
+            "generate_seconds": "\(fixture.generationSeconds)", "calibrate_seconds": "\(fixture.calibrationSeconds)",
         ]
 
-        if format == "dense" {
-            let m = system.leontiefMatrix(withTariffs: false)  // I − A
-            var a = [Double](repeating: 0, count: n * n)
-            for j in 0..<n {
-                let column = m.column(j)
-                for i in 0..<n { a[j * n + i] = (i == j ? 1 : 0) - column[i] }
-            }
-            try npy(a, shape: [n, n]).write(to: path("A.npy"))
-            _ = try LUFactorization(factoring: m).solve(f)
-            var lu: [Double] = []
-            for _ in 0..<runs { lu.append(try timed { try LUFactorization(factoring: m).solve(f) }.wallSeconds) }
-            json["lu_solve_seconds"] = "\(median(lu))"
-        } else {
-            let a = system.coefficientMatrix(withTariffs: false)
-            var text = "%%MatrixMarket matrix coordinate real general\n% A of minsim SyntheticNetwork \(size) feedback=\(feedback) seed=2026\n"
-            text += "\(n) \(n) \(a.nonzeroCount)\n"
-            for i in 0..<n {
-                for k in a.entries(inRow: i) {
-                    text += "\(i + 1) \(a.columnIndices[k] + 1) \(String(format: "%.17g", a.values[k]))\n"
-                }
-            }
-            try Data(text.utf8).write(to: path("A.mtx"))
-        }
-        try npy(f, shape: [n]).write(to: path("f.npy"))
-        try npy(solution.output, shape: [n]).write(to: path("x_engine.npy"))
+        let a = system.coefficientMatrix(withTariffs: false)
+        try npy(a.rowStart.map { Int64($0) }, descr: "<i8", shape: [n + 1]).write(to: path("A_indptr.npy"))
+        try npy(a.columnIndices.map { Int64($0) }, descr: "<i8", shape: [a.nonzeroCount]).write(to: path("A_indices.npy"))
+        try npy(a.values, descr: "<f8", shape: [a.nonzeroCount]).write(to: path("A_data.npy"))
+        try npy(f, descr: "<f8", shape: [n]).write(to: path("f.npy"))
+        try npy(solution.output, descr: "<f8", shape: [n]).write(to: path("x_engine.npy"))
         let body = json.sorted { $0.key < $1.key }.map { "  \"\($0.key)\": \($0.value)" }.joined(separator: ",\n")
         try Data("{\n\(body)\n}\n".utf8).write(to: path("engine.json"))
     }
 
-    /// A NumPy .npy file (format 1.0) of little-endian float64 in Fortran (column-major) order.
-    static func npy(_ values: [Double], shape: [Int]) -> Data {
+    /// A NumPy .npy file (format 1.0) of a one-dimensional little-endian array (`descr` "<f8"
+    /// for Double, "<i8" for Int64).
+    static func npy<T>(_ values: [T], descr: String, shape: [Int]) -> Data {
         let dims = shape.count == 1 ? "(\(shape[0]),)" : "(\(shape.map(String.init).joined(separator: ", ")))"
-        var header = "{'descr': '<f8', 'fortran_order': True, 'shape': \(dims), }"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(dims), }"
         // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in \n.
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
         header += "\n"

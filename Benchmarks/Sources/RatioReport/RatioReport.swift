@@ -5,7 +5,10 @@
 //              against this machine's dgemm, and the automatic choice on the acyclic variant;
 //   shock    — the price–share fixed point after a tariff shock against one factorization;
 //   sparse   — acyclic networks of 10,000 and 100,000 nodes: time per year and peak memory;
-//   breakdown — where the dense engine's time goes (opt-in: --sections breakdown).
+//   breakdown — where the dense engine's time goes (opt-in: --sections breakdown);
+//   choice   — dense LU against the sparse LU on random strongly connected matrices of rising
+//              density, the measurement behind `LeontiefFactorizer.denseFlopFraction`, and every
+//              solver on the benchmark networks (opt-in: --sections choice).
 //
 //   swift run -c release --package-path Benchmarks RatioReport [--runs 5] [--sections dense,shock,sparse]
 //   RatioReport --profile-engine 20   # only solve the first selected dense size 20 times (perf/callgrind)
@@ -53,7 +56,81 @@ struct RatioReport {
         if sections.contains("shock") { try shockSection(runs: runs) }
         if sections.contains("sparse") { try sparseSection(runs: runs) }
         if sections.contains("breakdown") { try breakdownSection(runs: runs) }
+        if sections.contains("choice") { try choiceSection(runs: runs) }
     }
+
+    /// Dense LU (dgetrf + dgetrs each way) against the sparse LU (analyse + factor + klu_solve
+    /// each way) on `I − A` for a random A with `density` of its entries set (one strongly
+    /// connected block: a ring keeps every node on a loop), scaled to column sums 0.9.
+    static func choiceSection(runs: Int) throws {
+        print("### Solver choice: dense LU against sparse LU by density (median of \(runs), ms)\n")
+        print("`flops ratio` = KLU's estimated flops (`SparseLU.Analysis.estimatedFlops`) / (2/3 N³). "
+              + "`automatic` picks dense LU when that ratio exceeds \(f2(LeontiefFactorizer.denseFlopFraction)).\n")
+        print("| N | density | nonzeros | KLU blocks | flops ratio | sparse LU ms | dense LU ms | faster | automatic |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        for n in [500, 1_000, 2_000] {
+            for density in [0.005, 0.02, 0.05, 0.1, 0.2, 0.4] {
+                var rng = SeededGenerator(seed: UInt64(n) &+ UInt64(density * 1e4))
+                var r: [Int] = [], c: [Int] = [], v: [Double] = []
+                for j in 0..<n {
+                    r.append((j + 1) % n); c.append(j); v.append(rng.uniform() + 0.1)
+                    for i in 0..<n where i != j && rng.uniform() < density {
+                        r.append(i); c.append(j); v.append(rng.uniform())
+                    }
+                }
+                var sums = [Double](repeating: 0, count: n)
+                for k in v.indices { sums[c[k]] += v[k] }
+                for k in v.indices { v[k] *= 0.9 / sums[c[k]] }
+                let a = SparseMatrix(rows: n, columns: n, rowIndices: r, columnIndices: c, values: v)
+                let m = SparseMatrix.identity(n).adding(a, scaledBy: -1)
+                let dense = m.dense
+                let rhs = (0..<n).map { _ in rng.uniform() }
+                let analysis = try SparseLU.Analysis(m)
+                let ratio = analysis.estimatedFlops / (2.0 / 3.0 * pow(Double(n), 3))
+                func sparseRun() throws {
+                    let lu = try SparseLU(factoring: m)
+                    withExtendedLifetime((lu.solve(rhs), lu.solve(rhs, transposed: true))) {}
+                }
+                func denseRun() throws {
+                    let lu = try LUFactorization(factoring: dense)
+                    withExtendedLifetime((lu.solve(rhs), lu.solve(rhs, transposed: true))) {}
+                }
+                try sparseRun(); try denseRun()
+                let sp = try sample(runs) { try sparseRun() }.wall
+                let de = try sample(runs) { try denseRun() }.wall
+                let auto = ratio > LeontiefFactorizer.denseFlopFraction ? "dense" : "sparse"
+                print("| \(n) | \(f2(density * 100)) % | \(m.nonzeroCount) | \(analysis.blocks) | \(String(format: "%.3g", ratio)) | "
+                      + "\(ms(sp)) | \(ms(de)) | \(sp < de ? "sparse" : "dense") | \(auto) |")
+            }
+        }
+        print("")
+        print("### Solver choice on the benchmark networks: whole year per solver (median of \(runs), ms)\n")
+        print("| network | nodes | nonzeros of A | triangular | dense | sparse | krylov | automatic picks |")
+        print("|---|---:|---:|---:|---:|---:|---:|---|")
+        for (label, size) in choiceNetworks {
+            let fixture = try EngineFixture(size: size, dense: false)
+            var cells: [String] = []
+            for choice in [LinearSolverChoice.triangular, .dense, .sparse, .krylov] {
+                if choice == .triangular && size.isCyclic { cells.append("–"); continue }
+                if choice == .dense && fixture.dimension > 10_000 { cells.append("–"); continue }
+                _ = try fixture.solveYear(choice)
+                cells.append(ms(try sample(choice == .dense && fixture.dimension > 2_000 ? 3 : runs) { _ = try fixture.solveYear(choice) }.wall))
+            }
+            let picked = try fixture.solveYear(.automatic).statistics
+            print("| \(label) | \(fixture.dimension) | \(picked.nonzeros) | \(cells.joined(separator: " | ")) | \(shortMethod(picked.linearSolver)) |")
+            note("choice \(label)")
+        }
+        print("")
+    }
+
+    /// The networks of the side-by-side comparison (compare_python.py's SIZES).
+    static let choiceNetworks: [(String, NetworkSize)] = [
+        ("1,000 cyclic", NetworkSize(regions: 50, stages: 4, productsPerStage: 5, feedback: 0.05)),
+        ("2,000 dense cyclic", NetworkSize(regions: 50, stages: 4, productsPerStage: 10, suppliers: 50, feedback: 0.05)),
+        ("4,000 cyclic", NetworkSize(regions: 100, stages: 4, productsPerStage: 10, feedback: 0.05)),
+        ("10,000 acyclic", NetworkSize(regions: 100, stages: 4, productsPerStage: 25)),
+        ("10,000 cyclic", NetworkSize(regions: 100, stages: 4, productsPerStage: 25, feedback: 0.05)),
+    ]
 
     // MARK: - Sections
 
@@ -78,14 +155,11 @@ struct RatioReport {
             let gflops = flops / bare.wall / 1e9
             let engineGflops = flops * Double(stats.factorizations) / engine.wall / 1e9
 
-            // The automatic (structure-aware) choice: on the cyclic network itself (dense LU up to
-            // 4,000 nodes, GMRES above) and on the acyclic variant (triangular substitution).
-            var autoCyclic = "same as dense"
-            if n > LeontiefFactorizer.defaultDenseNodeLimit {
-                let s = try fixture.solveYear(.automatic)
-                let t = try sample(r) { _ = try fixture.solveYear(.automatic) }
-                autoCyclic = "\(ms(t.wall)) (\(shortMethod(s.statistics.linearSolver)))"
-            }
+            // The automatic (structure-aware) choice: on the cyclic network itself (sparse LU on
+            // these networks) and on the acyclic variant (triangular substitution).
+            let s = try fixture.solveYear(.automatic)
+            let t = try sample(r) { _ = try fixture.solveYear(.automatic) }
+            let autoCyclic = "\(ms(t.wall)) (\(shortMethod(s.statistics.linearSolver)))"
             let acyclic = try EngineFixture(size: size.acyclic, dense: false)
             let a = try acyclic.solveYear(.automatic)
             let acyclicTime = try sample(runs) { _ = try acyclic.solveYear(.automatic) }
@@ -412,6 +486,7 @@ struct RatioReport {
     static func shortMethod(_ method: String) -> String {
         if method.hasPrefix("dense") { return "dense LU" }
         if method.lowercased().contains("gmres") { return "GMRES+ILU(0)" }
+        if method.hasPrefix("sparse LU") { return "sparse LU" }
         if method.lowercased().contains("triangular") || method.lowercased().contains("substitution") { return "triangular" }
         return method
     }

@@ -60,7 +60,7 @@ public struct KrylovLeontiefFactorization: LeontiefFactorization {
          maxIterations: Int = 1_000) throws(SolveError) {
         precondition(a.rows == a.columns, "coefficient matrix must be square, got \(a.rows)×\(a.columns)")
         guard a.isFinite else { throw .invalidInput("a coefficient of the Leontief matrix is not finite") }
-        let m = SparseMatrix.identity(a.rows).adding(a, scaledBy: -1)
+        let m = SparseMatrix.identity(minus: a)
         let gmres = RestartedGMRES(restart: restart, tolerance: tolerance, maxIterations: maxIterations)
         let preconditioner: IncompleteLUPreconditioner?
         let breakdownRow: Int?

@@ -1,0 +1,497 @@
+import CSuiteSparse
+import Foundation
+
+/// Errors from the sparse LU. Shape mismatches are preconditions; these are the outcomes a
+/// caller must handle.
+public enum SparseLUError: Error, Sendable, Equatable {
+    /// No permutation puts a nonzero on every diagonal entry: the matrix is singular whatever
+    /// its values (structural rank `rank` < n, found by the BTF maximum transversal).
+    /// `column` is a zero-based column of the matrix where elimination met the structural
+    /// zero, when KLU located one.
+    case structurallySingular(rank: Int, column: Int?)
+    /// Elimination met an exactly zero pivot in `column` (zero-based, of the original matrix).
+    case singular(column: Int)
+    /// A value is NaN or ±Inf, so no factorization is attempted.
+    case nonFiniteInput
+    /// KLU could not allocate its factors.
+    case outOfMemory
+    /// An index or the size of the factors overflowed KLU's 64-bit integers.
+    case tooLarge
+}
+
+/// A sparse LU factorization `P R M Q = L U` of a general square sparse matrix (SuiteSparse
+/// KLU), kept so that one factorization serves every later solve in both directions and is
+/// cheaply refactored when only the values change.
+///
+/// KLU first permutes M to block upper triangular form (BTF: a maximum transversal, then the
+/// strongly connected components of the graph of M), orders each diagonal block with AMD to
+/// limit fill, and factors only the diagonal blocks, with threshold partial pivoting and row
+/// scaling `R`; off-diagonal blocks stay as they are. A supply network's `I − A` is exactly
+/// the kind of matrix it was built for: most nodes sit outside any loop (1 × 1 blocks, no
+/// fill) and the loops are small, sparse blocks.
+/// ```
+/// let lu = try SparseLU(factoring: m)                       // analyse + factor, once
+/// let x  = lu.solve(c)                                      // M x = c
+/// let y  = lu.solve(c, transposed: true)                    // Mᵀ y = c
+/// var block = Matrix(columns: [c1, c2, c3])                 // many right-hand sides at once
+/// lu.solve(&block, transposed: false)
+/// try lu.refactor(values: newValues)                        // same pattern, new values
+/// ```
+/// No inverse is formed. Nothing here assumes anything of the signs or the sizes of the
+/// values (no M-matrix or productivity assumption): any nonsingular square matrix factors.
+///
+/// Value semantics: copies share the ordering (read-only) and the factors until one of them
+/// is refactored, which then factors into its own storage. Solves on one shared factorization
+/// from several threads are serialised (KLU solves in a workspace inside the factors).
+public struct SparseLU: Sendable {
+    /// How the current factors were obtained.
+    public enum Origin: String, Sendable, Equatable {
+        /// Ordering analysed and values factored with pivoting (`klu_analyze` + `klu_factor`).
+        case analyzed
+        /// Values factored with pivoting on the saved ordering (`klu_factor`).
+        case factored
+        /// Values refactored on the saved ordering and pivot sequence (`klu_refactor`): no
+        /// pivot search, no allocation.
+        case refactored
+    }
+
+    /// Order n of the factored matrix.
+    public var dimension: Int { symbolic.dimension }
+    /// Stored entries of the factored matrix (its pattern, including entries refactored to 0).
+    public var nonzeroCount: Int { symbolic.rowIndices.count }
+    /// How the current factors were obtained.
+    public private(set) var origin: Origin
+
+    private let symbolic: KLUSymbolic
+    private var numeric: KLUNumeric
+
+    /// Analyses and factors the square matrix `m`.
+    ///
+    /// - Throws: `.nonFiniteInput`, `.structurallySingular`, `.singular(column:)`,
+    ///   `.outOfMemory`, `.tooLarge`.
+    /// - Complexity: O(nonzeros) for the ordering analysis (BTF and AMD are near linear), then
+    ///   the flops of the block LU factors, which depend on the fill (see `statistics`).
+    public init(factoring m: SparseMatrix) throws(SparseLUError) {
+        try self.init(factoring: m, analysis: Analysis(m))
+    }
+
+    /// Factors `m` on an ordering analysed before (`Analysis(_:)` of `m` or of a matrix with
+    /// the same pattern), e.g. after reading its estimated cost.
+    ///
+    /// - Throws: as `init(factoring:)`.
+    public init(factoring m: SparseMatrix, analysis: Analysis) throws(SparseLUError) {
+        let symbolic = analysis.symbolic
+        precondition(
+            m.rows == symbolic.dimension && m.columns == symbolic.dimension,
+            "a \(m.rows)×\(m.columns) matrix on the analysis of a \(symbolic.dimension)×\(symbolic.dimension) one")
+        guard m.isFinite else { throw .nonFiniteInput }
+        let values: [Double]
+        if m.rowStart == symbolic.rowStart && m.columnIndices == symbolic.columnIndices {
+            values = m.values
+        } else if let scattered = symbolic.scatter(m) {
+            values = scattered
+        } else {
+            preconditionFailure("the matrix has entries outside the analysed pattern")
+        }
+        var csc = [Double](repeating: 0, count: values.count)
+        for p in 0..<values.count { csc[symbolic.columnPosition[p]] = values[p] }
+        self.symbolic = symbolic
+        self.numeric = try KLUNumeric(symbolic: symbolic, values: csc)
+        self.origin = .analyzed
+    }
+
+    /// The fill-reducing ordering of a pattern (`klu_analyze`: BTF, then AMD on each diagonal
+    /// block), with KLU's estimate of what factoring will cost. Cheap (near O(nonzeros)) next
+    /// to factoring; shared read-only by every factorization made from it.
+    public struct Analysis: Sendable {
+        fileprivate let symbolic: KLUSymbolic
+
+        /// Analyses the pattern of the square matrix `m` (its values are not read).
+        /// A structurally singular pattern is analysed too (see `structuralRank`); factoring it
+        /// throws `.structurallySingular`.
+        ///
+        /// - Throws: `.outOfMemory`, `.tooLarge`.
+        public init(_ m: SparseMatrix) throws(SparseLUError) {
+            precondition(m.rows == m.columns, "sparse LU needs a square matrix, got \(m.rows)×\(m.columns)")
+            symbolic = try KLUSymbolic(pattern: m)
+        }
+
+        /// Order n of the matrix.
+        public var dimension: Int { symbolic.dimension }
+        /// Diagonal blocks of the block triangular form (strongly connected components).
+        public var blocks: Int { symbolic.blocks }
+        /// Order of the largest diagonal block.
+        public var largestBlock: Int { symbolic.largestBlock }
+        /// Largest number of nonzeros that some permutation puts on the diagonal (BTF's
+        /// maximum transversal); less than `dimension` means singular whatever the values.
+        public var structuralRank: Int { symbolic.structuralRank }
+        /// KLU's estimate of the factorization's flops on the diagonal blocks (from AMD's
+        /// symbolic Cholesky of each block's symmetrised pattern; pivoting may change it).
+        public var estimatedFlops: Double { symbolic.estimatedFlops }
+        /// KLU's estimate of the nonzeros of L and U, diagonals included.
+        public var estimatedFactorNonzeros: Double { symbolic.estimatedFactorNonzeros }
+    }
+
+    /// The pattern of the factored matrix, CSR: entry `k` of `refactor(values:)` belongs at row
+    /// `i` with `rowStart[i] ≤ k < rowStart[i + 1]`, column `columnIndices[k]` — exactly the
+    /// order of the `SparseMatrix` this was factored from.
+    public var rowStart: [Int] { symbolic.rowStart }
+    /// Columns of the pattern (see `rowStart`).
+    public var columnIndices: [Int] { symbolic.columnIndices }
+
+    // MARK: Solving
+
+    /// Solves `M y = c` (or `Mᵀ y = c` when `transposed`) for one right-hand side.
+    ///
+    /// - Complexity: O(nonzeros of L + U + off-diagonal blocks).
+    public func solve(_ c: [Double], transposed: Bool = false) -> [Double] {
+        precondition(c.count == dimension, "right-hand side has \(c.count) entries, matrix is \(dimension)×\(dimension)")
+        var y = c
+        numeric.solve(&y, columns: 1, transposed: transposed, symbolic: symbolic)
+        return y
+    }
+
+    /// Solves `M Y = C` (or `Mᵀ Y = C`) in place for every column of `block` at once.
+    ///
+    /// KLU carries up to four right-hand sides through each sweep over the factors, so a block
+    /// costs less than the same columns solved one at a time.
+    public func solve(_ block: inout Matrix, transposed: Bool = false) {
+        precondition(block.rows == dimension, "right-hand sides have \(block.rows) rows, matrix is \(dimension)×\(dimension)")
+        numeric.solve(&block.storage, columns: block.columns, transposed: transposed, symbolic: symbolic)
+    }
+
+    /// Solves in place for `columns` right-hand sides stored one after another (column-major,
+    /// `b[j·n + i]` is entry i of right-hand side j).
+    public func solve(_ b: inout [Double], columns: Int, transposed: Bool = false) {
+        precondition(b.count == dimension * columns, "\(b.count) values are not \(columns) columns of \(dimension)")
+        numeric.solve(&b, columns: columns, transposed: transposed, symbolic: symbolic)
+    }
+
+    // MARK: Refactoring
+
+    /// Refactors with new values on the same pattern, in the order of `columnIndices` (CSR),
+    /// zeros allowed.
+    ///
+    /// The saved pivot sequence is reused (`klu_refactor`: no pivot search, no allocation).
+    /// Reusing pivots is only safe while they stay large, so the result is checked: when the
+    /// refactor meets a zero pivot, or its reciprocal pivot growth `min_j max|M_j| / max|U_j|`
+    /// falls below `pivotGrowthTolerance` times that of the last pivoting factorization, the
+    /// values are factored again with pivoting on the saved ordering (`origin` tells which).
+    ///
+    /// - Throws: `.nonFiniteInput`, or `.singular(column:)` when the pivoting factorization
+    ///   meets a zero pivot too. On a throw the previous factors are kept.
+    public mutating func refactor(values: [Double]) throws(SparseLUError) {
+        precondition(values.count == nonzeroCount, "\(values.count) values for a pattern of \(nonzeroCount) entries")
+        guard values.allSatisfy({ $0.isFinite }) else { throw .nonFiniteInput }
+        var csc = [Double](repeating: 0, count: values.count)
+        let position = symbolic.columnPosition
+        for p in 0..<values.count { csc[position[p]] = values[p] }
+        if isKnownUniquelyReferenced(&numeric), numeric.refactor(csc, symbolic: symbolic) {
+            origin = .refactored
+            return
+        }
+        numeric = try KLUNumeric(symbolic: symbolic, values: csc)
+        origin = .factored
+    }
+
+    /// Refactors with the values of `m`. When every stored entry of `m` lies in the saved
+    /// pattern (entries of the pattern absent from `m` count as 0), this is
+    /// `refactor(values:)`; otherwise the pattern changed and `m` is analysed and factored afresh.
+    ///
+    /// - Throws: as `init(factoring:)`.
+    public mutating func refactor(_ m: SparseMatrix) throws(SparseLUError) {
+        precondition(
+            m.rows == dimension && m.columns == dimension,
+            "cannot refactor a \(dimension)×\(dimension) factorization with a \(m.rows)×\(m.columns) matrix")
+        if m.rowStart == symbolic.rowStart && m.columnIndices == symbolic.columnIndices {
+            try refactor(values: m.values)
+            return
+        }
+        if let values = symbolic.scatter(m) {
+            try refactor(values: values)
+            return
+        }
+        self = try SparseLU(factoring: m)
+    }
+
+    /// A refactor whose reciprocal pivot growth falls below this fraction of the last pivoting
+    /// factorization's is redone with pivoting. 1e-3 accepts up to a thousandfold extra growth
+    /// (three digits of the 16, which one step of iterative refinement in the caller restores)
+    /// and rejects the unbounded growth of a pivot that has become tiny.
+    public static let pivotGrowthTolerance = 1e-3
+
+    // MARK: Diagnostics
+
+    /// Reciprocal 1-norm condition estimate `1 / (‖M‖₁ ‖M⁻¹‖₁)` (`klu_condest`: Hager–Higham
+    /// with a few solves on the factors), in (0, 1].
+    public func reciprocalCondition() -> Double {
+        guard dimension > 0 else { return 1 }
+        return numeric.reciprocalCondition(symbolic: symbolic)
+    }
+
+    /// Structure and fill of the factors.
+    public struct Statistics: Sendable, Equatable {
+        /// Diagonal blocks of the block triangular form (strongly connected components).
+        public var blocks: Int
+        /// Order of the largest diagonal block.
+        public var largestBlock: Int
+        /// Nonzeros of M.
+        public var matrixNonzeros: Int
+        /// Nonzeros of L and U in the diagonal blocks (diagonals counted once) plus the
+        /// off-diagonal blocks kept as they are: what the solves read.
+        public var factorNonzeros: Int
+        /// Off-diagonal pivots chosen (0 when the diagonal served throughout).
+        public var offDiagonalPivots: Int
+        /// Floating-point operations of the last factorization.
+        public var flops: Double
+        /// `factorNonzeros / matrixNonzeros`.
+        public var fill: Double { matrixNonzeros == 0 ? 1 : Double(factorNonzeros) / Double(matrixNonzeros) }
+    }
+
+    /// Structure and fill of the current factors.
+    public var statistics: Statistics {
+        var s = numeric.statistics(symbolic: symbolic)
+        s.blocks = symbolic.blocks
+        s.largestBlock = symbolic.largestBlock
+        s.matrixNonzeros = nonzeroCount
+        return s
+    }
+}
+
+// MARK: - KLU objects
+
+/// KLU's parameters as this package uses them: the library defaults (BTF on, AMD on each
+/// block, pivot tolerance 0.001, row scaling by the largest entry, stop at a zero pivot).
+private func kluDefaults() -> klu_l_common {
+    var common = klu_l_common()
+    _ = klu_l_defaults(&common)
+    return common
+}
+
+/// The ordering of one pattern (`klu_l_symbolic`), shared read-only by every factorization of it.
+private final class KLUSymbolic: @unchecked Sendable {
+    let dimension: Int
+    /// The pattern as factored, CSR (`SparseMatrix` order).
+    let rowStart: [Int]
+    let columnIndices: [Int]
+    /// The same pattern CSC, as KLU reads it.
+    let columnStart: [Int]
+    let rowIndices: [Int]
+    /// `columnPosition[p]` is the CSC offset of CSR entry p.
+    let columnPosition: [Int]
+    let blocks: Int
+    let largestBlock: Int
+    let estimatedFlops: Double
+    let estimatedFactorNonzeros: Double
+    /// Structural rank from BTF's maximum transversal (n when some permutation puts a nonzero
+    /// on every diagonal entry).
+    let structuralRank: Int
+    let pointer: UnsafeMutablePointer<klu_l_symbolic>?
+
+    init(pattern m: SparseMatrix) throws(SparseLUError) {
+        let n = m.rows
+        dimension = n
+        rowStart = m.rowStart
+        columnIndices = m.columnIndices
+        // CSR → CSC by one counting sort, remembering where each entry went.
+        var start = [Int](repeating: 0, count: n + 1)
+        for j in m.columnIndices { start[j + 1] += 1 }
+        for j in 0..<n { start[j + 1] += start[j] }
+        var fill = start
+        var rows = [Int](repeating: 0, count: m.nonzeroCount)
+        var position = [Int](repeating: 0, count: m.nonzeroCount)
+        for i in 0..<n {
+            for p in m.rowStart[i]..<m.rowStart[i + 1] {
+                let j = m.columnIndices[p]
+                rows[fill[j]] = i
+                position[p] = fill[j]
+                fill[j] += 1
+            }
+        }
+        columnStart = start
+        rowIndices = rows
+        columnPosition = position
+        guard n > 0 else {
+            pointer = nil
+            blocks = 0
+            largestBlock = 0
+            estimatedFlops = 0
+            estimatedFactorNonzeros = 0
+            structuralRank = 0
+            return
+        }
+        var common = kluDefaults()
+        let symbolic = start.withUnsafeBufferPointer { ap in
+            rows.withUnsafeBufferPointer { ai in
+                klu_l_analyze(
+                    n, UnsafeMutablePointer(mutating: ap.baseAddress), UnsafeMutablePointer(mutating: ai.baseAddress), &common)
+            }
+        }
+        guard let symbolic else { throw kluError(common) }
+        pointer = symbolic
+        blocks = symbolic.pointee.nblocks
+        largestBlock = symbolic.pointee.maxblock
+        estimatedFlops = symbolic.pointee.est_flops
+        estimatedFactorNonzeros = symbolic.pointee.lnz + symbolic.pointee.unz
+        let rank = symbolic.pointee.structural_rank
+        structuralRank = rank >= 0 ? rank : n
+    }
+
+    deinit {
+        var common = kluDefaults()
+        var p = pointer
+        if p != nil { _ = klu_l_free_symbolic(&p, &common) }
+    }
+
+    /// The values of `m` in this pattern's CSR order when every entry of `m` is in the pattern
+    /// (missing entries 0), else nil.
+    func scatter(_ m: SparseMatrix) -> [Double]? {
+        var values = [Double](repeating: 0, count: columnIndices.count)
+        for i in 0..<dimension {
+            var p = rowStart[i]
+            for q in m.entries(inRow: i) {
+                let j = m.columnIndices[q]
+                while p < rowStart[i + 1] && columnIndices[p] < j { p += 1 }
+                guard p < rowStart[i + 1] && columnIndices[p] == j else { return nil }
+                values[p] = m.values[q]
+            }
+        }
+        return values
+    }
+}
+
+/// One factorization (`klu_l_numeric`) with the CSC values it factored.
+private final class KLUNumeric: @unchecked Sendable {
+    private var pointer: UnsafeMutablePointer<klu_l_numeric>?
+    /// CSC values of the factored matrix (kept for `klu_condest` and the pivot-growth check).
+    private var values: [Double]
+    /// Reciprocal pivot growth of the last factorization with pivoting.
+    private var pivotingGrowth: Double = 1
+    /// Off-diagonal pivots KLU chose in that factorization.
+    private(set) var offDiagonalPivots = 0
+    /// KLU solves in a workspace inside the factors: one solve at a time.
+    private let lock = NSLock()
+
+    init(symbolic: KLUSymbolic, values: [Double]) throws(SparseLUError) {
+        self.values = values
+        guard let s = symbolic.pointer else {
+            pointer = nil
+            return
+        }
+        var common = kluDefaults()
+        let numeric = withPattern(symbolic) { ap, ai, ax in klu_l_factor(ap, ai, ax, s, &common) }
+        guard let numeric else {
+            // A structurally rank-deficient matrix always meets a zero pivot; say which kind.
+            if symbolic.structuralRank < symbolic.dimension && common.status == Int(KLU_SINGULAR) {
+                let column = common.singular_col >= 0 && common.singular_col < symbolic.dimension ? common.singular_col : nil
+                throw .structurallySingular(rank: symbolic.structuralRank, column: column)
+            }
+            throw kluError(common)
+        }
+        pointer = numeric
+        offDiagonalPivots = max(0, common.noffdiag)
+        pivotingGrowth = growth(symbolic: symbolic) ?? 1
+    }
+
+    deinit {
+        var common = kluDefaults()
+        if pointer != nil { _ = klu_l_free_numeric(&pointer, &common) }
+    }
+
+    /// Calls `body` with KLU's three CSC arrays (KLU takes them as mutable pointers but only reads).
+    private func withPattern<R>(
+        _ symbolic: KLUSymbolic,
+        _ body: (UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Double>?) -> R
+    ) -> R {
+        symbolic.columnStart.withUnsafeBufferPointer { ap in
+            symbolic.rowIndices.withUnsafeBufferPointer { ai in
+                values.withUnsafeBufferPointer { ax in
+                    body(
+                        UnsafeMutablePointer(mutating: ap.baseAddress), UnsafeMutablePointer(mutating: ai.baseAddress),
+                        UnsafeMutablePointer(mutating: ax.baseAddress))
+                }
+            }
+        }
+    }
+
+    /// Reciprocal pivot growth of the current factors (`klu_rgrowth`), nil when KLU cannot say.
+    private func growth(symbolic: KLUSymbolic) -> Double? {
+        guard let s = symbolic.pointer, let num = pointer else { return nil }
+        var common = kluDefaults()
+        let ok = withPattern(symbolic) { ap, ai, ax in klu_l_rgrowth(ap, ai, ax, s, num, &common) }
+        return ok != 0 && common.rgrowth.isFinite ? common.rgrowth : nil
+    }
+
+    /// `klu_refactor` with `newValues`; false when it met a zero pivot or grew too much, so that
+    /// the caller factors with pivoting instead. The factors are then restored to the previous
+    /// values (a second refactor with them, exact: same pivots, same arithmetic).
+    func refactor(_ newValues: [Double], symbolic: KLUSymbolic) -> Bool {
+        guard let s = symbolic.pointer, let num = pointer else { return true }
+        lock.lock()
+        defer { lock.unlock() }
+        let old = values
+        values = newValues
+        var common = kluDefaults()
+        let ok = withPattern(symbolic) { ap, ai, ax in klu_l_refactor(ap, ai, ax, s, num, &common) }
+        if ok != 0, common.status == Int(KLU_OK), let g = growth(symbolic: symbolic),
+            g >= SparseLU.pivotGrowthTolerance * pivotingGrowth
+        {
+            return true
+        }
+        values = old
+        var restore = kluDefaults()
+        _ = withPattern(symbolic) { ap, ai, ax in klu_l_refactor(ap, ai, ax, s, num, &restore) }
+        return false
+    }
+
+    func solve(_ b: inout [Double], columns: Int, transposed: Bool, symbolic: KLUSymbolic) {
+        guard let s = symbolic.pointer, let num = pointer, columns > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        var common = kluDefaults()
+        let ok = b.withUnsafeMutableBufferPointer { bp in
+            transposed
+                ? klu_l_tsolve(s, num, symbolic.dimension, columns, bp.baseAddress, &common)
+                : klu_l_solve(s, num, symbolic.dimension, columns, bp.baseAddress, &common)
+        }
+        // KLU rejects only invalid arguments here (the factors exist and the sizes match).
+        precondition(ok != 0, "klu_solve rejected its arguments (status \(common.status))")
+    }
+
+    func reciprocalCondition(symbolic: KLUSymbolic) -> Double {
+        guard let s = symbolic.pointer, let num = pointer else { return 1 }
+        lock.lock()
+        defer { lock.unlock() }
+        var common = kluDefaults()
+        let ok = withPattern(symbolic) { ap, _, ax in klu_l_condest(ap, ax, s, num, &common) }
+        guard ok != 0, common.condest.isFinite, common.condest > 0 else { return 0 }
+        return min(1, 1 / common.condest)
+    }
+
+    func statistics(symbolic: KLUSymbolic) -> SparseLU.Statistics {
+        var stats = SparseLU.Statistics(
+            blocks: 0, largestBlock: 0, matrixNonzeros: 0, factorNonzeros: 0,
+            offDiagonalPivots: 0, flops: 0)
+        guard let s = symbolic.pointer, let num = pointer else { return stats }
+        // lnz and unz both count the diagonal; the off-diagonal blocks are stored as given.
+        stats.factorNonzeros = num.pointee.lnz + num.pointee.unz - symbolic.dimension + num.pointee.nzoff
+        var common = kluDefaults()
+        lock.lock()
+        if klu_l_flops(s, num, &common) != 0 { stats.flops = common.flops }
+        lock.unlock()
+        stats.offDiagonalPivots = offDiagonalPivots
+        return stats
+    }
+}
+
+/// The error for a failed KLU call that was not a zero pivot.
+private func kluError(_ common: klu_l_common) -> SparseLUError {
+    switch common.status {
+    case Int(KLU_OUT_OF_MEMORY): return .outOfMemory
+    case Int(KLU_TOO_LARGE): return .tooLarge
+    case Int(KLU_SINGULAR): return .singular(column: common.singular_col)
+    default:
+        // KLU_INVALID: the CSC arrays are built here from a valid SparseMatrix.
+        preconditionFailure("KLU rejected the arrays built for it (status \(common.status))")
+    }
+}
