@@ -174,7 +174,6 @@ public struct YearSolver: Sendable {
     public func solveQuantities(_ priced: PriceSolution, finalDemand: NodeTable<Double>,
                                 secondarySupply: NodeTable<Double>?) throws(SolveError) -> YearSolution {
         let c = priced.calibration
-        let n = c.dimension
         var stats = priced.statistics
         let system = priced.system
         for r in c.network.regionIndices {

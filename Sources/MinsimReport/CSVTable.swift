@@ -18,7 +18,7 @@ struct CSVTable {
     /// - Throws: `ReportFailure.badInput` when the file is missing, not UTF-8, malformed, has a
     ///   row with the wrong number of fields or lacks a required column.
     static func read(_ file: String, required: [String]) throws(ReportFailure) -> CSVTable {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let data = FileContents.read(file) else {
             throw .badInput("cannot read \(file); is this a result folder written by `minsim run`?")
         }
         guard var text = String(data: data, encoding: .utf8) else { throw .badInput("\(file) is not UTF-8 text") }

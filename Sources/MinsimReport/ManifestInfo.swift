@@ -1,4 +1,5 @@
 import Foundation
+import MinsimScenario
 
 /// What the report shows of a run's `manifest.json`: the scenario, the tool, the numerical
 /// environment and, per year, the solver's verdict.
@@ -57,7 +58,7 @@ public struct ManifestInfo: Sendable {
     ///
     /// - Throws: `ReportFailure.badInput` when the file is missing or not a JSON object.
     static func read(_ file: String, fallbackName: String) throws(ReportFailure) -> ManifestInfo {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let data = FileContents.read(file) else {
             throw .badInput("cannot read \(file); a result folder of `minsim run` holds nodes.csv and manifest.json")
         }
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {

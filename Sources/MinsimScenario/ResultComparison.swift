@@ -237,7 +237,7 @@ public enum ResultComparison {
                 tables[spec.file] = try readTable((folder as NSString).appendingPathComponent(spec.file), shownAs: path, spec: spec)
             }
             let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
-            guard let manifest = FileManager.default.contents(atPath: manifestPath) else {
+            guard let manifest = FileContents.read(manifestPath) else {
                 throw .badInput("cannot read manifest.json of '\(path)'")
             }
             var name = "", scenarioSHA: String? = nil
@@ -257,7 +257,7 @@ public enum ResultComparison {
 
         static func readTable(_ file: String, shownAs side: String, spec: TableSpec) throws(Failure) -> Table {
             let name = (file as NSString).lastPathComponent
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = FileContents.read(file) else {
                 throw .badInput("result folder '\(side)' has no readable \(name)")
             }
             guard var text = String(data: data, encoding: .utf8) else {

@@ -198,7 +198,7 @@ struct ScenarioBuilder {
         }
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: parentPath, isDirectory: &isFolder)
-        guard exists, !isFolder.boolValue, let parentData = FileManager.default.contents(atPath: parentPath) else {
+        guard exists, !isFolder.boolValue, let parentData = FileContents.read(parentPath) else {
             let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
             error(
                 reference,
@@ -557,7 +557,7 @@ struct ScenarioBuilder {
         let csvPath = ScenarioLoader.resolve(file, relativeTo: path)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: csvPath, isDirectory: &isFolder)
-        guard exists, !isFolder.boolValue, let data = FileManager.default.contents(atPath: csvPath) else {
+        guard exists, !isFolder.boolValue, let data = FileContents.read(csvPath) else {
             let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
             error(
                 reference,

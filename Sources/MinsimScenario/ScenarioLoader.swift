@@ -24,7 +24,7 @@ public enum ScenarioLoader {
     public static func load(path: String) -> Result {
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-        guard exists, !isFolder.boolValue, let data = FileManager.default.contents(atPath: path) else {
+        guard exists, !isFolder.boolValue, let data = FileContents.read(path) else {
             let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
             return Result(diagnostics: [Diagnostic(at: .start(of: path), "cannot read scenario: \(why)")], scenario: nil)
         }
