@@ -143,6 +143,7 @@ public struct ComplementaritySolver: Sendable {
         var status = ComplementarityStatus.iterationLimit
         let lcp = LinearComplementaritySolver()
         let lemke = LemkeSolver()
+        let activeSet = ActiveSetLCPSolver()
 
         func natural(_ z: [Double], _ f: [Double]) -> Double {
             var worst = 0.0
@@ -191,9 +192,12 @@ public struct ComplementaritySolver: Sendable {
                 for b in 0..<w { m[a, b] = d * jac[a, b] }
             }
             let subproblem = BoxLCP(matrix: m, offset: q, lower: lw, upper: uw, rowWeights: work.map { weights[$0] })
-            let lcpTarget =
-                lemke.solve(subproblem).map { LinearComplementaritySolver.polished(subproblem, $0) ?? $0 }
-                ?? lcp.solve(subproblem, from: zw)
+            let fw = work.map { f[$0] }
+            let lcpTarget = Self.generated(subproblem, at: zw, residual: fw) { sub, start in
+                activeSet.solve(sub, from: start)
+                    ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
+                    ?? lcp.solve(sub, from: start)
+            }
             if let targetW = lcpTarget {
                 let target = expand(targetW)
                 let reference = recent.max() ?? merit
@@ -294,6 +298,55 @@ public struct ComplementaritySolver: Sendable {
         return ComplementarityResult(
             status: status, z: z, residual: f, point: point, naturalResidual: residualNow,
             iterations: iterations, evaluations: evaluations, jacobians: jacobians, log: log)
+    }
+
+    /// Solves the linearized problem by constraint generation: first only on the unknowns that
+    /// are free or near a bound's switch (`F` within 0.05 of 0, in the problem's scaled units),
+    /// the others held on their bounds; then every held unknown whose linearized `F` has the
+    /// wrong sign at that solution joins, and the subproblem is solved again, until none does.
+    /// The result solves the whole linear problem (a held unknown is only left out while its
+    /// complementarity holds), but the pivoting and factoring happen on the few unknowns near a
+    /// switch — on a large network most rents are 0 with spare capacity and most markets far
+    /// from their choke price.
+    static func generated(
+        _ p: BoxLCP, at z: [Double], residual f: [Double],
+        solve: (BoxLCP, [Double]) -> [Double]?
+    ) -> [Double]? {
+        let n = z.count
+        var inside = (0..<n).map { i in
+            !((z[i] == p.lower[i] && f[i] > 0.05) || (z[i] == p.upper[i] && f[i] < -0.05))
+        }
+        for _ in 0..<n {
+            let work = (0..<n).filter { inside[$0] }
+            if work.count == n { return solve(p, z) }
+            // Held unknowns stay at z; their columns move to the offset.
+            var held = z
+            for i in work { held[i] = 0 }
+            let shift = p.matrix.multiply(held)
+            var m = Matrix(rows: work.count, columns: work.count)
+            for (b, j) in work.enumerated() { for (a, i) in work.enumerated() { m[a, b] = p.matrix[i, j] } }
+            let sub = BoxLCP(
+                matrix: m, offset: work.map { p.offset[$0] + shift[$0] },
+                lower: work.map { p.lower[$0] }, upper: work.map { p.upper[$0] },
+                rowWeights: work.map { p.rowWeights[$0] })
+            var full = z
+            if !work.isEmpty {
+                guard let zw = solve(sub, work.map { z[$0] }) else { return solve(p, z) }
+                for (a, i) in work.enumerated() { full[i] = zw[a] }
+            }
+            let w = p.matrix.multiply(full)
+            var added = false
+            for i in 0..<n where !inside[i] {
+                let wi = w[i] + p.offset[i]
+                let scale = abs(p.offset[i]) + p.rowWeights[i] * 1e-12
+                if (full[i] == p.lower[i] && wi < -1e-12 * scale) || (full[i] == p.upper[i] && wi > 1e-12 * scale) {
+                    inside[i] = true
+                    added = true
+                }
+            }
+            if !added { return full }
+        }
+        return solve(p, z)
     }
 
     /// `H = D_a + D_b J`.

@@ -196,114 +196,131 @@ struct YearClearingProblem: ComplementarityProblem {
             }
         }
 
-        // Price responses of the rent columns, all in one block solve with I − G.
+        // Columns in chunks, so that the per-column work arrays (shares, demand and price
+        // changes) stay within a few MB however many unknowns there are.
         let factorizer = LeontiefFactorizer(choice: solver.options.linearSolver)
-        let priceColumns = columns.filter { $0 < marketOffset }
-        var dPrice: [[Double]] = []
-        if !priceColumns.isEmpty {
-            let gSystem = LeontiefSystem(calibration: c, shares: gFactor, tariffs: markup)
-            let lu = try factorizer.factor(gSystem, withTariffs: true, estimateCondition: false)
-            let rhs = priceColumns.map { col -> [Double] in
-                var r = [Double](repeating: 0, count: n)
-                if col < quotaOffset {
-                    let j = capacityNodes[col]
-                    r[j] = c.basePrices[j]
-                } else {
-                    let k = quotaRoutes[col - quotaOffset]
-                    let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
-                    let dPbar = gFactor[k] * prices[c.supplierIndex[k]]
-                    for entry in c.consumption where entry.market == m { r[entry.column] += entry.coefficient * dPbar }
-                }
-                return r
-            }
-            dPrice = lu.solve(rhs, transposed: true)
-        }
-
-        // Composite prices, shares and the quantity right-hand side of every column.
-        let sigmas = c.markets.map { c.network.product($0.product).elasticity }
-        var dLog = [Double](repeating: 0, count: c.routes.count)
-        var dComposite: [[Double]] = []
-        var dShares: [[Double]] = []
-        var dDemand: [[Double]] = []
-        var quantityRHS: [[Double]] = []
-        var priceIndex = 0
-        for col in columns {
-            var dPbar = [Double](repeating: 0, count: c.markets.count)
-            var dS = [Double](repeating: 0, count: c.routes.count)
-            var dD = [Double](repeating: 0, count: c.markets.count)
-            if col < marketOffset {
-                let dP = dPrice[priceIndex]
-                priceIndex += 1
-                let ownRoute = col >= quotaOffset ? quotaRoutes[col - quotaOffset] : -1
-                for (m, market) in c.markets.enumerated() {
-                    let sigma = sigmas[m]
-                    var total = 0.0, meanLog = 0.0
-                    for k in market.routes where shares[k] > 0 {
-                        let s = c.supplierIndex[k]
-                        var dl = dP[s] / prices[s]
-                        total += gFactor[k] * (1 + markup[k]) * dP[s]
-                        if k == ownRoute {
-                            dl += 1 / (1 + markup[k])
-                            total += gFactor[k] * prices[s]
-                        }
-                        dLog[k] = dl
-                        meanLog += shares[k] * dl
-                    }
-                    dPbar[m] = total
-                    if sigma != 0 {
-                        for k in market.routes where shares[k] > 0 {
-                            dS[k] = -sigma * shares[k] * (dLog[k] - meanLog)
-                        }
-                    }
-                }
-                for m in demandMarkets where point.composite[m] > 0 {
-                    let q = c.markets[m].product
-                    dD[m] = elasticity[q.rawValue] * point.demand[m] * dPbar[m] / point.composite[m]
-                }
-            } else {
-                let a = col - marketOffset
-                let m = demandMarkets[a]
-                let q = c.markets[m].product
-                dD[m] =
-                    -demandScale * referenceDemand[a]
-                    * Self.response(point.composite[m] / baseComposite[a], elasticity[q.rawValue])
-            }
-            var r = [Double](repeating: 0, count: n)
-            for (m, market) in c.markets.enumerated() {
-                for k in market.routes where shares[k] > 0 || dS[k] != 0 {
-                    r[c.supplierIndex[k]] += dS[k] * point.use[m] + shares[k] * dD[m]
-                }
-            }
-            dComposite.append(dPbar)
-            dShares.append(dS)
-            dDemand.append(dD)
-            quantityRHS.append(r)
-        }
+        let hasPriceColumns = columns.contains { $0 < marketOffset }
+        let gFactors: (any LeontiefFactorization)? =
+            hasPriceColumns
+            ? try factorizer.factor(
+                LeontiefSystem(calibration: c, shares: gFactor, tariffs: markup), withTariffs: true,
+                estimateCondition: false)
+            : nil
         let aSystem = LeontiefSystem(calibration: c, shares: shares, tariffs: [Double](repeating: 0, count: c.routes.count))
         let luA = try factorizer.factor(aSystem, withTariffs: false, estimateCondition: false)
-        let dOutput = luA.solve(quantityRHS, transposed: false)
-
-        for (b, _) in columns.enumerated() {
-            let dx = dOutput[b]
-            var dUse: [Double]? = nil
-            for (a, row) in rows.enumerated() {
-                if row < quotaOffset {
-                    out[a, b] = -dx[capacityNodes[row]] / capacity[row]
-                } else if row < marketOffset {
-                    let k = quotaRoutes[row - quotaOffset]
-                    let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
-                    if dUse == nil {
-                        var du = dDemand[b]
-                        for entry in c.consumption { du[entry.market] += entry.coefficient * dx[entry.column] }
-                        dUse = du
+        let sigmas = c.markets.map { c.network.product($0.product).elasticity }
+        let quotaRows = rows.contains { $0 >= quotaOffset && $0 < marketOffset }
+        var dLog = [Double](repeating: 0, count: c.routes.count)
+        let chunk = 64
+        var first = 0
+        while first < columns.count {
+            let block = Array(columns[first..<Swift.min(first + chunk, columns.count)])
+            // Price responses of the rent columns in this chunk: one block solve with I − G.
+            let priceColumns = block.filter { $0 < marketOffset }
+            var dPrice: [[Double]] = []
+            if let lu = gFactors, !priceColumns.isEmpty {
+                let rhs = priceColumns.map { col -> [Double] in
+                    var r = [Double](repeating: 0, count: n)
+                    if col < quotaOffset {
+                        let j = capacityNodes[col]
+                        r[j] = c.basePrices[j]
+                    } else {
+                        let k = quotaRoutes[col - quotaOffset]
+                        let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
+                        let dPbar = gFactor[k] * prices[c.supplierIndex[k]]
+                        for entry in c.consumption where entry.market == m { r[entry.column] += entry.coefficient * dPbar }
                     }
-                    let dFlow = dShares[b][k] * point.use[m] + shares[k] * (dUse?[m] ?? 0)
-                    out[a, b] = -dFlow / quota[row - quotaOffset]
+                    return r
+                }
+                dPrice = lu.solve(rhs, transposed: true)
+            }
+            // Composite prices, shares and the quantity right-hand side of every column.
+            var dComposite: [[Double]] = []
+            var dShares: [[Double]] = []
+            var dDemand: [[Double]] = []
+            var quantityRHS: [[Double]] = []
+            var priceIndex = 0
+            for col in block {
+                var dPbar = [Double](repeating: 0, count: c.markets.count)
+                var dS: [Double] = []
+                var dD = [Double](repeating: 0, count: c.markets.count)
+                var r = [Double](repeating: 0, count: n)
+                if col < marketOffset {
+                    let dP = dPrice[priceIndex]
+                    priceIndex += 1
+                    dS = [Double](repeating: 0, count: c.routes.count)
+                    let ownRoute = col >= quotaOffset ? quotaRoutes[col - quotaOffset] : -1
+                    for (m, market) in c.markets.enumerated() {
+                        let sigma = sigmas[m]
+                        var total = 0.0, meanLog = 0.0
+                        for k in market.routes where shares[k] > 0 {
+                            let s = c.supplierIndex[k]
+                            var dl = dP[s] / prices[s]
+                            total += gFactor[k] * (1 + markup[k]) * dP[s]
+                            if k == ownRoute {
+                                dl += 1 / (1 + markup[k])
+                                total += gFactor[k] * prices[s]
+                            }
+                            dLog[k] = dl
+                            meanLog += shares[k] * dl
+                        }
+                        dPbar[m] = total
+                        if sigma != 0 {
+                            for k in market.routes where shares[k] > 0 {
+                                dS[k] = -sigma * shares[k] * (dLog[k] - meanLog)
+                            }
+                        }
+                    }
+                    for m in demandMarkets where point.composite[m] > 0 {
+                        let q = c.markets[m].product
+                        dD[m] = elasticity[q.rawValue] * point.demand[m] * dPbar[m] / point.composite[m]
+                    }
+                    for (m, market) in c.markets.enumerated() {
+                        for k in market.routes where shares[k] > 0 || dS[k] != 0 {
+                            r[c.supplierIndex[k]] += dS[k] * point.use[m] + shares[k] * dD[m]
+                        }
+                    }
                 } else {
-                    let ma = row - marketOffset
-                    out[a, b] = -dComposite[b][demandMarkets[ma]] / choke[ma]
+                    // An unserved share moves only its own market's demand.
+                    let a = col - marketOffset
+                    let m = demandMarkets[a]
+                    let q = c.markets[m].product
+                    dD[m] =
+                        -demandScale * referenceDemand[a]
+                        * Self.response(point.composite[m] / baseComposite[a], elasticity[q.rawValue])
+                    for k in c.markets[m].routes where shares[k] > 0 { r[c.supplierIndex[k]] += shares[k] * dD[m] }
+                }
+                dComposite.append(dPbar)
+                dShares.append(dS)
+                dDemand.append(dD)
+                quantityRHS.append(r)
+            }
+            let dOutput = luA.solve(quantityRHS, transposed: false)
+
+            for (offset, _) in block.enumerated() {
+                let b = first + offset
+                let dx = dOutput[offset]
+                var dUse: [Double] = []
+                if quotaRows {
+                    dUse = dDemand[offset]
+                    for entry in c.consumption { dUse[entry.market] += entry.coefficient * dx[entry.column] }
+                }
+                for (a, row) in rows.enumerated() {
+                    if row < quotaOffset {
+                        out[a, b] = -dx[capacityNodes[row]] / capacity[row]
+                    } else if row < marketOffset {
+                        let k = quotaRoutes[row - quotaOffset]
+                        let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
+                        let dSk = dShares[offset].isEmpty ? 0 : dShares[offset][k]
+                        let dFlow = dSk * point.use[m] + shares[k] * dUse[m]
+                        out[a, b] = -dFlow / quota[row - quotaOffset]
+                    } else {
+                        let ma = row - marketOffset
+                        out[a, b] = -dComposite[offset][demandMarkets[ma]] / choke[ma]
+                    }
                 }
             }
+            first += chunk
         }
         return out
     }
