@@ -4,11 +4,11 @@ import Foundation
 /// fixtures are kept (`Tests/MinsimScenarioTests/Fixtures/fuzz/`): the YAML, then each CSV
 /// after a line `--- file NAME.csv` (NAME of `[a-z0-9_.-]`, at most 40 characters, at most 8
 /// files; any other line is content).
-package enum ScenarioBundle {
+public enum ScenarioBundle {
     static let marker = "--- file "
 
     /// (file name, contents); the first is `scenario.yaml`.
-    package static func files(of text: String) -> [(name: String, contents: String)] {
+    public static func files(of text: String) -> [(name: String, contents: String)] {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_-.")
         var out: [(String, String)] = []
         var name = "scenario.yaml"
@@ -32,7 +32,7 @@ package enum ScenarioBundle {
     }
 
     /// Writes the bundle into `folder` (created) and loads its `scenario.yaml` from there.
-    package static func load(_ text: String, in folder: URL) -> ScenarioLoader.Result? {
+    public static func load(_ text: String, in folder: URL) -> ScenarioLoader.Result? {
         guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else { return nil }
         for (name, contents) in files(of: text) {
             try? contents.write(to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
