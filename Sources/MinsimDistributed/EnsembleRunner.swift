@@ -79,6 +79,10 @@ public struct EnsembleReport: Sendable {
     public let indicators: Int
     public let files: [String]
     public let outputDirectory: String
+    /// Wall time from the first sample to the last result in (rank 0).
+    public let sampleSeconds: Double
+    /// Wall time of the statistics and files, after the last result (rank 0).
+    public let statisticsSeconds: Double
 }
 
 /// Runs an ensemble: every rank computes its share of the design (sample i on rank i mod R),
@@ -123,6 +127,8 @@ public enum EnsembleRunner {
 
         let mine = (0..<design.runCount).filter { $0 % cluster.size == cluster.rank && !done[$0] }
         let pool = WorkerPool(scenario: scenario, design: design, layout: layout, indices: mine, workers: max(options.workers, 1))
+        let clock = ContinuousClock()
+        let started = clock.now
         pool.start()
         let resumed = done.filter { $0 }.count
         var computed = 0
@@ -156,11 +162,14 @@ public enum EnsembleRunner {
             }
             pool.join()
             if let writeError { throw .cannotWrite(writeError) }
-            let files = try folder.finish(scenario: scenario, design: design, layout: layout, store: store, options: options)
+            let sampled = clock.now
             let failed = store.statuses().filter { $0 == .failed }.count
+            let files = try folder.finish(scenario: scenario, design: design, layout: layout, store: store, options: options)
+            func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
             return EnsembleReport(
                 runs: design.runCount, computed: computed, resumed: resumed, failed: failed, inputs: design.dimension,
-                indicators: layout.count, files: files, outputDirectory: options.output)
+                indicators: layout.count, files: files, outputDirectory: options.output,
+                sampleSeconds: seconds(sampled - started), statisticsSeconds: seconds(clock.now - sampled))
         }
         // Other ranks: send each result to rank 0 as it comes.
         var sent = 0

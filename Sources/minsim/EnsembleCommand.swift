@@ -78,16 +78,10 @@ struct EnsembleCommand: ParsableCommand {
         options.levels = levels
         options.resamples = resamples
         let progress = ProgressLine(quiet: quiet || !cluster.isRoot)
-        let clock = ContinuousClock()
-        let start = clock.now
         do {
             let report = try EnsembleRunner.run(path: file, options: options, cluster: cluster) { progress.update(samples: $0) }
             progress.finish()
-            if let report, !quiet {
-                let elapsed = clock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                print(EnsembleSummary.text(report, seconds: seconds, ranks: cluster.size, workers: workers))
-            }
+            if let report, !quiet { print(EnsembleSummary.text(report, ranks: cluster.size, workers: workers)) }
             cluster.leave()
         } catch {
             progress.finish()
@@ -102,12 +96,13 @@ extension SamplingMethod: ExpressibleByArgument {}
 
 /// What `minsim ensemble` prints when it is done.
 enum EnsembleSummary {
-    static func text(_ r: EnsembleReport, seconds: Double, ranks: Int, workers: Int) -> String {
-        let rate = seconds > 0 ? Double(r.computed) / seconds : 0
+    static func text(_ r: EnsembleReport, ranks: Int, workers: Int) -> String {
+        let rate = r.sampleSeconds > 0 ? Double(r.computed) / r.sampleSeconds : 0
         var lines = [
             "ensemble: \(r.runs) runs of \(r.inputs) uncertain inputs, \(r.indicators) indicators each",
-            "computed \(r.computed) samples in \(String(format: "%.1f", seconds)) s (\(String(format: "%.2f", rate)) samples/s) on \(ranks) rank\(ranks == 1 ? "" : "s") × \(workers) worker\(workers == 1 ? "" : "s")"
+            "computed \(r.computed) samples in \(String(format: "%.1f", r.sampleSeconds)) s (\(String(format: "%.2f", rate)) samples/s) on \(ranks) rank\(ranks == 1 ? "" : "s") × \(workers) worker\(workers == 1 ? "" : "s")"
                 + (r.resumed > 0 ? "; \(r.resumed) were done before the resume" : ""),
+            "statistics and files: \(String(format: "%.1f", r.statisticsSeconds)) s",
         ]
         lines.append(r.failed == 0 ? "every sample certified" : "\(r.failed) sample\(r.failed == 1 ? "" : "s") failed (see failed.csv); left out of every statistic")
         lines.append("wrote \(r.outputDirectory)/: \(r.files.joined(separator: ", "))")
