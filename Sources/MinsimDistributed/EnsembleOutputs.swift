@@ -35,7 +35,10 @@ struct EnsembleOutputs {
     static let failedColumns = ["sample", "block", "base", "year", "reason"]
     static let sampleResultColumns = ["sample", "indicator", "region", "mineral", "product", "year", "value"]
 
-    init(scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators, store: ResultStore, options: EnsembleOptions) {
+    init(
+        scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators, store: ResultStore,
+        options: EnsembleOptions
+    ) {
         self.scenario = scenario
         self.design = design
         self.layout = layout
@@ -82,8 +85,9 @@ struct EnsembleOutputs {
         for i in 0..<design.runCount {
             let point = design.point(i)
             let status = statuses[i] == .done ? "ok" : (statuses[i] == .failed ? "failed" : "missing")
-            csv.appendRow([String(i), blockName(point.block), String(point.base), status]
-                + scenario.uncertainValues(at: point.unit).map { CSVWriter.number($0) })
+            csv.appendRow(
+                [String(i), blockName(point.block), String(point.base), status]
+                    + scenario.uncertainValues(at: point.unit).map { CSVWriter.number($0) })
         }
         return csv.text
     }
@@ -93,8 +97,10 @@ struct EnsembleOutputs {
         for i in 0..<design.runCount where statuses[i] == .failed {
             let point = design.point(i)
             let failure = failures[i]
-            csv.appendRow([String(i), blockName(point.block), String(point.base), failure?.year.map(String.init) ?? "",
-                           failure?.reason ?? "unknown (no reason recorded)"])
+            csv.appendRow([
+                String(i), blockName(point.block), String(point.base), failure?.year.map(String.init) ?? "",
+                failure?.reason ?? "unknown (no reason recorded)",
+            ])
         }
         return csv.text
     }
@@ -102,7 +108,9 @@ struct EnsembleOutputs {
     /// The key columns of a slot: indicator, region, mineral, product.
     func key(_ slot: EnsembleIndicators.Slot) -> [String] {
         let net = scenario.network
-        return [slot.kind.rawValue, net.region(slot.region).code, slot.mineral ?? "", slot.product.map { net.product($0).name } ?? ""]
+        return [
+            slot.kind.rawValue, net.region(slot.region).code, slot.mineral ?? "", slot.product.map { net.product($0).name } ?? "",
+        ]
     }
 
     func unit(_ slot: EnsembleIndicators.Slot) -> String {
@@ -151,12 +159,15 @@ struct EnsembleOutputs {
                 var column: [Double] = []
                 for i in 0..<runs where statuses[i] == .done && inSummary(i) && !value(i).isNaN { column.append(value(i)) }
                 let sorted = column.sorted()
-                let probability = slot.kind == .unmetDemand && !column.isEmpty
+                let probability =
+                    slot.kind == .unmetDemand && !column.isEmpty
                     ? CSVWriter.number(Double(column.filter { $0 > Self.unmetThreshold }.count) / Double(column.count)) : ""
                 let stage = slot.product.map { scenario.network.product($0).stage } ?? ""
                 let mean: String = column.isEmpty ? "" : CSVWriter.number(SampleStatistics.mean(column))
                 let sd: String = column.count > 1 ? CSVWriter.number(SampleStatistics.standardDeviation(column)) : ""
-                let quantiles: [String] = [0.05, 0.25, 0.5, 0.75, 0.95].map { CSVWriter.number(SampleStatistics.quantile(sorted: sorted, $0)) }
+                let quantiles: [String] = [0.05, 0.25, 0.5, 0.75, 0.95].map {
+                    CSVWriter.number(SampleStatistics.quantile(sorted: sorted, $0))
+                }
                 let described: [String] = [stage, unit(slot), String(slot.year), String(column.count), mean, sd]
                 summary.appendRow(key(slot) + described + quantiles + [probability])
                 guard design.method == .sobol || design.method == .morris else { continue }
@@ -165,19 +176,27 @@ struct EnsembleOutputs {
                 let outputs = blocks.flatMap { b in (0..<size).map { value(b * size + $0) } }
                 let head = key(slot) + [String(slot.year)]
                 if design.method == .sobol {
-                    guard let x = SobolIndices.estimate(outputs: outputs, dimension: d, resamples: resamples, seed: design.seed) else { continue }
+                    guard let x = SobolIndices.estimate(outputs: outputs, dimension: d, resamples: resamples, seed: design.seed)
+                    else { continue }
                     for (j, input) in scenario.uncertainty.enumerated() {
-                        sensitivity.appendRow(head + [input.name] + [x.first[j], x.firstConfidence[j], x.total[j], x.totalConfidence[j]].map { CSVWriter.number($0) }
-                            + [String(blocks.count)])
+                        sensitivity.appendRow(
+                            head + [input.name]
+                                + [x.first[j], x.firstConfidence[j], x.total[j], x.totalConfidence[j]].map {
+                                    CSVWriter.number($0)
+                                }
+                                + [String(blocks.count)])
                     }
                 } else {
                     guard outputs.contains(where: { $0 != outputs[0] }),
-                        let x = MorrisIndices.estimate(outputs: outputs, steps: blocks.map { steps[$0] }, delta: design.morrisDelta,
-                                                       resamples: resamples, seed: design.seed)
+                        let x = MorrisIndices.estimate(
+                            outputs: outputs, steps: blocks.map { steps[$0] }, delta: design.morrisDelta,
+                            resamples: resamples, seed: design.seed)
                     else { continue }
                     for (j, input) in scenario.uncertainty.enumerated() {
-                        sensitivity.appendRow(head + [input.name] + [x.mu[j], x.muStar[j], x.sigma[j], x.muStarConfidence[j]].map { CSVWriter.number($0) }
-                            + [String(blocks.count)])
+                        sensitivity.appendRow(
+                            head + [input.name]
+                                + [x.mu[j], x.muStar[j], x.sigma[j], x.muStarConfidence[j]].map { CSVWriter.number($0) }
+                                + [String(blocks.count)])
                     }
                 }
             }
@@ -214,8 +233,12 @@ struct EnsembleOutputs {
             ])
         }
         var outputs: [String: JSONValue] = [:]
-        for (name, data) in files { outputs[name] = .object(["sha256": .string(SHA256.hex(of: data)), "bytes": .int(data.count)]) }
-        if options.keepSamples { outputs["sample_results.csv"] = .object(["sha256": .null, "note": .string("streamed; not hashed")]) }
+        for (name, data) in files {
+            outputs[name] = .object(["sha256": .string(SHA256.hex(of: data)), "bytes": .int(data.count)])
+        }
+        if options.keepSamples {
+            outputs["sample_results.csv"] = .object(["sha256": .null, "note": .string("streamed; not hashed")])
+        }
         let resamples = options.resamples ?? (design.method == .morris ? 1000 : 100)
         return JSONValue.object([
             "tool": .string("minsim"), "tool_version": .string(ToolVersion.tool),
@@ -250,11 +273,19 @@ struct EnsembleOutputs {
         case .triangular(let a, let c, let b):
             return .object(["type": .string("triangular"), "lower": .number(a), "mode": .number(c), "upper": .number(b)])
         case .normal(let m, let s, let lo, let hi):
-            return .object(["type": .string("normal"), "mean": .number(m), "standard_deviation": .number(s), "lower": opt(lo), "upper": opt(hi)])
+            return .object([
+                "type": .string("normal"), "mean": .number(m), "standard_deviation": .number(s), "lower": opt(lo),
+                "upper": opt(hi),
+            ])
         case .lognormal(let m, let s, let lo, let hi):
-            return .object(["type": .string("lognormal"), "mean": .number(m), "standard_deviation": .number(s), "lower": opt(lo), "upper": opt(hi)])
+            return .object([
+                "type": .string("lognormal"), "mean": .number(m), "standard_deviation": .number(s), "lower": opt(lo),
+                "upper": opt(hi),
+            ])
         case .discrete(let v, let w):
-            return .object(["type": .string("discrete"), "values": .array(v.map { .number($0) }), "weights": .array(w.map { .number($0) })])
+            return .object([
+                "type": .string("discrete"), "values": .array(v.map { .number($0) }), "weights": .array(w.map { .number($0) }),
+            ])
         }
     }
 }

@@ -53,7 +53,8 @@ public enum EnsembleFailure: Error, Sendable {
         switch self {
         case .invalid(let diagnostics):
             let errors = diagnostics.filter { $0.severity == .error }.count
-            return (diagnostics.map(\.description) + ["\(errors) error\(errors == 1 ? "" : "s"); no output written"]).joined(separator: "\n")
+            return (diagnostics.map(\.description) + ["\(errors) error\(errors == 1 ? "" : "s"); no output written"]).joined(
+                separator: "\n")
         case .usage(let m), .cannotWrite(let m): return m
         case .stoppedByRoot: return "rank 0 stopped the ensemble"
         }
@@ -188,31 +189,44 @@ public enum EnsembleRunner {
     static func makeDesign(_ scenario: ResolvedScenario, _ options: EnsembleOptions) throws(EnsembleFailure) -> SamplingDesign {
         let inputs = scenario.uncertainty
         guard !inputs.isEmpty else {
-            throw .usage("\(scenario.path) has no uncertainty section: list the uncertain inputs under `uncertainty:` (docs/uncertainty.md)")
+            throw .usage(
+                "\(scenario.path) has no uncertainty section: list the uncertain inputs under `uncertainty:` (docs/uncertainty.md)"
+            )
         }
         guard options.samples >= 1 else { throw .usage("--samples must be at least 1") }
         switch options.method {
         case .sobol:
-            guard options.samples >= 2 else { throw .usage("--method sobol needs --samples ≥ 2 (base samples; the variance needs two)") }
+            guard options.samples >= 2 else {
+                throw .usage("--method sobol needs --samples ≥ 2 (base samples; the variance needs two)")
+            }
             guard inputs.count <= SamplingDesign.maximumSobolDimension else {
-                throw .usage("--method sobol supports at most \(SamplingDesign.maximumSobolDimension) uncertain inputs; the scenario has \(inputs.count)")
+                throw .usage(
+                    "--method sobol supports at most \(SamplingDesign.maximumSobolDimension) uncertain inputs; the scenario has \(inputs.count)"
+                )
             }
         case .morris:
-            guard options.levels >= 2, options.levels % 2 == 0 else { throw .usage("--levels must be even and ≥ 2, got \(options.levels)") }
+            guard options.levels >= 2, options.levels % 2 == 0 else {
+                throw .usage("--levels must be even and ≥ 2, got \(options.levels)")
+            }
             let open = inputs.filter { !$0.distribution.isBounded }.map(\.name)
             guard open.isEmpty else {
-                throw .usage("--method morris evaluates inputs at the ends of their range, but \(open.joined(separator: ", ")) \(open.count == 1 ? "is" : "are") unbounded; truncate \(open.count == 1 ? "it" : "them") (lower:, upper:) or use --method sobol")
+                throw .usage(
+                    "--method morris evaluates inputs at the ends of their range, but \(open.joined(separator: ", ")) \(open.count == 1 ? "is" : "are") unbounded; truncate \(open.count == 1 ? "it" : "them") (lower:, upper:) or use --method sobol"
+                )
             }
         case .random, .lhs: break
         }
         if let b = options.resamples, b < 2 { throw .usage("--resamples must be at least 2") }
-        return SamplingDesign(method: options.method, dimension: inputs.count, baseCount: options.samples, seed: options.seed,
-                              levels: options.levels)
+        return SamplingDesign(
+            method: options.method, dimension: inputs.count, baseCount: options.samples, seed: options.seed,
+            levels: options.levels)
     }
 
     /// Sample `index`: its inputs from the design, its run, its indicators or why it failed.
-    static func evaluate(_ scenario: ResolvedScenario, _ design: SamplingDesign, _ layout: EnsembleIndicators,
-                         baseYears: [YearInputs], index: Int) -> SampleResult {
+    static func evaluate(
+        _ scenario: ResolvedScenario, _ design: SamplingDesign, _ layout: EnsembleIndicators,
+        baseYears: [YearInputs], index: Int
+    ) -> SampleResult {
         let values = scenario.uncertainValues(at: design.point(index).unit)
         do {
             let sample = try ScenarioSample(scenario, values: values, baseYears: baseYears)
@@ -250,7 +264,9 @@ struct SampleResult: Sendable {
         index = Int(head[0])
         if head[1] == 1 {
             guard bytes.count == 24 + 8 * indicators else { return nil }
-            values = bytes.withUnsafeBytes { p in (0..<indicators).map { Double(bitPattern: p.loadUnaligned(fromByteOffset: 24 + 8 * $0, as: UInt64.self)) } }
+            values = bytes.withUnsafeBytes { p in
+                (0..<indicators).map { Double(bitPattern: p.loadUnaligned(fromByteOffset: 24 + 8 * $0, as: UInt64.self)) }
+            }
             failure = nil
         } else {
             values = nil

@@ -65,14 +65,17 @@ final class ResultStore: @unchecked Sendable {
             for (i, v) in values.enumerated() { words[i] = v.bitPattern }
             words[indicators] = Status.done.rawValue
         } else {
-            let reason = (failure?.reason ?? "unknown").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+            let reason = (failure?.reason ?? "unknown").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(
+                of: "\n", with: " ")
             let line = "\(index)\t\(failure?.year.map(String.init) ?? "")\t\(reason)\n"
             failureLog.write(Data(line.utf8))
             for i in 0..<indicators { words[i] = Double.nan.bitPattern }
             words[indicators] = Status.failed.rawValue
         }
         let written = words.withUnsafeBytes { p in pwrite(descriptor, p.baseAddress, p.count, off_t(index) * off_t(recordBytes)) }
-        guard written == recordBytes else { throw StoreError("cannot write sample \(index) to \(path): \(String(cString: strerror(errno)))") }
+        guard written == recordBytes else {
+            throw StoreError("cannot write sample \(index) to \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The status of every sample (one read of each status word).
@@ -90,7 +93,9 @@ final class ResultStore: @unchecked Sendable {
         out.withUnsafeMutableBytes { p in
             guard let base = p.baseAddress else { return }
             for i in 0..<runs {
-                _ = pread(descriptor, base + i * range.count * 8, range.count * 8, off_t(i) * off_t(recordBytes) + off_t(8 * range.lowerBound))
+                _ = pread(
+                    descriptor, base + i * range.count * 8, range.count * 8,
+                    off_t(i) * off_t(recordBytes) + off_t(8 * range.lowerBound))
             }
         }
         return out

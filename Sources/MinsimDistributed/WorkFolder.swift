@@ -24,8 +24,10 @@ struct WorkFolder {
     }
 
     /// Checks the output folder and opens (or, with `resume`, reopens) the work folder.
-    func prepare(scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators,
-                 options: EnsembleOptions) throws(EnsembleFailure) -> ResultStore {
+    func prepare(
+        scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators,
+        options: EnsembleOptions
+    ) throws(EnsembleFailure) -> ResultStore {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         if fm.fileExists(atPath: output, isDirectory: &isFolder) {
@@ -42,13 +44,17 @@ struct WorkFolder {
                 throw .usage("--resume: there is no interrupted ensemble in \(partial); run without --resume to start one")
             }
             guard old == fingerprint else {
-                throw .usage("--resume: the ensemble in \(partial) was started with another scenario, method, --samples, --seed or --levels (its design.json differs); rerun with the same ones, or remove it and start again")
+                throw .usage(
+                    "--resume: the ensemble in \(partial) was started with another scenario, method, --samples, --seed or --levels (its design.json differs); rerun with the same ones, or remove it and start again"
+                )
             }
         } else if fm.fileExists(atPath: partial) {
             guard options.force else {
                 throw .usage("an interrupted ensemble is in \(partial); continue it with --resume, or pass --force to discard it")
             }
-            do { try fm.removeItem(atPath: partial) } catch { throw .cannotWrite("cannot remove \(partial): \(error.localizedDescription)") }
+            do { try fm.removeItem(atPath: partial) } catch {
+                throw .cannotWrite("cannot remove \(partial): \(error.localizedDescription)")
+            }
         }
         do {
             try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
@@ -61,8 +67,10 @@ struct WorkFolder {
 
     /// Writes every output file into `OUT.partial/output`, moves it to OUT (an existing OUT
     /// only after the new one is complete, with `force`), and removes the work folder.
-    func finish(scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators, store: ResultStore,
-                options: EnsembleOptions) throws(EnsembleFailure) -> [String] {
+    func finish(
+        scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators, store: ResultStore,
+        options: EnsembleOptions
+    ) throws(EnsembleFailure) -> [String] {
         let fm = FileManager.default
         do {
             if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }

@@ -133,8 +133,9 @@ public struct SamplingDesign: Sendable {
         case .morris:
             let t = index / (d + 1), s = index % (d + 1)
             let path = trajectory(t)
-            return DesignPoint(index: index, block: s == 0 ? .morrisStart : .morrisStep(path.order[s - 1]), base: t,
-                               unit: path.points[s])
+            return DesignPoint(
+                index: index, block: s == 0 ? .morrisStart : .morrisStep(path.order[s - 1]), base: t,
+                unit: path.points[s])
         }
     }
 

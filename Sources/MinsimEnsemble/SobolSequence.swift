@@ -22,9 +22,11 @@ public struct SobolSequence: Sendable {
     ///   - dimension: 1 … `maximumDimension`.
     ///   - shift: XOR mask per dimension (a random digital shift), or nil for the plain sequence.
     public init(dimension: Int, shift: [UInt32]? = nil) {
-        precondition(dimension >= 1 && dimension <= Self.maximumDimension,
-                     "Sobol' dimension \(dimension) outside 1…\(Self.maximumDimension)")
-        precondition(shift == nil || shift?.count == dimension, "digital shift has \(shift?.count ?? 0) words for \(dimension) dimensions")
+        precondition(
+            dimension >= 1 && dimension <= Self.maximumDimension,
+            "Sobol' dimension \(dimension) outside 1…\(Self.maximumDimension)")
+        precondition(
+            shift == nil || shift?.count == dimension, "digital shift has \(shift?.count ?? 0) words for \(dimension) dimensions")
         self.dimension = dimension
         self.shift = shift ?? Array(repeating: 0, count: dimension)
         var v: [[UInt32]] = []

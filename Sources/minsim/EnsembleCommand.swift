@@ -62,7 +62,9 @@ struct EnsembleCommand: ParsableCommand {
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        guard !(resume && force) else { throw ValidationError("--resume and --force exclude each other: resume keeps OUT.partial, force discards it") }
+        guard !(resume && force) else {
+            throw ValidationError("--resume and --force exclude each other: resume keeps OUT.partial, force discards it")
+        }
     }
 
     func run() throws {
@@ -104,7 +106,10 @@ enum EnsembleSummary {
                 + (r.resumed > 0 ? "; \(r.resumed) were done before the resume" : ""),
             "statistics and files: \(String(format: "%.1f", r.statisticsSeconds)) s",
         ]
-        lines.append(r.failed == 0 ? "every sample certified" : "\(r.failed) sample\(r.failed == 1 ? "" : "s") failed (see failed.csv); left out of every statistic")
+        lines.append(
+            r.failed == 0
+                ? "every sample certified"
+                : "\(r.failed) sample\(r.failed == 1 ? "" : "s") failed (see failed.csv); left out of every statistic")
         lines.append("wrote \(r.outputDirectory)/: \(r.files.joined(separator: ", "))")
         return lines.joined(separator: "\n")
     }

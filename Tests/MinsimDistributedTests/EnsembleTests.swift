@@ -12,13 +12,16 @@ import Testing
 /// starts in about a second per rank) and the resume run.
 @Suite("Ensembles", .serialized)
 struct EnsembleTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let fixture = root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/uncertainty.yaml").path
     static let failing = root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/uncertainty-failing.yaml").path
 
     static var executable: URL? {
         var candidates: [URL] = []
-        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent().appendingPathComponent("minsim")) }
+        if let exe = Bundle.main.executableURL {
+            candidates.append(exe.deletingLastPathComponent().appendingPathComponent("minsim"))
+        }
         candidates.append(Bundle.main.bundleURL.appendingPathComponent("minsim"))
         candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("minsim"))
         candidates.append(root.appendingPathComponent(".build/debug/minsim"))
@@ -77,7 +80,10 @@ struct EnsembleTests {
         var r = try Self.run(common + ["--out", reference.path])
         #expect(r.status == 0, "\(r.output)")
         let expected = try Self.files(reference)
-        #expect(Set(expected.keys) == ["samples.csv", "summary.csv", "sensitivity.csv", "failed.csv", "manifest.json", "sample_results.csv"])
+        #expect(
+            Set(expected.keys) == [
+                "samples.csv", "summary.csv", "sensitivity.csv", "failed.csv", "manifest.json", "sample_results.csv",
+            ])
         let k2 = folder.appendingPathComponent("k2")
         r = try Self.run(common + ["--out", k2.path, "--workers", "2"])
         #expect(r.status == 0, "\(r.output)")
@@ -120,7 +126,9 @@ struct EnsembleTests {
         #expect(!FileManager.default.fileExists(atPath: out.path), "no output folder before the ensemble is complete")
 
         // Resuming with another seed is refused; with the same command it completes.
-        let refused = try Self.run([Self.fixture, "--samples", "48", "--method", "lhs", "--seed", "4", "--quiet", "--out", out.path, "--resume"])
+        let refused = try Self.run([
+            Self.fixture, "--samples", "48", "--method", "lhs", "--seed", "4", "--quiet", "--out", out.path, "--resume",
+        ])
         #expect(refused.status == 2 && refused.output.contains("design.json differs"), "\(refused.output)")
         let resumed = try Self.run(common + ["--out", out.path, "--resume"])
         #expect(resumed.status == 0, "\(resumed.output)")
@@ -130,7 +138,9 @@ struct EnsembleTests {
 
     /// Samples done in a results.bin: the status word ends each record (ResultStore).
     static func recordsDone(_ path: String, runs: Int) -> Int {
-        guard let data = FileManager.default.contents(atPath: path), runs > 0, data.count % runs == 0, data.count > 0 else { return 0 }
+        guard let data = FileManager.default.contents(atPath: path), runs > 0, data.count % runs == 0, data.count > 0 else {
+            return 0
+        }
         let record = data.count / runs
         return (0..<runs).filter { i in data[(i + 1) * record - 8] != 0 }.count
     }
@@ -140,7 +150,9 @@ struct EnsembleTests {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
-        let r = try Self.run([Self.failing, "--samples", "40", "--method", "random", "--seed", "5", "--out", out.path, "--keep-samples"])
+        let r = try Self.run([
+            Self.failing, "--samples", "40", "--method", "random", "--seed", "5", "--out", out.path, "--keep-samples",
+        ])
         #expect(r.status == 0, "\(r.output)")
         let samples = try CSV.read(out.appendingPathComponent("samples.csv"))
         let failed = try CSV.read(out.appendingPathComponent("failed.csv"))
@@ -155,18 +167,24 @@ struct EnsembleTests {
             #expect((row["reason"] ?? "").contains("no certified equilibrium"), "\(row)")
             #expect(Double(samples.first { $0["sample"] == row["sample"] }?["ore_recipe"] ?? "") ?? 0 > 15, "\(row)")
         }
-        #expect(failed.filter { mustFail.contains($0["sample"] ?? "") }.allSatisfy {
-            ($0["reason"] ?? "").contains("gives a coefficient") && !($0["year"] ?? "").isEmpty
-        })
+        #expect(
+            failed.filter { mustFail.contains($0["sample"] ?? "") }.allSatisfy {
+                ($0["reason"] ?? "").contains("gives a coefficient") && !($0["year"] ?? "").isEmpty
+            })
         #expect(samples.filter { $0["status"] == "failed" }.count == failedSet.count)
         #expect(r.output.contains("\(failedSet.count) samples failed"))
         // Summary: only the samples that ran, and the mean and quantiles are those of their values.
         let summary = try CSV.read(out.appendingPathComponent("summary.csv"))
         let results = try CSV.read(out.appendingPathComponent("sample_results.csv"))
-        let row = try #require(summary.first { $0["indicator"] == "production" && $0["region"] == "A" && $0["product"] == "car" && $0["year"] == "2030" })
+        let row = try #require(
+            summary.first {
+                $0["indicator"] == "production" && $0["region"] == "A" && $0["product"] == "car" && $0["year"] == "2030"
+            })
         #expect(row["samples"] == String(40 - failedSet.count))
-        let values = results.filter { $0["indicator"] == "production" && $0["region"] == "A" && $0["product"] == "car" && $0["year"] == "2030" }
-            .compactMap { Double($0["value"] ?? "") }
+        let values = results.filter {
+            $0["indicator"] == "production" && $0["region"] == "A" && $0["product"] == "car" && $0["year"] == "2030"
+        }
+        .compactMap { Double($0["value"] ?? "") }
         #expect(values.count == 40 - failedSet.count)
         #expect(!results.contains { failedSet.contains($0["sample"] ?? "") })
         #expect(Double(row["mean"] ?? "") == SampleStatistics.mean(values))
@@ -190,15 +208,19 @@ struct EnsembleTests {
 
         let open = folder.appendingPathComponent("open.yaml")
         try """
-            extends: \(Self.root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/years.yaml").path)
-            name: open
-            uncertainty:
-              - {name: d, changes: demand, product: car, distribution: {type: lognormal, mean: 1, standard_deviation: 0.2}, source: "assumption: test"}
-            """.write(to: open, atomically: true, encoding: .utf8)
-        let refused = try Self.run([open.path, "--samples", "2", "--method", "morris", "--out", folder.appendingPathComponent("x").path])
+        extends: \(Self.root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/years.yaml").path)
+        name: open
+        uncertainty:
+          - {name: d, changes: demand, product: car, distribution: {type: lognormal, mean: 1, standard_deviation: 0.2}, source: "assumption: test"}
+        """.write(to: open, atomically: true, encoding: .utf8)
+        let refused = try Self.run([
+            open.path, "--samples", "2", "--method", "morris", "--out", folder.appendingPathComponent("x").path,
+        ])
         #expect(refused.status == 2 && refused.output.contains("d is unbounded"), "\(refused.output)")
-        let none = try Self.run([Self.root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/years.yaml").path,
-                                 "--samples", "2", "--out", folder.appendingPathComponent("y").path])
+        let none = try Self.run([
+            Self.root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/years.yaml").path,
+            "--samples", "2", "--out", folder.appendingPathComponent("y").path,
+        ])
         #expect(none.status == 2 && none.output.contains("has no uncertainty section"), "\(none.output)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("y").path))
     }
@@ -222,7 +244,9 @@ enum CSV {
             if quoted {
                 if c == "\"" {
                     if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(c) }
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {

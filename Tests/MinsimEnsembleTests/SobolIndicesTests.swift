@@ -31,7 +31,8 @@ struct SobolIndicesTests {
     func ishigamiIndices() throws {
         let n = 4096, d = 3
         let design = SamplingDesign(method: .sobol, dimension: d, baseCount: n, seed: 42)
-        let outputs = (0..<design.runCount).map { i in Self.ishigami(design.point(i).unit.map { -Double.pi + 2 * Double.pi * $0 }) }
+        let outputs = (0..<design.runCount).map { i in Self.ishigami(design.point(i).unit.map { -Double.pi + 2 * Double.pi * $0 })
+        }
         let x = try #require(SobolIndices.estimate(outputs: outputs, dimension: d, seed: 42))
         let truth = Self.analytic
         // Tolerance from the sample size: each estimator is a ratio whose numerator is the mean
@@ -48,8 +49,12 @@ struct SobolIndicesTests {
             let totalTerms = (0..<n).map { 0.5 * pow(row($0, 0) - row($0, j + 1), 2) }
             let seFirst = SampleStatistics.standardDeviation(firstTerms) / (v * Double(n).squareRoot())
             let seTotal = SampleStatistics.standardDeviation(totalTerms) / (v * Double(n).squareRoot())
-            #expect(abs(x.first[j] - truth.first[j]) <= 4 * seFirst, "S1[\(j)] = \(x.first[j]), analytic \(truth.first[j]), se \(seFirst)")
-            #expect(abs(x.total[j] - truth.total[j]) <= 4 * seTotal, "ST[\(j)] = \(x.total[j]), analytic \(truth.total[j]), se \(seTotal)")
+            #expect(
+                abs(x.first[j] - truth.first[j]) <= 4 * seFirst,
+                "S1[\(j)] = \(x.first[j]), analytic \(truth.first[j]), se \(seFirst)")
+            #expect(
+                abs(x.total[j] - truth.total[j]) <= 4 * seTotal,
+                "ST[\(j)] = \(x.total[j]), analytic \(truth.total[j]), se \(seTotal)")
             // The bootstrap interval (1.96 standard errors) is of the size the CLT gives: within a
             // factor 3 of 1.96 se either way (a loose check that it is computed, scaled and not 0).
             #expect(x.firstConfidence[j] > 1.96 * seFirst / 3 && x.firstConfidence[j] < 3 * 1.96 * seFirst, "S1_conf[\(j)]")

@@ -36,32 +36,59 @@ struct UncertaintyScenarioTests {
 
     /// Each broken entry and the diagnostic it must give, at its line and column in the text.
     static let broken: [(yaml: String, line: Int, column: Int, fragment: String)] = [
-        ("uncertainty:\n  - {name: x, changes: demnd, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
-         3, 24, "unknown 'changes: demnd' in uncertain input 'x'; did you mean 'demand'?"),
-        ("uncertainty:\n  - {name: x, changes: demand, product: cars, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
-         3, 41, "unknown product 'cars' in 'product'; did you mean 'car'?"),
-        ("uncertainty:\n  - {name: x, changes: demand_elasticity, product: metal, distribution: {type: normal, mean: -0.3, standard_deviation: 0.1}, source: s}",
-         3, 73, "reaches ∞, but changes: demand_elasticity takes values ≤ 0; narrow it or truncate it (upper: …)"),
-        ("uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 2, upper: 1}, source: s}",
-         3, 60, "has lower 2 ≥ upper 1"),
-        ("uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: triangle, lower: 0, upper: 1}, source: s}",
-         3, 67, "unknown distribution type 'triangle' in uncertain input 'x'; types are uniform, triangular, normal, lognormal, discrete"),
-        ("uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1, mode: 0.5}, source: s}",
-         3, 102, "'mode' does not apply to a uniform distribution"),
-        ("uncertainty:\n  - {name: x, changes: lifetime_mean, region: A, distribution: {type: uniform, lower: 5, upper: 9}, source: s}",
-         3, 47, "'region' does not apply to changes: lifetime_mean in uncertain input 'x'; it takes no target keys"),
-        ("uncertainty:\n  - {name: x, changes: project_delay, product: ore, distribution: {type: discrete, values: [1]}, source: s}",
-         3, 48, "no capacity_projects of ore in any region to delay"),
-        ("uncertainty:\n  - {name: x, changes: tariff, product: car, exporter: A, importer: B, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
-         3, 41, "car from A to B carries no trade"),
-        ("uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: \"\"}",
-         3, 105, "has an empty source"),
-        ("uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: a}\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: b}",
-         4, 12, "uncertain input 'x' is defined twice (first at line 3)"),
-        ("uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: discrete, values: [1, 2], weights: [1]}, source: s}",
-         3, 102, "weights of the discrete distribution of uncertain input 'x' must be 2 numbers > 0"),
-        ("uncertainty:\n  - {name: x, changes: capacity, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
-         3, 43, "car has no capacity in any region"),
+        (
+            "uncertainty:\n  - {name: x, changes: demnd, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
+            3, 24, "unknown 'changes: demnd' in uncertain input 'x'; did you mean 'demand'?"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand, product: cars, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
+            3, 41, "unknown product 'cars' in 'product'; did you mean 'car'?"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand_elasticity, product: metal, distribution: {type: normal, mean: -0.3, standard_deviation: 0.1}, source: s}",
+            3, 73, "reaches ∞, but changes: demand_elasticity takes values ≤ 0; narrow it or truncate it (upper: …)"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 2, upper: 1}, source: s}",
+            3, 60, "has lower 2 ≥ upper 1"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: triangle, lower: 0, upper: 1}, source: s}",
+            3, 67,
+            "unknown distribution type 'triangle' in uncertain input 'x'; types are uniform, triangular, normal, lognormal, discrete"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1, mode: 0.5}, source: s}",
+            3, 102, "'mode' does not apply to a uniform distribution"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: lifetime_mean, region: A, distribution: {type: uniform, lower: 5, upper: 9}, source: s}",
+            3, 47, "'region' does not apply to changes: lifetime_mean in uncertain input 'x'; it takes no target keys"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: project_delay, product: ore, distribution: {type: discrete, values: [1]}, source: s}",
+            3, 48, "no capacity_projects of ore in any region to delay"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: tariff, product: car, exporter: A, importer: B, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
+            3, 41, "car from A to B carries no trade"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: \"\"}",
+            3, 105, "has an empty source"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: a}\n  - {name: x, changes: demand, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: b}",
+            4, 12, "uncertain input 'x' is defined twice (first at line 3)"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: demand, product: car, distribution: {type: discrete, values: [1, 2], weights: [1]}, source: s}",
+            3, 102, "weights of the discrete distribution of uncertain input 'x' must be 2 numbers > 0"
+        ),
+        (
+            "uncertainty:\n  - {name: x, changes: capacity, product: car, distribution: {type: uniform, lower: 0, upper: 1}, source: s}",
+            3, 43, "car has no capacity in any region"
+        ),
         ("uncertainty: {name: x}", 2, 14, "expected uncertainty as a list of inputs"),
     ]
 

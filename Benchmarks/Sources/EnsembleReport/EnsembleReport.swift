@@ -21,18 +21,17 @@ import MinsimScenario
 @main
 struct EnsembleReport {
     static func main() throws {
-        let args = CommandLine.arguments
-        var runs = 20
-        if let i = args.firstIndex(of: "--runs"), i + 1 < args.count, let r = Int(args[i + 1]) { runs = max(1, r) }
-        var path = "Scenarios/uncertainty-steps.yaml"
-        if let i = args.firstIndex(of: "--scenario"), i + 1 < args.count { path = args[i + 1] }
+        let runs = max(1, commandLineOption("--runs").flatMap { Int($0) } ?? 20)
+        let path = commandLineOption("--scenario") ?? "Scenarios/uncertainty-steps.yaml"
         let threads = configureBLASThreads()
         guard let scenario = ScenarioLoader.load(path: path).scenario else {
             FileHandle.standardError.write(Data("\(path) does not load; run `minsim validate \(path)`\n".utf8))
             exit(2)
         }
         print("## One ensemble sample against a plain run\n")
-        print("- CPU: \(processorModelName); BLAS threads: \(threads); scenario: \(path) (\(scenario.simulatedYears.count) years, \(scenario.uncertainty.count) uncertain inputs)")
+        print(
+            "- CPU: \(processorModelName); BLAS threads: \(threads); scenario: \(path) (\(scenario.simulatedYears.count) years, \(scenario.uncertainty.count) uncertain inputs)"
+        )
         print("- Medians of \(runs) runs after 1 warm-up; wall clock, process CPU time in brackets.\n")
         _ = try ScenarioRunner.simulate(scenario)
         var plain: [(wallSeconds: Double, cpuSeconds: Double)] = []
@@ -66,6 +65,8 @@ struct EnsembleReport {
         let (b, bw) = row("the same samples' Simulation.run alone", bare)
         print("| | median |\n|---|---|\n\(p)\n\(s)\n\(b)\n")
         print("- sample ÷ its own simulation (the ensemble's overhead): \(String(format: "%.3f", sw / bw))×")
-        print("- sample ÷ plain run (overhead and the perturbed years' clearing): \(String(format: "%.3f", sw / pw))×; target ≤ 1.1×")
+        print(
+            "- sample ÷ plain run (overhead and the perturbed years' clearing): \(String(format: "%.3f", sw / pw))×; target ≤ 1.1×"
+        )
     }
 }

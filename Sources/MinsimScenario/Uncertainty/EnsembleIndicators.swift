@@ -55,7 +55,10 @@ public struct EnsembleIndicators: Sendable {
                 } else {
                     for node in nodes where node.region == r {
                         for t in years {
-                            slots.append(Slot(kind: kind, region: r, mineral: net.product(node.product).mineral, product: node.product, year: t))
+                            slots.append(
+                                Slot(
+                                    kind: kind, region: r, mineral: net.product(node.product).mineral, product: node.product,
+                                    year: t))
                         }
                     }
                 }

@@ -41,7 +41,8 @@ public struct ScenarioSample: Sendable {
     ///   coefficient or capacity after scaling a decline, a calibration that fails with the
     ///   sampled elasticities).
     public init(_ scenario: ResolvedScenario, values: [Double], baseYears: [YearInputs]) throws(Failure) {
-        precondition(values.count == scenario.uncertainty.count, "\(values.count) values for \(scenario.uncertainty.count) inputs")
+        precondition(
+            values.count == scenario.uncertainty.count, "\(values.count) values for \(scenario.uncertainty.count) inputs")
         let net = scenario.network
         let baseYear = scenario.baseYear
         var settings = scenario.years.settings
@@ -53,7 +54,8 @@ public struct ScenarioSample: Sendable {
             case .tradeElasticity(let qs):
                 for q in qs {
                     let p = products[q.rawValue]
-                    products[q.rawValue] = Product(name: p.name, stage: p.stage, unit: p.unit, elasticity: p.elasticity * v, mineral: p.mineral)
+                    products[q.rawValue] = Product(
+                        name: p.name, stage: p.stage, unit: p.unit, elasticity: p.elasticity * v, mineral: p.mineral)
                 }
             case .demandElasticity(let q):
                 settings.demandElasticity[q.rawValue] = v
@@ -65,16 +67,20 @@ public struct ScenarioSample: Sendable {
                 guard let fleet = settings.fleet else { continue }
                 let lifetime: LifetimeDistribution
                 switch (fleet.lifetime, input.target == .lifetimeMean) {
-                case (.normal(let m, let s), let isMean): lifetime = .normal(mean: isMean ? v : m, standardDeviation: isMean ? s : v)
-                case (.lognormal(let m, let s), let isMean): lifetime = .lognormal(mean: isMean ? v : m, standardDeviation: isMean ? s : v)
+                case (.normal(let m, let s), let isMean):
+                    lifetime = .normal(mean: isMean ? v : m, standardDeviation: isMean ? s : v)
+                case (.lognormal(let m, let s), let isMean):
+                    lifetime = .lognormal(mean: isMean ? v : m, standardDeviation: isMean ? s : v)
                 default: continue
                 }
-                settings.fleet = FleetSettings(vehicle: fleet.vehicle, lifetime: lifetime, initialStock: fleet.initialStock, minerals: fleet.minerals)
+                settings.fleet = FleetSettings(
+                    vehicle: fleet.vehicle, lifetime: lifetime, initialStock: fleet.initialStock, minerals: fleet.minerals)
             case .projectDelay(let indices):
                 for i in indices {
                     let p = shifted.years.projects[i]
-                    shifted.years.projects[i] = .init(node: p.node, onlineYear: p.onlineYear + Int(v.rounded()), capacity: p.capacity,
-                                                      source: p.source, location: p.location)
+                    shifted.years.projects[i] = .init(
+                        node: p.node, onlineYear: p.onlineYear + Int(v.rounded()), capacity: p.capacity,
+                        source: p.source, location: p.location)
                 }
                 shiftsProjects = true
             default: continue
@@ -100,19 +106,28 @@ public struct ScenarioSample: Sendable {
                         let k0 = base.conditions.capacities[r, q] ?? 0
                         let scaled = k0 + v * (k - k0)
                         guard scaled >= 0 else {
-                            throw Failure(year: t, reason: "\(input.name) = \(v) scales the capacity change of \(net.name(of: Node(r, q))) to \(scaled) < 0")
+                            throw Failure(
+                                year: t,
+                                reason:
+                                    "\(input.name) = \(v) scales the capacity change of \(net.name(of: Node(r, q))) to \(scaled) < 0"
+                            )
                         }
                         years[i].conditions.capacities[r, q] = scaled
                     }
                 case .capacityFactor(let regions, let q, let range) where range.contains(t):
-                    for r in regions { years[i].conditions.capacities[r, q] = years[i].conditions.capacities[r, q].map { $0 * v } }
+                    for r in regions {
+                        years[i].conditions.capacities[r, q] = years[i].conditions.capacities[r, q].map { $0 * v }
+                    }
                 case .tariff(let routes, let from) where t >= from:
                     for route in routes { years[i].conditions.tariffs[route, default: 0] += v }
                 case .exportQuota(let routes, let range) where range.contains(t):
-                    for route in routes { years[i].conditions.routeQuotas[route] = min(years[i].conditions.routeQuotas[route] ?? .infinity, v) }
+                    for route in routes {
+                        years[i].conditions.routeQuotas[route] = min(years[i].conditions.routeQuotas[route] ?? .infinity, v)
+                    }
                 case .recipe(let regions, let q, let recipeInput):
-                    years[i].network = try Self.scaling(years[i].network, base: base.network, regions: regions, product: q,
-                                                        input: recipeInput, by: v, year: t)
+                    years[i].network = try Self.scaling(
+                        years[i].network, base: base.network, regions: regions, product: q,
+                        input: recipeInput, by: v, year: t)
                 default: continue
                 }
             }
@@ -123,7 +138,10 @@ public struct ScenarioSample: Sendable {
             do {
                 calibration = try Calibration(network: network, base: scenario.base)
             } catch {
-                throw Failure(year: baseYear, reason: "calibration with the sampled elasticities: " + error.issues.map { $0.message(in: network) }.joined(separator: "; "))
+                throw Failure(
+                    year: baseYear,
+                    reason: "calibration with the sampled elasticities: "
+                        + error.issues.map { $0.message(in: network) }.joined(separator: "; "))
             }
             for i in years.indices { years[i].network = Self.network(years[i].network, products: products) }
         } else {
@@ -151,8 +169,10 @@ public struct ScenarioSample: Sendable {
     }
 
     /// `b(t) ← b(t₀) + v (b(t) − b(t₀))` for input q of product p in `regions`.
-    static func scaling(_ network: Network, base: Network, regions: [RegionIndex], product p: ProductIndex, input q: ProductIndex,
-                        by v: Double, year: Int) throws(Failure) -> Network {
+    static func scaling(
+        _ network: Network, base: Network, regions: [RegionIndex], product p: ProductIndex, input q: ProductIndex,
+        by v: Double, year: Int
+    ) throws(Failure) -> Network {
         var recipes = recipes(of: network)
         for r in regions {
             let node = Node(r, p)
@@ -160,7 +180,11 @@ public struct ScenarioSample: Sendable {
             let b0 = base.recipe(for: node).first { $0.input == q }?.quantityPerUnit ?? 0
             let b = b0 + v * (list[k].quantityPerUnit - b0)
             guard b >= 0 else {
-                throw Failure(year: year, reason: "scaling the recipe change of \(network.product(q).name) in \(network.name(of: node)) by \(v) gives a coefficient \(b) < 0")
+                throw Failure(
+                    year: year,
+                    reason:
+                        "scaling the recipe change of \(network.product(q).name) in \(network.name(of: node)) by \(v) gives a coefficient \(b) < 0"
+                )
             }
             list[k] = RecipeInput(q, b)
             recipes[node] = list
@@ -176,7 +200,8 @@ public struct ScenarioSample: Sendable {
             guard case .solveFailed(let year, let message) = ScenarioRunner.failure(error, network: calibration.network) else {
                 throw Failure(year: nil, reason: "\(error)")
             }
-            let reason = message.hasSuffix("; no output was written") ? String(message.dropLast("; no output was written".count)) : message
+            let reason =
+                message.hasSuffix("; no output was written") ? String(message.dropLast("; no output was written".count)) : message
             throw Failure(year: year, reason: reason)
         }
     }

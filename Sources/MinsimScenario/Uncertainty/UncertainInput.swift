@@ -28,8 +28,10 @@ public struct UncertainInput: Sendable {
     public let source: String
     public let location: SourceLocation
 
-    public init(name: String, kind: ScenarioFormat.UncertaintyKind, target: Target, distribution: InputDistribution,
-                source: String, location: SourceLocation) {
+    public init(
+        name: String, kind: ScenarioFormat.UncertaintyKind, target: Target, distribution: InputDistribution,
+        source: String, location: SourceLocation
+    ) {
         self.name = name
         self.kind = kind
         self.target = target
