@@ -194,6 +194,8 @@ public enum EnsembleRunner {
             )
         }
         guard options.samples >= 1 else { throw .usage("--samples must be at least 1") }
+        // Latin hypercube strata are 32-bit, Sobol' indices 32-bit unsigned.
+        guard options.samples <= Int(Int32.max) else { throw .usage("--samples must be at most \(Int32.max)") }
         switch options.method {
         case .sobol:
             guard options.samples >= 2 else {

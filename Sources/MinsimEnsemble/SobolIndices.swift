@@ -29,8 +29,8 @@ public struct SobolIndices: Sendable, Equatable {
     ///   - resamples: bootstrap resamples (SALib's default 100).
     ///   - confidenceLevel: c (default 0.95).
     ///   - seed: seed of the bootstrap stream.
-    /// - Returns: nil when the outputs have no variance (every index would be 0/0) or fewer
-    ///   than 2 base samples.
+    /// - Returns: nil when the outputs have no variance beyond rounding (sd ≤ 1e-12 max |f|;
+    ///   every index would be 0/0 or noise) or fewer than 2 base samples.
     public static func estimate(
         outputs: [Double], dimension d: Int, resamples: Int = 100, confidenceLevel: Double = 0.95, seed: UInt64
     ) -> SobolIndices? {
@@ -41,7 +41,11 @@ public struct SobolIndices: Sendable, Equatable {
         var ss = 0.0
         for y in outputs { ss += (y - mean) * (y - mean) }
         let sd = (ss / Double(outputs.count)).squareRoot()
-        guard sd > 0, sd.isFinite else { return nil }
+        // A spread below 1e-12 of the outputs' size is rounding (a base-year value that a
+        // recalibration reproduces to the last bits), not variance: scaling it to unit variance
+        // would turn rounding into indices.
+        let size = outputs.reduce(0.0) { max($0, abs($1)) }
+        guard sd.isFinite, sd > 1e-12 * size else { return nil }
         let y = outputs.map { ($0 - mean) / sd }
         func a(_ i: Int) -> Double { y[i * (d + 2)] }
         func b(_ i: Int) -> Double { y[i * (d + 2) + d + 1] }
@@ -59,7 +63,11 @@ public struct SobolIndices: Sendable, Equatable {
             let mu = sum / (2 * m)
             for i in rows { sumSq += (a(i) - mu) * (a(i) - mu) + (b(i) - mu) * (b(i) - mu) }
             let v = sumSq / (2 * m)
-            guard v > 0 else { return nil }
+            // The outputs are scaled to unit variance, so V of the whole sample is O(1). A
+            // variance below 1e-10 is rounding of equal values (≈ 1e-32 for O(1) numbers), not
+            // spread: such a set (a bootstrap resample of a rare event whose A and B rows are
+            // all equal) has no index; dividing by it would give ~1e28.
+            guard v > 1e-10 else { return nil }
             return (s1 / m / v, 0.5 * st / m / v)
         }
         let all = Array(0..<n)
@@ -70,7 +78,7 @@ public struct SobolIndices: Sendable, Equatable {
             let rows = (0..<n).map { _ in rng.nextIndex(below: n) }
             for j in 0..<d {
                 // A resample whose A and B rows are all equal has no variance: it says nothing
-                // about the spread and is left out.
+                // about the spread and is left out (SALib would give NaN for it).
                 guard let (s, t) = indices(rows, j) else { continue }
                 boot.first[j].append(s)
                 boot.total[j].append(t)

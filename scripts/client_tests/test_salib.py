@@ -6,10 +6,16 @@ sample_results.csv; both must agree with sensitivity.csv.
 Tolerance: the estimators are the same formulas (Saltelli 2010 first order, Jansen total order,
 outputs centred and scaled first); only the order of the sums differs (NumPy's pairwise sums
 against minsim's sequential ones), which moves results by ~1e-15 of the output scale. 1e-9
-absolute (the indices are O(1)) leaves room for that and nothing else. Bootstrap intervals come
-from different random resamples, so they are compared in size only: within a factor 2 (with 100
-resamples the bootstrap sd has a relative error of about 7 %, so a factor 2 is beyond 10 of its
-standard deviations)."""
+absolute (the indices are O(1)) leaves room for that and nothing else. (Outputs whose spread is
+only rounding, sd ≤ 1e-12 of their size, have no row in sensitivity.csv: scaled to unit variance,
+rounding would give arbitrary indices in either tool.)
+
+Bootstrap intervals come from different random resamples, so they are compared in scale only,
+over all rows: the median ratio of minsim's to SALib's half-width within [0.8, 1.25], and at least
+90 % of the ratios within [0.5, 2]. With 100 resamples one bootstrap sd has a relative error of
+about 7 % for well-behaved outputs, but far more for rare-event outputs (unmet demand that is 0 in
+most samples), whose single-row ratios can reach 5; measured on this ensemble: median 0.99, 96 %
+within [0.5, 2]."""
 import csv
 from collections import defaultdict
 
@@ -53,6 +59,7 @@ def test_indices_match_salib(ensemble):
     d = len(inputs)
     problem = {"num_vars": d, "names": inputs, "bounds": [[0.0, 1.0]] * d}
     checked = 0
+    ratios = []
     for key, rows in sensitivity.items():
         values = outputs[key]
         y = np.array([values[i] for i in range(len(samples))])
@@ -63,7 +70,10 @@ def test_indices_match_salib(ensemble):
             assert abs(float(row["ST"]) - result["ST"][j]) <= 1e-9, (key, name, row["ST"], result["ST"][j])
             for ours, theirs in ((float(row["S1_conf"]), result["S1_conf"][j]), (float(row["ST_conf"]), result["ST_conf"][j])):
                 if theirs > 1e-3:
-                    assert 0.5 <= ours / theirs <= 2, (key, name, ours, theirs)
+                    ratios.append(ours / theirs)
         checked += 1
     # Enough indicators vary for the comparison to mean something.
     assert checked >= 50
+    ratios = np.array(ratios)
+    assert 0.8 <= np.median(ratios) <= 1.25, np.median(ratios)
+    assert np.mean((ratios >= 0.5) & (ratios <= 2)) >= 0.9, np.quantile(ratios, [0.05, 0.5, 0.95])
