@@ -51,10 +51,7 @@ public enum EnsembleFailure: Error, Sendable {
 
     public var message: String {
         switch self {
-        case .invalid(let diagnostics):
-            let errors = diagnostics.filter { $0.severity == .error }.count
-            return (diagnostics.map(\.description) + ["\(errors) error\(errors == 1 ? "" : "s"); no output written"]).joined(
-                separator: "\n")
+        case .invalid(let diagnostics): return RunFailure.invalid(diagnostics).message
         case .usage(let m), .cannotWrite(let m): return m
         case .stoppedByRoot: return "rank 0 stopped the ensemble"
         }

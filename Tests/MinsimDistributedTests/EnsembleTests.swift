@@ -17,15 +17,11 @@ struct EnsembleTests {
     static let fixture = root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/uncertainty.yaml").path
     static let failing = root.appendingPathComponent("Tests/MinsimScenarioTests/Fixtures/valid/uncertainty-failing.yaml").path
 
+    /// The `minsim` that `swift test` builds next to the test bundle (or in .build/debug).
     static var executable: URL? {
-        var candidates: [URL] = []
-        if let exe = Bundle.main.executableURL {
-            candidates.append(exe.deletingLastPathComponent().appendingPathComponent("minsim"))
-        }
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("minsim"))
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("minsim"))
-        candidates.append(root.appendingPathComponent(".build/debug/minsim"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let bundle = Bundle.main.bundleURL
+        let places = [bundle.deletingLastPathComponent(), bundle, root.appendingPathComponent(".build/debug")]
+        return places.map { $0.appendingPathComponent("minsim") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
     static func temporaryFolder() throws -> URL {
