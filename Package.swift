@@ -7,6 +7,10 @@
 //
 //   minsim (CLI)  →  MinsimReport (reads result folders back: HTML report, SVG figures, IAMC)
 //                 →  MinsimScenario (its CSV reader and writer)
+//
+//   minsim (CLI)  →  MinsimDistributed (ensembles: workers, MPI ranks, resume, output)  →  CMPI
+//                 →  MinsimScenario (its `uncertainty` section and one sample's run)
+//                 →  MinsimEnsemble (designs, distributions, Sobol'/Morris indices, quantiles; pure)
 import PackageDescription
 
 let package = Package(
@@ -17,6 +21,7 @@ let package = Package(
         .library(name: "MinsimScenario", targets: ["MinsimScenario"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "MinsimReport", targets: ["MinsimReport"]),
+        .library(name: "MinsimEnsemble", targets: ["MinsimEnsemble"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,15 +47,27 @@ let package = Package(
             providers: [.apt(["libsuitesparse-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CSuiteSparse"]),
+        // Open MPI (Debian's libopenmpi-dev; mpirun from openmpi-bin). Only MinsimDistributed
+        // imports it, and only calls MPI_Init when started by mpirun or srun.
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
+        // Sampling designs and sensitivity statistics: no dependencies, no I/O.
+        .target(name: "MinsimEnsemble"),
         .target(name: "MinsimEngine", dependencies: ["LinearAlgebra"]),
         .target(
             name: "MinsimScenario",
             dependencies: [
                 "MinsimEngine",
+                "MinsimEnsemble",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "MinsimDistributed", dependencies: ["MinsimScenario", "MinsimEnsemble", "CMPI"]),
         // Reads result folders as files (never the engine's values), so a report can be made of
         // any folder `minsim run` wrote, including folders of older versions.
         .target(name: "MinsimReport", dependencies: ["MinsimScenario"]),
@@ -59,6 +76,7 @@ let package = Package(
             dependencies: [
                 "MinsimReport",
                 "MinsimScenario",
+                "MinsimDistributed",
                 "MinsimEngine",
                 "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -73,6 +91,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MinsimReportTests", dependencies: ["MinsimReport", "MinsimScenario"]),
+        .testTarget(name: "MinsimEnsembleTests", dependencies: ["MinsimEnsemble"]),
+        .testTarget(
+            name: "MinsimDistributedTests",
+            dependencies: ["MinsimDistributed", "MinsimScenario", "MinsimEnsemble"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,8 @@
 //   swift package --package-path Benchmarks benchmark          # package-benchmark suite EngineYear
 //   swift run -c release --package-path Benchmarks RatioReport  # ratio tables of docs/performance.md
 //   swift run -c release --package-path Benchmarks ClearingReport  # the clearing against plain year solves
+//   swift run -c release --package-path Benchmarks EnsembleReport  # an ensemble sample against a plain run
+//   Benchmarks/ensemble_scaling.sh                                # ensemble throughput on 1 and 2 ranks
 //   Benchmarks/compare_python.sh                                  # side by side with numpy/scipy/pymrio
 import PackageDescription
 
@@ -78,6 +80,16 @@ let package = Package(
                 .product(name: "LinearAlgebra", package: rootIdentity),
             ],
             path: "Sources/ClearingReport"
+        ),
+        // One ensemble sample against a plain run of the same scenario (docs/performance.md, "Ensembles").
+        .executableTarget(
+            name: "EnsembleReport",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "MinsimScenario", package: rootIdentity),
+                .product(name: "MinsimEnsemble", package: rootIdentity),
+            ],
+            path: "Sources/EnsembleReport"
         ),
         // Writes a network's I − A and f for Benchmarks/compare_python.sh, and times the engine on it.
         .executableTarget(

@@ -82,8 +82,11 @@ public struct ResolvedScenario: Sendable {
     public let base: BaseYear
     public let calibration: Calibration
     public let conditions: YearConditions
-    /// The yearly keys: horizon, paths, projects, expansion, fleet and minerals.
-    public let years: ScenarioYears
+    /// The yearly keys: horizon, paths, projects, expansion, fleet and minerals. (A `var` so
+    /// that an ensemble sample can shift its capacity projects, docs/uncertainty.md.)
+    public var years: ScenarioYears
+    /// The `uncertainty` section: what `minsim ensemble` samples (`minsim run` ignores it).
+    public var uncertainty: [UncertainInput] = []
 
     /// The years simulated, base year to horizon.
     public var simulatedYears: ClosedRange<Int> { baseYear...years.horizon }

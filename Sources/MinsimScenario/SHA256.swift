@@ -7,8 +7,8 @@ import Foundation
 /// The manifest digests every input file and every output; on a 100,000-node run that is a
 /// few hundred MB, where the maintained implementation runs about 20× faster than the plain
 /// Swift one it replaced.
-enum SHA256 {
-    static func hex<Bytes: DataProtocol>(of bytes: Bytes) -> String {
+package enum SHA256 {
+    package static func hex<Bytes: DataProtocol>(of bytes: Bytes) -> String {
         let digest = Crypto.SHA256.hash(data: bytes)
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()

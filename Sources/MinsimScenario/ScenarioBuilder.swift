@@ -105,6 +105,10 @@ struct ScenarioBuilder {
             resolve(
                 tables, formatVersion: formatVersion, name: name, description: description,
                 baseYear: baseYear, currency: currency, stages: stages, years: years)
+            if let resolved = scenario, let node = enter("uncertainty") {
+                let inputs = readUncertainty(node, resolved)
+                scenario = diagnostics.contains { $0.severity == .error } ? nil : resolved.withUncertainty(inputs)
+            }
         }
     }
 

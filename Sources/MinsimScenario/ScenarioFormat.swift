@@ -224,7 +224,7 @@ public enum ScenarioFormat {
     /// Every top-level key, in document order.
     public static let topLevelKeys: [String] =
         ["format_version", "extends", "name", "description", "base_year", "currency", "horizon", "price_ceiling_multiple", "regions", "products", "stages"]
-        + tables.map(\.key) + yearKeys
+        + tables.map(\.key) + yearKeys + ["uncertainty"]
 
     /// Top-level keys whose table a child scenario may write as `{merge: …}` to add rows to the
     /// parent's table instead of replacing it (every table under `paths` may too).

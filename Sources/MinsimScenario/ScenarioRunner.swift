@@ -114,19 +114,24 @@ public enum ScenarioRunner {
             let simulated = try Simulation(settings: settings).run(scenario.calibration, years: inputs, progress: progress)
             return zip(inputs, simulated).map { YearResult(inputs: $0, simulated: $1) }
         } catch {
-            switch error {
-            case .calibration(let year, let e):
-                throw .solveFailed(year: year, message: e.issues.map { $0.message(in: net) }.joined(separator: "; "))
-            case .solve(let year, let e):
-                throw .solveFailed(year: year, message: e.message(in: net))
-            case .notCertified(let year, let certificate, let stats):
-                throw .solveFailed(
-                    year: year,
-                    message: "the market clearing found no certified equilibrium (solver \(stats.status.rawValue) after \(stats.iterations) iterations, natural residual \(stats.naturalResidual)): \(certificate.failures.joined(separator: "; ")) — tolerance \(certificate.tolerance); no output was written")
-            case .fleet(let year, let e):
-                throw .solveFailed(
-                    year: year, message: "fleet stock model: " + e.issues.map(\.message).joined(separator: "; "))
-            }
+            throw failure(error, network: net)
+        }
+    }
+
+    /// What a failed simulation says: the year and what failed (calibration of the year's
+    /// recipes, the solve, a clearing without a certified equilibrium, or the fleet model).
+    static func failure(_ error: SimulationError, network net: Network) -> RunFailure {
+        switch error {
+        case .calibration(let year, let e):
+            return .solveFailed(year: year, message: e.issues.map { $0.message(in: net) }.joined(separator: "; "))
+        case .solve(let year, let e):
+            return .solveFailed(year: year, message: e.message(in: net))
+        case .notCertified(let year, let certificate, let stats):
+            return .solveFailed(
+                year: year,
+                message: "the market clearing found no certified equilibrium (solver \(stats.status.rawValue) after \(stats.iterations) iterations, natural residual \(stats.naturalResidual)): \(certificate.failures.joined(separator: "; ")) — tolerance \(certificate.tolerance); no output was written")
+        case .fleet(let year, let e):
+            return .solveFailed(year: year, message: "fleet stock model: " + e.issues.map(\.message).joined(separator: "; "))
         }
     }
 

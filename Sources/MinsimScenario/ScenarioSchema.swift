@@ -54,6 +54,7 @@ public enum ScenarioSchema {
             properties[table.key] = tableSchema(table, "\(table.key)Row", mergeable: true, defs: &defs)
         }
         addYearKeys(properties: &properties, defs: &defs)
+        addUncertainty(properties: &properties, defs: &defs)
         return .object([
             "$schema": .string("https://json-schema.org/draft/2020-12/schema"),
             "$id": .string("https://minsim.invalid/schema/scenario-format-\(ToolVersion.scenarioFormat).json"),
@@ -147,7 +148,7 @@ public enum ScenarioSchema {
         ])
     }
 
-    private static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/$defs/\(name)")]) }
+    static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/$defs/\(name)")]) }
 
     private static func object(_ fields: [ScenarioFormat.Field], description: String) -> JSONValue {
         var properties: [String: JSONValue] = [:]
@@ -161,7 +162,7 @@ public enum ScenarioSchema {
         ])
     }
 
-    private static func property(_ field: ScenarioFormat.Field) -> JSONValue {
+    static func property(_ field: ScenarioFormat.Field) -> JSONValue {
         var p: [String: JSONValue] = ["description": .string(field.description)]
         switch field.type {
         case .string, .region, .product, .stage:

@@ -87,7 +87,7 @@ public struct ScenarioYears: Sendable {
     public let paths: [String: [PathKey: YearPath]]
     /// The `chemistries` table, rows as written.
     public let chemistries: [ChemistryRow]
-    public let projects: [Project]
+    public var projects: [Project]
     public let expansion: ExpansionRule?
     public let expansionSource: String
     public let fleet: FleetSettings?

@@ -9,7 +9,7 @@ struct Minsim: ParsableCommand {
         version: ToolVersion.tool,
         subcommands: [
             ValidateCommand.self, RunCommand.self, CompareCommand.self, ReportCommand.self, ExportCommand.self, SchemaCommand.self,
-            GenerateCommand.self,
+            GenerateCommand.self, EnsembleCommand.self,
         ]
     )
 }

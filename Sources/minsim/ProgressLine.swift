@@ -1,4 +1,5 @@
 import Foundation
+import MinsimDistributed
 import MinsimScenario
 
 #if canImport(Glibc)
@@ -24,7 +25,11 @@ final class ProgressLine {
     private var lastDraw: ContinuousClock.Instant? = nil
     private var drawnWidth = 0
 
+    private let quiet: Bool
+    private var printedTenths = -1
+
     init(quiet: Bool) {
+        self.quiet = quiet
         enabled = !quiet && isatty(STDERR_FILENO) == 1
         start = clock.now
     }
@@ -40,6 +45,30 @@ final class ProgressLine {
         let left = p.done > 0 ? elapsed / Double(p.done) * Double(p.total - p.done) : 0
         let text = Self.text(done: p.done, total: p.total, year: p.year, elapsed: elapsed, left: left)
         draw(text)
+    }
+
+    /// Called as ensemble samples finish (`minsim ensemble`): samples done, rate, estimate.
+    /// When stderr is not a terminal (under `mpirun`, which pipes it) a plain line is printed
+    /// at every tenth of the samples instead, unless quiet.
+    func update(samples p: EnsembleProgress) {
+        let elapsed = Self.seconds(clock.now - start)
+        let rate = elapsed > 0 ? Double(p.computed) / elapsed : 0
+        let left = rate > 0 ? Double(p.total - p.done) / rate : 0
+        var text = "ensemble: \(p.done)/\(p.total) samples · \(String(format: "%.2f", rate)) samples/s"
+        if p.done < p.total && rate > 0 { text += " · about \(Self.duration(left)) left" }
+        if enabled {
+            if p.done < p.total, let last = lastDraw, Self.seconds(clock.now - last) < 0.2 { return }
+            lastDraw = clock.now
+            draw(text)
+        } else if !quiet, p.total > 0, p.done * 10 / p.total != printedTenths {
+            printedTenths = p.done * 10 / p.total
+            write(text + "\n")
+        }
+    }
+
+    /// "42 s", "3.5 min", "1.2 h".
+    static func duration(_ s: Double) -> String {
+        s < 90 ? "\(Int(s.rounded())) s" : (s < 5400 ? String(format: "%.1f min", s / 60) : String(format: "%.1f h", s / 3600))
     }
 
     /// Blanks the line so that what follows starts on a clean line.

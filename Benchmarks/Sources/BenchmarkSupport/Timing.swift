@@ -73,3 +73,10 @@ public func formatBytes(_ bytes: Int) -> String {
     let b = Double(bytes)
     return b >= 1e9 ? String(format: "%.2f GB", b / 1e9) : String(format: "%.0f MB", b / 1e6)
 }
+
+/// The value after `--name` on the command line, or nil.
+public func commandLineOption(_ name: String) -> String? {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
