@@ -96,9 +96,10 @@ public struct LUFactorization: Sendable {
         let info = factors.withUnsafeBufferPointer { ap in
             pivots.withUnsafeBufferPointer { pp in
                 b.withUnsafeMutableBufferPointer { bp in
-                    LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, trans, Int32(dimension), Int32(count),
-                                   ap.baseAddress, Int32(dimension), pp.baseAddress,
-                                   bp.baseAddress, Int32(dimension))
+                    LAPACKE_dgetrs_work(
+                        LAPACK_COL_MAJOR, trans, Int32(dimension), Int32(count),
+                        ap.baseAddress, Int32(dimension), pp.baseAddress,
+                        bp.baseAddress, Int32(dimension))
                 }
             }
         }
@@ -117,8 +118,9 @@ public struct LUFactorization: Sendable {
         let info = factors.withUnsafeBufferPointer { ap in
             work.withUnsafeMutableBufferPointer { wp in
                 iwork.withUnsafeMutableBufferPointer { ip in
-                    LAPACKE_dgecon_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "1")), Int32(dimension),
-                                        ap.baseAddress, Int32(dimension), oneNorm, &rcond, wp.baseAddress, ip.baseAddress)
+                    LAPACKE_dgecon_work(
+                        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "1")), Int32(dimension),
+                        ap.baseAddress, Int32(dimension), oneNorm, &rcond, wp.baseAddress, ip.baseAddress)
                 }
             }
         }

@@ -52,13 +52,15 @@ public struct Matrix: Sendable, Equatable {
     @inlinable
     public subscript(row: Int, column: Int) -> Double {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) out of range for \(rows)×\(columns) matrix")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "Index (\(row), \(column)) out of range for \(rows)×\(columns) matrix")
             return storage[row + column * rows]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) out of range for \(rows)×\(columns) matrix")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "Index (\(row), \(column)) out of range for \(rows)×\(columns) matrix")
             storage[row + column * rows] = newValue
         }
     }
@@ -90,8 +92,9 @@ public struct Matrix: Sendable, Equatable {
         guard rows > 0 && columns > 0 else { return 0 }
         // The _work variant skips LAPACKE's NaN scan; the 1-norm needs no workspace.
         return storage.withUnsafeBufferPointer { p in
-            LAPACKE_dlange_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "O")), Int32(rows), Int32(columns),
-                                p.baseAddress, Int32(rows), nil)
+            LAPACKE_dlange_work(
+                LAPACK_COL_MAJOR, CChar(UInt8(ascii: "O")), Int32(rows), Int32(columns),
+                p.baseAddress, Int32(rows), nil)
         }
     }
 
@@ -115,9 +118,10 @@ public struct Matrix: Sendable, Equatable {
         storage.withUnsafeBufferPointer { a in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    cblas_dgemv(CblasColMajor, transposed ? CblasTrans : CblasNoTrans,
-                                Int32(rows), Int32(columns), 1.0, a.baseAddress, Int32(rows),
-                                xp.baseAddress, 1, 0.0, yp.baseAddress, 1)
+                    cblas_dgemv(
+                        CblasColMajor, transposed ? CblasTrans : CblasNoTrans,
+                        Int32(rows), Int32(columns), 1.0, a.baseAddress, Int32(rows),
+                        xp.baseAddress, 1, 0.0, yp.baseAddress, 1)
                 }
             }
         }
@@ -134,10 +138,11 @@ public struct Matrix: Sendable, Equatable {
         storage.withUnsafeBufferPointer { a in
             other.storage.withUnsafeBufferPointer { b in
                 c.storage.withUnsafeMutableBufferPointer { cp in
-                    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans,
-                                Int32(rows), Int32(other.columns), Int32(columns), 1.0,
-                                a.baseAddress, Int32(rows), b.baseAddress, Int32(other.rows),
-                                0.0, cp.baseAddress, Int32(rows))
+                    cblas_dgemm(
+                        CblasColMajor, CblasNoTrans, CblasNoTrans,
+                        Int32(rows), Int32(other.columns), Int32(columns), 1.0,
+                        a.baseAddress, Int32(rows), b.baseAddress, Int32(other.rows),
+                        0.0, cp.baseAddress, Int32(rows))
                 }
             }
         }

@@ -34,12 +34,14 @@ public struct SparseMatrix: Sendable, Equatable {
     /// - Complexity: O(rows + columns + triplets) — two stable counting sorts, no comparison sort.
     public init(rows: Int, columns: Int, rowIndices: [Int], columnIndices: [Int], values: [Double]) {
         precondition(rows >= 0 && columns >= 0, "SparseMatrix shape must be non-negative, got \(rows)×\(columns)")
-        precondition(rowIndices.count == columnIndices.count && rowIndices.count == values.count,
-                     "triplet arrays differ in length: \(rowIndices.count) rows, \(columnIndices.count) columns, \(values.count) values")
+        precondition(
+            rowIndices.count == columnIndices.count && rowIndices.count == values.count,
+            "triplet arrays differ in length: \(rowIndices.count) rows, \(columnIndices.count) columns, \(values.count) values")
         let count = values.count
         for k in 0..<count {
-            precondition(rowIndices[k] >= 0 && rowIndices[k] < rows && columnIndices[k] >= 0 && columnIndices[k] < columns,
-                         "entry (\(rowIndices[k]), \(columnIndices[k])) outside a \(rows)×\(columns) matrix")
+            precondition(
+                rowIndices[k] >= 0 && rowIndices[k] < rows && columnIndices[k] >= 0 && columnIndices[k] < columns,
+                "entry (\(rowIndices[k]), \(columnIndices[k])) outside a \(rows)×\(columns) matrix")
         }
         // Counting sort by column, then a stable counting sort by row: rows in order, columns
         // ascending within each row. Indices were range-checked above, so the passes below
@@ -126,10 +128,12 @@ public struct SparseMatrix: Sendable, Equatable {
     ///
     /// - Complexity: O(rows + columns + entries).
     public init(rows: Int, columns: Int, columnStart: [Int], rowIndices: [Int], values: [Double]) {
-        precondition(rows >= 0 && columns >= 0 && columnStart.count == columns + 1,
-                     "CSC for a \(rows)×\(columns) matrix needs \(columns + 1) column offsets, got \(columnStart.count)")
-        precondition(rowIndices.count == values.count && columnStart.first == 0 && columnStart.last == values.count,
-                     "CSC offsets must run from 0 to the \(values.count) entries")
+        precondition(
+            rows >= 0 && columns >= 0 && columnStart.count == columns + 1,
+            "CSC for a \(rows)×\(columns) matrix needs \(columns + 1) column offsets, got \(columnStart.count)")
+        precondition(
+            rowIndices.count == values.count && columnStart.first == 0 && columnStart.last == values.count,
+            "CSC offsets must run from 0 to the \(values.count) entries")
         let count = values.count
         var start = [Int](repeating: 0, count: rows + 1)
         var outColumns = [Int](repeating: 0, count: count)
@@ -209,8 +213,9 @@ public struct SparseMatrix: Sendable, Equatable {
 
     /// The `n × n` identity.
     public static func identity(_ n: Int) -> SparseMatrix {
-        SparseMatrix(rows: n, columns: n, rowStart: Array(0...n), columnIndices: Array(0..<n),
-                     values: [Double](repeating: 1, count: n))
+        SparseMatrix(
+            rows: n, columns: n, rowStart: Array(0...n), columnIndices: Array(0..<n),
+            values: [Double](repeating: 1, count: n))
     }
 
     /// `I − a` for a square `a`, merged row by row in one pass (the diagonal slots into each
@@ -255,8 +260,9 @@ public struct SparseMatrix: Sendable, Equatable {
 
     /// Element `(row, column)`; 0 where nothing is stored. O(log entries in the row).
     public subscript(row: Int, column: Int) -> Double {
-        precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                     "Index (\(row), \(column)) out of range for \(rows)×\(columns) matrix")
+        precondition(
+            row >= 0 && row < rows && column >= 0 && column < columns,
+            "Index (\(row), \(column)) out of range for \(rows)×\(columns) matrix")
         guard let p = position(row: row, column: column) else { return 0 }
         return values[p]
     }
@@ -302,7 +308,8 @@ public struct SparseMatrix: Sendable, Equatable {
     /// - Complexity: O(rows + columns + nonzeros).
     public func multiply(_ x: [Double], transposed: Bool = false) -> [Double] {
         let n = transposed ? rows : columns
-        precondition(x.count == n, "Vector of length \(x.count) does not match \(rows)×\(columns) sparse matrix\(transposed ? "ᵀ" : "")")
+        precondition(
+            x.count == n, "Vector of length \(x.count) does not match \(rows)×\(columns) sparse matrix\(transposed ? "ᵀ" : "")")
         var y = [Double](repeating: 0, count: transposed ? columns : rows)
         rowStart.withUnsafeBufferPointer { rs in
             columnIndices.withUnsafeBufferPointer { ci in
@@ -343,8 +350,9 @@ public struct SparseMatrix: Sendable, Equatable {
     ///   `y.count == rows · count`. Zero pivots are the caller's to exclude.
     /// - Complexity: O(count · (rows + nonzeros)).
     public func solveUpperTriangular(diagonal d: [Double], interleaved y: inout [Double], count k: Int, transposed: Bool) {
-        precondition(rows == columns && d.count == rows && k >= 0 && y.count == rows * k,
-                     "triangular solve: \(rows)×\(columns) matrix, \(d.count) pivots, \(y.count) entries for \(k) right-hand sides")
+        precondition(
+            rows == columns && d.count == rows && k >= 0 && y.count == rows * k,
+            "triangular solve: \(rows)×\(columns) matrix, \(d.count) pivots, \(y.count) entries for \(k) right-hand sides")
         let n = rows
         guard n > 0 && k > 0 else { return }
         rowStart.withUnsafeBufferPointer { rs in
@@ -359,7 +367,8 @@ public struct SparseMatrix: Sendable, Equatable {
                                         let yi = w[i] / dp[i]
                                         w[i] = yi
                                         for p in rs[i]..<rs[i + 1] {
-                                            precondition(ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
+                                            precondition(
+                                                ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
                                             w[ci[p]] += v[p] * yi
                                         }
                                     }
@@ -367,7 +376,8 @@ public struct SparseMatrix: Sendable, Equatable {
                                     for i in stride(from: n - 1, through: 0, by: -1) {
                                         var s = w[i]
                                         for p in rs[i]..<rs[i + 1] {
-                                            precondition(ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
+                                            precondition(
+                                                ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
                                             s += v[p] * w[ci[p]]
                                         }
                                         w[i] = s / dp[i]

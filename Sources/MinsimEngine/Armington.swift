@@ -20,9 +20,12 @@ extension Calibration {
     ///   - logPreference: `log f` per route (route preferences), in `routes` order; nil = 0
     ///     everywhere, which skips the addition so that results are exactly those without it.
     /// - Returns: S per route, in `routes` order.
-    public func armingtonShares(prices: [Double], tariffs: [Double], capacities: NodeTable<Double?>,
-                                closed: [Bool]? = nil, logPreference: [Double]? = nil) -> [Double] {
-        precondition(prices.count == dimension && tariffs.count == routes.count, "price/tariff vectors do not match the calibration")
+    public func armingtonShares(
+        prices: [Double], tariffs: [Double], capacities: NodeTable<Double?>,
+        closed: [Bool]? = nil, logPreference: [Double]? = nil
+    ) -> [Double] {
+        precondition(
+            prices.count == dimension && tariffs.count == routes.count, "price/tariff vectors do not match the calibration")
         precondition(logPreference.map { $0.count == routes.count } ?? true, "preference vector does not match the calibration")
         var shares = [Double](repeating: 0, count: routes.count)
         var logW = [Double](repeating: 0, count: routes.count)
@@ -31,7 +34,9 @@ extension Calibration {
             var top = -Double.infinity
             for k in market.routes {
                 let route = routes[k]
-                var lw = closed?[k] == true ? -Double.infinity
+                var lw =
+                    closed?[k] == true
+                    ? -Double.infinity
                     : logAffinity[k] + Self.logWeight(capacity: capacities[route.supplier])
                         - sigma * Foundation.log(prices[supplierIndex[k]] * (1 + tariffs[k]))
                 if let logPreference, lw > -Double.infinity { lw += logPreference[k] }

@@ -26,9 +26,11 @@ public struct BaseYear: Sendable {
     /// in `prices`.
     public var referenceCapacities: [Node: Double]
 
-    public init(trade: [Route: Double], prices: NodeTable<Double?>, tariffs: [Route: Double] = [:],
-                capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
-                openedRoutes: [Route: Double] = [:], referenceCapacities: [Node: Double] = [:]) {
+    public init(
+        trade: [Route: Double], prices: NodeTable<Double?>, tariffs: [Route: Double] = [:],
+        capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
+        openedRoutes: [Route: Double] = [:], referenceCapacities: [Node: Double] = [:]
+    ) {
         self.trade = trade
         self.prices = prices
         self.tariffs = tariffs
@@ -67,9 +69,11 @@ public struct YearConditions: Sendable {
     /// trade (base or opened) have a weight to scale; others are ignored. Absent routes are 1.
     public var routePreferences: [Route: Double]
 
-    public init(tariffs: [Route: Double], capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
-                secondarySupply: NodeTable<Double>? = nil, routeQuotas: [Route: Double] = [:],
-                routePreferences: [Route: Double] = [:]) {
+    public init(
+        tariffs: [Route: Double], capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
+        secondarySupply: NodeTable<Double>? = nil, routeQuotas: [Route: Double] = [:],
+        routePreferences: [Route: Double] = [:]
+    ) {
         self.tariffs = tariffs
         self.capacities = capacities
         self.finalDemand = finalDemand

@@ -39,25 +39,30 @@ public enum CalibrationIssue: Sendable, Equatable {
         case .invalidBasePrice(let n, let p):
             return "base price of \(network.name(of: n)) is \(p); prices must be positive and finite"
         case .negativeValueAdded(let n, let v, let p, let c):
-            return "value added of \(network.name(of: n)) comes out negative (\(v)): its base price \(p) is below the delivered cost of its inputs \(c); raise the price or check the recipe and input prices"
+            return
+                "value added of \(network.name(of: n)) comes out negative (\(v)): its base price \(p) is below the delivered cost of its inputs \(c); raise the price or check the recipe and input prices"
         case .noSupplier(let q, let r):
-            return "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but no region supplies it there; add base trade into \(network.regions[r.rawValue].code) (domestic supply counts) or open a route"
+            return
+                "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but no region supplies it there; add base trade into \(network.regions[r.rawValue].code) (domestic supply counts) or open a route"
         case .invalidTradeQuantity(let route, let v):
             return "base trade \(network.name(of: route)) is \(v); quantities must be finite and ≥ 0"
         case .invalidTariff(let route, let v):
             return "tariff on \(network.name(of: route)) is \(v); rates are fractions greater than −1 (0.25 = 25 %)"
         case .zeroCapacitySupplier(let n):
-            return "node \(network.name(of: n)) trades in the base year but its capacity is 0; give it a positive capacity or remove its trade"
+            return
+                "node \(network.name(of: n)) trades in the base year but its capacity is 0; give it a positive capacity or remove its trade"
         case .invalidCapacity(let n, let v):
             return "capacity of \(network.name(of: n)) is \(v); capacities must be finite and ≥ 0"
         case .invalidFinalDemand(let n, let v):
             return "final demand for \(network.name(of: n)) is \(v); demand must be finite and ≥ 0"
         case .invalidOpenedRoute(let route, let s):
-            return "opened route \(network.name(of: route)) has reference share \(s); it must lie strictly between 0 and 1 and the route must have no base trade"
+            return
+                "opened route \(network.name(of: route)) has reference share \(s); it must lie strictly between 0 and 1 and the route must have no base trade"
         case .invalidElasticity(let q, let s):
             return "elasticity of \(network.products[q.rawValue].name) is \(s); it must be finite and ≥ 0"
         case .invalidReferenceCapacity(let n, let k):
-            return "new node \(network.name(of: n)) has reference capacity \(k); it must be finite and > 0, and only nodes without base trade take one"
+            return
+                "new node \(network.name(of: n)) has reference capacity \(k); it must be finite and > 0, and only nodes without base trade take one"
         }
     }
 }
@@ -150,7 +155,7 @@ public struct Calibration: Sendable {
         }
 
         // Routes that carry trade in the base year or are opened by the scenario.
-        var routeSet: [Route: Double] = [:]     // route → base quantity
+        var routeSet: [Route: Double] = [:]  // route → base quantity
         routeSet.reserveCapacity(base.trade.count)
         var badTrade: [(Route, Double)] = []
         for (route, quantity) in base.trade {
@@ -258,7 +263,8 @@ public struct Calibration: Sendable {
                 }
                 consumption.append(Consumption(column: j, market: m, coefficient: input.quantityPerUnit))
                 for k in markets[m].routes {
-                    inputCost[j] += input.quantityPerUnit * shares[k] * p0[max(sysIndex[allRoutes[k].supplier], 0)] * (1 + baseTau[k])
+                    inputCost[j] +=
+                        input.quantityPerUnit * shares[k] * p0[max(sysIndex[allRoutes[k].supplier], 0)] * (1 + baseTau[k])
                 }
             }
             va[j] = p0[j] - inputCost[j]
@@ -297,8 +303,9 @@ public struct Calibration: Sendable {
     /// - Throws: `CalibrationError` with `.noSupplier` when a new input has no route into the
     ///   region that uses it.
     public func updating(recipes network: Network) throws(CalibrationError) -> Calibration {
-        precondition(network.regions == self.network.regions && network.products == self.network.products,
-                     "recipe updates keep regions and products")
+        precondition(
+            network.regions == self.network.regions && network.products == self.network.products,
+            "recipe updates keep regions and products")
         var issues: [CalibrationIssue] = []
         var consumption: [Consumption] = []
         for (j, node) in activeNodes.enumerated() {

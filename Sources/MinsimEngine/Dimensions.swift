@@ -103,8 +103,9 @@ public struct NodeTable<Value: Sendable>: Sendable {
     }
 
     private func offset(_ r: RegionIndex, _ p: ProductIndex) -> Int {
-        precondition(r.rawValue >= 0 && r.rawValue < regionCount && p.rawValue >= 0 && p.rawValue < productCount,
-                     "Node (\(r), \(p)) outside a \(regionCount)-region × \(productCount)-product table")
+        precondition(
+            r.rawValue >= 0 && r.rawValue < regionCount && p.rawValue >= 0 && p.rawValue < productCount,
+            "Node (\(r), \(p)) outside a \(regionCount)-region × \(productCount)-product table")
         return p.rawValue * regionCount + r.rawValue
     }
 }

@@ -21,8 +21,10 @@ extension Calibration {
 
     /// Requirement per unit of final demand in market (product, region) at `shares`:
     /// `Σ_s S[q][s→r] · z[(s,q)]`; 0 for a market no route serves.
-    public func embodied(_ multipliers: [Double], shares: [Double], perUnitOf product: ProductIndex,
-                         in region: RegionIndex) -> Double {
+    public func embodied(
+        _ multipliers: [Double], shares: [Double], perUnitOf product: ProductIndex,
+        in region: RegionIndex
+    ) -> Double {
         let m = marketIndex[region, product]
         guard m >= 0 else { return 0 }
         var total = 0.0

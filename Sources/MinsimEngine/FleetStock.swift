@@ -31,21 +31,26 @@ public enum FleetStockIssue: Sendable, Hashable {
     public var message: String {
         switch self {
         case .invalidLifetimeParameter(let name, let v):
-            return "\(name) is \(v); lifetime parameters are in years (shape is dimensionless) and must be finite and > 0 — for a deterministic lifetime use a fixed lifetime instead of a zero standard deviation"
+            return
+                "\(name) is \(v); lifetime parameters are in years (shape is dimensionless) and must be finite and > 0 — for a deterministic lifetime use a fixed lifetime instead of a zero standard deviation"
         case .invalidFixedLifetime(let years):
             return "fixed lifetime is \(years) years; it must be at least 1 year"
         case .inflowCountMismatch(let years, let count):
-            return "inflow has \(count) values for the \(years.count) years \(years.lowerBound)–\(years.upperBound); give one value per year"
+            return
+                "inflow has \(count) values for the \(years.count) years \(years.lowerBound)–\(years.upperBound); give one value per year"
         case .invalidInflow(let year, let v):
             return "inflow in \(year) is \(v); inflows must be finite and ≥ 0"
         case .initialCohortNotBeforeFirstYear(let c, let first):
-            return "initial stock has cohort \(c), but initial cohorts must be sold before the first model year \(first); put sales from \(first) on in the inflow"
+            return
+                "initial stock has cohort \(c), but initial cohorts must be sold before the first model year \(first); put sales from \(first) on in the inflow"
         case .invalidInitialStock(let c, let v):
             return "initial stock of cohort \(c) is \(v); counts must be finite and ≥ 0"
         case .initialCohortCannotSurvive(let c, let first):
-            return "initial stock of cohort \(c) is positive, but under this lifetime distribution no unit sold in \(c) is still in use at the start of \(first); lengthen the lifetime or drop that cohort"
+            return
+                "initial stock of cohort \(c) is positive, but under this lifetime distribution no unit sold in \(c) is still in use at the start of \(first); lengthen the lifetime or drop that cohort"
         case .missingContent(let c):
-            return "no material content given for cohort \(c); give a content for every cohort (initial-stock cohorts and every model year)"
+            return
+                "no material content given for cohort \(c); give a content for every cohort (initial-stock cohorts and every model year)"
         case .invalidContent(let c, let v):
             return "material content of cohort \(c) is \(v); contents must be finite and ≥ 0"
         case .invalidRate(let name, let v):
@@ -106,8 +111,10 @@ public struct FleetStockModel: Sendable {
     ///   wrong number of inflows, negative or non-finite inflows or counts, initial cohorts not
     ///   before the first year, and positive initial cohorts the lifetime says cannot still be
     ///   in use (zero survival at the start of the first year).
-    public init(years: ClosedRange<Int>, inflow: [Double], lifetime: LifetimeDistribution,
-                initialStock: [Int: Double] = [:]) throws(FleetStockError) {
+    public init(
+        years: ClosedRange<Int>, inflow: [Double], lifetime: LifetimeDistribution,
+        initialStock: [Int: Double] = [:]
+    ) throws(FleetStockError) {
         var issues = lifetime.issues
         if inflow.count != years.count {
             issues.append(.inflowCountMismatch(years: years, count: inflow.count))
@@ -127,7 +134,8 @@ public struct FleetStockModel: Sendable {
             }
             // Only meaningful once the distribution itself is valid.
             if lifetimeValid, n > 0,
-               !(lifetime.survival(atAge: Double(years.lowerBound - 1 - c) + 0.5) > 0) {
+                !(lifetime.survival(atAge: Double(years.lowerBound - 1 - c) + 0.5) > 0)
+            {
                 issues.append(.initialCohortCannotSurvive(cohort: c, firstYear: years.lowerBound))
             }
         }
@@ -208,9 +216,10 @@ public struct FleetStockModel: Sendable {
             let cohortSum = compensatedSum(stockByCohort[row])
             residual = max(residual, abs(stock[t] - cohortSum) / max(throughput, abs(cohortSum), .leastNormalMagnitude))
         }
-        return FleetStockResult(years: years, cohorts: cohorts, inflow: inflow, outflow: outflow, stock: stock,
-                                initialStockTotal: initialTotal, cohortSumResidual: residual,
-                                stockByCohort: stockByCohort, outflowByCohort: outflowByCohort)
+        return FleetStockResult(
+            years: years, cohorts: cohorts, inflow: inflow, outflow: outflow, stock: stock,
+            initialStockTotal: initialTotal, cohortSumResidual: residual,
+            stockByCohort: stockByCohort, outflowByCohort: outflowByCohort)
     }
 }
 
@@ -256,9 +265,11 @@ public struct FleetStockResult: Sendable {
     private let stockByCohortStorage: [Double]
     private let outflowByCohortStorage: [Double]
 
-    init(years: ClosedRange<Int>, cohorts: [Int], inflow: [Double], outflow: [Double], stock: [Double],
-         initialStockTotal: Double, cohortSumResidual: Double,
-         stockByCohort: [Double], outflowByCohort: [Double]) {
+    init(
+        years: ClosedRange<Int>, cohorts: [Int], inflow: [Double], outflow: [Double], stock: [Double],
+        initialStockTotal: Double, cohortSumResidual: Double,
+        stockByCohort: [Double], outflowByCohort: [Double]
+    ) {
         self.years = years
         self.cohorts = cohorts
         self.inflow = inflow
@@ -334,8 +345,12 @@ public struct RecyclingRates: Sendable, Hashable {
     /// - Throws: `FleetStockError` when either rate is not in [0, 1] (both are reported).
     public init(collectionRate: Double, recoveryEfficiency: Double) throws(FleetStockError) {
         var issues: [FleetStockIssue] = []
-        if !(collectionRate >= 0 && collectionRate <= 1) { issues.append(.invalidRate(name: "collection rate", value: collectionRate)) }
-        if !(recoveryEfficiency >= 0 && recoveryEfficiency <= 1) { issues.append(.invalidRate(name: "recovery efficiency", value: recoveryEfficiency)) }
+        if !(collectionRate >= 0 && collectionRate <= 1) {
+            issues.append(.invalidRate(name: "collection rate", value: collectionRate))
+        }
+        if !(recoveryEfficiency >= 0 && recoveryEfficiency <= 1) {
+            issues.append(.invalidRate(name: "recovery efficiency", value: recoveryEfficiency))
+        }
         if !issues.isEmpty { throw FleetStockError(issues: issues) }
         self.collectionRate = collectionRate
         self.recoveryEfficiency = recoveryEfficiency
@@ -400,7 +415,8 @@ extension FleetStockResult {
     /// `SecondarySupply` for the one-year lag).
     ///
     /// - Throws: `FleetStockError` for missing or invalid contents.
-    public func secondarySupply(contentByCohort: [Int: Double], rates: RecyclingRates) throws(FleetStockError) -> SecondarySupply {
+    public func secondarySupply(contentByCohort: [Int: Double], rates: RecyclingRates) throws(FleetStockError) -> SecondarySupply
+    {
         let retired = try retiredMaterial(contentByCohort: contentByCohort)
         let yieldFraction = rates.collectionRate * rates.recoveryEfficiency
         return SecondarySupply(years: years, retired: retired, recovered: retired.map { $0 * yieldFraction })

@@ -19,8 +19,9 @@ public struct LeontiefSystem: Sendable {
     public let tariffs: [Double]
 
     public init(calibration: Calibration, shares: [Double], tariffs: [Double]) {
-        precondition(shares.count == calibration.routes.count && tariffs.count == calibration.routes.count,
-                     "shares (\(shares.count)) and tariffs (\(tariffs.count)) must have one entry per route (\(calibration.routes.count))")
+        precondition(
+            shares.count == calibration.routes.count && tariffs.count == calibration.routes.count,
+            "shares (\(shares.count)) and tariffs (\(tariffs.count)) must have one entry per route (\(calibration.routes.count))")
         self.calibration = calibration
         self.shares = shares
         self.tariffs = tariffs

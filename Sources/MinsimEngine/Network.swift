@@ -25,8 +25,10 @@ public struct Network: Sendable {
     /// - Parameters:
     ///   - recipes: inputs per node; a node absent from the dictionary uses no inputs
     ///     (a mine, for example). Coefficients must be finite and ≥ 0.
-    public init(regions: [Region], products: [Product], stages: [String]? = nil,
-                recipes: [Node: [RecipeInput]]) {
+    public init(
+        regions: [Region], products: [Product], stages: [String]? = nil,
+        recipes: [Node: [RecipeInput]]
+    ) {
         self.regions = regions
         self.products = products
         var stageOrder: [String] = stages ?? []
@@ -34,8 +36,9 @@ public struct Network: Sendable {
         self.stages = stageOrder
         var table = Array(repeating: Array(repeating: [RecipeInput](), count: regions.count), count: products.count)
         for (node, inputs) in recipes {
-            precondition(inputs.allSatisfy { $0.quantityPerUnit.isFinite && $0.quantityPerUnit >= 0 },
-                         "Recipe coefficients must be finite and non-negative (node \(node))")
+            precondition(
+                inputs.allSatisfy { $0.quantityPerUnit.isFinite && $0.quantityPerUnit >= 0 },
+                "Recipe coefficients must be finite and non-negative (node \(node))")
             // Sorted so that assembly order, and hence rounding, never depends on hashing.
             table[node.product.rawValue][node.region.rawValue] = inputs.sorted { $0.input < $1.input }
         }

@@ -21,8 +21,10 @@ public struct FleetSettings: Sendable {
     /// Vehicles in use at the start of the first simulated year, by region and sale year.
     public let initialStock: [RegionIndex: [Int: Double]]
     public let minerals: [MineralChain]
-    public init(vehicle: ProductIndex, lifetime: LifetimeDistribution, initialStock: [RegionIndex: [Int: Double]] = [:],
-                minerals: [MineralChain]) {
+    public init(
+        vehicle: ProductIndex, lifetime: LifetimeDistribution, initialStock: [RegionIndex: [Int: Double]] = [:],
+        minerals: [MineralChain]
+    ) {
         self.vehicle = vehicle
         self.lifetime = lifetime
         self.initialStock = initialStock
@@ -77,9 +79,11 @@ public struct SimulationSettings: Sendable {
     public var minerals: [MineralChain]
     /// Options of every year's linear solves (solver choice, tolerances).
     public var solver: SolverOptions
-    public init(demandElasticity: [Double], clearing: MarketClearingSettings = MarketClearingSettings(),
-                expansion: ExpansionRule? = nil, fleet: FleetSettings? = nil,
-                minerals: [MineralChain] = [], solver: SolverOptions = SolverOptions()) {
+    public init(
+        demandElasticity: [Double], clearing: MarketClearingSettings = MarketClearingSettings(),
+        expansion: ExpansionRule? = nil, fleet: FleetSettings? = nil,
+        minerals: [MineralChain] = [], solver: SolverOptions = SolverOptions()
+    ) {
         self.demandElasticity = demandElasticity
         self.clearing = clearing
         self.expansion = expansion
@@ -155,8 +159,10 @@ public struct Simulation: Sendable {
     /// - Parameters:
     ///   - years: the inputs of each year, in increasing order.
     ///   - progress: called after each year with (years done, total).
-    public func run(_ calibration: Calibration, years: [YearInputs],
-                    progress: ((Int, Int) -> Void)? = nil) throws(SimulationError) -> [SimulatedYear] {
+    public func run(
+        _ calibration: Calibration, years: [YearInputs],
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws(SimulationError) -> [SimulatedYear] {
         let net = calibration.network
         let clearing = MarketClearing(settings: settings.clearing, solver: YearSolver(options: settings.solver))
         var warmStart: ClearingWarmStart? = nil
@@ -187,8 +193,9 @@ public struct Simulation: Sendable {
 
             let cleared: ClearedYear
             do {
-                cleared = try clearing.solve(cal, conditions: cond, demandElasticity: settings.demandElasticity,
-                                             warmStart: warmStart)
+                cleared = try clearing.solve(
+                    cal, conditions: cond, demandElasticity: settings.demandElasticity,
+                    warmStart: warmStart)
             } catch { throw .solve(year: year, error) }
             guard cleared.certificate.certified else {
                 throw .notCertified(year: year, cleared.certificate, cleared.statistics)
@@ -198,7 +205,9 @@ public struct Simulation: Sendable {
 
             if let rule = settings.expansion {
                 for (j, node) in cal.activeNodes.enumerated() {
-                    guard let k = cond.capacities[node], let lead = rule.leadTime[net.product(node.product).stage] else { continue }
+                    guard let k = cond.capacities[node], let lead = rule.leadTime[net.product(node.product).stage] else {
+                        continue
+                    }
                     streak[node] = cleared.scarcityRent[j] / sol.prices[j] > rule.rentThreshold ? streak[node] + 1 : 0
                     let pending = orders.contains { $0.node == node && $0.year > year }
                     if streak[node] >= rule.persistence && !pending {
@@ -227,8 +236,10 @@ public struct Simulation: Sendable {
                     var recovered: [Double] = []
                     let model: FleetStockResult
                     do {
-                        model = try FleetStockModel(years: first...year, inflow: inflows[r] ?? [], lifetime: fleet.lifetime,
-                                                    initialStock: fleet.initialStock[r] ?? [:]).compute()
+                        model = try FleetStockModel(
+                            years: first...year, inflow: inflows[r] ?? [], lifetime: fleet.lifetime,
+                            initialStock: fleet.initialStock[r] ?? [:]
+                        ).compute()
                         for (m, chain) in recyclingChains.enumerated() {
                             let perVehicle = sol.embodied(recyclingMultipliers[m], perUnitOf: fleet.vehicle, in: r)
                             content[m][r, default: [:]][year] = perVehicle
@@ -243,23 +254,30 @@ public struct Simulation: Sendable {
                         }
                     } catch { throw .fleet(year: year, error) }
                     models[r] = model
-                    fleetRows.append(FleetYear(region: r, inflow: model.inflow(inYear: year), stock: model.stock(inYear: year),
-                                               retirements: model.outflow(inYear: year), recovered: recovered))
+                    fleetRows.append(
+                        FleetYear(
+                            region: r, inflow: model.inflow(inYear: year), stock: model.stock(inYear: year),
+                            retirements: model.outflow(inYear: year), recovered: recovered))
                 }
             }
             recycled = nextRecycled
-            let minerals = indicators(chains: chains, multipliers: multipliers, cleared: cleared,
-                                      reference: cond.finalDemand, secondary: sol.secondaryUsed)
-            out.append(SimulatedYear(year: year, cleared: cleared, capacities: cond.capacities,
-                                     endogenousCapacity: endogenous, fleet: fleetRows, minerals: minerals, fleetModels: models))
+            let minerals = indicators(
+                chains: chains, multipliers: multipliers, cleared: cleared,
+                reference: cond.finalDemand, secondary: sol.secondaryUsed)
+            out.append(
+                SimulatedYear(
+                    year: year, cleared: cleared, capacities: cond.capacities,
+                    endogenousCapacity: endogenous, fleet: fleetRows, minerals: minerals, fleetModels: models))
             progress?(i + 1, years.count)
         }
         return out
     }
 
     /// Mineral indicators per region (see `MineralYear`).
-    private func indicators(chains: [MineralChain], multipliers: [[Double]], cleared: ClearedYear,
-                            reference: NodeTable<Double>, secondary: NodeTable<Double>) -> [MineralYear] {
+    private func indicators(
+        chains: [MineralChain], multipliers: [[Double]], cleared: ClearedYear,
+        reference: NodeTable<Double>, secondary: NodeTable<Double>
+    ) -> [MineralYear] {
         let sol = cleared.solution
         let c = sol.calibration
         let net = c.network
@@ -284,15 +302,18 @@ public struct Simulation: Sendable {
                 for q in net.productIndices {
                     let stage = net.stages.firstIndex(of: net.product(q).stage) ?? 0
                     if let refining = refiningIndex, stage > refining {
-                        cleanTech += reference[r, q]
+                        cleanTech +=
+                            reference[r, q]
                             * c.embodied(referenceMultipliers[m], shares: c.baseShares, perUnitOf: q, in: r)
                     }
                     unmet += cleared.unmetDemand[r, q] * sol.embodied(multipliers[m], perUnitOf: q, in: r)
                 }
-                rows.append(MineralYear(region: r, mineral: chain.name, primaryDemand: primary, cleanTechDemand: cleanTech,
-                                        secondarySupply: secondary[r, chain.ore], unmetDemand: unmet,
-                                        importReliance: use > 0 ? (imports - exports) / use : nil,
-                                        supplierHHI: use > 0 ? hhi : nil))
+                rows.append(
+                    MineralYear(
+                        region: r, mineral: chain.name, primaryDemand: primary, cleanTechDemand: cleanTech,
+                        secondarySupply: secondary[r, chain.ore], unmetDemand: unmet,
+                        importReliance: use > 0 ? (imports - exports) / use : nil,
+                        supplierHHI: use > 0 ? hhi : nil))
             }
         }
         return rows

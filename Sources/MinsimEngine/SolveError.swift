@@ -29,21 +29,27 @@ public enum SolveError: Error, Sendable, Equatable {
         case .nonProductive(let nodes, let withTariffs):
             let names = nodes.prefix(12).map { network.name(of: $0) }.joined(separator: ", ")
             let more = nodes.count > 12 ? " and \(nodes.count - 12) more" : ""
-            return "the network is not productive\(withTariffs ? " at tariff-inclusive costs" : ""): the recipes around \(names)\(more) need at least as much of their own outputs as they make (spectral radius of A ≥ 1); check recipe coefficients and units in those loops"
+            return
+                "the network is not productive\(withTariffs ? " at tariff-inclusive costs" : ""): the recipes around \(names)\(more) need at least as much of their own outputs as they make (spectral radius of A ≥ 1); check recipe coefficients and units in those loops"
         case .singular(let node, let rcond):
             let at = node.map { " at node \(network.name(of: $0))" } ?? ""
-            return "the system I − A is singular\(at) (reciprocal condition \(rcond)); check for a recipe that consumes exactly one unit of its own output or a zero-output loop"
+            return
+                "the system I − A is singular\(at) (reciprocal condition \(rcond)); check for a recipe that consumes exactly one unit of its own output or a zero-output loop"
         case .structurallySingular(let node, let rank, let dimension):
             let at = node.map { " at node \(network.name(of: $0))" } ?? ""
-            return "the system I − A is structurally singular\(at): only \(rank) of its \(dimension) equations can be matched to distinct nodes, so no choice of coefficients makes it solvable; check for a node whose only input is its own output at a coefficient of exactly 1, or a loop whose recipes cancel"
+            return
+                "the system I − A is structurally singular\(at): only \(rank) of its \(dimension) equations can be matched to distinct nodes, so no choice of coefficients makes it solvable; check for a node whose only input is its own output at a coefficient of exactly 1, or a loop whose recipes cancel"
         case .noAvailableSupplier(let q, let r):
-            return "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but every supplier has zero capacity this year"
+            return
+                "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but every supplier has zero capacity this year"
         case .noSupplier(let q, let r):
-            return "final demand for \(network.products[q.rawValue].name) in \(network.regions[r.rawValue].code) has no supplier; add base trade into that market or open a route"
+            return
+                "final demand for \(network.products[q.rawValue].name) in \(network.regions[r.rawValue].code) has no supplier; add base trade into that market or open a route"
         case .invalidInput(let what):
             return "invalid input: \(what)"
         case .notConverged(let method, let iterations, let residual):
-            return "the iterative solver \(method) did not converge: relative residual \(residual) after \(iterations) iterations; the network's loops may be close to non-productive (a recipe chain that needs nearly as much of its own output as it makes) — check recipe coefficients in cyclic stages, or choose the dense solver if the network fits in memory"
+            return
+                "the iterative solver \(method) did not converge: relative residual \(residual) after \(iterations) iterations; the network's loops may be close to non-productive (a recipe chain that needs nearly as much of its own output as it makes) — check recipe coefficients in cyclic stages, or choose the dense solver if the network fits in memory"
         }
     }
 }

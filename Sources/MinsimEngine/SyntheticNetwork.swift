@@ -41,10 +41,12 @@ public struct SyntheticNetwork: Sendable {
     public let base: BaseYear
 
     public init(_ parameters: Parameters) {
-        precondition(parameters.regions >= 1 && parameters.stages >= 1 && parameters.productsPerStage >= 1,
-                     "a synthetic network needs at least one region, stage and product")
-        precondition(parameters.suppliersPerMarket >= 1 && parameters.suppliersPerMarket <= parameters.regions,
-                     "suppliersPerMarket must lie in 1...regions")
+        precondition(
+            parameters.regions >= 1 && parameters.stages >= 1 && parameters.productsPerStage >= 1,
+            "a synthetic network needs at least one region, stage and product")
+        precondition(
+            parameters.suppliersPerMarket >= 1 && parameters.suppliersPerMarket <= parameters.regions,
+            "suppliersPerMarket must lie in 1...regions")
         self.parameters = parameters
         var rng = SeededGenerator(seed: parameters.seed)
         let R = parameters.regions, T = parameters.stages, M = parameters.productsPerStage
@@ -55,7 +57,8 @@ public struct SyntheticNetwork: Sendable {
         var products: [Product] = []
         for t in 0..<T {
             for m in 0..<M {
-                let sigma = parameters.elasticityRange.lowerBound
+                let sigma =
+                    parameters.elasticityRange.lowerBound
                     + rng.uniform() * (parameters.elasticityRange.upperBound - parameters.elasticityRange.lowerBound)
                 products.append(Product(name: "p\(t)_\(m)", stage: stageNames[t], unit: "t", elasticity: sigma))
             }
@@ -165,11 +168,14 @@ public struct SyntheticNetwork: Sendable {
         var prices = valueAdded
         for q in 0..<P { for r in 0..<R { prices[RegionIndex(r), ProductIndex(q)] = price[q * R + r] } }
         var basePrices = network.nodeTable(repeating: Double?.none)
-        for r in 0..<R { for q in 0..<P { basePrices[RegionIndex(r), ProductIndex(q)] = prices[RegionIndex(r), ProductIndex(q)] } }
+        for r in 0..<R {
+            for q in 0..<P { basePrices[RegionIndex(r), ProductIndex(q)] = prices[RegionIndex(r), ProductIndex(q)] }
+        }
 
         self.network = network
-        self.base = BaseYear(trade: trade, prices: basePrices, tariffs: tariffs,
-                             capacities: capacities, finalDemand: demand)
+        self.base = BaseYear(
+            trade: trade, prices: basePrices, tariffs: tariffs,
+            capacities: capacities, finalDemand: demand)
     }
 }
 

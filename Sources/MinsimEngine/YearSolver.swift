@@ -53,11 +53,14 @@ public struct YearSolver: Sendable {
     ///     tariff in delivered costs but not counted as tariff revenue; nil = 0.
     /// - Throws: `SolveError` when no usable solution exists.
     /// - Complexity: O(iterations · N³) for dense factorizations.
-    public func solve(_ calibration: Calibration, conditions: YearConditions,
-                      scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
-                      startingPrices: [Double]? = nil) throws(SolveError) -> YearSolution {
-        let priced = try solvePrices(calibration, conditions: conditions, scarcityRent: scarcityRent,
-                                     routeRent: routeRent, startingPrices: startingPrices)
+    public func solve(
+        _ calibration: Calibration, conditions: YearConditions,
+        scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
+        startingPrices: [Double]? = nil
+    ) throws(SolveError) -> YearSolution {
+        let priced = try solvePrices(
+            calibration, conditions: conditions, scarcityRent: scarcityRent,
+            routeRent: routeRent, startingPrices: startingPrices)
         return try solveQuantities(priced, finalDemand: conditions.finalDemand, secondarySupply: conditions.secondarySupply)
     }
 
@@ -68,22 +71,29 @@ public struct YearSolver: Sendable {
     /// derives final demand from them and then solves quantities (`solveQuantities`).
     ///
     /// - Throws: `SolveError` for invalid conditions, a non-productive or singular system.
-    public func solvePrices(_ calibration: Calibration, conditions: YearConditions,
-                            scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
-                            startingPrices: [Double]? = nil) throws(SolveError) -> PriceSolution {
+    public func solvePrices(
+        _ calibration: Calibration, conditions: YearConditions,
+        scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
+        startingPrices: [Double]? = nil
+    ) throws(SolveError) -> PriceSolution {
         let c = calibration
         let n = c.dimension
         try validate(conditions, calibration: c)
         let statutory = c.routeVector(conditions.tariffs)
         let rent = routeRent ?? [Double](repeating: 0, count: c.routes.count)
-        precondition(rent.count == c.routes.count, "route rent has \(rent.count) entries, calibration has \(c.routes.count) routes")
+        precondition(
+            rent.count == c.routes.count, "route rent has \(rent.count) entries, calibration has \(c.routes.count) routes")
         // Delivered costs carry the tariff and any quota rent alike.
         let tau = zip(statutory, rent).map { $0 + $1 }
-        let closed: [Bool]? = conditions.routeQuotas.isEmpty ? nil
+        let closed: [Bool]? =
+            conditions.routeQuotas.isEmpty
+            ? nil
             : c.routeVector(conditions.routeQuotas.mapValues { $0 == 0 ? 1 : 0 }).map { $0 == 1 }
         // Route preferences enter the Armington weights as log f (MODEL.md §4); none = nil, so
         // a year without them computes exactly what it did before they existed.
-        let logPreference: [Double]? = conditions.routePreferences.isEmpty ? nil
+        let logPreference: [Double]? =
+            conditions.routePreferences.isEmpty
+            ? nil
             : c.routeVector(conditions.routePreferences.mapValues { Foundation.log($0) })
         var costTarget = c.valueAdded
         if let mu = scarcityRent {
@@ -98,8 +108,9 @@ public struct YearSolver: Sendable {
         var converged = false
         var refactorNext = false, chordSinceFactor = false
         let shareAt = { (p: [Double]) in
-            c.armingtonShares(prices: p, tariffs: tau, capacities: conditions.capacities, closed: closed,
-                              logPreference: logPreference)
+            c.armingtonShares(
+                prices: p, tariffs: tau, capacities: conditions.capacities, closed: closed,
+                logPreference: logPreference)
         }
 
         for iteration in 1...max(options.maxIterations, 1) {
@@ -112,8 +123,11 @@ public struct YearSolver: Sendable {
             var sol: [[Double]]
             if let old = priceLU, !refactorNext {
                 var p = prices
-                Vector.axpy(1, old.solve(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true),
-                                         transposed: true), &p)
+                Vector.axpy(
+                    1,
+                    old.solve(
+                        residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true),
+                        transposed: true), &p)
                 sol = [p]
                 stats.reusedFactorizations += 1
                 chordSinceFactor = true
@@ -128,7 +142,8 @@ public struct YearSolver: Sendable {
             }
             let newPrices = sol[0]
             guard newPrices.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-                throw .nonProductive(nodes: zip(c.activeNodes, newPrices).filter { !($0.1.isFinite && $0.1 > 0) }.map(\.0), withTariffs: true)
+                throw .nonProductive(
+                    nodes: zip(c.activeNodes, newPrices).filter { !($0.1.isFinite && $0.1 > 0) }.map(\.0), withTariffs: true)
             }
             var change = 0.0
             for j in 0..<n { change = max(change, abs(newPrices[j] - prices[j]) / newPrices[j]) }
@@ -157,10 +172,12 @@ public struct YearSolver: Sendable {
                 priceLU = fresh
             }
         }
-        stats.priceResidual = Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
+        stats.priceResidual =
+            Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
             / max(Vector.maxNorm(costTarget), .leastNormalMagnitude)
-        return PriceSolution(calibration: c, prices: prices, shares: shares, statutoryTariffs: statutory, routeRents: rent,
-                             costTarget: costTarget, converged: converged, statistics: stats, factorization: priceLU)
+        return PriceSolution(
+            calibration: c, prices: prices, shares: shares, statutoryTariffs: statutory, routeRents: rent,
+            costTarget: costTarget, converged: converged, statistics: stats, factorization: priceLU)
     }
 
     /// The quantity side of the year (MODEL.md §2) at the prices and shares of `priced`:
@@ -171,15 +188,19 @@ public struct YearSolver: Sendable {
     ///   - secondarySupply: `R` per market; nil = none.
     /// - Throws: `.noAvailableSupplier` when a market that is used has every route closed,
     ///   `.nonProductive` or `.singular` from the quantity system.
-    public func solveQuantities(_ priced: PriceSolution, finalDemand: NodeTable<Double>,
-                                secondarySupply: NodeTable<Double>?) throws(SolveError) -> YearSolution {
+    public func solveQuantities(
+        _ priced: PriceSolution, finalDemand: NodeTable<Double>,
+        secondarySupply: NodeTable<Double>?
+    ) throws(SolveError) -> YearSolution {
         let c = priced.calibration
         var stats = priced.statistics
         let system = priced.system
         for r in c.network.regionIndices {
             for q in c.network.productIndices {
                 let d = finalDemand[r, q]
-                if !(d.isFinite && d >= 0) { throw .invalidInput("final demand for \(c.network.name(of: Node(r, q))) is \(d); it must be finite and ≥ 0") }
+                if !(d.isFinite && d >= 0) {
+                    throw .invalidInput("final demand for \(c.network.name(of: Node(r, q))) is \(d); it must be finite and ≥ 0")
+                }
             }
         }
         try checkMarketsServed(system, demand: finalDemand, output: nil)
@@ -208,7 +229,8 @@ public struct YearSolver: Sendable {
         try checkMarketsServed(system, demand: demand, output: x)
 
         let flows = system.flows(output: x, demand: demand)
-        stats.quantityResidual = Vector.maxNorm(residual(system, x: x, rhs: f, withTariffs: false, transposed: false))
+        stats.quantityResidual =
+            Vector.maxNorm(residual(system, x: x, rhs: f, withTariffs: false, transposed: false))
             / max(Vector.maxNorm(f), .leastNormalMagnitude)
         var nnz = 0
         system.forEachCoefficient(withTariffs: false) { _, _, _ in nnz += 1 }
@@ -220,9 +242,10 @@ public struct YearSolver: Sendable {
             throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
         }
         let status: SolveStatus = !balanced ? .massBalanceViolated : (priced.converged ? .solved : .iterationLimitReached)
-        return YearSolution(calibration: c, status: status, statistics: stats, output: x, prices: priced.prices,
-                            valueAdded: priced.costTarget, shares: priced.shares, tariffs: priced.statutoryTariffs,
-                            routeRents: priced.routeRents, flows: flows, secondaryUsed: secondary)
+        return YearSolution(
+            calibration: c, status: status, statistics: stats, output: x, prices: priced.prices,
+            valueAdded: priced.costTarget, shares: priced.shares, tariffs: priced.statutoryTariffs,
+            routeRents: priced.routeRents, flows: flows, secondaryUsed: secondary)
     }
 
     /// `D − R` per market (negative where secondary material exceeds final demand; intermediate
@@ -244,8 +267,10 @@ public struct YearSolver: Sendable {
     /// ρ((I − Ã)⁻¹(Ã − A)) < 1, which holds for ordinary tariff levels; only when it does not is
     /// I − A factored anew. Productivity of A is re-tested the same way (with τ ≥ 0, Ã ≥ A
     /// already implies it, but negative rates — subsidies — are allowed).
-    private func solveQuantities(_ system: LeontiefSystem, f: [Double], priceLU: (any LeontiefFactorization)?,
-                                 stats: inout SolverStatistics) throws(SolveError) -> [Double] {
+    private func solveQuantities(
+        _ system: LeontiefSystem, f: [Double], priceLU: (any LeontiefFactorization)?,
+        stats: inout SolverStatistics
+    ) throws(SolveError) -> [Double] {
         let c = system.calibration
         let n = c.dimension
         var x: [Double]
@@ -254,7 +279,8 @@ public struct YearSolver: Sendable {
         // implies that of A; only subsidies (τ < 0) need the separate test.
         let needsTest = system.tariffs.contains { $0 < 0 }
         if let lu = priceLU, let refined = refine(system, lu: lu, rhs: f),
-           !needsTest || isProductive(refine(system, lu: lu, rhs: ones)) {
+            !needsTest || isProductive(refine(system, lu: lu, rhs: ones))
+        {
             x = refined
             stats.reciprocalCondition = stats.priceReciprocalCondition
         } else {
@@ -287,7 +313,9 @@ public struct YearSolver: Sendable {
         for r in net.regionIndices {
             for q in net.productIndices {
                 let d = conditions.finalDemand[r, q]
-                if !(d.isFinite && d >= 0) { throw .invalidInput("final demand for \(net.name(of: Node(r, q))) is \(d); it must be finite and ≥ 0") }
+                if !(d.isFinite && d >= 0) {
+                    throw .invalidInput("final demand for \(net.name(of: Node(r, q))) is \(d); it must be finite and ≥ 0")
+                }
                 if let k = conditions.capacities[r, q], !(k.isFinite && k >= 0) {
                     throw .invalidInput("capacity of \(net.name(of: Node(r, q))) is \(k); it must be finite and ≥ 0")
                 }
@@ -304,8 +332,10 @@ public struct YearSolver: Sendable {
     /// With `deferCondition` (the price side, which solves `(I − Ã)ᵀ z = 1` for the productivity
     /// test anyway) the dense path skips dgecon and the caller records the exact condition
     /// number from z with `recordCondition`.
-    private func factor(_ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
-                        deferCondition: Bool = false) throws(SolveError) -> any LeontiefFactorization {
+    private func factor(
+        _ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
+        deferCondition: Bool = false
+    ) throws(SolveError) -> any LeontiefFactorization {
         let (lu, decision) = try LeontiefFactorizer(choice: options.linearSolver)
             .factorWithDecision(system, withTariffs: withTariffs, estimateCondition: !deferCondition)
         stats.factorizations += 1
@@ -323,8 +353,10 @@ public struct YearSolver: Sendable {
     /// Records `rcond(I − Ã) = 1 / (‖I − Ã‖₁ ‖(I − Ã)⁻ᵀ 1‖∞)` for a dense or sparse LU whose
     /// condition estimate was deferred (exact for a productive network, where the inverse is
     /// non-negative), and applies the singularity threshold.
-    private func recordCondition(of lu: any LeontiefFactorization, test z: [Double],
-                                 stats: inout SolverStatistics) throws(SolveError) {
+    private func recordCondition(
+        of lu: any LeontiefFactorization, test z: [Double],
+        stats: inout SolverStatistics
+    ) throws(SolveError) {
         guard let norm = Self.deferredOneNorm(lu), lu.reciprocalCondition == 0 else { return }
         let rcond = 1 / max(norm * Vector.maxNorm(z), .leastNormalMagnitude)
         stats.priceReciprocalCondition = rcond
@@ -374,8 +406,10 @@ public struct YearSolver: Sendable {
     /// Solves `(I − A) x = f` with factors `lu` of (nearly) that matrix, refining
     /// `x ← x + lu⁻¹(f − (I − A)x)` until the residual stops improving or reaches rounding level.
     /// Returns nil when the factors are too far from the matrix for refinement to converge.
-    private func refine(_ system: LeontiefSystem, lu: any LeontiefFactorization, rhs f: [Double],
-                        withTariffs: Bool = false, transposed: Bool = false, accept: Double = 1e-6) -> [Double]? {
+    private func refine(
+        _ system: LeontiefSystem, lu: any LeontiefFactorization, rhs f: [Double],
+        withTariffs: Bool = false, transposed: Bool = false, accept: Double = 1e-6
+    ) -> [Double]? {
         var x = lu.solve(f, transposed: transposed)
         let fScale = max(Vector.maxNorm(f), .leastNormalMagnitude)
         var previous = Double.infinity

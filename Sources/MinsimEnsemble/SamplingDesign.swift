@@ -63,7 +63,8 @@ public struct SamplingDesign: Sendable {
     ///   variance needs two points), `levels` even and ≥ 2; sobol needs 2D ≤ `SobolSequence.maximumDimension`.
     public init(method: SamplingMethod, dimension: Int, baseCount: Int, seed: UInt64, levels: Int = 4) {
         precondition(dimension >= 1 && baseCount >= 1, "a design needs ≥ 1 input and ≥ 1 sample")
-        precondition(baseCount <= Int(Int32.max), "a design has at most \(Int32.max) base samples (32-bit strata and Sobol' indices)")
+        precondition(
+            baseCount <= Int(Int32.max), "a design has at most \(Int32.max) base samples (32-bit strata and Sobol' indices)")
         precondition(levels >= 2 && levels % 2 == 0, "Morris levels must be even and ≥ 2, got \(levels)")
         self.method = method
         self.dimension = dimension

@@ -42,7 +42,9 @@ package struct CSVWriter {
     private static func appendEscaped(_ field: String, to out: inout [UInt8]) {
         var field = field
         field.withUTF8 { utf8 in
-            let special = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+            let special = utf8.contains {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+            }
             guard special else {
                 out.append(contentsOf: utf8)
                 return

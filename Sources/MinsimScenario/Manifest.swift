@@ -49,7 +49,9 @@ public enum Manifest {
                     "iterations": .int(c.iterations),
                 ]),
                 "clearing_solver": .object([
-                    "method": .string("Josephy–Newton (Lemke subproblems) on the Fischer–Burmeister merit, Levenberg–Marquardt fallback, demand continuation"),
+                    "method": .string(
+                        "Josephy–Newton (Lemke subproblems) on the Fischer–Burmeister merit, Levenberg–Marquardt fallback, demand continuation"
+                    ),
                     "status": .string(c.status.rawValue),
                     "iterations": .int(c.iterations),
                     "evaluations": .int(c.evaluations),
@@ -63,13 +65,15 @@ public enum Manifest {
                     "binding_nodes": .array(c.bindingNodes.map { .string(net.name(of: $0)) }),
                     "shedding_markets": .array(c.sheddingMarkets.map { .string(net.name(of: $0)) }),
                     "unavailable_nodes": .array(c.unavailableNodes.map { .string(net.name(of: $0)) }),
-                    "log": .array(c.log.map { step in
-                        .object([
-                            "iteration": .int(step.iteration), "merit": .number(step.merit),
-                            "natural_residual": .number(step.naturalResidual), "damping": .number(step.damping),
-                            "step": .number(step.stepNorm), "free_unknowns": .int(step.freeCount), "trials": .int(step.trials),
-                        ])
-                    }),
+                    "log": .array(
+                        c.log.map { step in
+                            .object([
+                                "iteration": .int(step.iteration), "merit": .number(step.merit),
+                                "natural_residual": .number(step.naturalResidual), "damping": .number(step.damping),
+                                "step": .number(step.stepNorm), "free_unknowns": .int(step.freeCount),
+                                "trials": .int(step.trials),
+                            ])
+                        }),
                 ]),
                 "wall_time_seconds": k < yearSeconds.count ? .number(yearSeconds[k]) : .null,
             ])

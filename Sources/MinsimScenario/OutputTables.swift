@@ -203,7 +203,9 @@ public enum OutputTables {
 
         var newNodes = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"])
         for row in scenario.newNodes {
-            newNodes.appendRow([region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), row.source])
+            newNodes.appendRow([
+                region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), row.source,
+            ])
         }
         var tariffs = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"])
         for row in scenario.tariffs {
@@ -219,7 +221,11 @@ public enum OutputTables {
         settings.appendRow(["horizon", String(y.horizon), ""])
         settings.appendRow(["price_ceiling_multiple", n(y.priceCeilingMultiple), ""])
         if let rule = y.expansion {
-            for stage in net.stages { if let lead = rule.leadTime[stage] { settings.appendRow(["expansion.lead_time_years.\(stage)", String(lead), y.expansionSource]) } }
+            for stage in net.stages {
+                if let lead = rule.leadTime[stage] {
+                    settings.appendRow(["expansion.lead_time_years.\(stage)", String(lead), y.expansionSource])
+                }
+            }
             settings.appendRow(["expansion.rent_threshold", n(rule.rentThreshold), y.expansionSource])
             settings.appendRow(["expansion.persistence_years", String(rule.persistence), y.expansionSource])
             settings.appendRow(["expansion.fraction", n(rule.fraction), y.expansionSource])
@@ -279,7 +285,9 @@ public enum OutputTables {
             for (route, v) in y.shocks.preferenceFactors(in: t) { preferences[route, default: []].append((t, v)) }
         }
         func byImporter(_ a: Route, _ b: Route) -> Bool {
-            (a.product.rawValue, a.importer.rawValue, a.exporter.rawValue) < (b.product.rawValue, b.importer.rawValue, b.exporter.rawValue)
+            (a.product.rawValue, a.importer.rawValue, a.exporter.rawValue) < (
+                b.product.rawValue, b.importer.rawValue, b.exporter.rawValue
+            )
         }
         for route in added.keys.sorted(by: byImporter) {
             for (t, v) in added[route] ?? [] {
@@ -287,20 +295,28 @@ public enum OutputTables {
             }
         }
         func byExporter(_ a: Route, _ b: Route) -> Bool {
-            (a.product.rawValue, a.exporter.rawValue, a.importer.rawValue) < (b.product.rawValue, b.exporter.rawValue, b.importer.rawValue)
+            (a.product.rawValue, a.exporter.rawValue, a.importer.rawValue) < (
+                b.product.rawValue, b.exporter.rawValue, b.importer.rawValue
+            )
         }
         for route in quotas.keys.sorted(by: byExporter) {
             for (t, v) in quotas[route] ?? [] {
                 controls.appendRow([product(route.product), region(route.exporter), region(route.importer), String(t), n(v)])
             }
         }
-        for node in factors.keys.sorted(by: { ($0.region.rawValue, $0.product.rawValue) < ($1.region.rawValue, $1.product.rawValue) }) {
-            for (t, v) in factors[node] ?? [] { demandShocks.appendRow([region(node.region), product(node.product), String(t), n(v)]) }
+        for node in factors.keys.sorted(by: {
+            ($0.region.rawValue, $0.product.rawValue) < ($1.region.rawValue, $1.product.rawValue)
+        }) {
+            for (t, v) in factors[node] ?? [] {
+                demandShocks.appendRow([region(node.region), product(node.product), String(t), n(v)])
+            }
         }
         // Route preferences: the product of the factors in force, per traded route and year.
         for route in preferences.keys.sorted(by: byExporter) {
             for (t, v) in preferences[route] ?? [] {
-                preferenceTable.appendRow([product(route.product), region(route.exporter), region(route.importer), String(t), n(v)])
+                preferenceTable.appendRow([
+                    product(route.product), region(route.exporter), region(route.importer), String(t), n(v),
+                ])
             }
         }
 

@@ -119,7 +119,8 @@ public enum ResultComparison {
 
         let fm = FileManager.default
         let scratch = fm.temporaryDirectory.appendingPathComponent(
-            "minsim-compare-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)").path
+            "minsim-compare-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        ).path
         defer { try? fm.removeItem(atPath: scratch) }
 
         var warnings: [String] = []
@@ -234,7 +235,8 @@ public enum ResultComparison {
         static func read(folder: String, path: String, kind: Kind) throws(Failure) -> Side {
             var tables: [String: Table] = [:]
             for spec in TableSpec.all {
-                tables[spec.file] = try readTable((folder as NSString).appendingPathComponent(spec.file), shownAs: path, spec: spec)
+                tables[spec.file] = try readTable(
+                    (folder as NSString).appendingPathComponent(spec.file), shownAs: path, spec: spec)
             }
             let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
             guard let manifest = FileContents.read(manifestPath) else {
@@ -346,8 +348,9 @@ public enum ResultComparison {
             for (k, value) in zip(spec.keys, key) {
                 if k.dimension == .year {
                     guard let year = NumberText.integer(value) else {
-                        let (table, row) = entry.a != nil ? (tableA, entry.a!) : (tableB, entry.b!)
-                        throw .badInput("\(table.path):\(row.line): year '\(value)' is not an integer")
+                        let path = entry.a != nil ? tableA.path : tableB.path
+                        let line = (entry.a ?? entry.b).map { "\($0.line)" } ?? "?"
+                        throw .badInput("\(path):\(line): year '\(value)' is not an integer")
                     }
                     sortKey.append(year)
                 } else {
@@ -448,8 +451,10 @@ public enum ResultComparison {
         let years = Set(rows.compactMap { $0.sortKey.first })
         guard let last = years.max() else { return [] }
         let chosen = (years.contains(2030) && last != 2030 ? [2030] : []) + [last]
-        let yearColumn = spec.leading.firstIndex(of: "year")!, regionColumn = spec.leading.firstIndex(of: "region")!
-        let productColumn = spec.leading.firstIndex(of: "product")!
+        guard let yearColumn = spec.leading.firstIndex(of: "year"),
+            let regionColumn = spec.leading.firstIndex(of: "region"),
+            let productColumn = spec.leading.firstIndex(of: "product")
+        else { return [] }
         let columns = summaryColumns.compactMap { c in spec.values.firstIndex(of: c).map { (c, $0) } }
         return chosen.map { year in
             var changes: [Change] = []

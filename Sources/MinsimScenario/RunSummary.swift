@@ -64,7 +64,9 @@ public enum RunSummary {
         }
         if !c.sheddingMarkets.isEmpty {
             let names = c.sheddingMarkets.map { net.name(of: $0) }
-            notes.append("at the choke price: \(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? " and \(names.count - 4) more" : "")")
+            notes.append(
+                "at the choke price: \(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? " and \(names.count - 4) more" : "")"
+            )
         }
         var unmet: [String] = []
         for p in net.productIndices {
@@ -105,7 +107,8 @@ public enum RunSummary {
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in
-                i == 0 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i == 0
+                    ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[i] - c.count) + c
             }.joined(separator: "  ")
         }

@@ -9,7 +9,8 @@ extension ScenarioBuilder {
         guard case .mapping(let map) = node else {
             error(
                 location(node),
-                "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …, preferences: …), found \(kind(node))")
+                "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …, preferences: …), found \(kind(node))"
+            )
             return shocks
         }
         let names = ScenarioFormat.shockTables.map(\.key)
@@ -17,10 +18,13 @@ extension ScenarioBuilder {
             guard case .scalar(let k) = key, let spec = ScenarioFormat.shockTables.first(where: { $0.key == k.string }) else {
                 var hint = ""
                 if case .scalar(let k) = key { hint = Suggestion.hint(for: k.string, among: names) }
-                error(location(key), "unknown shock table \(kind(key)) under shocks\(hint); shock tables are \(names.joined(separator: ", "))")
+                error(
+                    location(key),
+                    "unknown shock table \(kind(key)) under shocks\(hint); shock tables are \(names.joined(separator: ", "))")
                 continue
             }
-            let qualified = TableSpec(key: "shocks.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
+            let qualified = TableSpec(
+                key: "shocks.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
             let file = path
             defer { path = file }
             guard let table = readTable(qualified, value) else { continue }
@@ -44,7 +48,8 @@ extension ScenarioBuilder {
     mutating func date(_ cell: Table.Cell, _ field: String, what: String) -> Int? {
         guard let text = string(cell, key: field) else { return nil }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        let digits = parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
+        let digits =
+            parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
             && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
         guard digits, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else {
             error(cell.location, "'\(field)' in \(what) is '\(text)'; write a date as yyyy-mm-dd, e.g. 2026-07-01")
@@ -54,7 +59,8 @@ extension ScenarioBuilder {
             error(cell.location, "'\(field)' in \(what) is '\(text)', which is not a real date (month \(m) of year \(y))")
             return nil
         }
-        let length = ScenarioShocks.dayNumber(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)
+        let length =
+            ScenarioShocks.dayNumber(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)
             - ScenarioShocks.dayNumber(year: y, month: m, day: 1)
         guard (1...length).contains(d) else {
             error(cell.location, "'\(field)' in \(what) is '\(text)', which is not a real date (that month has \(length) days)")
@@ -72,7 +78,7 @@ extension ScenarioBuilder {
 
     mutating func tariffShocks(_ table: Table) -> [ScenarioShocks.Tariff] {
         let what = "shocks.tariffs row"
-        let rateField = table.spec.columns.first { $0.name == "rate" }!
+        guard let rateField = table.spec.columns.first(where: { $0.name == "rate" }) else { return [] }
         var out: [ScenarioShocks.Tariff] = []
         for row in table.rows {
             let p = product(row, "product", what: what)
@@ -86,7 +92,9 @@ extension ScenarioBuilder {
                 end = date(cell, "end_date", what: what)
                 endOK = end != nil
                 if let s = start, let e = end, e < s {
-                    error(cell.location, "'end_date' in \(what) is before its start_date; a measure ends on or after the day it starts")
+                    error(
+                        cell.location,
+                        "'end_date' in \(what) is before its start_date; a measure ends on or after the day it starts")
                     endOK = false
                 }
             }
@@ -94,7 +102,10 @@ extension ScenarioBuilder {
             var exceptOK = true
             if let cell = optionalCell(row, "except"), let text = string(cell, key: "except") {
                 if case .some(.some) = exporter {
-                    error(cell.location, "'except' in \(what) applies only when exporter is * (every other region); remove it or set exporter: \"*\"")
+                    error(
+                        cell.location,
+                        "'except' in \(what) applies only when exporter is * (every other region); remove it or set exporter: \"*\""
+                    )
                     exceptOK = false
                 }
                 let codes = regions.map(\.code)
@@ -109,7 +120,10 @@ extension ScenarioBuilder {
                         continue
                     }
                     if RegionIndex(i) == importer {
-                        error(cell.location, "'except' in \(what) lists the importer \(code); tariffs apply to imports only, so exempt other regions")
+                        error(
+                            cell.location,
+                            "'except' in \(what) lists the importer \(code); tariffs apply to imports only, so exempt other regions"
+                        )
                         exceptOK = false
                         continue
                     }
@@ -132,9 +146,10 @@ extension ScenarioBuilder {
             } else {
                 exporters = regions.indices.map(RegionIndex.init).filter { $0 != importer && !exempt.contains($0) }
             }
-            out.append(.init(
-                product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end,
-                source: source(row), location: row.location))
+            out.append(
+                .init(
+                    product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end,
+                    source: source(row), location: row.location))
         }
         return out
     }
@@ -146,7 +161,9 @@ extension ScenarioBuilder {
         if let cell = optionalCell(row, "end_year") {
             guard let e = year(row, "end_year", what: what) else { return nil }
             if let s = start, e < s {
-                error(cell.location, "'end_year' in \(what) is \(e), before its start_year \(s); a shock ends in or after the year it starts")
+                error(
+                    cell.location,
+                    "'end_year' in \(what) is \(e), before its start_year \(s); a shock ends in or after the year it starts")
                 return nil
             }
             end = e
@@ -157,7 +174,7 @@ extension ScenarioBuilder {
 
     mutating func exportControls(_ table: Table, _ t: TableSet) -> [ScenarioShocks.ExportControl] {
         let what = "shocks.export_controls row"
-        let quotaField = table.spec.columns.first { $0.name == "quota" }!
+        guard let quotaField = table.spec.columns.first(where: { $0.name == "quota" }) else { return [] }
         let traded = tradedRoutes(t)
         var out: [ScenarioShocks.ExportControl] = []
         for row in table.rows {
@@ -188,14 +205,15 @@ extension ScenarioBuilder {
                     "shocks.export_controls row: \(products[p.rawValue].product.name) \(regions[exporter.rawValue].code)→\(to) has no trade (no base trade or opened route), so the quota has no effect"
                 )
             }
-            out.append(.init(routes: routes, quota: quota, startYear: start, endYear: end, source: source(row), location: row.location))
+            out.append(
+                .init(routes: routes, quota: quota, startYear: start, endYear: end, source: source(row), location: row.location))
         }
         return out
     }
 
     mutating func demandShocks(_ table: Table) -> [ScenarioShocks.Demand] {
         let what = "shocks.demand row"
-        let factorField = table.spec.columns.first { $0.name == "factor" }!
+        guard let factorField = table.spec.columns.first(where: { $0.name == "factor" }) else { return [] }
         var out: [ScenarioShocks.Demand] = []
         for row in table.rows {
             let r = regionOrEvery(row, what: what)
@@ -204,9 +222,10 @@ extension ScenarioBuilder {
             let range = yearRange(row, what: what)
             guard let r, let p, let factor, let (start, end) = range else { continue }
             let regionsOfRow = r.map { [$0] } ?? regions.indices.map(RegionIndex.init)
-            out.append(.init(
-                regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor, source: source(row),
-                location: row.location))
+            out.append(
+                .init(
+                    regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor, source: source(row),
+                    location: row.location))
         }
         return out
     }
@@ -225,7 +244,7 @@ extension ScenarioBuilder {
     /// have no Armington weight to scale: a row covering none is accepted with a warning.
     mutating func preferences(_ table: Table, _ t: TableSet) -> [ScenarioShocks.Preference] {
         let what = "shocks.preferences row"
-        let factorField = table.spec.columns.first { $0.name == "factor" }!
+        guard let factorField = table.spec.columns.first(where: { $0.name == "factor" }) else { return [] }
         let traded = tradedRoutes(t)
         let all = regions.indices.map(RegionIndex.init)
         var out: [ScenarioShocks.Preference] = []
@@ -253,8 +272,9 @@ extension ScenarioBuilder {
                     "shocks.preferences row: \(products[p.rawValue].product.name) \(from)→\(to) has no trade (no base trade or opened route), so the preference has no effect"
                 )
             }
-            out.append(.init(
-                routes: routes, factor: factor, startYear: start, endYear: end, source: source(row), location: row.location))
+            out.append(
+                .init(
+                    routes: routes, factor: factor, startYear: start, endYear: end, source: source(row), location: row.location))
         }
         return out
     }

@@ -38,14 +38,16 @@ extension ScenarioBuilder {
             guard let entry = document.paths[spec.key] else { continue }
             let before = diagnostics.count
             defer { if spec.key == "chemistry_mix" && diagnostics.count != before { mixClean = false } }
-            let qualified = TableSpec(key: "paths.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
+            let qualified = TableSpec(
+                key: "paths.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
             guard let table = readTable(qualified, entry: entry) else { continue }
             rows += pathRows(table, name: spec.key, t: t, chemistries: chemistries)
         }
         // Sums and years only mean something once every row of the mix was read.
         if mixClean { checkChemistryMix(rows.filter { $0.table == "chemistry_mix" }, t, chemistries: chemistries) }
         var projects: [ScenarioYears.Project] = []
-        if let entry = document.entries["capacity_projects"], let table = readTable(ScenarioFormat.capacityProjects, entry: entry) {
+        if let entry = document.entries["capacity_projects"], let table = readTable(ScenarioFormat.capacityProjects, entry: entry)
+        {
             projects = projectRows(table)
         }
         checkCapacityFactors(rows, t, projects: projects)
@@ -77,7 +79,8 @@ extension ScenarioBuilder {
         var years = ScenarioYears(
             horizon: horizon, priceCeilingMultiple: ceiling, demandElasticity: demandElasticities,
             chokePriceMultiple: chokePriceMultiples.map { $0 ?? ceiling }, pathRows: rows,
-            paths: paths, chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource, fleet: fleet,
+            paths: paths, chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource,
+            fleet: fleet,
             fleetSource: fleetSource, lifetimeSource: lifetimeSource, initialStock: cohorts, minerals: minerals,
             mineralSources: mineralSources)
         years.shocks = shocks
@@ -229,20 +232,26 @@ extension ScenarioBuilder {
             let v = number(row, field, what: what)
             guard let (chem, loc) = name else { continue }
             if chem.isEmpty || chem == "*" || chem.contains(",") {
-                error(loc, "chemistry name '\(chem)' is not allowed; use a name such as lfp or nmc811 (not empty, '*' or containing a comma)")
+                error(
+                    loc,
+                    "chemistry name '\(chem)' is not allowed; use a name such as lfp or nmc811 (not empty, '*' or containing a comma)"
+                )
                 continue
             }
             guard let p, let q, let v else { continue }
             let pName = products[p.rawValue].product.name, qName = products[q.rawValue].product.name
             if p == q {
-                error(row.cells["input"]?.location ?? row.location, "chemistry '\(chem)' of \(pName) uses \(pName) itself as input; a product cannot be its own input")
+                error(
+                    row.cells["input"]?.location ?? row.location,
+                    "chemistry '\(chem)' of \(pName) uses \(pName) itself as input; a product cannot be its own input")
                 continue
             }
             let label = "\(chem) \(pName) ← \(qName)"
             if let first = seen[label] {
                 error(
                     row.location,
-                    "duplicate chemistries row for \(label) (first given at \(first)); give each chemistry, product and input once")
+                    "duplicate chemistries row for \(label) (first given at \(first)); give each chemistry, product and input once"
+                )
                 continue
             }
             seen[label] = row.location
@@ -260,7 +269,8 @@ extension ScenarioBuilder {
         var names: [String] = []
         for c in chemistries where !names.contains(c.name) { names.append(c.name) }
         guard names.contains(chem) else {
-            let known = names.isEmpty ? "the scenario has no chemistries table" : "chemistries are \(names.joined(separator: ", "))"
+            let known =
+                names.isEmpty ? "the scenario has no chemistries table" : "chemistries are \(names.joined(separator: ", "))"
             error(loc, "unknown chemistry '\(chem)' in \(what)\(Suggestion.hint(for: chem, among: names)); \(known)")
             return nil
         }
@@ -463,7 +473,9 @@ extension ScenarioBuilder {
                     leadTime[stage.string] = years
                 }
             } else {
-                error(location(leadNode), "expected lead_time_years as a map of stage: years ({mining: 10, refining: 4}), found \(kind(leadNode))")
+                error(
+                    location(leadNode),
+                    "expected lead_time_years as a map of stage: years ({mining: 10, refining: 4}), found \(kind(leadNode))")
                 ok = false
             }
         } else {
@@ -526,7 +538,9 @@ extension ScenarioBuilder {
         let what = "fleet.lifetime"
         let names = ScenarioFormat.lifetimeDistributions.map(\.name)
         guard case .mapping = node else {
-            error(location(node), "expected \(what) as a map (distribution: normal, mean: 17, standard_deviation: 4), found \(kind(node))")
+            error(
+                location(node),
+                "expected \(what) as a map (distribution: normal, mean: 17, standard_deviation: 4), found \(kind(node))")
             return nil
         }
         guard let distributionNode = member(node, "distribution") else {
@@ -646,7 +660,9 @@ extension ScenarioBuilder {
             seen[n] = loc
             guard let ore, let refined, let collection, let recovery else { continue }
             if ore == refined {
-                error(r.location, "mineral '\(n)' names the same product as ore and refined; give the mined and the refined product")
+                error(
+                    r.location, "mineral '\(n)' names the same product as ore and refined; give the mined and the refined product"
+                )
                 continue
             }
             for (p, role) in [(ore, "ore"), (refined, "refined")] {

@@ -179,7 +179,11 @@ struct ScenarioBuilder {
                     guard case .scalar(let t) = tableKey, names.contains(t.string) else {
                         let text = Table.Cell(tableKey, path: path).kindDescription
                         let hint: String
-                        if case .scalar(let t) = tableKey { hint = Suggestion.hint(for: t.string, among: names) } else { hint = "" }
+                        if case .scalar(let t) = tableKey {
+                            hint = Suggestion.hint(for: t.string, among: names)
+                        } else {
+                            hint = ""
+                        }
                         error(
                             location(tableKey),
                             "unknown path table \(text) under paths\(hint); path tables are \(names.joined(separator: ", "))")
@@ -206,7 +210,8 @@ struct ScenarioBuilder {
             let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
             error(
                 reference,
-                "cannot read the parent scenario '\(parent)' (resolved to '\(parentPath)'): \(why); paths are relative to this file")
+                "cannot read the parent scenario '\(parent)' (resolved to '\(parentPath)'): \(why); paths are relative to this file"
+            )
             return nil
         }
         if !referencedFiles.contains(parentPath) { referencedFiles.append(parentPath) }
@@ -604,10 +609,13 @@ struct ScenarioBuilder {
             }
             let values = kept.map { k in
                 let field = record.fields[k.field]
-                return Table.Cell(csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
+                return Table.Cell(
+                    csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
             }
-            rows.append(Table.Row(location: SourceLocation(path: csvPath, line: record.line, column: 1),
-                                  cells: Table.Cells(names: keptNames, values: values)))
+            rows.append(
+                Table.Row(
+                    location: SourceLocation(path: csvPath, line: record.line, column: 1),
+                    cells: Table.Cells(names: keptNames, values: values)))
         }
         diagnostics += problems
         guard header != nil else {
@@ -622,8 +630,10 @@ struct ScenarioBuilder {
 
     /// Maps the header's fields to the spec's columns (nil for an unknown or repeated one,
     /// reported); false when a required column is missing, so that no row can be read.
-    private mutating func readHeader(_ header: CSVReader.Record, spec: ScenarioFormat.TableSpec, csvPath: String,
-                                     columns: inout [String?]) -> Bool {
+    private mutating func readHeader(
+        _ header: CSVReader.Record, spec: ScenarioFormat.TableSpec, csvPath: String,
+        columns: inout [String?]
+    ) -> Bool {
         let names = spec.columnNames
         for field in header.fields {
             let loc = SourceLocation(path: csvPath, line: field.line, column: field.column)
@@ -725,7 +735,8 @@ struct ScenarioBuilder {
                 if let first = seenNodes[node] {
                     error(
                         row.location,
-                        "duplicate \(spec.key) row for \(nodeName(node)) (first given at \(first)); give each region and product once")
+                        "duplicate \(spec.key) row for \(nodeName(node)) (first given at \(first)); give each region and product once"
+                    )
                     continue
                 }
                 seenNodes[node] = row.location
@@ -743,11 +754,15 @@ struct ScenarioBuilder {
                 guard let r, let p, let price, let capacity else { continue }
                 let node = Node(r, p)
                 if let first = seenNodes[node] {
-                    error(row.location, "duplicate new_nodes row for \(nodeName(node)) (first given at \(first)); give each region and product once")
+                    error(
+                        row.location,
+                        "duplicate new_nodes row for \(nodeName(node)) (first given at \(first)); give each region and product once"
+                    )
                     continue
                 }
                 seenNodes[node] = row.location
-                set.newNodes.append(.init(node: node, price: price, referenceCapacity: capacity, source: source(row), location: row.location))
+                set.newNodes.append(
+                    .init(node: node, price: price, referenceCapacity: capacity, source: source(row), location: row.location))
             case ScenarioFormat.baseTrade.key, ScenarioFormat.routes.key, ScenarioFormat.tariffs.key:
                 let p = product(row, "product", what: what)
                 let s = region(row, "exporter", what: what)
@@ -784,7 +799,9 @@ struct ScenarioBuilder {
                     set.routes.append(.init(route: route, value: v, source: src, location: row.location))
                 default:
                     if s == r {
-                        error(row.location, "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
+                        error(
+                            row.location,
+                            "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
                         continue
                     }
                     set.tariffs.append(.init(route: route, baseRate: v, rate: rate ?? v, source: src, location: row.location))
@@ -874,17 +891,20 @@ struct ScenarioBuilder {
             if let at = trading[row.node] {
                 error(
                     row.location,
-                    "\(name) already supplies in base_trade (\(at)); new_nodes is for nodes with no base output — give an existing node's price in base_prices")
+                    "\(name) already supplies in base_trade (\(at)); new_nodes is for nodes with no base output — give an existing node's price in base_prices"
+                )
             } else if let at = priced[row.node] {
                 error(
                     row.location,
-                    "\(name) already has a base price (\(at)); give the price in one place: base_prices for observed nodes, new_nodes for new plants")
+                    "\(name) already has a base price (\(at)); give the price in one place: base_prices for observed nodes, new_nodes for new plants"
+                )
             } else if !selling.contains(row.node) {
                 let code = regions[row.node.region.rawValue].code
                 let product = products[row.node.product.rawValue].product.name
                 error(
                     row.location,
-                    "new node \(name) sells nothing: open at least one route from it in 'routes' (product \(product), exporter \(code), importer \(code) for its home market)")
+                    "new node \(name) sells nothing: open at least one route from it in 'routes' (product \(product), exporter \(code), importer \(code) for its home market)"
+                )
             }
         }
     }

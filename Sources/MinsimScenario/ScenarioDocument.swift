@@ -38,7 +38,9 @@ struct ScenarioDocument {
     static func merging(parent: ScenarioDocument, child: ScenarioDocument) -> ScenarioDocument {
         var merged = parent
         merged.root = child.root
-        for (key, entry) in child.entries { merged.entries[key] = overlay(parent.entries[key], entry, mergeable: ScenarioFormat.mergeableKeys.contains(key)) }
+        for (key, entry) in child.entries {
+            merged.entries[key] = overlay(parent.entries[key], entry, mergeable: ScenarioFormat.mergeableKeys.contains(key))
+        }
         for (key, entry) in child.paths { merged.paths[key] = overlay(parent.paths[key], entry, mergeable: true) }
         return merged
     }

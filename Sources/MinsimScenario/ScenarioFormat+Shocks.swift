@@ -13,7 +13,9 @@ extension ScenarioFormat {
                 Field(
                     "except", .string, required: false,
                     "with exporter *: regions exempted, separated by ; (e.g. free-trade partners: CA;MX)"),
-                Field("rate", .number, minimum: -1, exclusiveMinimum: true, "ad-valorem rate added to the route's scenario rate, > -1"),
+                Field(
+                    "rate", .number, minimum: -1, exclusiveMinimum: true,
+                    "ad-valorem rate added to the route's scenario rate, > -1"),
                 Field("start_date", .string, "first day in force, yyyy-mm-dd"),
                 Field("end_date", .string, required: false, "last day in force (inclusive), yyyy-mm-dd; blank = open-ended"),
                 source,

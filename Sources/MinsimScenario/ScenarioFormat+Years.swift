@@ -10,7 +10,9 @@ extension ScenarioFormat {
 
     /// Top-level keys of the yearly format that are maps, lists or tables (scalars such as
     /// `horizon` are in `scalarKeys`).
-    public static let yearKeys: [String] = ["paths", "chemistries", "capacity_projects", "expansion", "fleet", "minerals", "shocks"]
+    public static let yearKeys: [String] = [
+        "paths", "chemistries", "capacity_projects", "expansion", "fleet", "minerals", "shocks",
+    ]
 
     /// The tables allowed under `paths`, each a yearly path by key (docs/scenario-format-years.md).
     public static let pathTables: [TableSpec] = [
@@ -59,9 +61,12 @@ extension ScenarioFormat {
                 Field("product", .product, "the battery product, e.g. cells"),
                 Field("chemistry", .string, "a chemistry defined for the product under chemistries"),
                 year,
-                Field("share", .number, minimum: 0, maximum: 1, "share of the chemistry in the product, in [0, 1]; the shares of a region, product and year sum to 1"),
+                Field(
+                    "share", .number, minimum: 0, maximum: 1,
+                    "share of the chemistry in the product, in [0, 1]; the shares of a region, product and year sum to 1"),
                 source,
-            ], description: "chemistry shares by year; the weighted chemistry intensities set the product's recipe for their inputs"),
+            ],
+            description: "chemistry shares by year; the weighted chemistry intensities set the product's recipe for their inputs"),
         TableSpec(
             key: "tariffs", required: false,
             columns: [
@@ -148,20 +153,29 @@ extension ScenarioFormat {
 
     /// Distributions of `fleet.lifetime` and their parameters (each required).
     public static let lifetimeDistributions: [(name: String, parameters: [Field])] = [
-        ("normal", [
-            Field("mean", .number, minimum: 0, exclusiveMinimum: true, "mean lifetime, years, > 0"),
-            Field("standard_deviation", .number, minimum: 0, exclusiveMinimum: true, "years, > 0"),
-        ]),
-        ("lognormal", [
-            Field("mean", .number, minimum: 0, exclusiveMinimum: true, "mean of the lifetime itself, years, > 0"),
-            Field(
-                "standard_deviation", .number, minimum: 0, exclusiveMinimum: true,
-                "standard deviation of the lifetime itself, years, > 0"),
-        ]),
-        ("weibull", [
-            Field("shape", .number, minimum: 0, exclusiveMinimum: true, "shape k, > 0"),
-            Field("scale", .number, minimum: 0, exclusiveMinimum: true, "scale λ, years, > 0"),
-        ]),
+        (
+            "normal",
+            [
+                Field("mean", .number, minimum: 0, exclusiveMinimum: true, "mean lifetime, years, > 0"),
+                Field("standard_deviation", .number, minimum: 0, exclusiveMinimum: true, "years, > 0"),
+            ]
+        ),
+        (
+            "lognormal",
+            [
+                Field("mean", .number, minimum: 0, exclusiveMinimum: true, "mean of the lifetime itself, years, > 0"),
+                Field(
+                    "standard_deviation", .number, minimum: 0, exclusiveMinimum: true,
+                    "standard deviation of the lifetime itself, years, > 0"),
+            ]
+        ),
+        (
+            "weibull",
+            [
+                Field("shape", .number, minimum: 0, exclusiveMinimum: true, "shape k, > 0"),
+                Field("scale", .number, minimum: 0, exclusiveMinimum: true, "scale λ, years, > 0"),
+            ]
+        ),
         ("fixed", [Field("years", .integer, "every vehicle is used for exactly this many years, ≥ 1")]),
     ]
 

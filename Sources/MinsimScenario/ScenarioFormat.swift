@@ -98,7 +98,8 @@ public enum ScenarioFormat {
         Field("mineral", .string, required: false, "the mineral the product carries, e.g. nickel for ni_ore and ni_refined"),
         Field(
             "choke_price_multiple", .number, required: false, minimum: 1,
-            "choke price B = multiple × base delivered price of each market of the product: buyers give up rather than pay more, and only there is demand left unmet (default: the scenario's price_ceiling_multiple)"),
+            "choke price B = multiple × base delivered price of each market of the product: buyers give up rather than pay more, and only there is demand left unmet (default: the scenario's price_ceiling_multiple)"
+        ),
         source,
     ]
 
@@ -184,7 +185,9 @@ public enum ScenarioFormat {
                 "reference share, strictly between 0 and 1, that the route would take of the importer's use at base-year prices and capacities"
             ),
             source,
-        ], description: "routes with no base trade opened by the scenario (exporter = importer opens domestic supply, e.g. from a new plant)")
+        ],
+        description:
+            "routes with no base trade opened by the scenario (exporter = importer opens domestic supply, e.g. from a new plant)")
 
     public static let newNodes = TableSpec(
         key: "new_nodes", required: false,
@@ -196,7 +199,8 @@ public enum ScenarioFormat {
                 "reference price: what the node would sell at under base-year conditions (its unit cost), currency per unit, > 0"),
             Field(
                 "reference_capacity", .number, minimum: 0, exclusiveMinimum: true,
-                "capacity at which the reference shares (`affinity`) of the routes opened from it apply, product units per year, > 0"),
+                "capacity at which the reference shares (`affinity`) of the routes opened from it apply, product units per year, > 0"
+            ),
             source,
         ], description: "nodes with no base output that the scenario activates (new plants); open their outlets in `routes`")
 
@@ -223,7 +227,10 @@ public enum ScenarioFormat {
 
     /// Every top-level key, in document order.
     public static let topLevelKeys: [String] =
-        ["format_version", "extends", "name", "description", "base_year", "currency", "horizon", "price_ceiling_multiple", "regions", "products", "stages"]
+        [
+            "format_version", "extends", "name", "description", "base_year", "currency", "horizon", "price_ceiling_multiple",
+            "regions", "products", "stages",
+        ]
         + tables.map(\.key) + yearKeys + ["uncertainty"]
 
     /// Top-level keys whose table a child scenario may write as `{merge: …}` to add rows to the

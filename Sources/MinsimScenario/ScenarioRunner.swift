@@ -17,7 +17,8 @@ public enum ScenarioRunner {
         public var maxClearingIterations: Int? = nil
         /// The linear solver for every year (`minsim run --solver`); automatic by default.
         public var linearSolver: LinearSolverChoice = .automatic
-        public init(writeCohorts: Bool = false, maxClearingIterations: Int? = nil, linearSolver: LinearSolverChoice = .automatic) {
+        public init(writeCohorts: Bool = false, maxClearingIterations: Int? = nil, linearSolver: LinearSolverChoice = .automatic)
+        {
             self.writeCohorts = writeCohorts
             self.maxClearingIterations = maxClearingIterations
             self.linearSolver = linearSolver
@@ -129,7 +130,9 @@ public enum ScenarioRunner {
         case .notCertified(let year, let certificate, let stats):
             return .solveFailed(
                 year: year,
-                message: "the market clearing found no certified equilibrium (solver \(stats.status.rawValue) after \(stats.iterations) iterations, natural residual \(stats.naturalResidual)): \(certificate.failures.joined(separator: "; ")) — tolerance \(certificate.tolerance); no output was written")
+                message:
+                    "the market clearing found no certified equilibrium (solver \(stats.status.rawValue) after \(stats.iterations) iterations, natural residual \(stats.naturalResidual)): \(certificate.failures.joined(separator: "; ")) — tolerance \(certificate.tolerance); no output was written"
+            )
         case .fleet(let year, let e):
             return .solveFailed(year: year, message: "fleet stock model: " + e.issues.map(\.message).joined(separator: "; "))
         }

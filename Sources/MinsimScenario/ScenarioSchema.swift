@@ -105,7 +105,9 @@ public enum ScenarioSchema {
         for spec in ScenarioFormat.shockTables { shockTables[spec.key] = table(spec, "shock_\(spec.key)Row", mergeable: false) }
         properties["shocks"] = .object([
             "type": .string("object"), "additionalProperties": .bool(false), "properties": .object(shockTables),
-            "description": .string("dated policy shocks: tariff measures, export controls, demand shocks and route preferences (docs/scenario-format-years.md)"),
+            "description": .string(
+                "dated policy shocks: tariff measures, export controls, demand shocks and route preferences (docs/scenario-format-years.md)"
+            ),
         ])
         properties["chemistries"] = table(ScenarioFormat.chemistries, "chemistriesRow")
         properties["capacity_projects"] = table(ScenarioFormat.capacityProjects, "capacity_projectsRow")

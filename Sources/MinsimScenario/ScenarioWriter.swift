@@ -71,8 +71,10 @@ public enum ScenarioWriter {
         for r in 0..<R {
             for q in 0..<P {
                 for input in net.recipe(for: Node(RegionIndex(r), ProductIndex(q))) {
-                    recipes.appendRow([region(r), product(q), product(input.input.rawValue),
-                                       number(input.quantityPerUnit), source])
+                    recipes.appendRow([
+                        region(r), product(q), product(input.input.rawValue),
+                        number(input.quantityPerUnit), source,
+                    ])
                 }
             }
         }
@@ -92,13 +94,17 @@ public enum ScenarioWriter {
 
         var trade = CSVWriter(columns: ["product", "exporter", "importer", "quantity", "source"])
         for (route, t) in base.trade.sorted(by: { $0.key < $1.key }) {
-            trade.appendRow([product(route.product.rawValue), region(route.exporter.rawValue),
-                             region(route.importer.rawValue), number(t), source])
+            trade.appendRow([
+                product(route.product.rawValue), region(route.exporter.rawValue),
+                region(route.importer.rawValue), number(t), source,
+            ])
         }
         var tariffs = CSVWriter(columns: ["product", "importer", "exporter", "base_rate", "rate", "source"])
         for (route, rate) in base.tariffs.sorted(by: { $0.key < $1.key }) {
-            tariffs.appendRow([product(route.product.rawValue), region(route.importer.rawValue),
-                               region(route.exporter.rawValue), number(rate), number(rate), source])
+            tariffs.appendRow([
+                product(route.product.rawValue), region(route.importer.rawValue),
+                region(route.exporter.rawValue), number(rate), number(rate), source,
+            ])
         }
 
         let yaml = scenarioYAML(synthetic, settings: settings, source: source)
@@ -120,8 +126,10 @@ public enum ScenarioWriter {
     /// - Throws: `RunFailure.outputExists` / `.outputNotFolder` when `path` is in the way
     ///   (replace a non-empty folder only with `force`), `.cannotWrite` on a file-system error.
     @discardableResult
-    public static func write(_ synthetic: SyntheticNetwork, settings: Settings, to path: String,
-                             force: Bool = false) throws(RunFailure) -> String {
+    public static func write(
+        _ synthetic: SyntheticNetwork, settings: Settings, to path: String,
+        force: Bool = false
+    ) throws(RunFailure) -> String {
         try OutputDirectory(path: path).write(files(for: synthetic, settings: settings), force: force)
         return (path as NSString).appendingPathComponent(scenarioFileName)
     }
@@ -161,7 +169,8 @@ public enum ScenarioWriter {
         }
         y += "products:\n"
         for product in net.products {
-            y += "  - {name: \(quoted(product.name)), stage: \(quoted(product.stage)), unit: \(quoted(product.unit)), "
+            y +=
+                "  - {name: \(quoted(product.name)), stage: \(quoted(product.stage)), unit: \(quoted(product.unit)), "
                 + "elasticity: \(number(product.elasticity)), source: \(quoted(source))}\n"
         }
         y += """

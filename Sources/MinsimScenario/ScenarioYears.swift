@@ -26,7 +26,10 @@ public struct ScenarioYears: Sendable {
 
         public static func < (a: PathKey, b: PathKey) -> Bool {
             func order(_ k: PathKey) -> (Int, Int, Int, Int, String) {
-                (k.region?.rawValue ?? -1, k.exporter?.rawValue ?? -1, k.product.rawValue, k.input?.rawValue ?? -1, k.chemistry ?? "")
+                (
+                    k.region?.rawValue ?? -1, k.exporter?.rawValue ?? -1, k.product.rawValue, k.input?.rawValue ?? -1,
+                    k.chemistry ?? ""
+                )
             }
             return order(a) < order(b)
         }
@@ -105,8 +108,9 @@ public struct ScenarioYears: Sendable {
         var clearing = MarketClearingSettings()
         clearing.defaultChokePriceMultiple = priceCeilingMultiple
         clearing.chokePriceMultiples = chokePriceMultiple
-        return SimulationSettings(demandElasticity: demandElasticity, clearing: clearing, expansion: expansion, fleet: fleet,
-                                  minerals: minerals)
+        return SimulationSettings(
+            demandElasticity: demandElasticity, clearing: clearing, expansion: expansion, fleet: fleet,
+            minerals: minerals)
     }
 
     func path(_ table: String, _ key: PathKey) -> YearPath? { paths[table]?[key] }
@@ -119,7 +123,9 @@ public struct ScenarioYears: Sendable {
     /// ```
     /// over the chemistries of p; a chemistry that does not list q contributes 0, and one
     /// without a share in the mix has share 0.
-    public func chemistryRecipe(_ r: RegionIndex, _ p: ProductIndex, in t: Int) -> [(input: ProductIndex, quantityPerUnit: Double)]? {
+    public func chemistryRecipe(_ r: RegionIndex, _ p: ProductIndex, in t: Int) -> [(
+        input: ProductIndex, quantityPerUnit: Double
+    )]? {
         guard let mix = paths["chemistry_mix"] else { return nil }
         var own = mix.filter { $0.key.region == r && $0.key.product == p }
         if own.isEmpty { own = mix.filter { $0.key.region == nil && $0.key.product == p } }

@@ -95,7 +95,8 @@ struct GenerateCommand: ParsableCommand {
     /// The equivalent command line with every option spelled out, for the header comment.
     var canonicalCommand: String {
         let p = parameters
-        var s = "minsim generate --regions \(p.regions) --stages \(p.stages) --products-per-stage \(p.productsPerStage)"
+        var s =
+            "minsim generate --regions \(p.regions) --stages \(p.stages) --products-per-stage \(p.productsPerStage)"
             + " --suppliers \(p.suppliersPerMarket) --feedback \(p.feedback) --tariffed-fraction \(p.tariffedRouteFraction)"
             + " --seed \(p.seed) --base-year \(baseYear)"
         if let horizon { s += " --horizon \(horizon)" }
@@ -107,7 +108,8 @@ struct GenerateCommand: ParsableCommand {
         let p = parameters
         let scenarioName = name ?? "synthetic-\(p.regions)x\(p.stages)x\(p.productsPerStage)-seed\(p.seed)"
         let synthetic = SyntheticNetwork(p)
-        let settings = ScenarioWriter.Settings(name: scenarioName, baseYear: baseYear, horizon: horizon, command: canonicalCommand)
+        let settings = ScenarioWriter.Settings(
+            name: scenarioName, baseYear: baseYear, horizon: horizon, command: canonicalCommand)
         do {
             let file = try ScenarioWriter.write(synthetic, settings: settings, to: out, force: force)
             if !quiet {

@@ -8,7 +8,8 @@ struct Minsim: ParsableCommand {
         abstract: "Critical-minerals supply-chain simulator: mass-balanced flows, prices and trade.",
         version: ToolVersion.tool,
         subcommands: [
-            ValidateCommand.self, RunCommand.self, CompareCommand.self, ReportCommand.self, ExportCommand.self, SchemaCommand.self,
+            ValidateCommand.self, RunCommand.self, CompareCommand.self, ReportCommand.self, ExportCommand.self,
+            SchemaCommand.self,
             GenerateCommand.self, EnsembleCommand.self,
         ]
     )

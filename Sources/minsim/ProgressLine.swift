@@ -82,7 +82,8 @@ final class ProgressLine {
     static func text(done: Int, total: Int, year: Int, elapsed: Double, left: Double) -> String {
         let first = year - done + 1
         let last = first + total - 1
-        var text = "solving \(first)–\(last): \(done)/\(total) years (\(year) done) · \(String(format: "%.1f", elapsed)) s elapsed"
+        var text =
+            "solving \(first)–\(last): \(done)/\(total) years (\(year) done) · \(String(format: "%.1f", elapsed)) s elapsed"
         if done < total { text += " · about \(String(format: "%.1f", left)) s left" }
         return text
     }

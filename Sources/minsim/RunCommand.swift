@@ -39,7 +39,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write OUT/report.html, the run's self-contained HTML report (see `minsim report`).")
     var report = false
 
-    @Option(name: .long, help: "Linear solver: automatic (default: triangular substitution without loops; with loops sparse LU, or dense LU where the loops are dense enough that it is faster), triangular, dense, sparse or krylov.")
+    @Option(
+        name: .long,
+        help:
+            "Linear solver: automatic (default: triangular substitution without loops; with loops sparse LU, or dense LU where the loops are dense enough that it is faster), triangular, dense, sparse or krylov."
+    )
     var solver: LinearSolverChoice = .automatic
 
     func validate() throws {

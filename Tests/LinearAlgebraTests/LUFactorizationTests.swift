@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LinearAlgebra
 
 /// Relative difference `|a − b| / max(|a|, |b|, tiny)`.
@@ -50,7 +51,7 @@ struct LUFactorizationTests {
         // Deterministic pseudo-random entries in [−0.5, 0.5] (no seed needed: sin is fixed).
         let n = 40
         var m = Matrix(rows: n, columns: n)
-        for i in 0..<n { for j in 0..<n { m[i, j] = 0.5 * sin(Double(7 * i + 13 * j + 1)) } ; m[i, i] += Double(n) }
+        for i in 0..<n { for j in 0..<n { m[i, j] = 0.5 * sin(Double(7 * i + 13 * j + 1)) }; m[i, i] += Double(n) }
         let c = (0..<n).map { 0.5 + 0.5 * cos(Double($0)) }
         let viaT = try LUFactorization(factoring: m).solve(c, transposed: true)
         let direct = try LUFactorization(factoring: m.transposed).solve(c)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinearAlgebra
 
 @Suite("Sparse matrices in CSR form")
@@ -27,10 +28,11 @@ struct SparseMatrixTests {
     @Test("triplets in any order: sorted per row, duplicates summed, zeros dropped")
     func tripletAssembly() {
         // (1,2) appears twice (0.5 + 0.25), (0,1) cancels to exactly 0, (2,0) is an explicit 0.
-        let m = SparseMatrix(rows: 3, columns: 3,
-                             rowIndices: [1, 0, 2, 1, 0, 1, 0, 2],
-                             columnIndices: [2, 1, 0, 0, 1, 2, 0, 2],
-                             values: [0.5, 1, 0, 3, -1, 0.25, 4, 7])
+        let m = SparseMatrix(
+            rows: 3, columns: 3,
+            rowIndices: [1, 0, 2, 1, 0, 1, 0, 2],
+            columnIndices: [2, 1, 0, 0, 1, 2, 0, 2],
+            values: [0.5, 1, 0, 3, -1, 0.25, 4, 7])
         #expect(m.rowStart == [0, 1, 3, 4])
         #expect(m.columnIndices == [0, 0, 2, 2])
         #expect(m.values == [4, 3, 0.75, 7])
@@ -43,10 +45,12 @@ struct SparseMatrixTests {
     @Test("compressed columns with unsorted rows and duplicates give the same CSR as triplets")
     func fromColumns() {
         // Column 0: rows 2, 0, 2 (duplicate); column 1: empty; column 2: rows 1, 0 and a zero.
-        let m = SparseMatrix(rows: 3, columns: 3, columnStart: [0, 3, 3, 6],
-                             rowIndices: [2, 0, 2, 1, 0, 2], values: [1, 5, 0.5, 3, 4, 0])
-        let t = SparseMatrix(rows: 3, columns: 3, rowIndices: [2, 0, 2, 1, 0, 2],
-                             columnIndices: [0, 0, 0, 2, 2, 2], values: [1, 5, 0.5, 3, 4, 0])
+        let m = SparseMatrix(
+            rows: 3, columns: 3, columnStart: [0, 3, 3, 6],
+            rowIndices: [2, 0, 2, 1, 0, 2], values: [1, 5, 0.5, 3, 4, 0])
+        let t = SparseMatrix(
+            rows: 3, columns: 3, rowIndices: [2, 0, 2, 1, 0, 2],
+            columnIndices: [0, 0, 0, 2, 2, 2], values: [1, 5, 0.5, 3, 4, 0])
         #expect(m == t)
         #expect(m.rowStart == [0, 2, 3, 4])
         #expect(m.columnIndices == [0, 2, 2, 0])

@@ -1,18 +1,22 @@
 import Foundation
 import Testing
+
 @testable import MinsimEngine
 
 /// One mined product `q`; region A buys 100 (ε = 0) from A and B, 50/50 at P₀ = 1, σ = 2.
 /// `onlyImports` makes B the only supplier of A (A produces nothing).
 private func market(onlyImports: Bool = false) throws -> (Calibration, YearConditions) {
     let A = RegionIndex(0), B = RegionIndex(1), q = ProductIndex(0)
-    let network = Network(regions: [Region(code: "A"), Region(code: "B")],
-                          products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
+    let network = Network(
+        regions: [Region(code: "A"), Region(code: "B")],
+        products: [Product(name: "q", stage: "mining", unit: "t", elasticity: 2)], recipes: [:])
     var prices = network.nodeTable(repeating: Double?.none)
     prices[A, q] = 1; prices[B, q] = 1
     var demand = network.nodeTable(repeating: 0.0)
     demand[A, q] = 100
-    let trade: [Route: Double] = onlyImports ? [Route(q, from: B, to: A): 100]
+    let trade: [Route: Double] =
+        onlyImports
+        ? [Route(q, from: B, to: A): 100]
         : [Route(q, from: A, to: A): 50, Route(q, from: B, to: A): 50]
     let base = BaseYear(trade: trade, prices: prices, capacities: network.nodeTable(repeating: nil), finalDemand: demand)
     let cal = try Calibration(network: network, base: base)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MinsimEngine
 
 /// `|a − b| / max(|a|, |b|, tiny)`.
@@ -62,7 +63,8 @@ private enum Density {
     static func lognormal(mean m: Double, sd s: Double) -> (Double) -> Double {
         let v = log(1 + (s * s) / (m * m)), mu = log(m) - v / 2, sigma = v.squareRoot()
         return { x in
-            x <= 0 ? 0 : exp(-0.5 * ((log(x) - mu) / sigma) * ((log(x) - mu) / sigma)) / (x * sigma * (2 * Double.pi).squareRoot())
+            x <= 0
+                ? 0 : exp(-0.5 * ((log(x) - mu) / sigma) * ((log(x) - mu) / sigma)) / (x * sigma * (2 * Double.pi).squareRoot())
         }
     }
 }
@@ -97,8 +99,9 @@ struct FleetStockTests {
     @Test("stock-change identity is exact and matches the cohort sum to 1e-12", arguments: distributions, seeds)
     func stockIdentity(lifetime: LifetimeDistribution, seed: UInt64) throws {
         let years = 2000...2150
-        let model = try FleetStockModel(years: years, inflow: Self.randomInflow(seed: seed, count: years.count),
-                                        lifetime: lifetime, initialStock: Self.randomInitialStock(seed: seed))
+        let model = try FleetStockModel(
+            years: years, inflow: Self.randomInflow(seed: seed, count: years.count),
+            lifetime: lifetime, initialStock: Self.randomInitialStock(seed: seed))
         let r = model.compute()
         var previous = r.initialStockTotal
         var throughput = r.initialStockTotal
@@ -111,16 +114,18 @@ struct FleetStockTests {
             // accumulated total carries ≈ 2 roundings of ε·throughput per year, ≈ 150 years →
             // ≲ 1e-13; the cohort sum itself is compensated.
             let cohortSum = r.stockByCohort(inYear: year).reduce(0, +)
-            #expect(abs(r.stock[t] - cohortSum) <= 1e-12 * max(throughput, abs(cohortSum)),
-                    "\(lifetime) seed \(seed) year \(year): \(r.stock[t]) vs Σ_c \(cohortSum)")
+            #expect(
+                abs(r.stock[t] - cohortSum) <= 1e-12 * max(throughput, abs(cohortSum)),
+                "\(lifetime) seed \(seed) year \(year): \(r.stock[t]) vs Σ_c \(cohortSum)")
             // Retirements by cohort add up to the total (same rounding argument).
             let outflowSum = r.outflowByCohort(inYear: year).reduce(0, +)
             #expect(abs(r.outflow[t] - outflowSum) <= 1e-12 * max(throughput, 1), "\(lifetime) seed \(seed) year \(year)")
             // Per cohort, outflow is *defined* as the stock difference: exact.
             if year > years.lowerBound {
                 let inexact = r.cohorts.filter { c in
-                    c < year && r.outflow(inYear: year, cohort: c)
-                        != r.stock(inYear: year - 1, cohort: c) - r.stock(inYear: year, cohort: c)
+                    c < year
+                        && r.outflow(inYear: year, cohort: c)
+                            != r.stock(inYear: year - 1, cohort: c) - r.stock(inYear: year, cohort: c)
                 }
                 #expect(inexact.isEmpty, "\(lifetime) seed \(seed) year \(year): cohorts \(inexact)")
             }
@@ -131,8 +136,9 @@ struct FleetStockTests {
     @Test("mass conservation: initial stock + Σ inflow = final stock + Σ outflow to 1e-12", arguments: distributions, seeds)
     func massConservation(lifetime: LifetimeDistribution, seed: UInt64) throws {
         let years = 2000...2150
-        let model = try FleetStockModel(years: years, inflow: Self.randomInflow(seed: seed, count: years.count),
-                                        lifetime: lifetime, initialStock: Self.randomInitialStock(seed: seed))
+        let model = try FleetStockModel(
+            years: years, inflow: Self.randomInflow(seed: seed, count: years.count),
+            lifetime: lifetime, initialStock: Self.randomInitialStock(seed: seed))
         let r = model.compute()
         let input = r.initialStockTotal + r.inflow.reduce(0, +)
         let output = r.stock[r.stock.count - 1] + r.outflow.reduce(0, +)
@@ -182,8 +188,9 @@ struct FleetStockTests {
         (.lognormal(mean: 12, standardDeviation: 6), 1200),
     ]
 
-    @Test("survival S(k + 0.5) matches Simpson integration of the density to 1e-9",
-          arguments: oracleCases.map(\.0).indices)
+    @Test(
+        "survival S(k + 0.5) matches Simpson integration of the density to 1e-9",
+        arguments: oracleCases.map(\.0).indices)
     func survivalOracle(caseIndex: Int) {
         let (lifetime, top) = Self.oracleCases[caseIndex]
         let oracle = simpsonSurvival(pdf: Self.density(of: lifetime), maxAge: 60, top: top)
@@ -203,8 +210,9 @@ struct FleetStockTests {
         }
     }
 
-    @Test("stocks and retirements match a direct cohort-by-cohort loop on the Simpson survival to 1e-9",
-          arguments: oracleCases.map(\.0).indices, seeds)
+    @Test(
+        "stocks and retirements match a direct cohort-by-cohort loop on the Simpson survival to 1e-9",
+        arguments: oracleCases.map(\.0).indices, seeds)
     func cohortLoopOracle(caseIndex: Int, seed: UInt64) throws {
         let (lifetime, top) = Self.oracleCases[caseIndex]
         let years = 2024...2080
@@ -234,8 +242,9 @@ struct FleetStockTests {
         }
     }
 
-    @Test("lognormal: the given mean and standard deviation are those of the lifetime (1e-6)",
-          arguments: [(12.0, 6.0), (15.0, 3.0), (8.0, 8.0), (20.0, 0.5)])
+    @Test(
+        "lognormal: the given mean and standard deviation are those of the lifetime (1e-6)",
+        arguments: [(12.0, 6.0), (15.0, 3.0), (8.0, 8.0), (20.0, 0.5)])
     func lognormalMoments(mean: Double, sd: Double) {
         let lifetime = LifetimeDistribution.lognormal(mean: mean, standardDeviation: sd)
         // E[X] = ∫₀^∞ S(a) da and E[X²] = ∫₀^∞ 2a·S(a) da, integrated in u = ln a (the density
@@ -245,7 +254,8 @@ struct FleetStockTests {
         let lo = mu - 12 * sigma, hi = mu + 12 * sigma
         let a0 = exp(lo)
         let m1 = a0 + simpson({ u in lifetime.survival(atAge: exp(u)) * exp(u) }, from: lo, to: hi, intervals: 24_000)
-        let m2 = a0 * a0 + simpson({ u in 2 * lifetime.survival(atAge: exp(u)) * exp(2 * u) }, from: lo, to: hi, intervals: 24_000)
+        let m2 =
+            a0 * a0 + simpson({ u in 2 * lifetime.survival(atAge: exp(u)) * exp(2 * u) }, from: lo, to: hi, intervals: 24_000)
         // 1e-6 relative (the brief's bar); Simpson on this smooth integrand is far better.
         #expect(relativeDifference(m1, mean) <= 1e-6, "mean \(m1) for (\(mean), \(sd))")
         #expect(relativeDifference((m2 - m1 * m1).squareRoot(), sd) <= 1e-6, "sd for (\(mean), \(sd))")
@@ -258,8 +268,10 @@ struct FleetStockTests {
         // 301 years: the slowest tail (lognormal 12 ± 6) leaves S(300)/S(start) ≈ 1e-12.
         let years = 2024...2324
         let initial = Dictionary(uniqueKeysWithValues: (2014...2023).map { ($0, 1000.0 * Double($0 - 2010)) })
-        let r = try FleetStockModel(years: years, inflow: years.map { _ in 0 }, lifetime: lifetime,
-                                    initialStock: initial).compute()
+        let r = try FleetStockModel(
+            years: years, inflow: years.map { _ in 0 }, lifetime: lifetime,
+            initialStock: initial
+        ).compute()
         let total = initial.values.reduce(0, +)
         #expect(r.initialStockTotal == total)
         for (c, n) in initial {
@@ -284,15 +296,18 @@ struct FleetStockTests {
         // Fixed 10 years: a 2000 vehicle retires in 2010, so none is in use at the start of 2024.
         let years = 2024...2030
         do {
-            _ = try FleetStockModel(years: years, inflow: years.map { _ in 1 }, lifetime: .fixed(years: 10),
-                                    initialStock: [2000: 5, 2020: 7])
+            _ = try FleetStockModel(
+                years: years, inflow: years.map { _ in 1 }, lifetime: .fixed(years: 10),
+                initialStock: [2000: 5, 2020: 7])
             Issue.record("expected an error")
         } catch {
             #expect(error.issues == [.initialCohortCannotSurvive(cohort: 2000, firstYear: 2024)])
         }
         // A zero count of such a cohort is harmless (and must not produce 0·∞ = NaN).
-        let r = try FleetStockModel(years: years, inflow: years.map { _ in 1 }, lifetime: .fixed(years: 10),
-                                    initialStock: [2000: 0, 2020: 7]).compute()
+        let r = try FleetStockModel(
+            years: years, inflow: years.map { _ in 1 }, lifetime: .fixed(years: 10),
+            initialStock: [2000: 0, 2020: 7]
+        ).compute()
         #expect(r.stock.allSatisfy(\.isFinite) && r.outflow.allSatisfy(\.isFinite))
         #expect(r.stock(inYear: 2024, cohort: 2000) == 0)
         // Cohort 2020 (age 3.5 at the start of 2024) retires in 2030.
@@ -328,9 +343,11 @@ struct FleetStockTests {
     @Test("retired material equals Σ_c outflow_c·content_c for a normal lifetime with initial stock (1e-12)")
     func retiredMaterialMatchesCohortSum() throws {
         let years = 2000...2100
-        let r = try FleetStockModel(years: years, inflow: Self.randomInflow(seed: 7, count: years.count),
-                                    lifetime: .normal(mean: 15, standardDeviation: 5),
-                                    initialStock: Self.randomInitialStock(seed: 7)).compute()
+        let r = try FleetStockModel(
+            years: years, inflow: Self.randomInflow(seed: 7, count: years.count),
+            lifetime: .normal(mean: 15, standardDeviation: 5),
+            initialStock: Self.randomInitialStock(seed: 7)
+        ).compute()
         let content = Dictionary(uniqueKeysWithValues: r.cohorts.map { ($0, 20 + 0.3 * Double($0 - 1990)) })
         let retired = try r.retiredMaterial(contentByCohort: content)
         for year in years {
@@ -377,16 +394,20 @@ struct FleetStockTests {
     @Test("model input errors are all collected, not just the first")
     func modelInputErrors() {
         do {
-            _ = try FleetStockModel(years: 2024...2027, inflow: [1, .nan, -2],
-                                    lifetime: .weibull(shape: 0, scale: 10),
-                                    initialStock: [2024: 5, 2020: -1, 2019: .infinity])
+            _ = try FleetStockModel(
+                years: 2024...2027, inflow: [1, .nan, -2],
+                lifetime: .weibull(shape: 0, scale: 10),
+                initialStock: [2024: 5, 2020: -1, 2019: .infinity])
             Issue.record("expected an error")
         } catch {
             let issues = error.issues
             #expect(issues.contains(.invalidLifetimeParameter(name: "Weibull shape", value: 0)))
             #expect(issues.contains(.inflowCountMismatch(years: 2024...2027, count: 3)))
             #expect(issues.contains(.invalidInflow(year: 2026, value: -2)))
-            #expect(issues.contains { if case .invalidInflow(2025, let v) = $0 { return v.isNaN }; return false })
+            #expect(
+                issues.contains {
+                    if case .invalidInflow(2025, let v) = $0 { return v.isNaN }; return false
+                })
             #expect(issues.contains(.initialCohortNotBeforeFirstYear(cohort: 2024, firstYear: 2024)))
             #expect(issues.contains(.invalidInitialStock(cohort: 2020, value: -1)))
             #expect(issues.contains(.invalidInitialStock(cohort: 2019, value: .infinity)))
@@ -400,8 +421,11 @@ struct FleetStockTests {
             _ = try RecyclingRates(collectionRate: 1.2, recoveryEfficiency: -0.1)
             Issue.record("expected an error")
         } catch {
-            #expect(error.issues == [.invalidRate(name: "collection rate", value: 1.2),
-                                     .invalidRate(name: "recovery efficiency", value: -0.1)])
+            #expect(
+                error.issues == [
+                    .invalidRate(name: "collection rate", value: 1.2),
+                    .invalidRate(name: "recovery efficiency", value: -0.1),
+                ])
         }
         #expect(throws: FleetStockError.self) { try RecyclingRates(collectionRate: .nan, recoveryEfficiency: 0.5) }
         #expect(throws: Never.self) { try RecyclingRates(collectionRate: 0, recoveryEfficiency: 1) }
@@ -416,4 +440,3 @@ struct FleetStockTests {
         }
     }
 }
-

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MinsimEngine
 
 /// Relative difference `|a − b| / max(|a|, |b|, tiny)`.
@@ -28,8 +29,10 @@ enum TwoByTwo {
     static func make(baseTariffs: [Route: Double] = [:]) -> (Network, BaseYear) {
         let network = Network(
             regions: [Region(code: "A"), Region(code: "B")],
-            products: [Product(name: "ore", stage: "mining", unit: "t", elasticity: 2),
-                       Product(name: "metal", stage: "refining", unit: "t", elasticity: 3)],
+            products: [
+                Product(name: "ore", stage: "mining", unit: "t", elasticity: 2),
+                Product(name: "metal", stage: "refining", unit: "t", elasticity: 3),
+            ],
             recipes: [Node(A, metal): [RecipeInput(ore, 0.5)], Node(B, metal): [RecipeInput(ore, 0.4)]])
         var prices = network.nodeTable(repeating: Double?.none)
         prices[A, ore] = 10; prices[B, ore] = 8; prices[A, metal] = 30; prices[B, metal] = 25
@@ -39,8 +42,9 @@ enum TwoByTwo {
             Route(ore, from: A, to: A): 60, Route(ore, from: B, to: A): 40, Route(ore, from: B, to: B): 100,
             Route(metal, from: A, to: A): 100, Route(metal, from: A, to: B): 30, Route(metal, from: B, to: B): 70,
         ]
-        let base = BaseYear(trade: trade, prices: prices, tariffs: baseTariffs,
-                            capacities: network.nodeTable(repeating: nil), finalDemand: demand)
+        let base = BaseYear(
+            trade: trade, prices: prices, tariffs: baseTariffs,
+            capacities: network.nodeTable(repeating: nil), finalDemand: demand)
         return (network, base)
     }
 }

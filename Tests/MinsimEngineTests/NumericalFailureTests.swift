@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MinsimEngine
 
 /// One product `p` in regions X and Y that uses `p` itself (production scrap or a loop).
@@ -72,8 +73,8 @@ struct NumericalFailureTests {
     func allIssues() {
         let (network, base0) = loopNetwork(selfUse: 0.5, importShare: 0)
         var base = base0
-        base.prices[RegionIndex(1), ProductIndex(0)] = nil           // missing price
-        base.finalDemand[RegionIndex(0), ProductIndex(0)] = -1        // negative demand
+        base.prices[RegionIndex(1), ProductIndex(0)] = nil  // missing price
+        base.finalDemand[RegionIndex(0), ProductIndex(0)] = -1  // negative demand
         base.trade[Route(ProductIndex(0), from: RegionIndex(0), to: RegionIndex(1))] = .nan
         do {
             _ = try Calibration(network: network, base: base)

@@ -1,5 +1,6 @@
-import Testing
 import LinearAlgebra
+import Testing
+
 @testable import MinsimEngine
 
 /// Identities that must hold on any consistent network, checked on seeded synthetic ones.
@@ -31,14 +32,16 @@ struct RandomNetworkIdentityTests {
             let sol = try YearSolver().solve(cal, conditions: YearConditions(base: g.base))
             #expect(sol.status == .solved, "seed \(seed) feedback \(feedback)")
             for k in sol.routes.indices {
-                #expect(abs(sol.shares[k] - cal.baseShares[k]) <= 1e-10 * max(cal.baseShares[k], 1e-300),
-                        "share of \(g.network.name(of: sol.routes[k])), seed \(seed) feedback \(feedback)")
+                #expect(
+                    abs(sol.shares[k] - cal.baseShares[k]) <= 1e-10 * max(cal.baseShares[k], 1e-300),
+                    "share of \(g.network.name(of: sol.routes[k])), seed \(seed) feedback \(feedback)")
             }
             for (j, node) in cal.activeNodes.enumerated() {
                 let observed = g.base.prices[node] ?? .nan
                 #expect(relativeError(sol.prices[j], observed) <= 1e-10, "price of \(g.network.name(of: node)), seed \(seed)")
             }
-            #expect(sol.statistics.massBalanceResidual <= 1e-12, "seed \(seed): mass balance \(sol.statistics.massBalanceResidual)")
+            #expect(
+                sol.statistics.massBalanceResidual <= 1e-12, "seed \(seed): mass balance \(sol.statistics.massBalanceResidual)")
         }
     }
 
@@ -73,8 +76,9 @@ struct RandomNetworkIdentityTests {
             var cond = YearConditions(base: g.base)
             cond.tariffs[cal.routes[k], default: 0] += 0.05 + 0.5 * rng.uniform()
             let shocked = try YearSolver().solve(cal, conditions: cond)
-            #expect(shocked.shares[k] <= baseline.shares[k] + 1e-13,
-                    "route \(g.network.name(of: cal.routes[k])): \(baseline.shares[k]) → \(shocked.shares[k]), seed \(seed)")
+            #expect(
+                shocked.shares[k] <= baseline.shares[k] + 1e-13,
+                "route \(g.network.name(of: cal.routes[k])): \(baseline.shares[k]) → \(shocked.shares[k]), seed \(seed)")
         }
     }
 
@@ -160,8 +164,9 @@ struct FactorReuseTests {
         #expect(sol.status == .solved, "seed \(seed)")
         #expect(sol.statistics.iterations > 2, "seed \(seed)")
         #expect(sol.statistics.reusedFactorizations > 0, "seed \(seed): \(sol.statistics)")
-        #expect(sol.statistics.factorizations + sol.statistics.reusedFactorizations == sol.statistics.iterations,
-                "seed \(seed): every iteration either factors or reuses")
+        #expect(
+            sol.statistics.factorizations + sol.statistics.reusedFactorizations == sol.statistics.iterations,
+            "seed \(seed): every iteration either factors or reuses")
         // The final prices solve the final price system to rounding level (relative 1e-12).
         #expect(sol.statistics.priceResidual < 1e-12, "seed \(seed): \(sol.statistics.priceResidual)")
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MinsimEngine
 
 /// Regions A, B; nickel ore → refined nickel → EVs. Refining uses 1 t ore per t, an EV 0.05 t
@@ -13,11 +14,15 @@ private enum Chain {
     static func make(evCapacityA: Double? = nil) -> (Network, BaseYear) {
         let network = Network(
             regions: [Region(code: "A"), Region(code: "B")],
-            products: [Product(name: "ni_ore", stage: "mining", unit: "t", elasticity: 2, mineral: "nickel"),
-                       Product(name: "ni_refined", stage: "refining", unit: "t", elasticity: 4, mineral: "nickel"),
-                       Product(name: "ev", stage: "ev", unit: "vehicle", elasticity: 3)],
-            recipes: [Node(A, refined): [RecipeInput(ore, 1)], Node(B, refined): [RecipeInput(ore, 1)],
-                      Node(A, ev): [RecipeInput(refined, 0.05)], Node(B, ev): [RecipeInput(refined, 0.05)]])
+            products: [
+                Product(name: "ni_ore", stage: "mining", unit: "t", elasticity: 2, mineral: "nickel"),
+                Product(name: "ni_refined", stage: "refining", unit: "t", elasticity: 4, mineral: "nickel"),
+                Product(name: "ev", stage: "ev", unit: "vehicle", elasticity: 3),
+            ],
+            recipes: [
+                Node(A, refined): [RecipeInput(ore, 1)], Node(B, refined): [RecipeInput(ore, 1)],
+                Node(A, ev): [RecipeInput(refined, 0.05)], Node(B, ev): [RecipeInput(refined, 0.05)],
+            ])
         var prices = network.nodeTable(repeating: Double?.none)
         for r in [A, B] { prices[r, ore] = 10; prices[r, refined] = 20; prices[r, ev] = 1000 }
         var caps = network.nodeTable(repeating: Double?.none)
@@ -32,8 +37,10 @@ private enum Chain {
         return (network, BaseYear(trade: trade, prices: prices, capacities: caps, finalDemand: demand))
     }
 
-    static func years(_ network: Network, _ base: BaseYear, _ range: ClosedRange<Int>,
-                      evDemandA: (Int) -> Double = { _ in 100 }) -> [YearInputs] {
+    static func years(
+        _ network: Network, _ base: BaseYear, _ range: ClosedRange<Int>,
+        evDemandA: (Int) -> Double = { _ in 100 }
+    ) -> [YearInputs] {
         range.map { y in
             var cond = YearConditions(base: base)
             cond.finalDemand[A, ev] = evDemandA(y)
@@ -52,8 +59,9 @@ struct SimulationTests {
         let (network, base) = Chain.make()
         let cal = try Calibration(network: network, base: base)
         let rates = try RecyclingRates(collectionRate: 0.5, recoveryEfficiency: 0.9)
-        let fleet = FleetSettings(vehicle: Chain.ev, lifetime: .fixed(years: 2),
-                                  minerals: [MineralChain(name: "nickel", ore: Chain.ore, refined: Chain.refined, recycling: rates)])
+        let fleet = FleetSettings(
+            vehicle: Chain.ev, lifetime: .fixed(years: 2),
+            minerals: [MineralChain(name: "nickel", ore: Chain.ore, refined: Chain.refined, recycling: rates)])
         let sim = Simulation(settings: SimulationSettings(demandElasticity: [0, 0, 0], fleet: fleet))
         let run = try sim.run(cal, years: Chain.years(network, base, 2024...2029))
         #expect(run.map(\.year) == Array(2024...2029))

@@ -1,5 +1,6 @@
-import Testing
 import LinearAlgebra
+import Testing
+
 @testable import MinsimEngine
 
 /// The linear solvers (triangular substitution, dense LU, sparse LU, GMRES + ILU(0)) must be
@@ -51,8 +52,10 @@ struct SolverAgreementTests {
         return [system.calibration.valueAdded, [Double](repeating: 1, count: n), (0..<n).map { _ in rng.uniform() - 0.3 }]
     }
 
-    func compare(_ system: LeontiefSystem, choices: [LinearSolverChoice], seed: UInt64, label: String,
-                 tolerance: Double = 1e-9) throws {
+    func compare(
+        _ system: LeontiefSystem, choices: [LinearSolverChoice], seed: UInt64, label: String,
+        tolerance: Double = 1e-9
+    ) throws {
         let rhs = Self.rightHandSides(system, seed: seed)
         for withTariffs in [false, true] {
             let reference = try LeontiefFactorizer(choice: .dense).factor(system, withTariffs: withTariffs)
@@ -63,7 +66,10 @@ struct SolverAgreementTests {
                     let got = f.solve(rhs, transposed: transposed)
                     for c in rhs.indices {
                         let d = Self.maxRelativeDifference(got[c], expected[c])
-                        #expect(d <= tolerance, "\(label) seed \(seed): \(choice) vs dense, rhs \(c), transposed \(transposed), tariffs \(withTariffs): \(d)")
+                        #expect(
+                            d <= tolerance,
+                            "\(label) seed \(seed): \(choice) vs dense, rhs \(c), transposed \(transposed), tariffs \(withTariffs): \(d)"
+                        )
                     }
                 }
             }
@@ -96,8 +102,10 @@ struct SolverAgreementTests {
             let dense = try LeontiefFactorizer(choice: .dense).factor(system, withTariffs: withTariffs)
             let sparse = try LeontiefFactorizer(choice: .sparse).factor(system, withTariffs: withTariffs)
             #expect(sparse is SparseLeontiefFactorization, "\(sparse.method)")
-            #expect(sparse.reciprocalCondition <= 3 * dense.reciprocalCondition && sparse.reciprocalCondition >= dense.reciprocalCondition / 3,
-                    "seed \(seed): rcond \(sparse.reciprocalCondition) vs dgecon \(dense.reciprocalCondition)")
+            #expect(
+                sparse.reciprocalCondition <= 3 * dense.reciprocalCondition
+                    && sparse.reciprocalCondition >= dense.reciprocalCondition / 3,
+                "seed \(seed): rcond \(sparse.reciprocalCondition) vs dgecon \(dense.reciprocalCondition)")
         }
         let rhs = Self.rightHandSides(system, seed: seed)
         // The block solve of every method gives its column-by-column solve (same factors).
@@ -115,9 +123,10 @@ struct SolverAgreementTests {
         // A Newton-type Jacobian I − G: G on the pattern of Ã with signed coefficients.
         let a = system.coefficientMatrix(withTariffs: true)
         var rng = SeededGenerator(seed: seed &+ 5)
-        let g = SparseMatrix(rows: a.rows, columns: a.columns,
-                             rowIndices: (0..<a.rows).flatMap { i in Array(repeating: i, count: a.rowStart[i + 1] - a.rowStart[i]) },
-                             columnIndices: a.columnIndices, values: a.values.map { $0 * (rng.uniform() < 0.3 ? -2 : 1) })
+        let g = SparseMatrix(
+            rows: a.rows, columns: a.columns,
+            rowIndices: (0..<a.rows).flatMap { i in Array(repeating: i, count: a.rowStart[i + 1] - a.rowStart[i]) },
+            columnIndices: a.columnIndices, values: a.values.map { $0 * (rng.uniform() < 0.3 ? -2 : 1) })
         let jacobian = SparseMatrix.identity(a.rows).adding(g, scaledBy: -1)
         let newton = try LeontiefFactorizer.factor(matrix: jacobian)
         let reference = try LUFactorization(factoring: jacobian.dense)
@@ -143,8 +152,9 @@ struct SolverAgreementTests {
         let before = LeontiefSystem(calibration: cal, shares: cal.baseShares, tariffs: tau)
         var prices = cal.basePrices
         for j in prices.indices where j % 3 == 0 { prices[j] *= 1.3 }
-        let after = LeontiefSystem(calibration: cal, shares: cal.armingtonShares(prices: prices, tariffs: tau, capacities: g.base.capacities),
-                                   tariffs: tau)
+        let after = LeontiefSystem(
+            calibration: cal, shares: cal.armingtonShares(prices: prices, tariffs: tau, capacities: g.base.capacities),
+            tariffs: tau)
         var f = try SparseLeontiefFactorization(coefficients: before.coefficientMatrix(withTariffs: true), nodes: cal.activeNodes)
         try f.refactor(coefficients: after.coefficientMatrix(withTariffs: true))
         #expect(f.lu.origin == .refactored, "\(f.method)")
@@ -154,7 +164,8 @@ struct SolverAgreementTests {
             let expected = fresh.solve(rhs, transposed: transposed)
             let got = f.solve(rhs, transposed: transposed)
             for c in rhs.indices {
-                #expect(Self.maxRelativeDifference(got[c], expected[c]) <= 1e-12, "seed \(seed) rhs \(c) transposed \(transposed)")
+                #expect(
+                    Self.maxRelativeDifference(got[c], expected[c]) <= 1e-12, "seed \(seed) rhs \(c) transposed \(transposed)")
             }
         }
     }
@@ -179,7 +190,8 @@ struct SolverAgreementTests {
         for feedback in [0.0, 0.05] {
             let g = Self.network(seed: seed, feedback: feedback)
             let cal = try Calibration(network: g.network, base: g.base)
-            let choices: [LinearSolverChoice] = feedback == 0 ? [.triangular, .sparse, .krylov, .automatic] : [.sparse, .krylov, .automatic]
+            let choices: [LinearSolverChoice] =
+                feedback == 0 ? [.triangular, .sparse, .krylov, .automatic] : [.sparse, .krylov, .automatic]
             var shocked = YearConditions(base: g.base)
             var rng = SeededGenerator(seed: seed)
             for route in cal.routes where route.exporter != route.importer && rng.uniform() < 0.3 {
@@ -205,15 +217,22 @@ struct SolverAgreementTests {
         }
     }
 
-    @Test("automatic choice: triangular without loops, sparse LU with small loops; the manifest reason says why", arguments: seeds)
+    @Test(
+        "automatic choice: triangular without loops, sparse LU with small loops; the manifest reason says why", arguments: seeds)
     func automaticChoice(seed: UInt64) throws {
         let acyclic = Self.network(seed: seed, feedback: 0)
-        let a = try YearSolver().solve(try Calibration(network: acyclic.network, base: acyclic.base), conditions: YearConditions(base: acyclic.base))
-        #expect(a.statistics.linearSolver.hasPrefix(TriangularLeontiefFactorization.methodName), "seed \(seed): \(a.statistics.linearSolver)")
+        let a = try YearSolver().solve(
+            try Calibration(network: acyclic.network, base: acyclic.base), conditions: YearConditions(base: acyclic.base))
+        #expect(
+            a.statistics.linearSolver.hasPrefix(TriangularLeontiefFactorization.methodName),
+            "seed \(seed): \(a.statistics.linearSolver)")
         #expect(a.statistics.linearSolverReason.contains("no supply loops"), "\(a.statistics.linearSolverReason)")
         let cyclic = Self.network(seed: seed, feedback: 0.05)
-        let c = try YearSolver().solve(try Calibration(network: cyclic.network, base: cyclic.base), conditions: YearConditions(base: cyclic.base))
-        #expect(c.statistics.linearSolver.hasPrefix(SparseLeontiefFactorization.methodName), "seed \(seed): \(c.statistics.linearSolver)")
+        let c = try YearSolver().solve(
+            try Calibration(network: cyclic.network, base: cyclic.base), conditions: YearConditions(base: cyclic.base))
+        #expect(
+            c.statistics.linearSolver.hasPrefix(SparseLeontiefFactorization.methodName),
+            "seed \(seed): \(c.statistics.linearSolver)")
         #expect(c.statistics.linearSolverReason.contains("so sparse LU"), "\(c.statistics.linearSolverReason)")
     }
 
@@ -247,9 +266,12 @@ struct SolverAgreementTests {
     /// factorization, is kept. The automatic choice must pick exactly that. Sizes up to 10,000 nodes (the 100,000-node
     /// cases are the same generator at ten times the regions; generating them takes too long
     /// for a debug test run).
-    @Test("automatic choice picks the measured-best solver on each benchmark network",
-          arguments: [(50, 10, 5, 0.05, "sparse"), (50, 10, 50, 0.05, "sparse"), (100, 10, 5, 0.05, "sparse"),
-                      (100, 25, 5, 0.0, "triangular"), (100, 25, 5, 0.05, "sparse")])
+    @Test(
+        "automatic choice picks the measured-best solver on each benchmark network",
+        arguments: [
+            (50, 10, 5, 0.05, "sparse"), (50, 10, 50, 0.05, "sparse"), (100, 10, 5, 0.05, "sparse"),
+            (100, 25, 5, 0.0, "triangular"), (100, 25, 5, 0.05, "sparse"),
+        ])
     func benchmarkChoice(regions: Int, products: Int, suppliers: Int, feedback: Double, expected: String) throws {
         var p = SyntheticNetwork.Parameters()
         p.regions = regions
@@ -265,7 +287,10 @@ struct SolverAgreementTests {
         let (_, decision) = try LeontiefFactorizer().factorWithDecision(system, withTariffs: true)
         switch (decision, expected) {
         case (.triangular?, "triangular"), (.sparse?, "sparse"): break
-        default: Issue.record("\(regions)×4×\(products), \(suppliers) suppliers, feedback \(feedback): \(String(describing: decision)), expected \(expected)")
+        default:
+            Issue.record(
+                "\(regions)×4×\(products), \(suppliers) suppliers, feedback \(feedback): \(String(describing: decision)), expected \(expected)"
+            )
         }
     }
 
@@ -283,8 +308,9 @@ struct SolverAgreementTests {
                 let choices: [LinearSolverChoice] = feedback == 0 ? [.triangular, .sparse, .krylov] : [.sparse, .krylov]
                 for choice in choices {
                     let r = try LeontiefFactorizer(choice: choice).factor(system, withTariffs: withTariffs).reciprocalCondition
-                    #expect(r <= 3 * dgecon && r >= dgecon / 3,
-                            "seed \(seed) feedback \(feedback) \(choice): rcond \(r) vs dgecon \(dgecon)")
+                    #expect(
+                        r <= 3 * dgecon && r >= dgecon / 3,
+                        "seed \(seed) feedback \(feedback) \(choice): rcond \(r) vs dgecon \(dgecon)")
                 }
             }
         }
@@ -415,7 +441,8 @@ struct SolverAgreementTests {
         #expect(cal.dimension == 10_000)
         let sol = try YearSolver().solve(cal, conditions: YearConditions(base: g.base))
         #expect(sol.status == .solved)
-        #expect(sol.statistics.linearSolver.hasPrefix(TriangularLeontiefFactorization.methodName), "\(sol.statistics.linearSolver)")
+        #expect(
+            sol.statistics.linearSolver.hasPrefix(TriangularLeontiefFactorization.methodName), "\(sol.statistics.linearSolver)")
         #expect(sol.statistics.massBalanceResidual <= 1e-12)
         #expect(Self.maxRelativeDifference(sol.prices, cal.basePrices) <= 1e-10)
     }

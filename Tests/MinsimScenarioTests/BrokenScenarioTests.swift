@@ -84,22 +84,31 @@ struct BrokenScenarioTests {
         BrokenCase(
             "years-duplicate-path-row.yaml", line: 7, column: 7,
             "duplicate paths.demand_index row for */car in 2030 (first given at"),
-        BrokenCase("years-cohort-not-before-base.yaml", line: 8, column: 27, "cohort 2024 in fleet.initial_stock row is not before base_year 2024"),
+        BrokenCase(
+            "years-cohort-not-before-base.yaml", line: 8, column: 27,
+            "cohort 2024 in fleet.initial_stock row is not before base_year 2024"),
         BrokenCase("years-rate-above-one.yaml", line: 4, column: 58, "'collection_rate' in mineral 'x' is 1.5; it must be ≤ 1"),
-        BrokenCase("years-lead-time-zero.yaml", line: 4, column: 29, "lead time of stage 'mining' is 0 years; it must be at least 1"),
+        BrokenCase(
+            "years-lead-time-zero.yaml", line: 4, column: 29, "lead time of stage 'mining' is 0 years; it must be at least 1"),
         BrokenCase(
             "years-unknown-stage.yaml", line: 4, column: 21,
             "unknown stage 'minning' in expansion.lead_time_years; did you mean 'mining'?"),
-        BrokenCase("years-fleet-unknown-product.yaml", line: 4, column: 12, "unknown product 'carr' in 'product'; did you mean 'car'?"),
+        BrokenCase(
+            "years-fleet-unknown-product.yaml", line: 4, column: 12, "unknown product 'carr' in 'product'; did you mean 'car'?"),
         BrokenCase("years-mineral-unknown-product.yaml", line: 4, column: 20, "unknown product 'oer' in 'ore'"),
         BrokenCase("years-horizon-before-base.yaml", line: 3, column: 10, "horizon 2020 is before base_year 2024"),
-        BrokenCase("years-extends-cycle.yaml", line: 2, column: 10, "extends makes a cycle (years-extends-cycle.yaml → years-extends-cycle.yaml)"),
-        BrokenCase("years-extends-missing.yaml", line: 2, column: 10, "cannot read the parent scenario '../valid/no-such-parent.yaml'"),
+        BrokenCase(
+            "years-extends-cycle.yaml", line: 2, column: 10,
+            "extends makes a cycle (years-extends-cycle.yaml → years-extends-cycle.yaml)"),
+        BrokenCase(
+            "years-extends-missing.yaml", line: 2, column: 10, "cannot read the parent scenario '../valid/no-such-parent.yaml'"),
         BrokenCase("years-unknown-key-in-child.yaml", line: 4, column: 1, "unknown key 'horizn'; did you mean 'horizon'?"),
         BrokenCase(
-            "years-capacity-factor-above-one.yaml", line: 5, column: 55, "'factor' in paths.capacity_factors row is 1.2; it must be ≤ 1"),
+            "years-capacity-factor-above-one.yaml", line: 5, column: 55,
+            "'factor' in paths.capacity_factors row is 1.2; it must be ≤ 1"),
         BrokenCase(
-            "years-unknown-distribution.yaml", line: 5, column: 28, "unknown lifetime distribution 'normall'; did you mean 'normal'?"),
+            "years-unknown-distribution.yaml", line: 5, column: 28,
+            "unknown lifetime distribution 'normall'; did you mean 'normal'?"),
         BrokenCase(
             "years-bad-parent.yaml", in: "negative-price.yaml", line: 21, column: 52,
             "'price_usd_per_unit' in base_prices row is -10; it must be > 0"),
@@ -109,7 +118,8 @@ struct BrokenScenarioTests {
         // Chemistry mix; each extends valid/years-chemistry.yaml.
         BrokenCase(
             "years-chemistry-shares-sum.yaml", line: 5, column: 7,
-            "shares of paths.chemistry_mix for */cells in 2024 sum to 0.9 (lfp 0.2 + nmc 0.7); the shares of a region, product and year must sum to 1"),
+            "shares of paths.chemistry_mix for */cells in 2024 sum to 0.9 (lfp 0.2 + nmc 0.7); the shares of a region, product and year must sum to 1"
+        ),
         BrokenCase(
             "years-chemistry-unknown.yaml", line: 6, column: 35,
             "unknown chemistry 'nmcc' in paths.chemistry_mix row; did you mean 'nmc'?"),
@@ -118,9 +128,11 @@ struct BrokenScenarioTests {
             "chemistry 'lfp' is not defined for product 'ni' in chemistries (it is defined for cells)"),
         BrokenCase(
             "years-chemistry-mismatched-years.yaml", line: 8, column: 7,
-            "chemistry 'nmc' of paths.chemistry_mix for */cells lists years 2024, 2028 but 'lfp' lists 2024, 2030; every chemistry of a mix must list the same years, so that the shares, interpolated linearly"),
+            "chemistry 'nmc' of paths.chemistry_mix for */cells lists years 2024, 2028 but 'lfp' lists 2024, 2030; every chemistry of a mix must list the same years, so that the shares, interpolated linearly"
+        ),
         BrokenCase(
-            "years-chemistry-duplicate-row.yaml", line: 6, column: 5, "duplicate chemistries row for lfp cells ← li (first given at"),
+            "years-chemistry-duplicate-row.yaml", line: 6, column: 5,
+            "duplicate chemistries row for lfp cells ← li (first given at"),
         BrokenCase(
             "years-chemistry-duplicate-mix-row.yaml", line: 7, column: 7,
             "duplicate paths.chemistry_mix row for */cells lfp in 2024 (first given at"),

@@ -74,9 +74,10 @@ struct CompareTests {
         // Every node of the run is in the join once: 17 years × 2 regions × 2 products.
         let nodes = try TestSupport.readCSV(out.appendingPathComponent("nodes_delta.csv"))
         #expect(nodes.rows.count == 17 * 2 * 2)
-        #expect(nodes.rows.prefix(4).map { [$0[0], $0[1], $0[2]] } == [
-            ["2024", "CA", "ore"], ["2024", "CA", "metal"], ["2024", "KR", "ore"], ["2024", "KR", "metal"],
-        ])
+        #expect(
+            nodes.rows.prefix(4).map { [$0[0], $0[1], $0[2]] } == [
+                ["2024", "CA", "ore"], ["2024", "CA", "metal"], ["2024", "KR", "ore"], ["2024", "KR", "metal"],
+            ])
         #expect(TestSupport.leftovers(in: folder).isEmpty)
     }
 

@@ -34,8 +34,9 @@ struct GenerateTests {
         ScenarioWriter.Settings(name: name, command: "minsim generate (test)")
     }
 
-    @Test("a generated scenario runs through ScenarioRunner and reproduces the generator's base prices",
-          arguments: cases.indices)
+    @Test(
+        "a generated scenario runs through ScenarioRunner and reproduces the generator's base prices",
+        arguments: cases.indices)
     func runsAndReproducesBasePrices(_ index: Int) throws {
         let (label, parameters) = Self.cases[index]
         let synthetic = SyntheticNetwork(parameters)

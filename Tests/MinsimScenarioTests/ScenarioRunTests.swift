@@ -107,8 +107,10 @@ struct ScenarioRunTests {
         #expect(
             resolved == [
                 "base_prices.csv", "base_trade.csv", "capacities.csv", "capacity_projects.csv", "chemistries.csv", "demand.csv",
-                "demand_shocks.csv", "export_controls.csv", "initial_stock.csv", "mineral_chains.csv", "new_nodes.csv", "paths.csv",
-                "preferences.csv", "products.csv", "recipes.csv", "regions.csv", "routes.csv", "settings.csv", "shocks_tariffs.csv",
+                "demand_shocks.csv", "export_controls.csv", "initial_stock.csv", "mineral_chains.csv", "new_nodes.csv",
+                "paths.csv",
+                "preferences.csv", "products.csv", "recipes.csv", "regions.csv", "routes.csv", "settings.csv",
+                "shocks_tariffs.csv",
                 "tariffs.csv",
             ])
         let recipes = try TestSupport.readTable(out.appendingPathComponent("resolved/recipes.csv"))

@@ -71,7 +71,8 @@ struct SchemaTests {
     func outputDocumentation() throws {
         let doc = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
         let columns =
-            OutputTables.nodeColumns + OutputTables.flowColumns + OutputTables.marketColumns + OutputTables.stockColumns + OutputTables.mineralColumns
+            OutputTables.nodeColumns + OutputTables.flowColumns + OutputTables.marketColumns + OutputTables.stockColumns
+            + OutputTables.mineralColumns
             + OutputTables.cohortColumns + ["recovered_<mineral>_t"]
         for column in columns {
             #expect(doc.contains("| `\(column)` |"), "\(column)")
@@ -87,7 +88,8 @@ struct SchemaTests {
             for column in spec.columnNames { #expect(doc.contains("`\(column)`"), "\(spec.key).\(column)") }
         }
         let fields =
-            ScenarioFormat.capacityProjects.columns + ScenarioFormat.chemistries.columns + ScenarioFormat.initialStock.columns + ScenarioFormat.expansionKeys
+            ScenarioFormat.capacityProjects.columns + ScenarioFormat.chemistries.columns + ScenarioFormat.initialStock.columns
+            + ScenarioFormat.expansionKeys
             + ScenarioFormat.fleetKeys + ScenarioFormat.mineralKeys
             + ScenarioFormat.lifetimeDistributions.flatMap(\.parameters)
         for field in fields { #expect(doc.contains("`\(field.name)`"), "\(field.name)") }
@@ -96,7 +98,8 @@ struct SchemaTests {
             for column in spec.columnNames { #expect(doc.contains("`\(column)`"), "shocks.\(spec.key).\(column)") }
         }
         let shocks = try #require((try Self.schema()["properties"] as? [String: Any])?["shocks"] as? [String: Any])
-        #expect(Set((shocks["properties"] as? [String: Any])?.keys.map { $0 } ?? []) == Set(ScenarioFormat.shockTables.map(\.key)))
+        #expect(
+            Set((shocks["properties"] as? [String: Any])?.keys.map { $0 } ?? []) == Set(ScenarioFormat.shockTables.map(\.key)))
         for key in ["horizon", "price_ceiling_multiple", "extends"] + ScenarioFormat.yearKeys {
             #expect(doc.contains("`\(key)`"), "\(key)")
         }

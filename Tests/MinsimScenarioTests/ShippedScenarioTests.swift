@@ -33,7 +33,9 @@ struct ShippedScenarioTests {
         // Every year is a certified equilibrium (the run would have failed otherwise; checked
         // again here on the certificate itself, tolerance 1e-8 relative).
         for year in report.years {
-            #expect(year.certificate.certified && year.certificate.largestResidual <= 1e-8, "\(name) \(year.year): \(year.certificate.failures)")
+            #expect(
+                year.certificate.certified && year.certificate.largestResidual <= 1e-8,
+                "\(name) \(year.year): \(year.certificate.failures)")
         }
         // Every year's capacity clearing converged: no warnings.
         #expect(report.warnings.isEmpty, "\(report.warnings.joined(separator: "\n"))")
@@ -100,11 +102,13 @@ struct ShippedScenarioTests {
         for (i, (la, le)) in zip(a, e).enumerated() where la != le {
             let ca = la.split(separator: ",", omittingEmptySubsequences: false)
             let ce = le.split(separator: ",", omittingEmptySubsequences: false)
-            let same = ca.count == ce.count && zip(ca, ce).allSatisfy { x, y in
-                if x == y { return true }
-                guard let u = Double(x), let v = Double(y), u.isFinite, v.isFinite else { return false }
-                return abs(u - v) <= 1e-12 * max(abs(u), abs(v))
-            }
+            let same =
+                ca.count == ce.count
+                && zip(ca, ce).allSatisfy { x, y in
+                    if x == y { return true }
+                    guard let u = Double(x), let v = Double(y), u.isFinite, v.isFinite else { return false }
+                    return abs(u - v) <= 1e-12 * max(abs(u), abs(v))
+                }
             if !same { return "line \(i + 1):\n  got      \(la)\n  expected \(le)" }
         }
         return nil

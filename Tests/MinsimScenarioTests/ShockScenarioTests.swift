@@ -47,7 +47,9 @@ struct ShockScenarioTests {
         let τ2026 = try #require(base.yearInput(2026).conditions.tariffs[route])
         // 1e-15 relative: the loader adds base + 0.25·184/365 in one rounding step per operation;
         // the bound allows for the order of those few roundings (a few ulps of a number ≈ 0.19).
-        #expect(TestSupport.isClose(shocked.yearInput(2026).conditions.tariffs[route] ?? .nan, τ2026 + 0.25 * 184 / 365, relative: 1e-15))
+        #expect(
+            TestSupport.isClose(
+                shocked.yearInput(2026).conditions.tariffs[route] ?? .nan, τ2026 + 0.25 * 184 / 365, relative: 1e-15))
         // Outside the measure's days nothing is added: exact equality.
         for t in [2024, 2025, 2027, 2030] {
             #expect(shocked.yearInput(t).conditions.tariffs == base.yearInput(t).conditions.tariffs, "\(t)")
@@ -70,7 +72,8 @@ struct ShockScenarioTests {
             }
         }
         let flows = try TestSupport.readTable(y.appendingPathComponent("flows.csv"))
-        let row = try #require(flows.first { $0["year"] == "2026" && $0["product"] == "metal" && $0["exporter"] == "B" && $0["importer"] == "A" })
+        let row = try #require(
+            flows.first { $0["year"] == "2026" && $0["product"] == "metal" && $0["exporter"] == "B" && $0["importer"] == "A" })
         #expect(row["tariff_rate"] == "\(τ2026 + 0.25 * 184 / 365)")
         #expect(try Self.rows(x, "flows.csv", year: "2026") != (try Self.rows(y, "flows.csv", year: "2026")))
     }
@@ -96,7 +99,8 @@ struct ShockScenarioTests {
         let out = try Self.run(TestSupport.fixture("valid/shocks-three-regions.yaml"), in: folder, "out")
         let flows = try TestSupport.readTable(out.appendingPathComponent("flows.csv"))
         func share(_ exporter: String, _ year: String) -> Double {
-            Double(flows.first { $0["year"] == year && $0["exporter"] == exporter && $0["importer"] == "A" }?["share"] ?? "") ?? .nan
+            Double(flows.first { $0["year"] == year && $0["exporter"] == exporter && $0["importer"] == "A" }?["share"] ?? "")
+                ?? .nan
         }
         // The exempt C gains share in A against the taxed B and D.
         #expect(share("C", "2025") > share("C", "2024"))
@@ -116,7 +120,9 @@ struct ShockScenarioTests {
         #expect(s.yearInput(2030).conditions.routeQuotas == [Route(Self.ore, from: Self.b, to: Self.a): 0])
         // The demand shock halves car demand in 2029 only.
         let base = try #require(ScenarioLoader.load(path: Self.years).scenario)
-        #expect(s.yearInput(2029).conditions.finalDemand[Self.b, Self.car] == base.yearInput(2029).conditions.finalDemand[Self.b, Self.car] * 0.5)
+        #expect(
+            s.yearInput(2029).conditions.finalDemand[Self.b, Self.car] == base.yearInput(2029).conditions.finalDemand[
+                Self.b, Self.car] * 0.5)
         #expect(s.yearInput(2028).conditions.finalDemand == base.yearInput(2028).conditions.finalDemand)
 
         let folder = try TestSupport.temporaryFolder()
@@ -124,7 +130,10 @@ struct ShockScenarioTests {
         let out = try Self.run(path, in: folder, "out")
         let baseOut = try Self.run(Self.years, in: folder, "base")
         func flow(_ rows: [[String: String]], _ product: String, _ year: Int) -> Double {
-            Double(rows.first { $0["year"] == String(year) && $0["product"] == product && $0["exporter"] == "B" && $0["importer"] == "A" }?["quantity"] ?? "") ?? .nan
+            Double(
+                rows.first {
+                    $0["year"] == String(year) && $0["product"] == product && $0["exporter"] == "B" && $0["importer"] == "A"
+                }?["quantity"] ?? "") ?? .nan
         }
         let flows = try TestSupport.readTable(out.appendingPathComponent("flows.csv"))
         let baseFlows = try TestSupport.readTable(baseOut.appendingPathComponent("flows.csv"))
@@ -146,15 +155,16 @@ struct ShockScenarioTests {
         // Before any control is in force the run is the baseline, bit for bit.
         #expect(try Self.rows(out, "flows.csv", year: "2025") == (try Self.rows(baseOut, "flows.csv", year: "2025")))
         let controls = try String(contentsOf: out.appendingPathComponent("resolved/export_controls.csv"), encoding: .utf8)
-        #expect(controls == """
-            product,exporter,importer,year,quota
-            ore,B,A,2028,0.0
-            ore,B,A,2029,0.0
-            ore,B,A,2030,0.0
-            metal,B,A,2026,5.0
-            metal,B,A,2027,5.0
+        #expect(
+            controls == """
+                product,exporter,importer,year,quota
+                ore,B,A,2028,0.0
+                ore,B,A,2029,0.0
+                ore,B,A,2030,0.0
+                metal,B,A,2026,5.0
+                metal,B,A,2027,5.0
 
-            """)
+                """)
         let demand = try String(contentsOf: out.appendingPathComponent("resolved/demand_shocks.csv"), encoding: .utf8)
         #expect(demand == "region,product,year,factor\nA,car,2029,0.5\nB,car,2029,0.5\n")
     }
@@ -193,7 +203,9 @@ struct ShockScenarioTests {
             }
         }
         func share(_ flows: [[String: String]], _ exporter: String, _ year: String) -> Double {
-            let row = flows.first { $0["year"] == year && $0["product"] == "metal" && $0["exporter"] == exporter && $0["importer"] == "A" }
+            let row = flows.first {
+                $0["year"] == year && $0["product"] == "metal" && $0["exporter"] == exporter && $0["importer"] == "A"
+            }
             return Double(row?["share"] ?? "") ?? .nan
         }
         let baseFlows = try TestSupport.readTable(x.appendingPathComponent("flows.csv"))

@@ -119,10 +119,11 @@ struct YearlyScenarioTests {
         let years = try #require(manifest["years"] as? [[String: Any]])
         #expect(years.count == 7)
         let certificate = try #require(years.first?["certificate"] as? [String: Any])
-        #expect(Set(certificate.keys) == [
-            "certified", "tolerance", "capacity_violation", "quota_violation", "capacity_complementarity",
-            "quota_complementarity", "complementarity_residual", "unmet_below_choke", "served_above_choke", "iterations",
-        ])
+        #expect(
+            Set(certificate.keys) == [
+                "certified", "tolerance", "capacity_violation", "quota_violation", "capacity_complementarity",
+                "quota_complementarity", "complementarity_residual", "unmet_below_choke", "served_above_choke", "iterations",
+            ])
         #expect(years.allSatisfy { ($0["certificate"] as? [String: Any])?["certified"] as? Bool == true })
     }
 
@@ -167,7 +168,8 @@ struct YearlyScenarioTests {
             return [ni: nmc * 0.7, li: lfp * 0.12 + nmc * 0.1]
         }
         func recipe(_ r: RegionIndex, _ t: Int) -> [ProductIndex: Double] {
-            Dictionary(uniqueKeysWithValues: s.yearInput(t).network.recipe(for: Node(r, cells)).map { ($0.input, $0.quantityPerUnit) })
+            Dictionary(
+                uniqueKeysWithValues: s.yearInput(t).network.recipe(for: Node(r, cells)).map { ($0.input, $0.quantityPerUnit) })
         }
         // Hand-interpolated shares in 2027. The loader interpolates the same points in a
         // different order of operations, so results agree to a few ulps; 1e-12 relative

@@ -63,7 +63,8 @@ let benchmarks: @Sendable () -> Void = {
 
     for size in NetworkSize.selected(from: NetworkSize.denseCyclic) {
         let n = size.nodeCount
-        Benchmark("tariff-shock year, automatic, cyclic, \(n) nodes (\(size))", configuration: configuration(n)) { benchmark, fixture in
+        Benchmark("tariff-shock year, automatic, cyclic, \(n) nodes (\(size))", configuration: configuration(n)) {
+            benchmark, fixture in
             for _ in benchmark.scaledIterations {
                 blackHole(try fixture.solveYear(conditions: fixture.shocked))
             }
@@ -76,7 +77,8 @@ let benchmarks: @Sendable () -> Void = {
     let explicit = ProcessInfo.processInfo.environment["MINSIM_BENCH_NODES"] != nil
     for size in NetworkSize.selected(from: NetworkSize.sparseAcyclic) where explicit || size.nodeCount <= 10_000 {
         let n = size.nodeCount
-        Benchmark("engine solve, automatic, acyclic sparse, \(n) nodes (\(size))", configuration: configuration(n)) { benchmark, fixture in
+        Benchmark("engine solve, automatic, acyclic sparse, \(n) nodes (\(size))", configuration: configuration(n)) {
+            benchmark, fixture in
             for _ in benchmark.scaledIterations {
                 blackHole(try fixture.solveYear(.automatic))
             }
@@ -92,7 +94,9 @@ let benchmarks: @Sendable () -> Void = {
     }
     for (label, size) in NetworkSize.comparison
     where wanted.map({ $0.contains(size.nodeCount) }) ?? (size.nodeCount <= 10_000) {
-        Benchmark("engine year, automatic, \(label) (\(size))", configuration: configuration(size.nodeCount >= 100_000 ? 4_000 : 100)) { benchmark, fixture in
+        Benchmark(
+            "engine year, automatic, \(label) (\(size))", configuration: configuration(size.nodeCount >= 100_000 ? 4_000 : 100)
+        ) { benchmark, fixture in
             for _ in benchmark.scaledIterations {
                 blackHole(try fixture.solveYear(.automatic))
             }

@@ -203,7 +203,8 @@ public func configureBLASThreads() -> Int {
 /// A generated year under scarcity, as the clearing benchmarks use it: every tenth active node
 /// capped at 90 % of its base-year output, final demand +20 %, ε = −0.3 on final products, so
 /// that the capped nodes bind.
-public func scarceYear(_ size: NetworkSize) throws -> (calibration: Calibration, conditions: YearConditions, elasticity: [Double]) {
+public func scarceYear(_ size: NetworkSize) throws -> (calibration: Calibration, conditions: YearConditions, elasticity: [Double])
+{
     let g = SyntheticNetwork(size.parameters)
     let cal = try Calibration(network: g.network, base: g.base)
     let base = try YearSolver().solve(cal, conditions: YearConditions(base: g.base))

@@ -32,11 +32,14 @@ struct ExportSystem {
             return args[i + 1]
         }
         guard let out = value("--out"),
-              let regions = value("--regions").flatMap({ Int($0) }),
-              let stages = value("--stages").flatMap({ Int($0) }),
-              let products = value("--products-per-stage").flatMap({ Int($0) })
+            let regions = value("--regions").flatMap({ Int($0) }),
+            let stages = value("--stages").flatMap({ Int($0) }),
+            let products = value("--products-per-stage").flatMap({ Int($0) })
         else {
-            FileHandle.standardError.write(Data("usage: ExportSystem --regions R --stages S --products-per-stage P [--suppliers 5] [--feedback 0] --out DIR [--runs 5]\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "usage: ExportSystem --regions R --stages S --products-per-stage P [--suppliers 5] [--feedback 0] --out DIR [--runs 5]\n"
+                        .utf8))
             exit(2)
         }
         let suppliers = value("--suppliers").flatMap { Int($0) } ?? 5
@@ -44,7 +47,8 @@ struct ExportSystem {
         let runs = max(1, value("--runs").flatMap { Int($0) } ?? 5)
         let threads = configureBLASThreads()
 
-        let size = NetworkSize(regions: regions, stages: stages, productsPerStage: products, suppliers: suppliers, feedback: feedback)
+        let size = NetworkSize(
+            regions: regions, stages: stages, productsPerStage: products, suppliers: suppliers, feedback: feedback)
         let fixture = try EngineFixture(size: size, dense: false)
         let c = fixture.calibration
         let n = c.dimension

@@ -44,11 +44,13 @@ struct RatioReport {
         }
 
         print("## Measured on this machine\n")
-        print("- CPU: \(processorModelName), \(ProcessInfo.processInfo.activeProcessorCount) cores online; "
-              + "load average at start: \(loadAverage)")
+        print(
+            "- CPU: \(processorModelName), \(ProcessInfo.processInfo.activeProcessorCount) cores online; "
+                + "load average at start: \(loadAverage)")
         print("- BLAS: \(BLASRuntime.libraryDescription); threads in use: \(threads)")
-        print("- Each time: median of \(runs) runs (3 for ≥ 4,000 dense nodes and for sparse sizes) after 1 warm-up; "
-              + "wall clock, process CPU time in brackets. On a shared machine the CPU-time ratio is the steadier one.")
+        print(
+            "- Each time: median of \(runs) runs (3 for ≥ 4,000 dense nodes and for sparse sizes) after 1 warm-up; "
+                + "wall clock, process CPU time in brackets. On a shared machine the CPU-time ratio is the steadier one.")
         let dgemm = dgemmGFLOPS(n: 2_000, runs: runs)
         print("- dgemm reference (cblas via `Matrix.multiply`, N = 2000, 2·N³ flops): \(f1(dgemm)) GFLOP/s\n")
 
@@ -64,8 +66,9 @@ struct RatioReport {
     /// connected block: a ring keeps every node on a loop), scaled to column sums 0.9.
     static func choiceSection(runs: Int) throws {
         print("### Solver choice: dense LU against sparse LU by density (median of \(runs), ms)\n")
-        print("`flops ratio` = KLU's estimated flops (`SparseLU.Analysis.estimatedFlops`) / (2/3 N³). "
-              + "`automatic` picks dense LU when that ratio exceeds \(f2(LeontiefFactorizer.denseFlopFraction)).\n")
+        print(
+            "`flops ratio` = KLU's estimated flops (`SparseLU.Analysis.estimatedFlops`) / (2/3 N³). "
+                + "`automatic` picks dense LU when that ratio exceeds \(f2(LeontiefFactorizer.denseFlopFraction)).\n")
         print("| N | density | nonzeros | KLU blocks | flops ratio | sparse LU ms | dense LU ms | faster | automatic |")
         print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
         for n in [500, 1_000, 2_000] {
@@ -99,8 +102,9 @@ struct RatioReport {
                 let sp = try sample(runs) { try sparseRun() }.wall
                 let de = try sample(runs) { try denseRun() }.wall
                 let auto = ratio > LeontiefFactorizer.denseFlopFraction ? "dense" : "sparse"
-                print("| \(n) | \(f2(density * 100)) % | \(m.nonzeroCount) | \(analysis.blocks) | \(String(format: "%.3g", ratio)) | "
-                      + "\(ms(sp)) | \(ms(de)) | \(sp < de ? "sparse" : "dense") | \(auto) |")
+                print(
+                    "| \(n) | \(f2(density * 100)) % | \(m.nonzeroCount) | \(analysis.blocks) | \(String(format: "%.3g", ratio)) | "
+                        + "\(ms(sp)) | \(ms(de)) | \(sp < de ? "sparse" : "dense") | \(auto) |")
             }
         }
         print("")
@@ -114,10 +118,15 @@ struct RatioReport {
                 if choice == .triangular && size.isCyclic { cells.append("–"); continue }
                 if choice == .dense && fixture.dimension > 10_000 { cells.append("–"); continue }
                 _ = try fixture.solveYear(choice)
-                cells.append(ms(try sample(choice == .dense && fixture.dimension > 2_000 ? 3 : runs) { _ = try fixture.solveYear(choice) }.wall))
+                cells.append(
+                    ms(
+                        try sample(choice == .dense && fixture.dimension > 2_000 ? 3 : runs) { _ = try fixture.solveYear(choice) }
+                            .wall))
             }
             let picked = try fixture.solveYear(.automatic).statistics
-            print("| \(label) | \(fixture.dimension) | \(picked.nonzeros) | \(cells.joined(separator: " | ")) | \(shortMethod(picked.linearSolver)) |")
+            print(
+                "| \(label) | \(fixture.dimension) | \(picked.nonzeros) | \(cells.joined(separator: " | ")) | \(shortMethod(picked.linearSolver)) |"
+            )
             note("choice \(label)")
         }
         print("")
@@ -165,19 +174,24 @@ struct RatioReport {
             let acyclicTime = try sample(runs) { _ = try acyclic.solveYear(.automatic) }
 
             let ratioWall = engine.wall / bare.wall, ratioCPU = engine.cpu / bare.cpu
-            rows.append("| \(n) (\(size)) | \(stats.nonzeros) | \(ms(engine.wall)) (\(ms(engine.cpu))) | "
-                        + "\(ms(bare.wall)) (\(ms(bare.cpu))) | \(f2(ratioWall)) (\(f2(ratioCPU))) | "
-                        + "\(met(min(ratioWall, ratioCPU) <= engineTarget)) | \(stats.iterations) | \(stats.factorizations) | "
-                        + "\(f1(gflops)) (\(Int((gflops / dgemm * 100).rounded())) %) | \(f1(engineGflops)) | "
-                        + "\(formatBytes(peak)) | \(autoCyclic) | \(ms(acyclicTime.wall)) (\(shortMethod(a.statistics.linearSolver))) |")
+            rows.append(
+                "| \(n) (\(size)) | \(stats.nonzeros) | \(ms(engine.wall)) (\(ms(engine.cpu))) | "
+                    + "\(ms(bare.wall)) (\(ms(bare.cpu))) | \(f2(ratioWall)) (\(f2(ratioCPU))) | "
+                    + "\(met(min(ratioWall, ratioCPU) <= engineTarget)) | \(stats.iterations) | \(stats.factorizations) | "
+                    + "\(f1(gflops)) (\(Int((gflops / dgemm * 100).rounded())) %) | \(f1(engineGflops)) | "
+                    + "\(formatBytes(peak)) | \(autoCyclic) | \(ms(acyclicTime.wall)) (\(shortMethod(a.statistics.linearSolver))) |"
+            )
             note("dense \(n)")
         }
         print("### Dense cyclic networks: engine year vs bare LAPACK (target ≤ \(engineTarget)×)\n")
-        print("Cyclic (own-stage feedback 0.05), base-year conditions, engine forced to dense LU. "
-              + "`bare` = dgetrf + one dgetrs each way on the same `I − Ã₀`. GFLOP/s counts (2/3)·N³ flops "
-              + "(bare: over the bare time, in % of dgemm; engine: × factorizations over the engine time). "
-              + "Peak RSS: process high-water mark during the engine runs (includes the fixture's own 8N² copy of `I − Ã₀`).\n")
-        print("| nodes (R×S×P) | nonzeros of A | engine ms (CPU) | bare ms (CPU) | engine / bare (CPU) | ≤ \(engineTarget)× | iterations | factorizations | bare GFLOP/s (% dgemm) | engine GFLOP/s | peak RSS | automatic, cyclic | automatic, acyclic variant |")
+        print(
+            "Cyclic (own-stage feedback 0.05), base-year conditions, engine forced to dense LU. "
+                + "`bare` = dgetrf + one dgetrs each way on the same `I − Ã₀`. GFLOP/s counts (2/3)·N³ flops "
+                + "(bare: over the bare time, in % of dgemm; engine: × factorizations over the engine time). "
+                + "Peak RSS: process high-water mark during the engine runs (includes the fixture's own 8N² copy of `I − Ã₀`).\n")
+        print(
+            "| nodes (R×S×P) | nonzeros of A | engine ms (CPU) | bare ms (CPU) | engine / bare (CPU) | ≤ \(engineTarget)× | iterations | factorizations | bare GFLOP/s (% dgemm) | engine GFLOP/s | peak RSS | automatic, cyclic | automatic, acyclic variant |"
+        )
         print("|---:|---:|---:|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---:|")
         rows.forEach { print($0) }
         print("")
@@ -199,44 +213,57 @@ struct RatioReport {
             let freshIterations = try freshFactorFixedPoint(fixture, conditions: fixture.shocked)
             let fresh = try sample(r) { _ = try freshFactorFixedPoint(fixture, conditions: fixture.shocked) }
             let lastTest = try reusedFixedPoint(fixture, conditions: fixture.shocked, strategy: .refineToRounding)
-            let lastTestTime = try sample(r) { _ = try reusedFixedPoint(fixture, conditions: fixture.shocked, strategy: .refineToRounding) }
+            let lastTestTime = try sample(r) {
+                _ = try reusedFixedPoint(fixture, conditions: fixture.shocked, strategy: .refineToRounding)
+            }
             let chord = try reusedFixedPoint(fixture, conditions: fixture.shocked, strategy: .oneStepPerIteration)
-            let chordTime = try sample(r) { _ = try reusedFixedPoint(fixture, conditions: fixture.shocked, strategy: .oneStepPerIteration) }
+            let chordTime = try sample(r) {
+                _ = try reusedFixedPoint(fixture, conditions: fixture.shocked, strategy: .oneStepPerIteration)
+            }
             func agreement(_ p: [Double]) -> String {
                 var worst = 0.0
                 for (a, b) in zip(p, solution.prices) { worst = max(worst, abs(a - b) / b) }
                 return String(format: "%.1e", worst)
             }
-            prototypes.append("| \(n) | \(ms(shock.wall)) (\(f2(shock.wall / one.wall))×) | "
-                              + "\(ms(lastTestTime.wall)) (\(f2(lastTestTime.wall / one.wall))×): \(lastTest.iterations) it, \(lastTest.factorizations) dgetrf, \(lastTest.solves) dgetrs; Δ \(agreement(lastTest.prices)) | "
-                              + "\(ms(chordTime.wall)) (\(f2(chordTime.wall / one.wall))×): \(chord.iterations) it, \(chord.factorizations) dgetrf, \(chord.solves) dgetrs; Δ \(agreement(chord.prices)) |")
+            prototypes.append(
+                "| \(n) | \(ms(shock.wall)) (\(f2(shock.wall / one.wall))×) | "
+                    + "\(ms(lastTestTime.wall)) (\(f2(lastTestTime.wall / one.wall))×): \(lastTest.iterations) it, \(lastTest.factorizations) dgetrf, \(lastTest.solves) dgetrs; Δ \(agreement(lastTest.prices)) | "
+                    + "\(ms(chordTime.wall)) (\(f2(chordTime.wall / one.wall))×): \(chord.iterations) it, \(chord.factorizations) dgetrf, \(chord.solves) dgetrs; Δ \(agreement(chord.prices)) |"
+            )
             let s = solution.statistics
             let ratioWall = shock.wall / one.wall, ratioCPU = shock.cpu / one.cpu
-            rows.append("| \(n) (\(size)) | \(ms(shock.wall)) (\(ms(shock.cpu))) | \(ms(one.wall)) (\(ms(one.cpu))) | "
-                        + "\(f2(ratioWall)) (\(f2(ratioCPU))) | \(met(min(ratioWall, ratioCPU) <= shockTarget)) | "
-                        + "\(s.iterations) | \(s.factorizations) | \(s.reusedFactorizations) | \(status(solution.status)) | "
-                        + "\(String(format: "%.1e", s.priceResidual)) | \(ms(fresh.wall)) (\(f2(fresh.wall / one.wall))×, \(freshIterations) dgetrf) |")
+            rows.append(
+                "| \(n) (\(size)) | \(ms(shock.wall)) (\(ms(shock.cpu))) | \(ms(one.wall)) (\(ms(one.cpu))) | "
+                    + "\(f2(ratioWall)) (\(f2(ratioCPU))) | \(met(min(ratioWall, ratioCPU) <= shockTarget)) | "
+                    + "\(s.iterations) | \(s.factorizations) | \(s.reusedFactorizations) | \(status(solution.status)) | "
+                    + "\(String(format: "%.1e", s.priceResidual)) | \(ms(fresh.wall)) (\(f2(fresh.wall / one.wall))×, \(freshIterations) dgetrf) |"
+            )
             note("shock \(n)")
         }
         print("### Tariff shock: the whole fixed point vs one factorization (target ≤ \(shockTarget)×)\n")
-        print("Shock: +25 percentage points on every import from the first tenth of the regions "
-              + "(`EngineFixture.tariffShock`). Engine: the automatic choice (dense LU at these sizes). "
-              + "`one dgetrf` = `LUFactorization(factoring:)` of the base `I − Ã₀` (copy + dgetrf). "
-              + "`reused` = fixed-point iterations solved with earlier factors plus iterative refinement. "
-              + "Last column: the same price–share iteration with a fresh dense LU every iteration (the engine before "
-              + "factor reuse; `freshFactorFixedPoint`), for comparison.\n")
-        print("| nodes (R×S×P) | shocked year ms (CPU) | one dgetrf ms (CPU) | year / one factorization (CPU) | ≤ \(shockTarget)× | iterations | factorizations | reused | status | price residual | fresh LU every iteration ms (× one dgetrf, dgetrf count) |")
+        print(
+            "Shock: +25 percentage points on every import from the first tenth of the regions "
+                + "(`EngineFixture.tariffShock`). Engine: the automatic choice (dense LU at these sizes). "
+                + "`one dgetrf` = `LUFactorization(factoring:)` of the base `I − Ã₀` (copy + dgetrf). "
+                + "`reused` = fixed-point iterations solved with earlier factors plus iterative refinement. "
+                + "Last column: the same price–share iteration with a fresh dense LU every iteration (the engine before "
+                + "factor reuse; `freshFactorFixedPoint`), for comparison.\n")
+        print(
+            "| nodes (R×S×P) | shocked year ms (CPU) | one dgetrf ms (CPU) | year / one factorization (CPU) | ≤ \(shockTarget)× | iterations | factorizations | reused | status | price residual | fresh LU every iteration ms (× one dgetrf, dgetrf count) |"
+        )
         print("|---:|---:|---:|---:|:---:|---:|---:|---:|---|---:|---:|")
         rows.forEach { print($0) }
         print("")
-        print("Prototypes of the same fixed point with factor reuse, built in this benchmark from the engine's public "
-              + "steps (`reusedFixedPoint`; YearSolver is unchanged). Both factor `I − Ã` once, on the first iteration, "
-              + "and test productivity (the column `1`) once, on the final shares, instead of every iteration: "
-              + "(b) refines each iteration's price solve to rounding level with the old factors, as the engine does; "
-              + "(c) takes a single refinement step per iteration, `P ← P + LU⁻ᵀ(v − (I − Ã(S(P)))ᵀP)` (a chord "
-              + "iteration on the combined price–share problem), then refines the converged prices to rounding level. "
-              + "× = multiples of one dgetrf; Δ = largest relative price difference from the engine.\n")
-        print("| nodes | engine (× one dgetrf) | (b) refine to rounding, test at the end | (c) one refinement step per iteration |")
+        print(
+            "Prototypes of the same fixed point with factor reuse, built in this benchmark from the engine's public "
+                + "steps (`reusedFixedPoint`; YearSolver is unchanged). Both factor `I − Ã` once, on the first iteration, "
+                + "and test productivity (the column `1`) once, on the final shares, instead of every iteration: "
+                + "(b) refines each iteration's price solve to rounding level with the old factors, as the engine does; "
+                + "(c) takes a single refinement step per iteration, `P ← P + LU⁻ᵀ(v − (I − Ã(S(P)))ᵀP)` (a chord "
+                + "iteration on the combined price–share problem), then refines the converged prices to rounding level. "
+                + "× = multiples of one dgetrf; Δ = largest relative price difference from the engine.\n")
+        print(
+            "| nodes | engine (× one dgetrf) | (b) refine to rounding, test at the end | (c) one refinement step per iteration |")
         print("|---:|---:|---:|---:|")
         prototypes.forEach { print($0) }
         print("")
@@ -304,7 +331,9 @@ struct RatioReport {
             if let old = lu {
                 switch strategy {
                 case .refineToRounding:
-                    next = refineTogether(system, lu: old, rhs: [v], withTariffs: true, transposed: true, accept: 1e-13, solves: &solves)?[0]
+                    next =
+                        refineTogether(
+                            system, lu: old, rhs: [v], withTariffs: true, transposed: true, accept: 1e-13, solves: &solves)?[0]
                 case .oneStepPerIteration:
                     if growing < 2 {
                         let mp = system.multiply(prices, withTariffs: true, transposed: true)
@@ -335,13 +364,19 @@ struct RatioReport {
         guard let last = lu else { return (prices, iterations, factorizations, solves) }
         let ones = [Double](repeating: 1, count: n)
         if strategy == .oneStepPerIteration,
-           let refined = refineTogether(system, lu: last, rhs: [v], withTariffs: true, transposed: true, accept: 1e-13,
-                                        solves: &solves, start: [prices]) {
+            let refined = refineTogether(
+                system, lu: last, rhs: [v], withTariffs: true, transposed: true, accept: 1e-13,
+                solves: &solves, start: [prices])
+        {
             prices = refined[0]
         }
         _ = refineTogether(system, lu: last, rhs: [ones], withTariffs: true, transposed: true, accept: 1e-13, solves: &solves)
-        let final = LeontiefSystem(calibration: c, shares: c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities), tariffs: tau)
-        _ = refineTogether(final, lu: last, rhs: [final.routedDemand(conditions.finalDemand)], withTariffs: false, transposed: false, accept: 1e-6, solves: &solves)
+        let final = LeontiefSystem(
+            calibration: c, shares: c.armingtonShares(prices: prices, tariffs: tau, capacities: conditions.capacities),
+            tariffs: tau)
+        _ = refineTogether(
+            final, lu: last, rhs: [final.routedDemand(conditions.finalDemand)], withTariffs: false, transposed: false,
+            accept: 1e-6, solves: &solves)
         return (prices, iterations, factorizations, solves)
     }
 
@@ -350,9 +385,11 @@ struct RatioReport {
     /// columns in one multi-column dgetrs per step, until the worst relative residual reaches
     /// rounding level or stops halving. Nil when it stalls above `accept`. `start` replaces the
     /// first solve by a known approximation (the converged iterate of a chord iteration).
-    static func refineTogether(_ system: LeontiefSystem, lu: any LeontiefFactorization, rhs: [[Double]],
-                               withTariffs: Bool, transposed: Bool, accept: Double, solves: inout Int,
-                               start: [[Double]]? = nil) -> [[Double]]? {
+    static func refineTogether(
+        _ system: LeontiefSystem, lu: any LeontiefFactorization, rhs: [[Double]],
+        withTariffs: Bool, transposed: Bool, accept: Double, solves: inout Int,
+        start: [[Double]]? = nil
+    ) -> [[Double]]? {
         var y: [[Double]]
         if let start { y = start } else { y = lu.solve(rhs, transposed: transposed); solves += 1 }
         let scales = rhs.map { max(Vector.maxNorm($0), .leastNormalMagnitude) }
@@ -391,19 +428,23 @@ struct RatioReport {
             let shockSolution = try fixture.solveYear(conditions: fixture.shocked)
             let shock = try sample(r) { _ = try fixture.solveYear(conditions: fixture.shocked) }
             let s = solution.statistics
-            rows.append("| \(fixture.dimension) (\(size)) | \(s.nonzeros) | \(shortMethod(s.linearSolver)) | "
-                        + "\(f2(fixture.generationSeconds)) s | \(f2(fixture.calibrationSeconds)) s | "
-                        + "\(ms(base.wall)) (\(ms(base.cpu))) | \(ms(shock.wall)) (\(ms(shock.cpu))) | "
-                        + "\(shockSolution.statistics.iterations) | \(formatBytes(yearPeak)) | \(formatBytes(setupPeak)) | "
-                        + "\(met(shock.wall < 2 && base.wall < 2 && yearPeak < 2_000_000_000)) |")
+            rows.append(
+                "| \(fixture.dimension) (\(size)) | \(s.nonzeros) | \(shortMethod(s.linearSolver)) | "
+                    + "\(f2(fixture.generationSeconds)) s | \(f2(fixture.calibrationSeconds)) s | "
+                    + "\(ms(base.wall)) (\(ms(base.cpu))) | \(ms(shock.wall)) (\(ms(shock.cpu))) | "
+                    + "\(shockSolution.statistics.iterations) | \(formatBytes(yearPeak)) | \(formatBytes(setupPeak)) | "
+                    + "\(met(shock.wall < 2 && base.wall < 2 && yearPeak < 2_000_000_000)) |")
             note("sparse \(fixture.dimension)")
         }
         print("### Sparse acyclic networks: time per year and peak memory (target at 100,000 nodes: < 2 s, < 2 GB)\n")
-        print("Five suppliers per market on the ring, no feedback: the automatic choice is level-ordered "
-              + "triangular substitution. `base year` converges in 1 iteration; `shocked year` is the tariff shock above. "
-              + "Peak RSS of the year: high-water mark while solving (network and calibration resident); "
-              + "setup: while generating and calibrating.\n")
-        print("| nodes (R×S×P) | nonzeros of A | solver | generate | calibrate | base year ms (CPU) | shocked year ms (CPU) | shocked iterations | peak RSS, year | peak RSS, setup | < 2 s and < 2 GB |")
+        print(
+            "Five suppliers per market on the ring, no feedback: the automatic choice is level-ordered "
+                + "triangular substitution. `base year` converges in 1 iteration; `shocked year` is the tariff shock above. "
+                + "Peak RSS of the year: high-water mark while solving (network and calibration resident); "
+                + "setup: while generating and calibrating.\n")
+        print(
+            "| nodes (R×S×P) | nonzeros of A | solver | generate | calibrate | base year ms (CPU) | shocked year ms (CPU) | shocked iterations | peak RSS, year | peak RSS, setup | < 2 s and < 2 GB |"
+        )
         print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|")
         rows.forEach { print($0) }
         print("")
@@ -412,9 +453,12 @@ struct RatioReport {
     /// Engine steps timed alone through the public API, on the dense base-year system.
     static func breakdownSection(runs: Int) throws {
         print("### Where the dense engine's time goes (per call, median of \(runs); ms)\n")
-        print("`per iteration` = Armington + dense assembly + dgetrf + dgecon + 2-RHS transposed solve; "
-              + "`rest` = engine − iterations × per iteration.\n")
-        print("| nodes | engine | Armington | dense I−Ã | dgetrf (LUFactorization.init) | dgecon | dgetrs ᵀ (2 RHS) | dgetrs (1 RHS) | sparse A·x | per iteration | iterations × per iteration | rest |")
+        print(
+            "`per iteration` = Armington + dense assembly + dgetrf + dgecon + 2-RHS transposed solve; "
+                + "`rest` = engine − iterations × per iteration.\n")
+        print(
+            "| nodes | engine | Armington | dense I−Ã | dgetrf (LUFactorization.init) | dgecon | dgetrs ᵀ (2 RHS) | dgetrs (1 RHS) | sparse A·x | per iteration | iterations × per iteration | rest |"
+        )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in NetworkSize.selected(from: denseSizes) {
             let fixture = try EngineFixture(size: size)
@@ -480,7 +524,8 @@ struct RatioReport {
     }
 
     static var loadAverage: String {
-        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+            ?? "unknown"
     }
 
     static func shortMethod(_ method: String) -> String {

@@ -75,10 +75,11 @@ struct IncompleteLUPreconditioner: Sendable {
                 }
             }
         }
-        return .factored(IncompleteLUPreconditioner(
-            lowerTransposed: SparseMatrix(rows: n, columns: n, rowIndices: lr, columnIndices: lc, values: lv),
-            upper: SparseMatrix(rows: n, columns: n, rowIndices: ur, columnIndices: uc, values: uv),
-            pivots: pivots, ones: [Double](repeating: 1, count: n)))
+        return .factored(
+            IncompleteLUPreconditioner(
+                lowerTransposed: SparseMatrix(rows: n, columns: n, rowIndices: lr, columnIndices: lc, values: lv),
+                upper: SparseMatrix(rows: n, columns: n, rowIndices: ur, columnIndices: uc, values: uv),
+                pivots: pivots, ones: [Double](repeating: 1, count: n)))
     }
 
     /// `(L U)⁻¹ r` (forward then back substitution) or `(L U)⁻ᵀ r = L⁻ᵀ U⁻ᵀ r`.

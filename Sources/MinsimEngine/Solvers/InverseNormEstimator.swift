@@ -20,8 +20,10 @@
 enum InverseNormEstimator {
     /// Returns the estimate of `‖M⁻¹‖₁` for an n × n M, given `solve(c, transposed)` = `M⁻¹c`
     /// or `M⁻ᵀc`. Errors thrown by `solve` (an iterative solver that fails) propagate.
-    static func estimate(dimension n: Int,
-                         solve: ([Double], Bool) throws(SolveError) -> [Double]) throws(SolveError) -> Double {
+    static func estimate(
+        dimension n: Int,
+        solve: ([Double], Bool) throws(SolveError) -> [Double]
+    ) throws(SolveError) -> Double {
         guard n > 0 else { return 0 }
         func oneNorm(_ v: [Double]) -> Double { v.reduce(0) { $0 + abs($1) } }
         func sign(_ v: [Double]) -> [Double] { v.map { $0 >= 0 ? 1 : -1 } }
@@ -78,8 +80,10 @@ enum InverseNormEstimator {
     /// solves; with an iterative solver one solve instead of four matters. Returns nil when
     /// some `z_j` is not positive and finite (M is then not a nonsingular M-matrix, or the
     /// solve failed), and the caller falls back to `estimate`.
-    static func exactForMMatrix(dimension n: Int,
-                                solveTransposed: ([Double]) throws(SolveError) -> [Double]) throws(SolveError) -> Double? {
+    static func exactForMMatrix(
+        dimension n: Int,
+        solveTransposed: ([Double]) throws(SolveError) -> [Double]
+    ) throws(SolveError) -> Double? {
         guard n > 0 else { return 0 }
         let z = try solveTransposed([Double](repeating: 1, count: n))
         guard z.allSatisfy({ $0.isFinite && $0 > 0 }) else { return nil }

@@ -49,15 +49,18 @@ public struct KrylovLeontiefFactorization: LeontiefFactorization {
     public var method: String {
         let p = preconditioner != nil ? "ILU(0)" : "no preconditioner (ILU(0) pivot \(breakdownRow ?? -1) broke down)"
         let r = String(format: "%.1e", estimateSolves.worstRelativeResidual)
-        return "\(Self.methodName)(\(gmres.restart)) + \(p), ≤ \(estimateSolves.maxIterations) it per solve, rel. residual ≤ \(r) (\(estimateSolves.solves) condition-estimate solve\(estimateSolves.solves == 1 ? "" : "s"))"
+        return
+            "\(Self.methodName)(\(gmres.restart)) + \(p), ≤ \(estimateSolves.maxIterations) it per solve, rel. residual ≤ \(r) (\(estimateSolves.solves) condition-estimate solve\(estimateSolves.solves == 1 ? "" : "s"))"
     }
 
     /// Prepares GMRES on `M = I − a` for the coefficient matrix `a` (CSR, system order).
     ///
     /// - Throws: `.invalidInput` for a non-finite coefficient; `.notConverged` when GMRES
     ///   misses the tolerance on one of the condition-estimate solves.
-    init(coefficients a: SparseMatrix, restart: Int = 30, tolerance: Double = 1e-13,
-         maxIterations: Int = 1_000) throws(SolveError) {
+    init(
+        coefficients a: SparseMatrix, restart: Int = 30, tolerance: Double = 1e-13,
+        maxIterations: Int = 1_000
+    ) throws(SolveError) {
         precondition(a.rows == a.columns, "coefficient matrix must be square, got \(a.rows)×\(a.columns)")
         guard a.isFinite else { throw .invalidInput("a coefficient of the Leontief matrix is not finite") }
         let m = SparseMatrix.identity(minus: a)
@@ -76,8 +79,9 @@ public struct KrylovLeontiefFactorization: LeontiefFactorization {
             stats.worstRelativeResidual = max(stats.worstRelativeResidual, result.relativeResidual)
             guard result.converged else {
                 let p = preconditioner != nil ? "ILU(0)" : "no preconditioner"
-                throw .notConverged(method: "\(Self.methodName)(\(gmres.restart)) + \(p)\(transposed ? " (transposed)" : "")",
-                                    iterations: result.iterations, residual: result.relativeResidual)
+                throw .notConverged(
+                    method: "\(Self.methodName)(\(gmres.restart)) + \(p)\(transposed ? " (transposed)" : "")",
+                    iterations: result.iterations, residual: result.relativeResidual)
             }
             return result.solution
         }
@@ -85,7 +89,8 @@ public struct KrylovLeontiefFactorization: LeontiefFactorization {
         // an M-matrix; otherwise (non-productive or signed data) Hager–Higham.
         var inverseNorm: Double? = nil
         if a.values.allSatisfy({ $0 >= 0 }) {
-            inverseNorm = try InverseNormEstimator.exactForMMatrix(dimension: a.rows) { c throws(SolveError) in try solve(c, true) }
+            inverseNorm = try InverseNormEstimator.exactForMMatrix(dimension: a.rows) { c throws(SolveError) in try solve(c, true)
+            }
         }
         let norm: Double
         if let exact = inverseNorm {
@@ -115,9 +120,12 @@ public struct KrylovLeontiefFactorization: LeontiefFactorization {
         return Self.run(gmres, matrix: matrix, preconditioner: preconditioner, c, transposed: transposed)
     }
 
-    private static func run(_ gmres: RestartedGMRES, matrix m: SparseMatrix, preconditioner: IncompleteLUPreconditioner?,
-                            _ c: [Double], transposed: Bool) -> RestartedGMRES.Result {
-        gmres.solve(c, operator: { m.multiply($0, transposed: transposed) },
-                    preconditioner: { v in preconditioner.map { $0.apply(v, transposed: transposed) } ?? v })
+    private static func run(
+        _ gmres: RestartedGMRES, matrix m: SparseMatrix, preconditioner: IncompleteLUPreconditioner?,
+        _ c: [Double], transposed: Bool
+    ) -> RestartedGMRES.Result {
+        gmres.solve(
+            c, operator: { m.multiply($0, transposed: transposed) },
+            preconditioner: { v in preconditioner.map { $0.apply(v, transposed: transposed) } ?? v })
     }
 }

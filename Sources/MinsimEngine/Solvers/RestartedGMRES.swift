@@ -39,8 +39,10 @@ public struct RestartedGMRES: Sendable {
     }
 
     /// Solves `M y = c` given `operator(v) = M v` and `preconditioner(v) = P⁻¹ v`.
-    public func solve(_ c: [Double], operator apply: ([Double]) -> [Double],
-               preconditioner: ([Double]) -> [Double]) -> Result {
+    public func solve(
+        _ c: [Double], operator apply: ([Double]) -> [Double],
+        preconditioner: ([Double]) -> [Double]
+    ) -> Result {
         let n = c.count
         let cNorm = Self.norm(c)
         var y = [Double](repeating: 0, count: n)

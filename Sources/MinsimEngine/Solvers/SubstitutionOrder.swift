@@ -85,7 +85,7 @@ struct SubstitutionOrder: Sendable {
     /// on a loop; walking on until the start recurs lists it.
     private static func findLoop(_ a: SparseMatrix, unresolved: [Int]) -> [Int] {
         let n = a.rows
-        let suppliers = a.transposed     // row j lists the suppliers i of node j
+        let suppliers = a.transposed  // row j lists the suppliers i of node j
         func unresolvedSupplier(of j: Int) -> Int? {
             for p in suppliers.entries(inRow: j) {
                 let i = suppliers.columnIndices[p]

@@ -56,8 +56,9 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
     /// - Throws: `.invalidInput` for a non-finite coefficient, `.singular` naming a node with
     ///   `a_jj = 1` (a zero pivot).
     init(coefficients a: SparseMatrix, levels: SubstitutionOrder, nodes: [Node]) throws(SolveError) {
-        precondition(a.rows == a.columns && a.rows == levels.order.count && nodes.count == a.rows,
-                     "coefficients \(a.rows)×\(a.columns), \(levels.order.count) ordered nodes and \(nodes.count) names must agree")
+        precondition(
+            a.rows == a.columns && a.rows == levels.order.count && nodes.count == a.rows,
+            "coefficients \(a.rows)×\(a.columns), \(levels.order.count) ordered nodes and \(nodes.count) names must agree")
         guard a.isFinite else { throw .invalidInput("a coefficient of the Leontief matrix is not finite") }
         let n = a.rows
         var pivots = [Double](repeating: 1, count: n)
@@ -109,8 +110,10 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         self.reciprocalCondition = InverseNormEstimator.reciprocalCondition(oneNorm: norm, inverseOneNorm: inverseNorm)
     }
 
-    private init(dimension: Int, levelCount: Int, oneNorm: Double, reciprocalCondition: Double,
-                 offDiagonal: SparseMatrix, pivots: [Double], order: [Int]) {
+    private init(
+        dimension: Int, levelCount: Int, oneNorm: Double, reciprocalCondition: Double,
+        offDiagonal: SparseMatrix, pivots: [Double], order: [Int]
+    ) {
         self.dimension = dimension
         self.levelCount = levelCount
         self.oneNorm = oneNorm
