@@ -4,8 +4,8 @@ import Yams
 /// Reading `shocks` (docs/scenario-format-years.md, "Policy shocks"): names with "did you
 /// mean", ranges and dates, each problem at its file, line and column.
 extension ScenarioBuilder {
-    mutating func readShocks(_ node: Yams.Node, _ t: TableSet) -> ScenarioShocks {
-        var shocks = ScenarioShocks()
+    mutating func readShocks(_ node: Yams.Node, _ t: TableSet) -> PolicyShocks {
+        var shocks = PolicyShocks()
         guard case .mapping(let map) = node else {
             error(
                 location(node),
@@ -60,13 +60,13 @@ extension ScenarioBuilder {
             return nil
         }
         let length =
-            ScenarioShocks.dayNumber(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)
-            - ScenarioShocks.dayNumber(year: y, month: m, day: 1)
+            CivilDate.dayNumber(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)
+            - CivilDate.dayNumber(year: y, month: m, day: 1)
         guard (1...length).contains(d) else {
             error(cell.location, "'\(field)' in \(what) is '\(text)', which is not a real date (that month has \(length) days)")
             return nil
         }
-        return ScenarioShocks.dayNumber(year: y, month: m, day: d)
+        return CivilDate.dayNumber(year: y, month: m, day: d)
     }
 
     /// An optional end (`end_date` / `end_year`) cell: absent or blank = open-ended.
@@ -76,10 +76,10 @@ extension ScenarioBuilder {
         return cell
     }
 
-    mutating func tariffShocks(_ table: Table) -> [ScenarioShocks.Tariff] {
+    mutating func tariffShocks(_ table: Table) -> [PolicyShocks.Tariff] {
         let what = "shocks.tariffs row"
         guard let rateField = table.spec.columns.first(where: { $0.name == "rate" }) else { return [] }
-        var out: [ScenarioShocks.Tariff] = []
+        var out: [PolicyShocks.Tariff] = []
         for row in table.rows {
             let p = product(row, "product", what: what)
             let importer = region(row, "importer", what: what)
@@ -148,8 +148,7 @@ extension ScenarioBuilder {
             }
             out.append(
                 .init(
-                    product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end,
-                    source: source(row), location: row.location))
+                    product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end))
         }
         return out
     }
@@ -172,11 +171,11 @@ extension ScenarioBuilder {
         return (start, end)
     }
 
-    mutating func exportControls(_ table: Table, _ t: TableSet) -> [ScenarioShocks.ExportControl] {
+    mutating func exportControls(_ table: Table, _ t: TableSet) -> [PolicyShocks.ExportControl] {
         let what = "shocks.export_controls row"
         guard let quotaField = table.spec.columns.first(where: { $0.name == "quota" }) else { return [] }
         let traded = tradedRoutes(t)
-        var out: [ScenarioShocks.ExportControl] = []
+        var out: [PolicyShocks.ExportControl] = []
         for row in table.rows {
             let p = product(row, "product", what: what)
             let exporter = region(row, "exporter", what: what)
@@ -206,15 +205,15 @@ extension ScenarioBuilder {
                 )
             }
             out.append(
-                .init(routes: routes, quota: quota, startYear: start, endYear: end, source: source(row), location: row.location))
+                .init(routes: routes, quota: quota, startYear: start, endYear: end))
         }
         return out
     }
 
-    mutating func demandShocks(_ table: Table) -> [ScenarioShocks.Demand] {
+    mutating func demandShocks(_ table: Table) -> [PolicyShocks.Demand] {
         let what = "shocks.demand row"
         guard let factorField = table.spec.columns.first(where: { $0.name == "factor" }) else { return [] }
-        var out: [ScenarioShocks.Demand] = []
+        var out: [PolicyShocks.Demand] = []
         for row in table.rows {
             let r = regionOrEvery(row, what: what)
             let p = product(row, "product", what: what)
@@ -224,8 +223,7 @@ extension ScenarioBuilder {
             let regionsOfRow = r.map { [$0] } ?? regions.indices.map(RegionIndex.init)
             out.append(
                 .init(
-                    regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor, source: source(row),
-                    location: row.location))
+                    regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor))
         }
         return out
     }
@@ -242,12 +240,12 @@ extension ScenarioBuilder {
     /// other side), as in `tariffs` and `export_controls`. An explicit exporter equal to the
     /// importer names the domestic-supply route (a home-bias preference). Routes without trade
     /// have no Armington weight to scale: a row covering none is accepted with a warning.
-    mutating func preferences(_ table: Table, _ t: TableSet) -> [ScenarioShocks.Preference] {
+    mutating func preferences(_ table: Table, _ t: TableSet) -> [PolicyShocks.Preference] {
         let what = "shocks.preferences row"
         guard let factorField = table.spec.columns.first(where: { $0.name == "factor" }) else { return [] }
         let traded = tradedRoutes(t)
         let all = regions.indices.map(RegionIndex.init)
-        var out: [ScenarioShocks.Preference] = []
+        var out: [PolicyShocks.Preference] = []
         for row in table.rows {
             let p = product(row, "product", what: what)
             let exporter = regionOrStar(row, "exporter", what: what)
@@ -274,7 +272,7 @@ extension ScenarioBuilder {
             }
             out.append(
                 .init(
-                    routes: routes, factor: factor, startYear: start, endYear: end, source: source(row), location: row.location))
+                    routes: routes, factor: factor, startYear: start, endYear: end))
         }
         return out
     }

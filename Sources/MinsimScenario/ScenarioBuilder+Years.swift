@@ -40,11 +40,11 @@ extension ScenarioBuilder {
             defer { if spec.key == "chemistry_mix" && diagnostics.count != before { mixClean = false } }
             let qualified = TableSpec(
                 key: "paths.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
-            guard let table = readTable(qualified, entry: entry) else { continue }
-            rows += pathRows(table, name: spec.key, t: t, chemistries: chemistries)
+            guard let kind = PathTable(rawValue: spec.key), let table = readTable(qualified, entry: entry) else { continue }
+            rows += pathRows(table, kind: kind, t: t, chemistries: chemistries)
         }
         // Sums and years only mean something once every row of the mix was read.
-        if mixClean { checkChemistryMix(rows.filter { $0.table == "chemistry_mix" }, t, chemistries: chemistries) }
+        if mixClean { checkChemistryMix(rows.filter { $0.kind == .chemistryMix }, t, chemistries: chemistries) }
         var projects: [ScenarioYears.Project] = []
         if let entry = document.entries["capacity_projects"], let table = readTable(ScenarioFormat.capacityProjects, entry: entry)
         {
@@ -52,7 +52,7 @@ extension ScenarioBuilder {
         }
         checkCapacityFactors(rows, t, projects: projects)
         checkCapacityNodes(rows, t, projects: projects)
-        var shocks = ScenarioShocks()
+        var shocks = PolicyShocks()
         if let node = enter("shocks") { shocks = readShocks(node, t) }
         let networkStages = stagesInOrder(stages)
         let (expansion, expansionSource) = enter("expansion").map { readExpansion($0, stages: networkStages) } ?? (nil, "")
@@ -73,13 +73,10 @@ extension ScenarioBuilder {
         }
 
         guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
-        var grouped: [String: [ScenarioYears.PathKey: [(year: Int, value: Double)]]] = [:]
-        for row in rows { grouped[row.table, default: [:]][row.key, default: []].append((row.year, row.value)) }
-        let paths = grouped.mapValues { $0.mapValues { YearPath($0) } }
         var years = ScenarioYears(
             horizon: horizon, priceCeilingMultiple: ceiling, demandElasticity: demandElasticities,
             chokePriceMultiple: chokePriceMultiples.map { $0 ?? ceiling }, pathRows: rows,
-            paths: paths, chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource,
+            chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource,
             fleet: fleet,
             fleetSource: fleetSource, lifetimeSource: lifetimeSource, initialStock: cohorts, minerals: minerals,
             mineralSources: mineralSources)
@@ -121,30 +118,31 @@ extension ScenarioBuilder {
 
     /// Interprets the rows of one path table; a (key, year) given twice is an error at the second row.
     mutating func pathRows(
-        _ table: Table, name: String, t: TableSet, chemistries: [ScenarioYears.ChemistryRow] = []
+        _ table: Table, kind: PathTable, t: TableSet, chemistries: [ScenarioYears.ChemistryRow] = []
     ) -> [ScenarioYears.PathRow] {
+        let name = kind.rawValue
         let what = "paths.\(name) row"
         let valueField = table.spec.columns.first { $0.type == .number }
         var seen: [String: SourceLocation] = [:]
         var out: [ScenarioYears.PathRow] = []
         for row in table.rows {
             var key: ScenarioYears.PathKey? = nil
-            switch name {
-            case "final_demand", "capacities", "capacity_factors":
+            switch kind {
+            case .finalDemand, .capacities, .capacityFactors:
                 let r = region(row, "region", what: what), p = product(row, "product", what: what)
                 if let r, let p { key = .init(region: r, product: p) }
-            case "demand_index":
+            case .demandIndex:
                 let r = regionOrEvery(row, what: what), p = product(row, "product", what: what)
                 if let r, let p { key = .init(region: r, product: p) }
-            case "recipes", "recipe_index":
+            case .recipes, .recipeIndex:
                 let r = regionOrEvery(row, what: what)
                 let p = product(row, "product", what: what), q = product(row, "input", what: what)
                 if let r, let p, let q { key = .init(region: r, product: p, input: q) }
-            case "chemistry_mix":
+            case .chemistryMix:
                 let r = regionOrEvery(row, what: what), p = product(row, "product", what: what)
                 let chem = chemistryName(row, product: p, chemistries: chemistries, what: what)
                 if let r, let p, let chem { key = .init(region: r, product: p, chemistry: chem) }
-            default:  // tariffs
+            case .tariffs:
                 let p = product(row, "product", what: what)
                 let importer = region(row, "importer", what: what), exporter = region(row, "exporter", what: what)
                 if let p, let importer, let exporter {
@@ -169,8 +167,8 @@ extension ScenarioBuilder {
                 continue
             }
             seen[label] = row.location
-            guard checkRecipeKey(name, key, t, at: row.location) else { continue }
-            out.append(.init(table: name, key: key, year: y, value: v, source: source(row), location: row.location))
+            guard checkRecipeKey(kind, key, t, at: row.location) else { continue }
+            out.append(.init(kind: kind, key: key, year: y, value: v, source: source(row), location: row.location))
         }
         return out
     }
@@ -189,11 +187,11 @@ extension ScenarioBuilder {
 
     /// A recipe index needs a base coefficient to multiply; a recipe path may add an input,
     /// but only one the region can buy.
-    mutating func checkRecipeKey(_ name: String, _ key: ScenarioYears.PathKey, _ t: TableSet, at loc: SourceLocation) -> Bool {
-        guard name == "recipes" || name == "recipe_index", let input = key.input else { return true }
+    mutating func checkRecipeKey(_ kind: PathTable, _ key: ScenarioYears.PathKey, _ t: TableSet, at loc: SourceLocation) -> Bool {
+        guard kind == .recipes || kind == .recipeIndex, let input = key.input else { return true }
         let regionsOfKey = key.region.map { [$0] } ?? regions.indices.map(RegionIndex.init)
         let hasBase = regionsOfKey.contains { r in recipe(t, Node(r, key.product)).contains { $0.input == input } }
-        if name == "recipe_index" {
+        if kind == .recipeIndex {
             if !hasBase {
                 error(
                     loc,
@@ -365,7 +363,7 @@ extension ScenarioBuilder {
     /// Nodes given a capacity anywhere: a `capacities` row, a `paths.capacities` row or a project.
     func capacitatedNodes(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) -> Set<Node> {
         var capacitated = Set(t.capacities.map(\.node) + projects.map(\.node))
-        for row in rows where row.table == "capacities" {
+        for row in rows where row.kind == .capacities {
             if let r = row.key.region { capacitated.insert(Node(r, row.key.product)) }
         }
         return capacitated
@@ -375,7 +373,7 @@ extension ScenarioBuilder {
     mutating func checkCapacityFactors(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
         let capacitated = capacitatedNodes(rows, t, projects: projects)
         var reported = Set<Node>()
-        for row in rows where row.table == "capacity_factors" {
+        for row in rows where row.kind == .capacityFactors {
             guard let r = row.key.region else { continue }
             let node = Node(r, row.key.product)
             guard !capacitated.contains(node), !reported.contains(node) else { continue }

@@ -943,19 +943,18 @@ struct ScenarioBuilder {
         for row in t.newNodes { prices[row.node] = row.price }
         var capacityTable: NodeTable<Double?> = network.nodeTable(repeating: nil)
         for row in t.capacities { capacityTable[row.node] = row.value }
-        let capacities = years.capacities(in: baseYear, base: capacityTable)
         var demand = network.nodeTable(repeating: 0.0)
         for row in t.finalDemand { demand[row.node] = row.value }
+        let timeline = years.timeline(
+            network: network, baseYear: baseYear, capacities: capacityTable, finalDemand: demand,
+            tariffRates: Dictionary(t.tariffs.map { ($0.route, $0.rate) }, uniquingKeysWith: { a, _ in a }))
         let base = BaseYear(
             trade: Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
             prices: prices,
             tariffs: Dictionary(t.tariffs.map { ($0.route, $0.baseRate) }, uniquingKeysWith: { a, _ in a }),
-            capacities: capacities, finalDemand: demand,
+            capacities: timeline.capacity.capacities(in: baseYear), finalDemand: demand,
             openedRoutes: Dictionary(t.routes.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
             referenceCapacities: Dictionary(t.newNodes.map { ($0.node, $0.referenceCapacity) }, uniquingKeysWith: { a, _ in a }))
-        let conditions = YearConditions(
-            tariffs: Dictionary(t.tariffs.map { ($0.route, $0.rate) }, uniquingKeysWith: { a, _ in a }),
-            capacities: capacities, finalDemand: demand)
         let calibration: Calibration
         do {
             calibration = try Calibration(network: network, base: base)
@@ -972,7 +971,7 @@ struct ScenarioBuilder {
             capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, newNodes: t.newNodes,
             referencedFiles: referencedFiles,
             fileDigests: fileDigests,
-            network: network, base: base, calibration: calibration, conditions: conditions, years: years)
+            network: network, base: base, calibration: calibration, timeline: timeline, years: years)
     }
 
     /// The line a calibration issue comes from: the row holding the offending value, or the
