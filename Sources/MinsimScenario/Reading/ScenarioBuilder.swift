@@ -99,6 +99,7 @@ struct ScenarioBuilder {
             if let table = readTable(spec, entry: entry) { interpret(table, into: &tables) }
             if diagnostics.count != before { tables.unclean.insert(spec.key) }
         }
+        tables.indexTrade()
         crossCheck(tables)
         let years = readYears(tables, baseYear: baseYear, stages: stages)
         if !diagnostics.contains(where: { $0.severity == .error }), let years {

@@ -43,9 +43,7 @@ extension ScenarioBuilder {
             }
         }
         if tradeReady && !t.unclean.contains("final_demand") && !t.unclean.contains("recipes") {
-            var served = Set<Node>()  // (importer, product) markets with a supplier
-            for row in t.baseTrade where row.value > 0 { served.insert(Node(row.route.importer, row.route.product)) }
-            for row in t.routes { served.insert(Node(row.route.importer, row.route.product)) }
+            let served = t.served
             var reported = Set<Node>()
             for row in t.finalDemand where row.value > 0 && !served.contains(row.node) && !reported.contains(row.node) {
                 reported.insert(row.node)

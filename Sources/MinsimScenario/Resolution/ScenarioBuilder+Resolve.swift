@@ -47,8 +47,9 @@ extension ScenarioBuilder {
         do {
             calibration = try Calibration(network: network, base: base)
         } catch {
+            let rows = IssueRows(t, supply: supplyLocations(t))
             for issue in error.issues {
-                self.error(location(of: issue, t), issue.message(in: network))
+                self.error(location(of: issue, t, rows), issue.message(in: network))
             }
             return
         }
@@ -62,41 +63,65 @@ extension ScenarioBuilder {
             network: network, base: base, calibration: calibration, timeline: timeline, years: years)
     }
 
+    /// Where the rows a calibration issue can point at are, indexed once when calibration fails,
+    /// so that reporting many issues stays linear in the rows.
+    struct IssueRows {
+        let supply: [Node: SourceLocation]
+        /// Suppliers of each region, by product.
+        let suppliers: [RegionIndex: [Node]]
+        let prices: [Node: SourceLocation]
+        let capacities: [Node: SourceLocation]
+        let finalDemand: [Node: SourceLocation]
+        let positiveDemand: [Node: SourceLocation]
+        let baseTrade: [Route: SourceLocation]
+        let tariffs: [Route: SourceLocation]
+        let openedRoutes: [Route: SourceLocation]
+
+        init(_ t: TableSet, supply: [Node: SourceLocation]) {
+            func first<K: Hashable>(_ pairs: [(K, SourceLocation)]) -> [K: SourceLocation] {
+                Dictionary(pairs, uniquingKeysWith: { a, _ in a })
+            }
+            self.supply = supply
+            suppliers = Dictionary(grouping: supply.keys.sorted { $0.product < $1.product }, by: \.region)
+            // A new node's row holds its price; base_prices otherwise.
+            prices = first(t.newNodes.map { ($0.node, $0.location) } + t.basePrices.map { ($0.node, $0.location) })
+            capacities = first(t.capacities.map { ($0.node, $0.location) })
+            finalDemand = first(t.finalDemand.map { ($0.node, $0.location) })
+            positiveDemand = first(t.finalDemand.filter { $0.value > 0 }.map { ($0.node, $0.location) })
+            baseTrade = first(t.baseTrade.map { ($0.route, $0.location) })
+            tariffs = first(t.tariffs.map { ($0.route, $0.location) })
+            openedRoutes = first(t.routes.map { ($0.route, $0.location) })
+        }
+    }
+
     /// The line a calibration issue comes from: the row holding the offending value, or the
     /// definition of the product or region when no row exists.
     ///
     /// Written as `if case` tests rather than a `switch` so that an issue the engine adds later
     /// still gets reported (at the scenario's start) instead of breaking the build.
-    func location(of issue: CalibrationIssue, _ t: TableSet) -> SourceLocation {
+    func location(of issue: CalibrationIssue, _ t: TableSet, _ rows: IssueRows) -> SourceLocation {
         func productLoc(_ q: ProductIndex) -> SourceLocation { products[q.rawValue].location }
-        func nodeRow(_ rows: [ResolvedScenario.NodeValue], _ n: Node) -> SourceLocation {
-            rows.first { $0.node == n }?.location ?? productLoc(n.product)
+        func nodeRow(_ rows: [Node: SourceLocation], _ n: Node) -> SourceLocation { rows[n] ?? productLoc(n.product) }
+        func routeRow(_ rows: [Route: SourceLocation], _ route: Route) -> SourceLocation {
+            rows[route] ?? productLoc(route.product)
         }
-        func routeRow(_ rows: [ResolvedScenario.RouteValue], _ route: Route) -> SourceLocation {
-            rows.first { $0.route == route }?.location ?? productLoc(route.product)
-        }
-        if case .missingBasePrice(let n) = issue { return supplyLocations(t)[n] ?? productLoc(n.product) }
-        func priceRow(_ n: Node) -> SourceLocation {
-            t.newNodes.first { $0.node == n }?.location ?? nodeRow(t.basePrices, n)
-        }
-        if case .invalidBasePrice(let n, _) = issue { return priceRow(n) }
-        if case .negativeValueAdded(let n, _, _, _) = issue { return priceRow(n) }
-        if case .invalidReferenceCapacity(let n, _) = issue { return priceRow(n) }
+        if case .missingBasePrice(let n) = issue { return rows.supply[n] ?? productLoc(n.product) }
+        if case .invalidBasePrice(let n, _) = issue { return nodeRow(rows.prices, n) }
+        if case .negativeValueAdded(let n, _, _, _) = issue { return nodeRow(rows.prices, n) }
+        if case .invalidReferenceCapacity(let n, _) = issue { return nodeRow(rows.prices, n) }
         if case .noSupplier(let q, let r) = issue {
-            if let row = t.finalDemand.first(where: { $0.node == Node(r, q) && $0.value > 0 }) { return row.location }
-            for node in supplyLocations(t).keys.sorted(by: { $0.product < $1.product }) where node.region == r {
+            if let at = rows.positiveDemand[Node(r, q)] { return at }
+            for node in rows.suppliers[r] ?? [] {
                 if let input = recipe(t, node).first(where: { $0.input == q }) { return input.location }
             }
             return regions[r.rawValue].location
         }
-        if case .invalidTradeQuantity(let route, _) = issue { return routeRow(t.baseTrade, route) }
-        if case .invalidTariff(let route, _) = issue {
-            return t.tariffs.first { $0.route == route }?.location ?? productLoc(route.product)
-        }
-        if case .zeroCapacitySupplier(let n) = issue { return nodeRow(t.capacities, n) }
-        if case .invalidCapacity(let n, _) = issue { return nodeRow(t.capacities, n) }
-        if case .invalidFinalDemand(let n, _) = issue { return nodeRow(t.finalDemand, n) }
-        if case .invalidOpenedRoute(let route, _) = issue { return routeRow(t.routes, route) }
+        if case .invalidTradeQuantity(let route, _) = issue { return routeRow(rows.baseTrade, route) }
+        if case .invalidTariff(let route, _) = issue { return routeRow(rows.tariffs, route) }
+        if case .zeroCapacitySupplier(let n) = issue { return nodeRow(rows.capacities, n) }
+        if case .invalidCapacity(let n, _) = issue { return nodeRow(rows.capacities, n) }
+        if case .invalidFinalDemand(let n, _) = issue { return nodeRow(rows.finalDemand, n) }
+        if case .invalidOpenedRoute(let route, _) = issue { return routeRow(rows.openedRoutes, route) }
         if case .invalidElasticity(let q, _) = issue { return productLoc(q) }
         return .start(of: scenarioPath)
     }

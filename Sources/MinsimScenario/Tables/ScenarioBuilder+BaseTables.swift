@@ -20,6 +20,22 @@ extension ScenarioBuilder {
         var tariffs: [ResolvedScenario.TariffRow] = []
         var routes: [ResolvedScenario.RouteValue] = []
         var newNodes: [ResolvedScenario.NewNodeRow] = []
+        /// Markets (importer, product) that some route supplies: base trade > 0 or opened.
+        var served: Set<Node> = []
+        /// Nodes that supply some market: base trade > 0 or an opened route.
+        var supplying: Set<Node> = []
+
+        /// Fills `served` and `supplying` (once, after every table is read).
+        mutating func indexTrade() {
+            for row in baseTrade where row.value > 0 {
+                served.insert(Node(row.route.importer, row.route.product))
+                supplying.insert(row.route.supplier)
+            }
+            for row in routes {
+                served.insert(Node(row.route.importer, row.route.product))
+                supplying.insert(row.route.supplier)
+            }
+        }
     }
 
     /// A recipe entry's identity: region (−1 for the default recipe), product and input.

@@ -92,6 +92,9 @@ extension ScenarioBuilder {
             if byMix[k] == nil { order.append(k) }
             byMix[k, default: []].append(row)
         }
+        // Regions with their own mix of each product (the default mix covers the others).
+        var ownRegions: [ProductIndex: Set<RegionIndex>] = [:]
+        for k in order { if let r = k.region { ownRegions[k.product, default: []].insert(r) } }
         let tolerance = 1e-6
         for k in order {
             let mixRows = byMix[k] ?? []
@@ -131,12 +134,9 @@ extension ScenarioBuilder {
                 }
             }
             // Inputs the mix adds to a recipe must reach the region (as for paths.recipes).
-            var served = Set<Node>()
-            for row in t.baseTrade where row.value > 0 { served.insert(Node(row.route.importer, row.route.product)) }
-            for row in t.routes { served.insert(Node(row.route.importer, row.route.product)) }
-            let supplying = Set(supplyLocations(t).keys)
-            let ownRegions = Set(order.compactMap(\.region).filter { r in order.contains(MixKey(region: r, product: k.product)) })
-            let regionsOfMix = k.region.map { [$0] } ?? regions.indices.map(RegionIndex.init).filter { !ownRegions.contains($0) }
+            let served = t.served, supplying = t.supplying
+            let own = ownRegions[k.product] ?? []
+            let regionsOfMix = k.region.map { [$0] } ?? regions.indices.map(RegionIndex.init).filter { !own.contains($0) }
             var inputs: [ProductIndex] = []
             for c in chemistries where c.product == k.product && !inputs.contains(c.input) { inputs.append(c.input) }
             check: for r in regionsOfMix where supplying.contains(Node(r, k.product)) {

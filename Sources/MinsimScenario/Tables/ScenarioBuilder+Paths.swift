@@ -94,11 +94,7 @@ extension ScenarioBuilder {
             return true
         }
         if hasBase { return true }
-        var served = Set<Node>()
-        for row in t.baseTrade where row.value > 0 { served.insert(Node(row.route.importer, row.route.product)) }
-        for row in t.routes { served.insert(Node(row.route.importer, row.route.product)) }
-        let supplying = Set(supplyLocations(t).keys)
-        for r in regionsOfKey where supplying.contains(Node(r, key.product)) && !served.contains(Node(r, input)) {
+        for r in regionsOfKey where t.supplying.contains(Node(r, key.product)) && !t.served.contains(Node(r, input)) {
             error(
                 loc,
                 "paths.recipes row for \(keyName(key)) adds input \(products[input.rawValue].product.name) but no region supplies it to \(regions[r.rawValue].code); add base_trade into \(regions[r.rawValue].code) or open a route"

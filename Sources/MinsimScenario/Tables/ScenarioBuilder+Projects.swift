@@ -53,7 +53,7 @@ extension ScenarioBuilder {
     /// relative to the capacity it has in each year.
     mutating func checkCapacityNodes(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
         guard !t.unclean.contains("base_trade"), !t.unclean.contains("routes"), !t.unclean.contains("new_nodes") else { return }
-        let supplying = Set(supplyLocations(t).keys)
+        let supplying = t.supplying
         var warned = Set<Node>()
         for project in projects where !supplying.contains(project.node) && !warned.contains(project.node) {
             warned.insert(project.node)

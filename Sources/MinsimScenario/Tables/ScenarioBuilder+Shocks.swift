@@ -110,6 +110,7 @@ extension ScenarioBuilder {
             } else {
                 exporters = regions.indices.map(RegionIndex.init).filter { $0 != importer && !exempt.contains($0) }
             }
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
                 .init(
                     product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end))
@@ -152,6 +153,7 @@ extension ScenarioBuilder {
                     "shocks.export_controls row: \(products[p.rawValue].product.name) \(regions[exporter.rawValue].code)→\(to) has no trade (no base trade or opened route), so the quota has no effect"
                 )
             }
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
                 .init(routes: routes, quota: quota, startYear: start, endYear: end))
         }
@@ -171,6 +173,7 @@ extension ScenarioBuilder {
             let range = reader.yearRange()
             guard let r, let p, let factor, let (start, end) = range else { continue }
             let regionsOfRow = r.map { [$0] } ?? regions.indices.map(RegionIndex.init)
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
                 .init(
                     regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor))
@@ -222,6 +225,7 @@ extension ScenarioBuilder {
                     "shocks.preferences row: \(products[p.rawValue].product.name) \(from)→\(to) has no trade (no base trade or opened route), so the preference has no effect"
                 )
             }
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
                 .init(
                     routes: routes, factor: factor, startYear: start, endYear: end))
