@@ -25,16 +25,16 @@ struct ShockScenarioTests {
 
     @Test("days in a year and in a measure: leap years count 366")
     func dayCounting() {
-        #expect(ScenarioShocks.daysIn(year: 2026) == 365)
-        #expect(ScenarioShocks.daysIn(year: 2028) == 366)
-        #expect(ScenarioShocks.daysIn(year: 2100) == 365)
-        #expect(ScenarioShocks.daysIn(year: 2000) == 366)
-        #expect(ScenarioShocks.dayNumber(year: 1970, month: 1, day: 1) == 0)
-        let start = ScenarioShocks.dayNumber(year: 2026, month: 7, day: 1)
-        let end = ScenarioShocks.dayNumber(year: 2026, month: 12, day: 31)
-        #expect(ScenarioShocks.daysInside(year: 2026, start: start, end: end) == 184)
-        #expect(ScenarioShocks.daysInside(year: 2027, start: start, end: end) == 0)
-        #expect(ScenarioShocks.daysInside(year: 2028, start: start, end: nil) == 366)
+        #expect(CivilDate.daysIn(year: 2026) == 365)
+        #expect(CivilDate.daysIn(year: 2028) == 366)
+        #expect(CivilDate.daysIn(year: 2100) == 365)
+        #expect(CivilDate.daysIn(year: 2000) == 366)
+        #expect(CivilDate.dayNumber(year: 1970, month: 1, day: 1) == 0)
+        let start = CivilDate.dayNumber(year: 2026, month: 7, day: 1)
+        let end = CivilDate.dayNumber(year: 2026, month: 12, day: 31)
+        #expect(CivilDate.daysInside(year: 2026, start: start, end: end) == 184)
+        #expect(CivilDate.daysInside(year: 2027, start: start, end: end) == 0)
+        #expect(CivilDate.daysInside(year: 2028, start: start, end: nil) == 366)
     }
 
     @Test("a tariff from 2026-07-01 to 2026-12-31 adds 0.25·184/365 in 2026 only; 2024–2025 results are bit-identical")

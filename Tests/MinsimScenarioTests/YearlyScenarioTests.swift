@@ -19,9 +19,9 @@ struct YearlyScenarioTests {
         #expect(s.years.priceCeilingMultiple == 5)  // parent
         let car = ProductIndex(2), ore = ProductIndex(0), a = RegionIndex(0)
         // demand_index from the child (2 in 2026), capacities path from the parent.
-        let demand = try #require(s.years.paths["demand_index"]?[.init(region: nil, product: car)])
+        let demand = try #require(s.timeline.demand.defaultIndices[car])
         #expect(demand.value(in: 2026) == 2)
-        #expect(s.years.paths["capacities"]?[.init(region: a, product: ore)]?.value(in: 2030) == 48)
+        #expect(s.timeline.capacity.paths[Node(a, ore)]?.value(in: 2030) == 48)
         // Each value keeps the file it was written in.
         let childRows = s.years.pathRows.filter { $0.table == "demand_index" }
         #expect(childRows.allSatisfy { $0.location.path.hasSuffix("years-child.yaml") })

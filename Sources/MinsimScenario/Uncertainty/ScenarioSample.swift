@@ -45,7 +45,7 @@ public struct ScenarioSample: Sendable {
             values.count == scenario.uncertainty.count, "\(values.count) values for \(scenario.uncertainty.count) inputs")
         let net = scenario.network
         let baseYear = scenario.baseYear
-        var settings = scenario.years.settings
+        var settings = scenario.timeline.settings
         var products = net.products
         var shifted = scenario
         var shiftsProjects = false
@@ -76,12 +76,7 @@ public struct ScenarioSample: Sendable {
                 settings.fleet = FleetSettings(
                     vehicle: fleet.vehicle, lifetime: lifetime, initialStock: fleet.initialStock, minerals: fleet.minerals)
             case .projectDelay(let indices):
-                for i in indices {
-                    let p = shifted.years.projects[i]
-                    shifted.years.projects[i] = .init(
-                        node: p.node, onlineYear: p.onlineYear + Int(v.rounded()), capacity: p.capacity,
-                        source: p.source, location: p.location)
-                }
+                for i in indices { shifted.timeline.capacity.projects[i].onlineYear += Int(v.rounded()) }
                 shiftsProjects = true
             default: continue
             }

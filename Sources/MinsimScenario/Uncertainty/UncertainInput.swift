@@ -12,7 +12,7 @@ public struct UncertainInput: Sendable {
         case recipe(regions: [RegionIndex], product: ProductIndex, input: ProductIndex)
         case capacity(regions: [RegionIndex], product: ProductIndex)
         case capacityFactor(regions: [RegionIndex], product: ProductIndex, years: ClosedRange<Int>)
-        /// Indices into `ScenarioYears.projects`.
+        /// Indices into `Scenario.capacity.projects` (the order of `ScenarioYears.projects`).
         case projectDelay(projects: [Int])
         case lifetimeMean
         case lifetimeStandardDeviation

@@ -107,7 +107,7 @@ public enum ScenarioRunner {
         _ scenario: ResolvedScenario, options: Options = Options(), progress: ((Int, Int) -> Void)? = nil
     ) throws(RunFailure) -> [YearResult] {
         let inputs = scenario.yearInputs()
-        var settings = scenario.years.settings
+        var settings = scenario.timeline.settings
         if let limit = options.maxClearingIterations { settings.clearing.solver.maxIterations = limit }
         settings.solver.linearSolver = options.linearSolver
         let net = scenario.network

@@ -76,18 +76,22 @@ public struct ResolvedScenario: Sendable {
     /// referenced CSV, keyed by path.
     public let fileDigests: [String: String]
 
-    /// The engine's view: network, observed base year, calibration and the scenario year's
-    /// conditions (tariffs at their scenario `rate`).
+    /// The engine's view: network, observed base year and calibration.
     public let network: Network
     public let base: BaseYear
     public let calibration: Calibration
-    public let conditions: YearConditions
-    /// The yearly keys: horizon, paths, projects, expansion, fleet and minerals. (A `var` so
-    /// that an ensemble sample can shift its capacity projects, docs/uncertainty.md.)
-    public var years: ScenarioYears
+    /// The engine's timeline: every schedule that turns the scenario into one year's inputs.
+    /// (A `var` so that an ensemble sample can shift its capacity projects, docs/uncertainty.md.)
+    public var timeline: Scenario
+    /// The yearly keys as written, with sources and locations (for `resolved/`).
+    public let years: ScenarioYears
     /// The `uncertainty` section: what `minsim ensemble` samples (`minsim run` ignores it).
     public var uncertainty: [UncertainInput] = []
 
     /// The years simulated, base year to horizon.
     public var simulatedYears: ClosedRange<Int> { baseYear...years.horizon }
+
+    /// The scenario's conditions without the yearly changes: tariffs at their scenario
+    /// `rate`, K(base year) and the base final demand.
+    public var conditions: YearConditions { timeline.baseConditions }
 }

@@ -4,8 +4,8 @@ import Yams
 /// Reading `shocks` (docs/scenario-format-years.md, "Policy shocks"): names with "did you
 /// mean", ranges and dates, each problem at its file, line and column.
 extension ScenarioBuilder {
-    mutating func readShocks(_ node: Yams.Node, _ t: TableSet) -> ScenarioShocks {
-        var shocks = ScenarioShocks()
+    mutating func readShocks(_ node: Yams.Node, _ t: TableSet) -> PolicyShocks {
+        var shocks = PolicyShocks()
         guard case .mapping(let map) = node else {
             error(
                 location(node),
@@ -38,58 +38,22 @@ extension ScenarioBuilder {
         return shocks
     }
 
-    /// A region cell that may be `*` (every region): .some(nil) = every, nil = invalid (reported).
-    mutating func regionOrStar(_ row: Table.Row, _ field: String, what: String) -> RegionIndex?? {
-        if let cell = row.cells[field], case .scalar("*", _) = cell.value { return .some(nil) }
-        return region(row, field, what: what).map { .some($0) } ?? .none
-    }
-
-    /// A date cell `yyyy-mm-dd` as a day number; nil after reporting why it is not a date.
-    mutating func date(_ cell: Table.Cell, _ field: String, what: String) -> Int? {
-        guard let text = string(cell, key: field) else { return nil }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        let digits =
-            parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
-            && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
-        guard digits, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else {
-            error(cell.location, "'\(field)' in \(what) is '\(text)'; write a date as yyyy-mm-dd, e.g. 2026-07-01")
-            return nil
-        }
-        guard (1...9999).contains(y), (1...12).contains(m) else {
-            error(cell.location, "'\(field)' in \(what) is '\(text)', which is not a real date (month \(m) of year \(y))")
-            return nil
-        }
-        let length =
-            ScenarioShocks.dayNumber(year: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1)
-            - ScenarioShocks.dayNumber(year: y, month: m, day: 1)
-        guard (1...length).contains(d) else {
-            error(cell.location, "'\(field)' in \(what) is '\(text)', which is not a real date (that month has \(length) days)")
-            return nil
-        }
-        return ScenarioShocks.dayNumber(year: y, month: m, day: d)
-    }
-
-    /// An optional end (`end_date` / `end_year`) cell: absent or blank = open-ended.
-    func optionalCell(_ row: Table.Row, _ field: String) -> Table.Cell? {
-        guard let cell = row.cells[field] else { return nil }
-        if case .null = cell.value { return nil }
-        return cell
-    }
-
-    mutating func tariffShocks(_ table: Table) -> [ScenarioShocks.Tariff] {
+    mutating func tariffShocks(_ table: Table) -> [PolicyShocks.Tariff] {
         let what = "shocks.tariffs row"
         guard let rateField = table.spec.columns.first(where: { $0.name == "rate" }) else { return [] }
-        var out: [ScenarioShocks.Tariff] = []
+        var out: [PolicyShocks.Tariff] = []
         for row in table.rows {
-            let p = product(row, "product", what: what)
-            let importer = region(row, "importer", what: what)
-            let exporter = regionOrStar(row, "exporter", what: what)
-            let rate = number(row, rateField, what: what)
-            let start = required(row, "start_date", what: what).flatMap { date($0, "start_date", what: what) }
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let p = reader.product("product")
+            let importer = reader.region("importer")
+            let exporter = reader.regionOrStar("exporter")
+            let rate = reader.number(rateField)
+            let start = reader.required("start_date").flatMap { reader.date($0, "start_date") }
             var end: Int? = nil
             var endOK = true
-            if let cell = optionalCell(row, "end_date") {
-                end = date(cell, "end_date", what: what)
+            if let cell = reader.optional("end_date") {
+                end = reader.date(cell, "end_date")
                 endOK = end != nil
                 if let s = start, let e = end, e < s {
                     error(
@@ -100,7 +64,7 @@ extension ScenarioBuilder {
             }
             var exempt: [RegionIndex] = []
             var exceptOK = true
-            if let cell = optionalCell(row, "except"), let text = string(cell, key: "except") {
+            if let cell = reader.optional("except"), let text = reader.string(cell, key: "except") {
                 if case .some(.some) = exporter {
                     error(
                         cell.location,
@@ -108,10 +72,10 @@ extension ScenarioBuilder {
                     )
                     exceptOK = false
                 }
-                let codes = regions.map(\.code)
+                let codes = names.regionCodes
                 for part in text.split(separator: ";", omittingEmptySubsequences: false) {
                     let code = part.trimmingCharacters(in: .whitespaces)
-                    guard let i = regionIndex[code] else {
+                    guard let i = names.regionIndex[code] else {
                         error(
                             cell.location,
                             "unknown region '\(code)' in 'except'\(Suggestion.hint(for: code, among: codes)); regions are \(codes.joined(separator: ", ")), separated by ;"
@@ -129,7 +93,7 @@ extension ScenarioBuilder {
                     }
                     exempt.append(RegionIndex(i))
                 }
-            } else if row.cells["except"] != nil, optionalCell(row, "except") != nil {
+            } else if row.cells["except"] != nil, reader.optional("except") != nil {
                 exceptOK = false
             }
             guard let p, let importer, let exporter, let rate, let start, endOK, exceptOK else { continue }
@@ -146,43 +110,27 @@ extension ScenarioBuilder {
             } else {
                 exporters = regions.indices.map(RegionIndex.init).filter { $0 != importer && !exempt.contains($0) }
             }
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
                 .init(
-                    product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end,
-                    source: source(row), location: row.location))
+                    product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end))
         }
         return out
     }
 
-    /// Start and end years of a row; nil after reporting a problem.
-    mutating func yearRange(_ row: Table.Row, what: String) -> (Int, Int?)? {
-        let start = year(row, "start_year", what: what)
-        var end: Int? = nil
-        if let cell = optionalCell(row, "end_year") {
-            guard let e = year(row, "end_year", what: what) else { return nil }
-            if let s = start, e < s {
-                error(
-                    cell.location,
-                    "'end_year' in \(what) is \(e), before its start_year \(s); a shock ends in or after the year it starts")
-                return nil
-            }
-            end = e
-        }
-        guard let start else { return nil }
-        return (start, end)
-    }
-
-    mutating func exportControls(_ table: Table, _ t: TableSet) -> [ScenarioShocks.ExportControl] {
+    mutating func exportControls(_ table: Table, _ t: TableSet) -> [PolicyShocks.ExportControl] {
         let what = "shocks.export_controls row"
         guard let quotaField = table.spec.columns.first(where: { $0.name == "quota" }) else { return [] }
         let traded = tradedRoutes(t)
-        var out: [ScenarioShocks.ExportControl] = []
+        var out: [PolicyShocks.ExportControl] = []
         for row in table.rows {
-            let p = product(row, "product", what: what)
-            let exporter = region(row, "exporter", what: what)
-            let importer = regionOrStar(row, "importer", what: what)
-            let quota = number(row, quotaField, what: what)
-            let range = yearRange(row, what: what)
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let p = reader.product("product")
+            let exporter = reader.region("exporter")
+            let importer = reader.regionOrStar("importer")
+            let quota = reader.number(quotaField)
+            let range = reader.yearRange()
             guard let p, let exporter, let importer, let quota, let (start, end) = range else { continue }
             let importers: [RegionIndex]
             if let i = importer {
@@ -205,27 +153,30 @@ extension ScenarioBuilder {
                     "shocks.export_controls row: \(products[p.rawValue].product.name) \(regions[exporter.rawValue].code)→\(to) has no trade (no base trade or opened route), so the quota has no effect"
                 )
             }
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
-                .init(routes: routes, quota: quota, startYear: start, endYear: end, source: source(row), location: row.location))
+                .init(routes: routes, quota: quota, startYear: start, endYear: end))
         }
         return out
     }
 
-    mutating func demandShocks(_ table: Table) -> [ScenarioShocks.Demand] {
+    mutating func demandShocks(_ table: Table) -> [PolicyShocks.Demand] {
         let what = "shocks.demand row"
         guard let factorField = table.spec.columns.first(where: { $0.name == "factor" }) else { return [] }
-        var out: [ScenarioShocks.Demand] = []
+        var out: [PolicyShocks.Demand] = []
         for row in table.rows {
-            let r = regionOrEvery(row, what: what)
-            let p = product(row, "product", what: what)
-            let factor = number(row, factorField, what: what)
-            let range = yearRange(row, what: what)
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let r = reader.regionOrEvery()
+            let p = reader.product("product")
+            let factor = reader.number(factorField)
+            let range = reader.yearRange()
             guard let r, let p, let factor, let (start, end) = range else { continue }
             let regionsOfRow = r.map { [$0] } ?? regions.indices.map(RegionIndex.init)
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
                 .init(
-                    regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor, source: source(row),
-                    location: row.location))
+                    regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor))
         }
         return out
     }
@@ -242,18 +193,20 @@ extension ScenarioBuilder {
     /// other side), as in `tariffs` and `export_controls`. An explicit exporter equal to the
     /// importer names the domestic-supply route (a home-bias preference). Routes without trade
     /// have no Armington weight to scale: a row covering none is accepted with a warning.
-    mutating func preferences(_ table: Table, _ t: TableSet) -> [ScenarioShocks.Preference] {
+    mutating func preferences(_ table: Table, _ t: TableSet) -> [PolicyShocks.Preference] {
         let what = "shocks.preferences row"
         guard let factorField = table.spec.columns.first(where: { $0.name == "factor" }) else { return [] }
         let traded = tradedRoutes(t)
         let all = regions.indices.map(RegionIndex.init)
-        var out: [ScenarioShocks.Preference] = []
+        var out: [PolicyShocks.Preference] = []
         for row in table.rows {
-            let p = product(row, "product", what: what)
-            let exporter = regionOrStar(row, "exporter", what: what)
-            let importer = regionOrStar(row, "importer", what: what)
-            let factor = number(row, factorField, what: what)
-            let range = yearRange(row, what: what)
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let p = reader.product("product")
+            let exporter = reader.regionOrStar("exporter")
+            let importer = reader.regionOrStar("importer")
+            let factor = reader.number(factorField)
+            let range = reader.yearRange()
             guard let p, let exporter, let importer, let factor, let (start, end) = range else { continue }
             var covered: [Route] = []
             for i in importer.map({ [$0] }) ?? all {
@@ -272,9 +225,10 @@ extension ScenarioBuilder {
                     "shocks.preferences row: \(products[p.rawValue].product.name) \(from)→\(to) has no trade (no base trade or opened route), so the preference has no effect"
                 )
             }
+            _ = reader.source()  // checked like every source; the engine keeps no provenance
             out.append(
                 .init(
-                    routes: routes, factor: factor, startYear: start, endYear: end, source: source(row), location: row.location))
+                    routes: routes, factor: factor, startYear: start, endYear: end))
         }
         return out
     }

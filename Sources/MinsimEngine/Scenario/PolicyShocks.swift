@@ -1,9 +1,13 @@
-import MinsimEngine
-
-/// Dated policy shocks (`shocks`, docs/scenario-format-years.md "Policy shocks"): tariff
-/// measures, export controls, demand shocks and route preferences, expanded to routes and
-/// nodes, and their effect on one year.
-public struct ScenarioShocks: Sendable {
+/// Dated policy shocks: tariff measures, export controls, demand shocks and route
+/// preferences, expanded to routes and nodes, and their effect on one year.
+///
+/// ```
+/// τ(t)  = τ_schedule(t) + Σ_measures rate · (days of [start, end] inside t) / (days in t)
+/// quota(t) = min over export controls in force in t
+/// D(t) ×= Π demand factors in force in t
+/// f(t)  = Π preference factors in force in t   (multiplies the route's Armington weight)
+/// ```
+public struct PolicyShocks: Sendable {
     /// A tariff measure on the routes `exporters → importer` from `start` to `end` (day
     /// numbers, inclusive; `end` nil = open-ended).
     public struct Tariff: Sendable {
@@ -11,22 +15,33 @@ public struct ScenarioShocks: Sendable {
         public let importer: RegionIndex
         /// The exporters covered (`*` expanded, `except` removed), in region order.
         public let exporters: [RegionIndex]
+        /// Ad-valorem rate added (0.25 = 25 %).
         public let rate: Double
         public let start: Int
         public let end: Int?
-        public let source: String
-        public let location: SourceLocation
+        public init(product: ProductIndex, importer: RegionIndex, exporters: [RegionIndex], rate: Double, start: Int, end: Int?) {
+            self.product = product
+            self.importer = importer
+            self.exporters = exporters
+            self.rate = rate
+            self.start = start
+            self.end = end
+        }
     }
 
-    /// An export quota on the routes `exporter → importers` in `startYear … endYear`.
+    /// An export quota (product units per year) on `routes` in `startYear … endYear`.
     public struct ExportControl: Sendable {
         /// Routes covered that carry trade (base trade or opened); others have no effect.
         public let routes: [Route]
         public let quota: Double
         public let startYear: Int
         public let endYear: Int?
-        public let source: String
-        public let location: SourceLocation
+        public init(routes: [Route], quota: Double, startYear: Int, endYear: Int?) {
+            self.routes = routes
+            self.quota = quota
+            self.startYear = startYear
+            self.endYear = endYear
+        }
     }
 
     /// A factor on the reference final demand of `regions` × `product` in `startYear … endYear`.
@@ -36,21 +51,30 @@ public struct ScenarioShocks: Sendable {
         public let startYear: Int
         public let endYear: Int?
         public let factor: Double
-        public let source: String
-        public let location: SourceLocation
+        public init(regions: [RegionIndex], product: ProductIndex, startYear: Int, endYear: Int?, factor: Double) {
+            self.regions = regions
+            self.product = product
+            self.startYear = startYear
+            self.endYear = endYear
+            self.factor = factor
+        }
     }
 
-    /// A route preference (an offtake agreement, a memorandum favouring one supplier) on the
-    /// routes `exporters → importers` in `startYear … endYear`: the factor multiplies the
-    /// routes' Armington weight (`YearConditions.routePreferences`).
+    /// A route preference (an offtake agreement, a memorandum favouring one supplier) on
+    /// `routes` in `startYear … endYear`: the factor multiplies the routes' Armington weight
+    /// (`YearConditions.routePreferences`).
     public struct Preference: Sendable {
         /// Routes covered that carry trade (base trade or opened); others have no weight to scale.
         public let routes: [Route]
         public let factor: Double
         public let startYear: Int
         public let endYear: Int?
-        public let source: String
-        public let location: SourceLocation
+        public init(routes: [Route], factor: Double, startYear: Int, endYear: Int?) {
+            self.routes = routes
+            self.factor = factor
+            self.startYear = startYear
+            self.endYear = endYear
+        }
     }
 
     public var tariffs: [Tariff] = []
@@ -58,29 +82,13 @@ public struct ScenarioShocks: Sendable {
     public var demand: [Demand] = []
     public var preferences: [Preference] = []
 
-    public init() {}
-
-    /// Day number of a civil date (proleptic Gregorian; 1970-01-01 = 0).
-    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    /// Days in `year`: 365, or 366 in a leap year.
-    public static func daysIn(year: Int) -> Int {
-        dayNumber(year: year + 1, month: 1, day: 1) - dayNumber(year: year, month: 1, day: 1)
-    }
-
-    /// Days of [start, end] (inclusive, end nil = open-ended) inside `year`.
-    static func daysInside(year: Int, start: Int, end: Int?) -> Int {
-        let first = max(start, dayNumber(year: year, month: 1, day: 1))
-        let last = min(end ?? Int.max, dayNumber(year: year + 1, month: 1, day: 1) - 1)
-        return max(0, last - first + 1)
+    public init(
+        tariffs: [Tariff] = [], exportControls: [ExportControl] = [], demand: [Demand] = [], preferences: [Preference] = []
+    ) {
+        self.tariffs = tariffs
+        self.exportControls = exportControls
+        self.demand = demand
+        self.preferences = preferences
     }
 
     static func inForce(_ t: Int, _ start: Int, _ end: Int?) -> Bool { t >= start && t <= (end ?? Int.max) }
@@ -93,9 +101,9 @@ public struct ScenarioShocks: Sendable {
     /// summed in the order the rows are written.
     public func tariffsAdded(in t: Int) -> [Route: Double] {
         var out: [Route: Double] = [:]
-        let n = Double(Self.daysIn(year: t))
+        let n = Double(CivilDate.daysIn(year: t))
         for row in tariffs {
-            let days = Self.daysInside(year: t, start: row.start, end: row.end)
+            let days = CivilDate.daysInside(year: t, start: row.start, end: row.end)
             guard days > 0 else { continue }
             for exporter in row.exporters {
                 out[Route(row.product, from: exporter, to: row.importer), default: 0] += row.rate * Double(days) / n
@@ -138,8 +146,8 @@ public struct ScenarioShocks: Sendable {
     }
 
     /// Applies the shocks of year t to the year's conditions (tariffs and final demand after
-    /// the paths; quotas; route preferences).
-    func apply(to conditions: inout YearConditions, in t: Int) {
+    /// the schedules; quotas; route preferences).
+    public func apply(to conditions: inout YearConditions, in t: Int) {
         for (route, added) in tariffsAdded(in: t) { conditions.tariffs[route] = (conditions.tariffs[route] ?? 0) + added }
         for (route, quota) in quotas(in: t) { conditions.routeQuotas[route] = min(conditions.routeQuotas[route] ?? quota, quota) }
         for (node, factor) in demandFactors(in: t) { conditions.finalDemand[node] *= factor }

@@ -1,0 +1,151 @@
+import Foundation
+import MinsimEngine
+import Yams
+
+/// Reading a table written inline or as a CSV file into `Table` rows, with `{merge: …}` overlays.
+extension ScenarioBuilder {
+    // MARK: - Tables
+
+    /// Reads the table of one document entry: its own rows, then the rows of each `{merge: …}`
+    /// laid over them in order (ScenarioDocument). A merged row replaces the inherited row with
+    /// the same key (`TableSpec.mergeKey`), keeping its place; other rows are added at the end.
+    /// Duplicates within one file are left for `interpret` to report. Nil when unreadable.
+    mutating func readTable(_ spec: ScenarioFormat.TableSpec, entry: ScenarioDocument.Entry) -> Table? {
+        path = entry.path
+        guard var table = readTable(spec, entry.value) else { return nil }
+        for patch in entry.merges {
+            path = patch.path
+            guard let rows = readTable(spec, patch.value)?.rows else { return nil }
+            var position: [[String]: Int] = [:]
+            if let keyOf = spec.mergeKey {
+                for (i, row) in table.rows.enumerated() { position[keyOf(row)] = i }
+            }
+            for row in rows {
+                if let keyOf = spec.mergeKey, let i = position[keyOf(row)] {
+                    table.rows[i] = row
+                } else {
+                    table.rows.append(row)
+                }
+            }
+            table.file = nil
+        }
+        return table
+    }
+
+    /// Reads a table written inline or as `{file: path.csv}`; nil when unreadable.
+    mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node) -> Table? {
+        switch node {
+        case .sequence(let seq):
+            let rows = seq.compactMap { row($0, fields: spec.columns, what: "a \(spec.key) row") }
+            return Table(spec: spec, rows: rows, file: nil)
+        case .mapping:
+            guard let ref = row(node, fields: ScenarioFormat.fileReferenceKeys, what: "the \(spec.key) table reference"),
+                let (file, loc) = requiredText(ref, "file", what: "the \(spec.key) table reference")
+            else { return nil }
+            if file.isEmpty { error(loc, "the file name of \(spec.key) is empty"); return nil }
+            return readCSV(spec, file: file, at: loc)
+        default:
+            error(location(node), "expected \(spec.key) as a list of rows or {file: path.csv}, found \(kind(node))")
+            return nil
+        }
+    }
+
+    mutating func readCSV(_ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation) -> Table? {
+        let csvPath = ScenarioLoader.resolve(file, relativeTo: path)
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: csvPath, isDirectory: &isFolder)
+        guard exists, !isFolder.boolValue, let data = FileContents.read(csvPath) else {
+            let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
+            error(
+                reference,
+                "cannot read \(spec.key) table file '\(file)' (resolved to '\(csvPath)'): \(why); paths are relative to the scenario file"
+            )
+            return nil
+        }
+        if !referencedFiles.contains(csvPath) { referencedFiles.append(csvPath) }
+        fileDigests[csvPath] = SHA256.hex(of: data)
+        guard var text = String(data: data, encoding: .utf8) else {
+            error(.start(of: csvPath), "the file is not valid UTF-8 text; save it as UTF-8 CSV")
+            return nil
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        // Records are turned into rows as the parser meets them (streaming: the parsed records
+        // of a large file are never held all at once next to its rows).
+        let names = spec.columnNames
+        var header: CSVReader.Record?
+        var columns: [String?] = []
+        var headerComplete = false
+        var kept: [(field: Int, name: String)] = []
+        var keptNames: [String] = []
+        var rows: [Table.Row] = []
+        let problems = CSVReader.parse(text, path: csvPath) { record in
+            guard header != nil else {
+                header = record
+                headerComplete = readHeader(record, spec: spec, csvPath: csvPath, columns: &columns)
+                // Every row shares one array of the known columns' names (and their field positions).
+                kept = columns.indices.compactMap { k in columns[k].map { (field: k, name: $0) } }
+                keptNames = kept.map(\.name)
+                return
+            }
+            guard headerComplete else { return }
+            guard record.fields.count == columns.count else {
+                error(
+                    SourceLocation(path: csvPath, line: record.line, column: 1),
+                    "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
+                )
+                return
+            }
+            let values = kept.map { k in
+                let field = record.fields[k.field]
+                return Table.Cell(
+                    csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
+            }
+            rows.append(
+                Table.Row(
+                    location: SourceLocation(path: csvPath, line: record.line, column: 1),
+                    cells: Table.Cells(names: keptNames, values: values)))
+        }
+        diagnostics += problems
+        guard header != nil else {
+            if problems.isEmpty {
+                error(.start(of: csvPath), "the file has no header row; expected the columns \(names.joined(separator: ","))")
+            }
+            return nil
+        }
+        guard headerComplete else { return nil }
+        return Table(spec: spec, rows: rows, file: csvPath)
+    }
+
+    /// Maps the header's fields to the spec's columns (nil for an unknown or repeated one,
+    /// reported); false when a required column is missing, so that no row can be read.
+    private mutating func readHeader(
+        _ header: CSVReader.Record, spec: ScenarioFormat.TableSpec, csvPath: String,
+        columns: inout [String?]
+    ) -> Bool {
+        let names = spec.columnNames
+        for field in header.fields {
+            let loc = SourceLocation(path: csvPath, line: field.line, column: field.column)
+            if !names.contains(field.text) {
+                error(
+                    loc,
+                    "unknown column '\(field.text)' in the \(spec.key) header\(Suggestion.hint(for: field.text, among: names)); valid columns are \(names.joined(separator: ", "))"
+                )
+                columns.append(nil)
+            } else if columns.contains(field.text) {
+                error(loc, "duplicate column '\(field.text)' in the header")
+                columns.append(nil)
+            } else {
+                columns.append(field.text)
+            }
+        }
+        let missing = spec.columns.filter { $0.required && !columns.contains($0.name) }.map(\.name)
+        if !missing.isEmpty {
+            error(
+                SourceLocation(path: csvPath, line: header.line, column: 1),
+                "missing column\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) in the \(spec.key) header; expected \(names.joined(separator: ","))"
+            )
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import MinsimEngine
+import Yams
+
+/// The working state of one load: reads the YAML tree and the CSV tables, checks every value,
+/// and assembles the `ResolvedScenario`. Used only through `ScenarioLoader`.
+struct ScenarioBuilder {
+    typealias Field = ScenarioFormat.Field
+    typealias Node = MinsimEngine.Node
+    typealias RecipeEntry = (input: ProductIndex, quantity: Double, source: String, location: SourceLocation)
+
+    /// The scenario file named by the user: the one written to the manifest and resolved.
+    let scenarioPath: String
+    /// The file whose YAML is being read now: the scenario, or a parent it `extends`. Every
+    /// YAML location and every relative CSV path is taken against it, so that values keep
+    /// the file, line and column they were written at.
+    var path: String
+    var diagnostics: [Diagnostic] = []
+    var scenario: ResolvedScenario? = nil
+
+    // Names and where they were defined, in scenario order.
+    var regions: [(code: String, name: String?, source: String, location: SourceLocation)] = []
+    var products: [(product: Product, source: String, location: SourceLocation, stageLocation: SourceLocation)] = []
+    /// Region codes and product names by index, as rows refer to them (`RowReader`).
+    var names = ScenarioNames()
+    /// ε of each product's final demand (`demand_elasticity`, default 0), in product order.
+    var demandElasticities: [Double] = []
+    /// `choke_price_multiple` of each product, nil where not given, in product order.
+    var chokePriceMultiples: [Double?] = []
+    var referencedFiles: [String] = []
+    var fileDigests: [String: String] = [:]
+    /// The merged top-level keys of the scenario and its parents.
+    var document = ScenarioDocument()
+
+    init(path: String) {
+        self.scenarioPath = path
+        self.path = path
+    }
+
+    mutating func error(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(at: location, message))
+    }
+
+    mutating func warning(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(.warning, at: location, message))
+    }
+
+    func location(_ node: Yams.Node) -> SourceLocation { Table.location(of: node, path: path) }
+    func kind(_ node: Yams.Node) -> String { Table.Cell(node, path: path).kindDescription }
+
+    /// The value of a top-level key, making its file the current one (see `path`).
+    mutating func enter(_ key: String) -> Yams.Node? {
+        guard let entry = document.entries[key] else { return nil }
+        path = entry.path
+        return entry.value
+    }
+
+    // MARK: - Top level
+
+    mutating func build(data: Data) {
+        guard let merged = readDocument(data: data, path: scenarioPath, chain: []) else { return }
+        document = merged
+        path = scenarioPath
+        let required = ScenarioFormat.requiredTopLevelKeys
+        for key in required where document.entries[key] == nil {
+            error(document.root, "missing required key '\(key)'")
+        }
+
+        var formatVersion = ToolVersion.scenarioFormat
+        if let node = enter("format_version"), let v = integer(Table.Cell(node, path: path), key: "format_version") {
+            if v != ToolVersion.scenarioFormat {
+                error(
+                    location(node),
+                    "unsupported format_version \(v); this minsim reads format version \(ToolVersion.scenarioFormat)")
+            }
+            formatVersion = v
+        }
+        var name = ""
+        if let node = enter("name"), let v = string(Table.Cell(node, path: path), key: "name") {
+            if v.isEmpty { error(location(node), "name must not be empty") }
+            name = v
+        }
+        let description = enter("description").flatMap { string(Table.Cell($0, path: path), key: "description") } ?? ""
+        var baseYear = 2024
+        if let node = enter("base_year"), let v = integer(Table.Cell(node, path: path), key: "base_year") {
+            if !(1...9999).contains(v) { error(location(node), "base_year must be a year between 1 and 9999, got \(v)") }
+            baseYear = v
+        }
+        let currency = enter("currency").flatMap { string(Table.Cell($0, path: path), key: "currency") } ?? "USD"
+
+        let regionsUsable = enter("regions").map { readRegions($0) } ?? false
+        let productsUsable = enter("products").map { readProducts($0) } ?? false
+        let stages = enter("stages").flatMap { readStages($0) }
+        guard regionsUsable && productsUsable else { return }
+        var tables = TableSet()
+        for spec in ScenarioFormat.tables {
+            guard let entry = document.entries[spec.key] else { continue }
+            let before = diagnostics.count
+            if let table = readTable(spec, entry: entry) { interpret(table, into: &tables) }
+            if diagnostics.count != before { tables.unclean.insert(spec.key) }
+        }
+        tables.indexTrade()
+        crossCheck(tables)
+        let years = readYears(tables, baseYear: baseYear, stages: stages)
+        if !diagnostics.contains(where: { $0.severity == .error }), let years {
+            resolve(
+                tables, formatVersion: formatVersion, name: name, description: description,
+                baseYear: baseYear, currency: currency, stages: stages, years: years)
+            if let resolved = scenario, let node = enter("uncertainty") {
+                let inputs = readUncertainty(node, resolved)
+                scenario = diagnostics.contains { $0.severity == .error } ? nil : resolved.withUncertainty(inputs)
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import MinsimEngine
+import Yams
+
+/// Checks that need several tables (a supplier without a base price, a product nobody supplies).
+extension ScenarioBuilder {
+    // MARK: - Cross-table checks
+
+    /// Where each node first supplies (base trade > 0, or an opened route).
+    func supplyLocations(_ t: TableSet) -> [Node: SourceLocation] {
+        var out: [Node: SourceLocation] = [:]
+        for row in t.baseTrade where row.value > 0 && out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
+        for row in t.routes where out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
+        return out
+    }
+
+    /// Recipe of a node after defaults: the region's own rows, or the product's default rows.
+    func recipe(_ t: TableSet, _ node: Node) -> [RecipeEntry] {
+        t.regionRecipes[node] ?? t.defaultRecipes[node.product.rawValue] ?? []
+    }
+
+    mutating func crossCheck(_ t: TableSet) {
+        let tradeReady = !t.unclean.contains("base_trade") && !t.unclean.contains("routes")
+        let supply = supplyLocations(t)
+        if tradeReady && !t.unclean.contains("base_prices") {
+            let priced = Set(t.basePrices.map(\.node) + t.newNodes.map(\.node))
+            for (node, loc) in supply.sorted(by: { $0.value < $1.value }) where !priced.contains(node) {
+                error(
+                    loc,
+                    "\(nodeName(node)) supplies in the base year but has no base price; add a base_prices row for region \(regions[node.region.rawValue].code), product \(products[node.product.rawValue].product.name)"
+                )
+            }
+        }
+        if tradeReady && !t.unclean.contains("new_nodes") && !t.unclean.contains("base_prices") {
+            checkNewNodes(t)
+        }
+        if tradeReady {
+            let traded = Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a })
+            for row in t.routes where (traded[row.route] ?? 0) > 0 {
+                error(
+                    row.location,
+                    "route \(routeName(row.route)) already has base trade; 'routes' opens only routes without base trade")
+            }
+        }
+        if tradeReady && !t.unclean.contains("final_demand") && !t.unclean.contains("recipes") {
+            let served = t.served
+            var reported = Set<Node>()
+            for row in t.finalDemand where row.value > 0 && !served.contains(row.node) && !reported.contains(row.node) {
+                reported.insert(row.node)
+                let r = regions[row.node.region.rawValue].code, q = products[row.node.product.rawValue].product.name
+                error(
+                    row.location,
+                    "\(r) has final demand for \(q) but no region supplies \(q) there (product used but never supplied); add base_trade into \(r) (domestic supply counts) or open a route"
+                )
+            }
+            for node in supply.keys.sorted(by: { ($0.region, $0.product) < ($1.region, $1.product) }) {
+                for input in recipe(t, node) where input.quantity > 0 {
+                    let market = Node(node.region, input.input)
+                    guard !served.contains(market), !reported.contains(market) else { continue }
+                    reported.insert(market)
+                    let r = regions[node.region.rawValue].code, q = products[input.input.rawValue].product.name
+                    error(
+                        input.location,
+                        "\(nodeName(node)) uses \(q) but no region supplies \(q) to \(r) (product used but never supplied); add base_trade into \(r) (domestic supply counts) or open a route"
+                    )
+                }
+            }
+        }
+    }
+
+    /// `new_nodes` are for nodes without base output: each must not trade or be priced in the
+    /// base data already, and must sell through at least one opened route (else it would stay
+    /// inactive and its row would have no effect).
+    mutating func checkNewNodes(_ t: TableSet) {
+        let trading = Dictionary(
+            t.baseTrade.filter { $0.value > 0 }.map { ($0.route.supplier, $0.location) }, uniquingKeysWith: { a, _ in a })
+        let priced = Dictionary(t.basePrices.map { ($0.node, $0.location) }, uniquingKeysWith: { a, _ in a })
+        let selling = Set(t.routes.map(\.route.supplier))
+        for row in t.newNodes {
+            let name = nodeName(row.node)
+            if let at = trading[row.node] {
+                error(
+                    row.location,
+                    "\(name) already supplies in base_trade (\(at)); new_nodes is for nodes with no base output — give an existing node's price in base_prices"
+                )
+            } else if let at = priced[row.node] {
+                error(
+                    row.location,
+                    "\(name) already has a base price (\(at)); give the price in one place: base_prices for observed nodes, new_nodes for new plants"
+                )
+            } else if !selling.contains(row.node) {
+                let code = regions[row.node.region.rawValue].code
+                let product = products[row.node.product.rawValue].product.name
+                error(
+                    row.location,
+                    "new node \(name) sells nothing: open at least one route from it in 'routes' (product \(product), exporter \(code), importer \(code) for its home market)"
+                )
+            }
+        }
+    }
+
+    func nodeName(_ n: Node) -> String {
+        "\(regions[n.region.rawValue].code)/\(products[n.product.rawValue].product.name)"
+    }
+    func routeName(_ r: Route) -> String {
+        "\(products[r.product.rawValue].product.name) \(regions[r.exporter.rawValue].code)→\(regions[r.importer.rawValue].code)"
+    }
+}

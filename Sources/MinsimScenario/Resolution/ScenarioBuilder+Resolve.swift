@@ -1,0 +1,128 @@
+import Foundation
+import MinsimEngine
+import Yams
+
+/// Turning the decoded tables into engine values: network, base year, calibration and timeline.
+extension ScenarioBuilder {
+    // MARK: - Resolution
+
+    mutating func resolve(
+        _ t: TableSet, formatVersion: Int, name: String, description: String,
+        baseYear: Int, currency: String, stages: [String]?, years: ScenarioYears
+    ) {
+        let engineRegions = regions.map { Region(code: $0.code, name: $0.name) }
+        let engineProducts = products.map(\.product)
+        var recipeRows: [ResolvedScenario.RecipeRow] = []
+        var recipeTable: [Node: [RecipeInput]] = [:]
+        for r in engineRegions.indices {
+            for p in engineProducts.indices {
+                let node = Node(RegionIndex(r), ProductIndex(p))
+                let rows = recipe(t, node)
+                guard !rows.isEmpty else { continue }
+                recipeTable[node] = rows.map { RecipeInput($0.input, $0.quantity) }
+                recipeRows += rows.map {
+                    .init(node: node, input: $0.input, quantityPerUnit: $0.quantity, source: $0.source, location: $0.location)
+                }
+            }
+        }
+        let network = Network(regions: engineRegions, products: engineProducts, stages: stages, recipes: recipeTable)
+        var prices: NodeTable<Double?> = network.nodeTable(repeating: nil)
+        for row in t.basePrices { prices[row.node] = row.value }
+        for row in t.newNodes { prices[row.node] = row.price }
+        var capacityTable: NodeTable<Double?> = network.nodeTable(repeating: nil)
+        for row in t.capacities { capacityTable[row.node] = row.value }
+        var demand = network.nodeTable(repeating: 0.0)
+        for row in t.finalDemand { demand[row.node] = row.value }
+        let timeline = years.timeline(
+            network: network, baseYear: baseYear, capacities: capacityTable, finalDemand: demand,
+            tariffRates: Dictionary(t.tariffs.map { ($0.route, $0.rate) }, uniquingKeysWith: { a, _ in a }))
+        let base = BaseYear(
+            trade: Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
+            prices: prices,
+            tariffs: Dictionary(t.tariffs.map { ($0.route, $0.baseRate) }, uniquingKeysWith: { a, _ in a }),
+            capacities: timeline.capacity.capacities(in: baseYear), finalDemand: demand,
+            openedRoutes: Dictionary(t.routes.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
+            referenceCapacities: Dictionary(t.newNodes.map { ($0.node, $0.referenceCapacity) }, uniquingKeysWith: { a, _ in a }))
+        let calibration: Calibration
+        do {
+            calibration = try Calibration(network: network, base: base)
+        } catch {
+            let rows = IssueRows(t, supply: supplyLocations(t))
+            for issue in error.issues {
+                self.error(location(of: issue, t, rows), issue.message(in: network))
+            }
+            return
+        }
+        scenario = ResolvedScenario(
+            path: scenarioPath, formatVersion: formatVersion, name: name, description: description, baseYear: baseYear,
+            currency: currency, regionSources: regions.map(\.source), productSources: products.map(\.source),
+            recipes: recipeRows, finalDemand: t.finalDemand, baseTrade: t.baseTrade, basePrices: t.basePrices,
+            capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, newNodes: t.newNodes,
+            referencedFiles: referencedFiles,
+            fileDigests: fileDigests,
+            network: network, base: base, calibration: calibration, timeline: timeline, years: years)
+    }
+
+    /// Where the rows a calibration issue can point at are, indexed once when calibration fails,
+    /// so that reporting many issues stays linear in the rows.
+    struct IssueRows {
+        let supply: [Node: SourceLocation]
+        /// Suppliers of each region, by product.
+        let suppliers: [RegionIndex: [Node]]
+        let prices: [Node: SourceLocation]
+        let capacities: [Node: SourceLocation]
+        let finalDemand: [Node: SourceLocation]
+        let positiveDemand: [Node: SourceLocation]
+        let baseTrade: [Route: SourceLocation]
+        let tariffs: [Route: SourceLocation]
+        let openedRoutes: [Route: SourceLocation]
+
+        init(_ t: TableSet, supply: [Node: SourceLocation]) {
+            func first<K: Hashable>(_ pairs: [(K, SourceLocation)]) -> [K: SourceLocation] {
+                Dictionary(pairs, uniquingKeysWith: { a, _ in a })
+            }
+            self.supply = supply
+            suppliers = Dictionary(grouping: supply.keys.sorted { $0.product < $1.product }, by: \.region)
+            // A new node's row holds its price; base_prices otherwise.
+            prices = first(t.newNodes.map { ($0.node, $0.location) } + t.basePrices.map { ($0.node, $0.location) })
+            capacities = first(t.capacities.map { ($0.node, $0.location) })
+            finalDemand = first(t.finalDemand.map { ($0.node, $0.location) })
+            positiveDemand = first(t.finalDemand.filter { $0.value > 0 }.map { ($0.node, $0.location) })
+            baseTrade = first(t.baseTrade.map { ($0.route, $0.location) })
+            tariffs = first(t.tariffs.map { ($0.route, $0.location) })
+            openedRoutes = first(t.routes.map { ($0.route, $0.location) })
+        }
+    }
+
+    /// The line a calibration issue comes from: the row holding the offending value, or the
+    /// definition of the product or region when no row exists.
+    ///
+    /// Written as `if case` tests rather than a `switch` so that an issue the engine adds later
+    /// still gets reported (at the scenario's start) instead of breaking the build.
+    func location(of issue: CalibrationIssue, _ t: TableSet, _ rows: IssueRows) -> SourceLocation {
+        func productLoc(_ q: ProductIndex) -> SourceLocation { products[q.rawValue].location }
+        func nodeRow(_ rows: [Node: SourceLocation], _ n: Node) -> SourceLocation { rows[n] ?? productLoc(n.product) }
+        func routeRow(_ rows: [Route: SourceLocation], _ route: Route) -> SourceLocation {
+            rows[route] ?? productLoc(route.product)
+        }
+        if case .missingBasePrice(let n) = issue { return rows.supply[n] ?? productLoc(n.product) }
+        if case .invalidBasePrice(let n, _) = issue { return nodeRow(rows.prices, n) }
+        if case .negativeValueAdded(let n, _, _, _) = issue { return nodeRow(rows.prices, n) }
+        if case .invalidReferenceCapacity(let n, _) = issue { return nodeRow(rows.prices, n) }
+        if case .noSupplier(let q, let r) = issue {
+            if let at = rows.positiveDemand[Node(r, q)] { return at }
+            for node in rows.suppliers[r] ?? [] {
+                if let input = recipe(t, node).first(where: { $0.input == q }) { return input.location }
+            }
+            return regions[r.rawValue].location
+        }
+        if case .invalidTradeQuantity(let route, _) = issue { return routeRow(rows.baseTrade, route) }
+        if case .invalidTariff(let route, _) = issue { return routeRow(rows.tariffs, route) }
+        if case .zeroCapacitySupplier(let n) = issue { return nodeRow(rows.capacities, n) }
+        if case .invalidCapacity(let n, _) = issue { return nodeRow(rows.capacities, n) }
+        if case .invalidFinalDemand(let n, _) = issue { return nodeRow(rows.finalDemand, n) }
+        if case .invalidOpenedRoute(let route, _) = issue { return routeRow(rows.openedRoutes, route) }
+        if case .invalidElasticity(let q, _) = issue { return productLoc(q) }
+        return .start(of: scenarioPath)
+    }
+}

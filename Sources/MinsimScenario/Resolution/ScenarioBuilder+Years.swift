@@ -1,0 +1,95 @@
+import Foundation
+import MinsimEngine
+import Yams
+
+/// Reading the yearly keys (docs/scenario-format-years.md). Same rules as the one-year keys:
+/// every problem is collected with its file, line and column, names get a "did you mean",
+/// and nothing here traps on bad input.
+extension ScenarioBuilder {
+    /// Reads horizon, ceiling, paths, projects, expansion, fleet and minerals; nil when any of
+    /// them has an error (the diagnostics say which).
+    mutating func readYears(_ t: TableSet, baseYear: Int, stages: [String]?) -> ScenarioYears? {
+        let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+
+        var horizon = max(ScenarioFormat.defaultHorizon, baseYear)
+        if let node = enter("horizon"), let v = integer(Table.Cell(node, path: path), key: "horizon") {
+            if v < baseYear || v > 9999 {
+                let why = v < baseYear ? "is before base_year \(baseYear)" : "is too late"
+                error(location(node), "horizon \(v) \(why); it must be a year from \(baseYear) to 9999")
+            } else {
+                horizon = v
+            }
+        }
+        var ceiling = ScenarioFormat.defaultPriceCeilingMultiple
+        if let node = enter("price_ceiling_multiple"),
+            let field = ScenarioFormat.scalarKeys.first(where: { $0.name == "price_ceiling_multiple" }),
+            let v = number(Table.Cell(node, path: path), field: field, what: "the scenario")
+        {
+            ceiling = v
+        }
+
+        var chemistries: [ScenarioYears.ChemistryRow] = []
+        if let entry = document.entries["chemistries"], let table = readTable(ScenarioFormat.chemistries, entry: entry) {
+            chemistries = chemistryRows(table)
+        }
+        var rows: [ScenarioYears.PathRow] = []
+        var mixClean = true
+        for spec in ScenarioFormat.pathTables {
+            guard let entry = document.paths[spec.key] else { continue }
+            let before = diagnostics.count
+            defer { if spec.key == "chemistry_mix" && diagnostics.count != before { mixClean = false } }
+            let qualified = TableSpec(
+                key: "paths.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
+            guard let kind = PathTable(rawValue: spec.key), let table = readTable(qualified, entry: entry) else { continue }
+            rows += pathRows(table, kind: kind, t: t, chemistries: chemistries)
+        }
+        // Sums and years only mean something once every row of the mix was read.
+        if mixClean { checkChemistryMix(rows.filter { $0.kind == .chemistryMix }, t, chemistries: chemistries) }
+        var projects: [ScenarioYears.Project] = []
+        if let entry = document.entries["capacity_projects"], let table = readTable(ScenarioFormat.capacityProjects, entry: entry)
+        {
+            projects = projectRows(table)
+        }
+        checkCapacityFactors(rows, t, projects: projects)
+        checkCapacityNodes(rows, t, projects: projects)
+        var shocks = PolicyShocks()
+        if let node = enter("shocks") { shocks = readShocks(node, t) }
+        let networkStages = stagesInOrder(stages)
+        let (expansion, expansionSource) = enter("expansion").map { readExpansion($0, stages: networkStages) } ?? (nil, "")
+        var minerals: [MineralChain] = []
+        var mineralSources: [String] = []
+        if let node = enter("minerals") {
+            (minerals, mineralSources) = readMinerals(node)
+        }
+        var fleet: FleetSettings? = nil
+        var fleetSource = "", lifetimeSource = ""
+        var cohorts: [ScenarioYears.CohortRow] = []
+        if let node = enter("fleet"), let read = readFleet(node, baseYear: baseYear) {
+            fleet = FleetSettings(
+                vehicle: read.vehicle, lifetime: read.lifetime, initialStock: read.initialStock, minerals: minerals)
+            fleetSource = read.source
+            lifetimeSource = read.lifetimeSource
+            cohorts = read.cohorts
+        }
+
+        guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
+        var years = ScenarioYears(
+            horizon: horizon, priceCeilingMultiple: ceiling, demandElasticity: demandElasticities,
+            chokePriceMultiple: chokePriceMultiples.map { $0 ?? ceiling }, pathRows: rows,
+            chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource,
+            fleet: fleet,
+            fleetSource: fleetSource, lifetimeSource: lifetimeSource, initialStock: cohorts, minerals: minerals,
+            mineralSources: mineralSources)
+        years.shocks = shocks
+        return years
+    }
+
+    typealias TableSpec = ScenarioFormat.TableSpec
+
+    /// Stage names upstream first: `stages` if given, then the order products name them.
+    func stagesInOrder(_ stages: [String]?) -> [String] {
+        var out = stages ?? []
+        for p in products where !out.contains(p.product.stage) { out.append(p.product.stage) }
+        return out
+    }
+}

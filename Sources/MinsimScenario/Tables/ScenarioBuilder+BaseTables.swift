@@ -1,0 +1,210 @@
+import Foundation
+import MinsimEngine
+import Yams
+
+/// Decoders of the one-year tables: recipes, final demand, base prices, capacities, new nodes,
+/// base trade, routes and tariffs.
+extension ScenarioBuilder {
+    // MARK: - Interpretation
+
+    /// Rows of every table after interpretation.
+    struct TableSet {
+        /// Tables that produced any diagnostic; checks that depend on them are skipped.
+        var unclean: Set<String> = []
+        var defaultRecipes: [Int: [RecipeEntry]] = [:]
+        var regionRecipes: [Node: [RecipeEntry]] = [:]
+        var finalDemand: [ResolvedScenario.NodeValue] = []
+        var baseTrade: [ResolvedScenario.RouteValue] = []
+        var basePrices: [ResolvedScenario.NodeValue] = []
+        var capacities: [ResolvedScenario.NodeValue] = []
+        var tariffs: [ResolvedScenario.TariffRow] = []
+        var routes: [ResolvedScenario.RouteValue] = []
+        var newNodes: [ResolvedScenario.NewNodeRow] = []
+        /// Markets (importer, product) that some route supplies: base trade > 0 or opened.
+        var served: Set<Node> = []
+        /// Nodes that supply some market: base trade > 0 or an opened route.
+        var supplying: Set<Node> = []
+
+        /// Fills `served` and `supplying` (once, after every table is read).
+        mutating func indexTrade() {
+            for row in baseTrade where row.value > 0 {
+                served.insert(Node(row.route.importer, row.route.product))
+                supplying.insert(row.route.supplier)
+            }
+            for row in routes {
+                served.insert(Node(row.route.importer, row.route.product))
+                supplying.insert(row.route.supplier)
+            }
+        }
+    }
+
+    /// A recipe entry's identity: region (−1 for the default recipe), product and input.
+    struct RecipeKey: Hashable {
+        let region: Int
+        let product: Int
+        let input: Int
+    }
+
+    /// Decodes one table of the one-year keys into `set` (one decoder per table).
+    mutating func interpret(_ table: Table, into set: inout TableSet) {
+        switch table.spec.key {
+        case ScenarioFormat.recipes.key: decodeRecipes(table, into: &set)
+        case ScenarioFormat.finalDemand.key, ScenarioFormat.basePrices.key, ScenarioFormat.capacities.key:
+            decodeNodeValues(table, into: &set)
+        case ScenarioFormat.newNodes.key: decodeNewNodes(table, into: &set)
+        case ScenarioFormat.baseTrade.key, ScenarioFormat.routes.key, ScenarioFormat.tariffs.key:
+            decodeRoutes(table, into: &set)
+        default: break
+        }
+    }
+
+    /// `recipes`: a region's rows, or (region blank or `*`) the product's default rows.
+    mutating func decodeRecipes(_ table: Table, into set: inout TableSet) {
+        let spec = table.spec
+        let what = "\(spec.key) row"
+        let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
+        var seen: [RecipeKey: SourceLocation] = [:]  // where each key was first given, for duplicate reports
+        for row in table.rows {
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let region = reader.regionOrEvery()  // .some(nil) = default row
+            let p = reader.product("product")
+            let q = reader.product("input")
+            let b = fields["quantity_per_unit"].flatMap { reader.number($0) }
+            guard let r = region, let p, let q, let b else { continue }
+            let key = RecipeKey(region: r?.rawValue ?? -1, product: p.rawValue, input: q.rawValue)
+            if let first = seen[key] {
+                let scope = r.map { "region \(regions[$0.rawValue].code)" } ?? "the default recipe"
+                error(
+                    row.location,
+                    "duplicate recipe row: \(products[p.rawValue].product.name) already has input \(products[q.rawValue].product.name) in \(scope) (first given at \(first)); give each input once"
+                )
+                continue
+            }
+            seen[key] = row.location
+            let entry: RecipeEntry = (q, b, reader.source(), row.location)
+            if let r {
+                set.regionRecipes[Node(r, p), default: []].append(entry)
+            } else {
+                set.defaultRecipes[p.rawValue, default: []].append(entry)
+            }
+        }
+    }
+
+    /// `final_demand`, `base_prices`, `capacities`: one value per node.
+    mutating func decodeNodeValues(_ table: Table, into set: inout TableSet) {
+        let spec = table.spec
+        let what = "\(spec.key) row"
+        // The one numeric column (quantity, price, capacity, affinity).
+        let valueField = spec.columns.first { $0.type == .number }
+        var seen: [Node: SourceLocation] = [:]  // where each key was first given, for duplicate reports
+        for row in table.rows {
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let r = reader.region("region")
+            let p = reader.product("product")
+            let v = valueField.flatMap { reader.number($0) }
+            guard let r, let p, let v else { continue }
+            let node = Node(r, p)
+            guard isFirstRow(of: node, in: spec.key, at: row.location, seen: &seen) else { continue }
+            let value = ResolvedScenario.NodeValue(node: node, value: v, source: reader.source(), location: row.location)
+            switch spec.key {
+            case ScenarioFormat.finalDemand.key: set.finalDemand.append(value)
+            case ScenarioFormat.basePrices.key: set.basePrices.append(value)
+            default: set.capacities.append(value)
+            }
+        }
+    }
+
+    /// `new_nodes`: a reference price and capacity per node.
+    mutating func decodeNewNodes(_ table: Table, into set: inout TableSet) {
+        let spec = table.spec
+        let what = "\(spec.key) row"
+        let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
+        var seen: [Node: SourceLocation] = [:]  // where each key was first given, for duplicate reports
+        for row in table.rows {
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let r = reader.region("region")
+            let p = reader.product("product")
+            let price = fields["price_usd_per_unit"].flatMap { reader.number($0) }
+            let capacity = fields["reference_capacity"].flatMap { reader.number($0) }
+            guard let r, let p, let price, let capacity else { continue }
+            let node = Node(r, p)
+            guard isFirstRow(of: node, in: spec.key, at: row.location, seen: &seen) else { continue }
+            set.newNodes.append(
+                .init(node: node, price: price, referenceCapacity: capacity, source: reader.source(), location: row.location))
+        }
+    }
+
+    /// `base_trade`, `routes`, `tariffs`: one value per route (tariffs: base rate and rate).
+    mutating func decodeRoutes(_ table: Table, into set: inout TableSet) {
+        let spec = table.spec
+        let what = "\(spec.key) row"
+        let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
+        // The one numeric column (quantity, price, capacity, affinity).
+        let valueField = spec.columns.first { $0.type == .number }
+        var seen: [Route: SourceLocation] = [:]  // where each key was first given, for duplicate reports
+        for row in table.rows {
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let p = reader.product("product")
+            let s = reader.region("exporter")
+            let r = reader.region("importer")
+            var v: Double? = nil, rate: Double? = nil
+            var rateOK = true
+            if spec.key == ScenarioFormat.tariffs.key {
+                v = fields["base_rate"].flatMap { reader.number($0) }
+                if let cell = row.cells["rate"], let field = fields["rate"] {
+                    if case .null = cell.value {
+                    } else {
+                        rate = reader.number(cell, field: field)
+                        rateOK = rate != nil
+                    }
+                }
+            } else {
+                v = valueField.flatMap { reader.number($0) }
+            }
+            guard let p, let s, let r, let v, rateOK else { continue }
+            let route = Route(p, from: s, to: r)
+            if let first = seen[route] {
+                error(
+                    row.location,
+                    "duplicate \(spec.key) row for \(routeName(route)) (first given at \(first)); give each product, exporter and importer once"
+                )
+                continue
+            }
+            seen[route] = row.location
+            let src = reader.source()
+            switch spec.key {
+            case ScenarioFormat.baseTrade.key:
+                set.baseTrade.append(.init(route: route, value: v, source: src, location: row.location))
+            case ScenarioFormat.routes.key:
+                set.routes.append(.init(route: route, value: v, source: src, location: row.location))
+            default:
+                if s == r {
+                    error(
+                        row.location,
+                        "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
+                    continue
+                }
+                set.tariffs.append(.init(route: route, baseRate: v, rate: rate ?? v, source: src, location: row.location))
+            }
+        }
+    }
+
+    /// True for the first row of `node` in a node table; false, after reporting the duplicate,
+    /// for a later one.
+    mutating func isFirstRow(
+        of node: Node, in table: String, at location: SourceLocation, seen: inout [Node: SourceLocation]
+    ) -> Bool {
+        if let first = seen[node] {
+            error(
+                location,
+                "duplicate \(table) row for \(nodeName(node)) (first given at \(first)); give each region and product once")
+            return false
+        }
+        seen[node] = location
+        return true
+    }
+}
