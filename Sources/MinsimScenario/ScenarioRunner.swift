@@ -118,7 +118,7 @@ public enum ScenarioRunner {
             let simulated = try Simulation(settings: settings).run(scenario.calibration, years: inputs, progress: progress)
             return zip(inputs, simulated).map { YearResult(inputs: $0, simulated: $1) }
         } catch {
-            if case .invalidInput(let year, let issues) = error { throw .invalid(scenario.diagnostics([(year, issues)])) }
+            if case .invalidInput(let year, let issues) = error { throw .invalid(scenario.diagnostics(year: year, issues)) }
             throw failure(error, network: scenario.network)
         }
     }
