@@ -300,16 +300,16 @@ public struct Simulation: Sendable {
         for r in net.regionIndices {
             for (m, chain) in chains.enumerated() {
                 var primary = 0.0, imports = 0.0, exports = 0.0, use = 0.0, hhi = 0.0
-                for result in sol.routeResults {
-                    let route = result.route
-                    if route.product == chain.ore && route.importer == r { primary += result.flow }
+                // The solver's route-order vectors directly: this runs per region and mineral.
+                for (k, route) in c.routes.enumerated() {
+                    if route.product == chain.ore && route.importer == r { primary += sol.flows[k] }
                     guard route.product == chain.refined else { continue }
                     if route.importer == r {
-                        use += result.flow
-                        hhi += result.share * result.share
-                        if route.exporter != r { imports += result.flow }
+                        use += sol.flows[k]
+                        hhi += sol.shares[k] * sol.shares[k]
+                        if route.exporter != r { imports += sol.flows[k] }
                     } else if route.exporter == r {
-                        exports += result.flow
+                        exports += sol.flows[k]
                     }
                 }
                 var cleanTech = 0.0, unmet = 0.0
