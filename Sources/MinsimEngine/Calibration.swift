@@ -99,14 +99,16 @@ public struct Calibration: Sendable {
     /// the normalised reference shares s/Σs in a market that has only opened routes.
     public let baseShares: [Double]
     /// Markets (q, r) with at least one route, each a contiguous range of `routes`.
-    let markets: [Market]
-    /// Market index per (importer, product); -1 where no route serves it.
-    let marketIndex: NodeTable<Int>
+    let markets: [MarketRoutes]
+    /// Position in `markets` per (importer, product); nil where no route serves it.
+    let marketIndex: NodeTable<Int?>
+    /// Position in `markets` of each route's market.
+    let routeMarket: [Int]
 
     /// Active nodes in system order: by product (stage order), then region.
     public let activeNodes: [Node]
-    /// Position of each node in `activeNodes`; -1 when inactive.
-    public let systemIndex: NodeTable<Int>
+    /// Position of each node in `activeNodes`; nil when inactive (see `systemIndex(of:)`).
+    let systemPositions: NodeTable<Int?>
     /// System index of each route's supplier.
     let supplierIndex: [Int]
     /// Intermediate use: column j consumes `coefficient` per unit from market `market`.
@@ -116,7 +118,8 @@ public struct Calibration: Sendable {
     /// P₀ per active node.
     public let basePrices: [Double]
 
-    struct Market: Sendable {
+    /// The routes into one market, a contiguous range of `routes`.
+    struct MarketRoutes: Sendable {
         let product: ProductIndex
         let importer: RegionIndex
         let routes: Range<Int>
@@ -188,7 +191,8 @@ public struct Calibration: Sendable {
         var isActive = network.nodeTable(repeating: false)
         for route in allRoutes { isActive[route.supplier] = true }
         var active: [Node] = []
-        var sysIndex = network.nodeTable(repeating: -1)
+        var sysIndex = network.nodeTable(repeating: Int?.none)
+        var supplierIdx: [Int] = []
         for q in network.productIndices {
             for r in network.regionIndices where isActive[r, q] {
                 sysIndex[r, q] = active.count
@@ -208,8 +212,11 @@ public struct Calibration: Sendable {
         }
 
         // Markets and base shares.
-        var markets: [Market] = []
-        var marketIdx = network.nodeTable(repeating: -1)
+        // Every route's supplier is active (marked above), so its position exists.
+        for route in allRoutes { supplierIdx.append(sysIndex[route.supplier] ?? 0) }
+        var markets: [MarketRoutes] = []
+        var marketIdx = network.nodeTable(repeating: Int?.none)
+        var routeMarket = [Int](repeating: 0, count: allRoutes.count)
         var shares = [Double](repeating: 0, count: allRoutes.count)
         var logPhi = [Double](repeating: 0, count: allRoutes.count)
         var start = 0
@@ -218,13 +225,14 @@ public struct Calibration: Sendable {
             var end = start
             while end < allRoutes.count && allRoutes[end].product == q && allRoutes[end].importer == r { end += 1 }
             marketIdx[r, q] = markets.count
-            markets.append(Market(product: q, importer: r, routes: start..<end))
+            for k in start..<end { routeMarket[k] = markets.count }
+            markets.append(MarketRoutes(product: q, importer: r, routes: start..<end))
             let sigma = network.product(q).elasticity
             let total = (start..<end).reduce(0.0) { $0 + baseQuantity[$1] }
             for k in start..<end {
                 let route = allRoutes[k]
                 let tau = baseTau[k]
-                let price = p0[max(sysIndex[route.supplier], 0)]
+                let price = p0[supplierIdx[k]]
                 let logK = Self.logWeight(capacity: base.referenceCapacities[route.supplier] ?? base.capacities[route.supplier])
                 let weight: Double
                 if baseQuantity[k] > 0 {
@@ -256,15 +264,14 @@ public struct Calibration: Sendable {
         var inputCost = [Double](repeating: 0, count: active.count)
         for (j, node) in active.enumerated() {
             for input in network.recipe(for: node) where input.quantityPerUnit > 0 {
-                let m = marketIdx[node.region, input.input]
-                if m < 0 {
+                guard let m = marketIdx[node.region, input.input] else {
                     issues.append(.noSupplier(product: input.input, region: node.region))
                     continue
                 }
                 consumption.append(Consumption(column: j, market: m, coefficient: input.quantityPerUnit))
                 for k in markets[m].routes {
                     inputCost[j] +=
-                        input.quantityPerUnit * shares[k] * p0[max(sysIndex[allRoutes[k].supplier], 0)] * (1 + baseTau[k])
+                        input.quantityPerUnit * shares[k] * p0[supplierIdx[k]] * (1 + baseTau[k])
                 }
             }
             va[j] = p0[j] - inputCost[j]
@@ -274,7 +281,7 @@ public struct Calibration: Sendable {
             }
         }
         for r in network.regionIndices {
-            for q in network.productIndices where base.finalDemand[r, q] > 0 && marketIdx[r, q] < 0 {
+            for q in network.productIndices where base.finalDemand[r, q] > 0 && marketIdx[r, q] == nil {
                 issues.append(.noSupplier(product: q, region: r))
             }
         }
@@ -285,9 +292,10 @@ public struct Calibration: Sendable {
         self.baseShares = shares
         self.markets = markets
         self.marketIndex = marketIdx
+        self.routeMarket = routeMarket
         self.activeNodes = active
-        self.systemIndex = sysIndex
-        self.supplierIndex = allRoutes.map { sysIndex[$0.supplier] }
+        self.systemPositions = sysIndex
+        self.supplierIndex = supplierIdx
         self.consumption = consumption
         self.valueAdded = va
         self.basePrices = p0
@@ -310,11 +318,10 @@ public struct Calibration: Sendable {
         var consumption: [Consumption] = []
         for (j, node) in activeNodes.enumerated() {
             for input in network.recipe(for: node) where input.quantityPerUnit > 0 {
-                let m = marketIndex[node.region, input.input]
-                if m < 0 {
-                    issues.append(.noSupplier(product: input.input, region: node.region))
-                } else {
+                if let m = marketIndex[node.region, input.input] {
                     consumption.append(Consumption(column: j, market: m, coefficient: input.quantityPerUnit))
+                } else {
+                    issues.append(.noSupplier(product: input.input, region: node.region))
                 }
             }
         }
@@ -351,6 +358,13 @@ public struct Calibration: Sendable {
         }
         return lo < routes.count && routes[lo] == route ? lo : nil
     }
+
+    /// Position of `node` in `activeNodes` (the order of the linear systems and of the
+    /// per-node vectors of a solution); nil when the node is inactive.
+    public func systemIndex(of node: Node) -> Int? { systemPositions[node] }
+
+    /// True when at least one route (base trade or opened) serves `market`.
+    public func serves(_ market: Market) -> Bool { marketIndex[market.importer, market.product] != nil }
 
     /// log K for the Armington weight; a node without a capacity is weighted by 1.
     static func logWeight(capacity: Double?) -> Double {

@@ -49,6 +49,25 @@ public struct Route: Hashable, Comparable, Sendable {
     }
 }
 
+/// A market `(q, r)`: product `q` bought in region `importer`, served by the routes into it.
+///
+/// Markets order by (product, importer), as the routes into them do.
+public struct Market: Hashable, Comparable, Sendable {
+    public let product: ProductIndex
+    public let importer: RegionIndex
+    public init(_ product: ProductIndex, in importer: RegionIndex) {
+        self.product = product
+        self.importer = importer
+    }
+
+    public static func < (a: Market, b: Market) -> Bool { (a.product, a.importer) < (b.product, b.importer) }
+}
+
+extension Route {
+    /// The market this route serves, `(q, r)`.
+    public var market: Market { Market(product, in: importer) }
+}
+
 /// A region of the network, e.g. `CA` (Canada).
 public struct Region: Hashable, Sendable {
     public let code: String

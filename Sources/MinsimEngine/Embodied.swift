@@ -25,8 +25,7 @@ extension Calibration {
         _ multipliers: [Double], shares: [Double], perUnitOf product: ProductIndex,
         in region: RegionIndex
     ) -> Double {
-        let m = marketIndex[region, product]
-        guard m >= 0 else { return 0 }
+        guard let m = marketIndex[region, product] else { return 0 }
         var total = 0.0
         for k in markets[m].routes { total += shares[k] * multipliers[supplierIndex[k]] }
         return total

@@ -8,7 +8,7 @@ public enum LinearSolverChoice: String, Sendable, CaseIterable {
     /// Dense LU (dgetrf) once per matrix, reused for the transposed solve and every right-hand side.
     case dense
     /// Block triangular substitution for networks without loops (`TriangularLeontiefFactorization`);
-    /// a cyclic network is rejected with `SolveError.invalidInput`.
+    /// a cyclic network is rejected with `SolveError.solverNotApplicable`.
     case triangular
     /// Restarted GMRES with an ILU(0) preconditioner over sparse storage
     /// (`KrylovLeontiefFactorization`), for any network.
@@ -74,9 +74,9 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
             case .singular(let pivot):
                 throw .singular(node: pivot < c.activeNodes.count ? c.activeNodes[pivot] : nil, reciprocalCondition: 0)
             case .nonFiniteInput:
-                throw .invalidInput("a coefficient of the Leontief matrix is not finite")
+                throw .nonFinite("a coefficient of the Leontief matrix is not finite")
             case .tooLarge(let d):
-                throw .invalidInput("\(d) active nodes exceed the dense solver's 32-bit LAPACK indexing")
+                throw .solverNotApplicable("\(d) active nodes exceed the dense solver's 32-bit LAPACK indexing")
             }
         }
         reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
@@ -162,8 +162,9 @@ public struct LeontiefFactorizer: Sendable {
 
     /// Factors `I − A` (or `I − Ã` when `withTariffs`).
     ///
-    /// - Throws: `SolveError.singular`, `.structurallySingular` or `.invalidInput` from the
-    ///   chosen method; `.invalidInput` when `.triangular` is forced on a network with a loop
+    /// - Throws: `SolveError.singular`, `.structurallySingular`, `.nonFinite` or
+    ///   `.solverNotApplicable` from the chosen method; `.solverNotApplicable` when `.triangular`
+    ///   is forced on a network with a loop
     ///   (naming it); `.notConverged` when GMRES fails on its condition-estimate solves.
     public func factor(
         _ system: LeontiefSystem, withTariffs: Bool,
@@ -195,7 +196,7 @@ public struct LeontiefFactorizer: Sendable {
                 let net = system.calibration.network
                 let names = loop.prefix(8).map { net.name(of: nodes[$0]) }
                 let path = (names + [names.first ?? ""]).joined(separator: " → ")
-                throw .invalidInput(
+                throw .solverNotApplicable(
                     "the triangular solver needs a network without loops, but \(path)\(loop.count > 8 ? " (\(loop.count) nodes)" : "") form a supply loop (an input from the same or a later stage); choose the automatic, dense, sparse or krylov linear solver"
                 )
             }
@@ -246,7 +247,7 @@ public struct LeontiefFactorizer: Sendable {
     /// refactors cheaply with new values on the same pattern.
     ///
     /// - Parameter nodes: names of the rows/columns for errors (nil: errors name no node).
-    /// - Throws: `.structurallySingular`, `.singular`, `.invalidInput`.
+    /// - Throws: `.structurallySingular`, `.singular`, `.nonFinite`, `.solverNotApplicable`.
     public static func factor(
         matrix m: SparseMatrix, nodes: [Node]? = nil,
         estimateCondition: Bool = true

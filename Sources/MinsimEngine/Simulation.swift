@@ -140,9 +140,14 @@ public struct SimulatedYear: Sendable {
     public let fleetModels: [RegionIndex: FleetStockResult]
 }
 
-/// Why a run stopped.
+/// Why a run stopped: bad input (`invalidInput`, `calibration`, `fleet`) or a numerical
+/// outcome of a year (`solve`, `notCertified`).
 public enum SimulationError: Error, Sendable {
+    /// The settings (`year` nil) or a year's conditions are invalid; every problem found is
+    /// listed. Checked before the year is solved.
+    case invalidInput(year: Int?, [InputIssue])
     case calibration(year: Int, CalibrationError)
+    /// The year has no usable solution (non-productive, singular, not converged, …).
     case solve(year: Int, SolveError)
     /// The clearing ended without an equilibrium that meets the certificate's tolerance.
     case notCertified(year: Int, EquilibriumCertificate, ClearingStatistics)
@@ -159,11 +164,15 @@ public struct Simulation: Sendable {
     /// - Parameters:
     ///   - years: the inputs of each year, in increasing order.
     ///   - progress: called after each year with (years done, total).
+    /// - Throws: `SimulationError`: `.invalidInput` before any solve for invalid settings, or
+    ///   before a year's solve for its invalid conditions; the others as that year fails.
     public func run(
         _ calibration: Calibration, years: [YearInputs],
         progress: ((Int, Int) -> Void)? = nil
     ) throws(SimulationError) -> [SimulatedYear] {
         let net = calibration.network
+        let settingsIssues = settings.issues(in: net)
+        guard settingsIssues.isEmpty else { throw .invalidInput(year: nil, settingsIssues) }
         let clearing = MarketClearing(settings: settings.clearing, solver: YearSolver(options: settings.solver))
         var warmStart: ClearingWarmStart? = nil
         var endogenous = net.nodeTable(repeating: 0.0)
@@ -190,6 +199,10 @@ public struct Simulation: Sendable {
             var secondary = cond.secondarySupply ?? net.nodeTable(repeating: 0.0)
             for r in net.regionIndices { for q in net.productIndices { secondary[r, q] += recycled[r, q] } }
             cond.secondarySupply = secondary
+            // The scenario layer checks its inputs before a run; this also covers callers that
+            // build years in code, and what capacity orders and recycling added to them.
+            let issues = cond.issues(in: cal)
+            guard issues.isEmpty else { throw .invalidInput(year: year, issues) }
 
             let cleared: ClearedYear
             do {
@@ -287,6 +300,7 @@ public struct Simulation: Sendable {
         for r in net.regionIndices {
             for (m, chain) in chains.enumerated() {
                 var primary = 0.0, imports = 0.0, exports = 0.0, use = 0.0, hhi = 0.0
+                // The solver's route-order vectors directly: this runs per region and mineral.
                 for (k, route) in c.routes.enumerated() {
                     if route.product == chain.ore && route.importer == r { primary += sol.flows[k] }
                     guard route.product == chain.refined else { continue }

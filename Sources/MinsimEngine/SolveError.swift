@@ -1,4 +1,6 @@
-/// A year that has no usable solution. Each case names the nodes or markets involved.
+/// A year that has no usable solution: a numerical outcome of the solve. Each case names the
+/// nodes or markets involved. Bad input is never a `SolveError`: it is an `InputIssue` (year
+/// conditions, settings) or a `CalibrationIssue` (base year), found before solving.
 public enum SolveError: Error, Sendable, Equatable {
     /// The network is not productive: the spectral radius of A (or of Ã with tariffs) is ≥ 1, so
     /// some nodes need more of their own output, directly or around a loop, than they make.
@@ -13,12 +15,16 @@ public enum SolveError: Error, Sendable, Equatable {
     /// sparse LU's maximum transversal). `node` is where elimination met the structural zero,
     /// when known.
     case structurallySingular(node: Node?, rank: Int, dimension: Int)
-    /// A market is used but all its suppliers have zero capacity this year.
+    /// A market is used at the equilibrium but every route into it is closed this year (all its
+    /// suppliers shut, banned or unable to produce): the year is infeasible.
     case noAvailableSupplier(product: ProductIndex, region: RegionIndex)
-    /// Final demand is given for a market no route serves.
-    case noSupplier(product: ProductIndex, region: RegionIndex)
-    /// An input that must be finite was not (a NaN or infinite demand, capacity or tariff).
-    case invalidInput(String)
+    /// A value formed during the solve is not finite (e.g. a Leontief coefficient or a demand
+    /// after the price response overflowed); `what` says which.
+    case nonFinite(String)
+    /// The chosen linear solver cannot factor this system (a triangular solve of a network with
+    /// loops, or factors beyond the solver's indexing or memory); `reason` says which and what
+    /// to choose instead.
+    case solverNotApplicable(String)
     /// An iterative linear solver (e.g. "GMRES(30) + ILU(0)") stopped after `iterations`
     /// iterations with relative residual `‖c − M y‖₂ / ‖c‖₂ = residual`, above its tolerance.
     case notConverged(method: String, iterations: Int, residual: Double)
@@ -42,11 +48,10 @@ public enum SolveError: Error, Sendable, Equatable {
         case .noAvailableSupplier(let q, let r):
             return
                 "\(network.regions[r.rawValue].code) uses \(network.products[q.rawValue].name) but every supplier has zero capacity this year"
-        case .noSupplier(let q, let r):
-            return
-                "final demand for \(network.products[q.rawValue].name) in \(network.regions[r.rawValue].code) has no supplier; add base trade into that market or open a route"
-        case .invalidInput(let what):
-            return "invalid input: \(what)"
+        case .nonFinite(let what):
+            return "numerical breakdown: \(what)"
+        case .solverNotApplicable(let reason):
+            return reason
         case .notConverged(let method, let iterations, let residual):
             return
                 "the iterative solver \(method) did not converge: relative residual \(residual) after \(iterations) iterations; the network's loops may be close to non-productive (a recipe chain that needs nearly as much of its own output as it makes) — check recipe coefficients in cyclic stages, or choose the dense solver if the network fits in memory"

@@ -12,7 +12,7 @@
 /// independent replicates (Owen, "Monte Carlo theory, methods and examples", ch. 17).
 public struct SobolSequence: Sendable {
     /// Dimensions available (the bundled direction numbers).
-    public static var maximumDimension: Int { polynomials.count }
+    public static var maximumDimension: Int { directionTable.polynomials.count }
     public let dimension: Int
     /// `v[j][k]`, 32 direction numbers per dimension.
     private let directions: [[UInt32]]
@@ -33,9 +33,9 @@ public struct SobolSequence: Sendable {
         for j in 0..<dimension {
             var m = [UInt32](repeating: 1, count: 32)
             if j > 0 {
-                let p = Self.polynomials[j]
+                let p = Self.directionTable.polynomials[j]
                 let degree = UInt32.bitWidth - p.leadingZeroBitCount - 1
-                for k in 0..<degree { m[k] = Self.initialNumbers[j][k] }
+                for k in 0..<degree { m[k] = Self.directionTable.initialNumbers[j][k] }
                 if degree < 32 {
                     for k in degree..<32 {
                         // m_k = 2^s m_{k−s} ⊕ m_{k−s} ⊕ ⊕_{i=1}^{s−1} a_i 2^i m_{k−i}
@@ -85,4 +85,40 @@ public struct SobolSequence: Sendable {
     public func interiorPoint(at index: UInt32) -> [Double] {
         bits(at: index).map { (Double($0) + 0.5) * 0x1p-32 }
     }
+
+    /// Primitive polynomial per dimension, with its leading and trailing 1 bits (3 = x + 1,
+    /// 7 = x² + x + 1; dimension 0 is van der Corput's and has none, 1), and the initial direction
+    /// numbers m₁ … m_s of each (s = degree of its polynomial), decoded once from
+    /// `packedDirections` (written by scripts/sobol_directions.py, whose docstring gives the format).
+    static let directionTable: (polynomials: [UInt32], initialNumbers: [[UInt32]]) = {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/".utf8)
+        var digit = [UInt32](repeating: UInt32.max, count: 256)
+        for (value, byte) in alphabet.enumerated() { digit[Int(byte)] = UInt32(value) }
+        let packed = Array(packedDirections.utf8)
+        var position = 0
+        func read(_ width: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for _ in 0..<width {
+                precondition(position < packed.count, "packed Sobol' directions end early")
+                let d = digit[Int(packed[position])]
+                precondition(d != UInt32.max, "byte \(packed[position]) is not a packed Sobol' digit")
+                value = value << 6 | d
+                position += 1
+            }
+            return value
+        }
+        var polynomials: [UInt32] = [], initialNumbers: [[UInt32]] = []
+        while position < packed.count {
+            let p = read(3)
+            let degree = UInt32.bitWidth - p.leadingZeroBitCount - 1
+            // m_k is odd and below 2^k; anything else is a corrupted table.
+            let m = (0..<degree).map { i in read((i + 6) / 6) }  // m_k in ⌈k/6⌉ digits, k = i + 1
+            precondition(
+                p & 1 == 1 && m.enumerated().allSatisfy { $0.element & 1 == 1 && $0.element < 1 << ($0.offset + 1) },
+                "packed Sobol' directions corrupted at dimension \(polynomials.count)")
+            polynomials.append(p)
+            initialNumbers.append(m)
+        }
+        return (polynomials, initialNumbers)
+    }()
 }

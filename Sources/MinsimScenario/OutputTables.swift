@@ -44,14 +44,11 @@ public enum OutputTables {
                     let x = solution.output(of: node)
                     let capacity = year.capacities[node]
                     let utilization = capacity.flatMap { $0 > 0 ? x / $0 : nil }
-                    let j = solution.calibration.systemIndex[node]
-                    let valueAdded: Double? = j >= 0 ? solution.valueAdded[j] : nil
-                    let rent: Double? = j >= 0 && j < cleared.scarcityRent.count ? cleared.scarcityRent[j] : nil
                     csv.appendRow([
                         scenario.name, String(year.year), net.region(r).code, product.name, product.stage, product.unit,
                         CSVWriter.number(x), CSVWriter.number(capacity), CSVWriter.number(utilization),
-                        CSVWriter.number(solution.price(of: node)), CSVWriter.number(valueAdded),
-                        CSVWriter.number(cleared.unmetDemand[node]), CSVWriter.number(rent),
+                        CSVWriter.number(solution.price(of: node)), CSVWriter.number(solution.valueAdded(of: node)),
+                        CSVWriter.number(cleared.unmetDemand[node]), CSVWriter.number(cleared.scarcityRent(of: node)),
                     ])
                 }
             }
@@ -143,15 +140,13 @@ public enum OutputTables {
         let net = scenario.network
         var csv = CSVWriter(columns: flowColumns)
         for year in years {
-            let s = year.solution
-            let delivered = s.deliveredPrices, revenue = s.tariffRevenue
-            for (k, route) in s.routes.enumerated() {
-                let product = net.product(route.product)
+            for r in year.solution.routeResults {
+                let route = r.route, product = net.product(route.product)
                 csv.appendRow([
                     scenario.name, String(year.year), product.name, product.unit,
                     net.region(route.exporter).code, net.region(route.importer).code,
-                    CSVWriter.number(s.flows[k]), CSVWriter.number(s.shares[k]), CSVWriter.number(s.tariffs[k]),
-                    CSVWriter.number(delivered[k]), CSVWriter.number(revenue[k]),
+                    CSVWriter.number(r.flow), CSVWriter.number(r.share), CSVWriter.number(r.tariff),
+                    CSVWriter.number(r.deliveredPrice), CSVWriter.number(r.tariffRevenue),
                 ])
             }
         }

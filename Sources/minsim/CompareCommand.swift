@@ -1,5 +1,4 @@
 import ArgumentParser
-import LinearAlgebra
 import MinsimScenario
 
 /// `minsim compare A B --out DIR`: joins the results of two runs and writes their differences.
@@ -15,7 +14,7 @@ struct CompareCommand: ParsableCommand {
         abstract:
             "Compare two scenarios or result folders; write nodes_delta.csv, flows_delta.csv, minerals_delta.csv and compare.json.",
         discussion: """
-            Each of A and B is a scenario YAML file, run first with the same solver as `minsim run`, \
+            Each of A and B is a scenario YAML file, run first as `minsim run` would (with --threads and --solver), \
             or a folder written by `minsim run` (it holds nodes.csv and manifest.json). Rows are joined \
             on their keys; rows present on one side only are kept with empty cells for the other. \
             Every number column c becomes c_a, c_b, c_change (B − A) and c_relative_change \
@@ -29,29 +28,19 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Side B: a scenario YAML file or a result folder.")
     var b: String
 
-    @Option(name: .long, help: "Output folder (created; must not exist or be empty unless --force).")
-    var out: String
-
-    @Flag(name: .long, help: "Replace a non-empty output folder (only after the new output is complete).")
-    var force = false
-
-    @Option(name: .long, help: "BLAS threads for scenario runs. Results are byte-identical for a given thread count.")
-    var threads = 1
-
-    @Flag(name: .long, help: "Print nothing on success (warnings still go to stderr).")
-    var quiet = false
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
+    @OptionGroup var output: OutputFolderOptions
+    @OptionGroup var blas: ThreadOptions
+    @OptionGroup var solving: LinearSolverOption
+    @OptionGroup var verbosity: QuietOption
 
     func run() throws {
-        BLASRuntime.setThreadCount(threads)
-        let runtime = RuntimeInfo(blasLibrary: BLASRuntime.libraryDescription, threadCount: BLASRuntime.threadCount)
+        let runtime = blas.applied()
         do {
-            let report = try ResultComparison.compare(a, b, outputDirectory: out, force: force, runtime: runtime)
+            let report = try ResultComparison.compare(
+                a, b, outputDirectory: output.out, force: output.force, runtime: runtime,
+                options: ScenarioRunner.Options(linearSolver: solving.solver))
             for warning in report.warnings { StandardError.print("warning: \(warning)") }
-            if !quiet { print(ResultComparison.summaryText(report)) }
+            if !verbosity.quiet { print(ResultComparison.summaryText(report)) }
         } catch {
             StandardError.print(error.message)
             throw ExitCode(error.exitCode)

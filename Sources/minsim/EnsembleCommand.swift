@@ -56,8 +56,7 @@ struct EnsembleCommand: ParsableCommand {
     @Option(name: .long, help: "Bootstrap resamples of the confidence intervals (default 100 for sobol, 1000 for morris).")
     var resamples: Int?
 
-    @Flag(name: .long, help: "Print nothing on success and show no progress.")
-    var quiet = false
+    @OptionGroup var verbosity: QuietOption
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
@@ -79,6 +78,7 @@ struct EnsembleCommand: ParsableCommand {
         options.force = force
         options.levels = levels
         options.resamples = resamples
+        let quiet = verbosity.quiet
         let progress = ProgressLine(quiet: quiet || !cluster.isRoot)
         do {
             let report = try EnsembleRunner.run(path: file, options: options, cluster: cluster) { progress.update(samples: $0) }

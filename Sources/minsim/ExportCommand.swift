@@ -36,8 +36,7 @@ struct IAMCCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing output file.")
     var force = false
 
-    @Flag(name: .long, help: "Print nothing on success.")
-    var quiet = false
+    @OptionGroup var verbosity: QuietOption
 
     func run() throws {
         do {
@@ -45,7 +44,7 @@ struct IAMCCommand: ParsableCommand {
             for path in results { folders.append(try ResultFolder.read(path)) }
             let text = try IAMCExport.csv(folders)
             try ReportFiles.writeFile(Data(text.utf8), to: out, force: force)
-            if !quiet {
+            if !verbosity.quiet {
                 let rows = text.split(separator: "\n").count - 1
                 print(
                     "wrote \(out): \(rows) rows, \(folders.count) scenario\(folders.count == 1 ? "" : "s") (IAMC wide format; load with pyam.IamDataFrame)"

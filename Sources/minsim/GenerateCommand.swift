@@ -55,14 +55,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Scenario name (default: synthetic-R×S×P-seedN).")
     var name: String?
 
-    @Option(name: .long, help: "Output folder (created; must not exist or be empty unless --force).")
-    var out: String
-
-    @Flag(name: .long, help: "Replace a non-empty output folder (only after the new one is complete).")
-    var force = false
-
-    @Flag(name: .long, help: "Print nothing on success.")
-    var quiet = false
+    @OptionGroup var output: OutputFolderOptions
+    @OptionGroup var verbosity: QuietOption
 
     func validate() throws {
         guard regions >= 1, stages >= 1, productsPerStage >= 1 else {
@@ -111,8 +105,8 @@ struct GenerateCommand: ParsableCommand {
         let settings = ScenarioWriter.Settings(
             name: scenarioName, baseYear: baseYear, horizon: horizon, command: canonicalCommand)
         do {
-            let file = try ScenarioWriter.write(synthetic, settings: settings, to: out, force: force)
-            if !quiet {
+            let file = try ScenarioWriter.write(synthetic, settings: settings, to: output.out, force: output.force)
+            if !verbosity.quiet {
                 let kind = p.feedback > 0 && p.stages > 1 ? "cyclic" : "acyclic"
                 print("wrote \(file): \(p.nodeCount) nodes (\(kind)), \(synthetic.base.trade.count) routes")
             }

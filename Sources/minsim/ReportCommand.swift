@@ -38,8 +38,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing output file or non-empty figures folder.")
     var force = false
 
-    @Flag(name: .long, help: "Print nothing on success.")
-    var quiet = false
+    @OptionGroup var verbosity: QuietOption
 
     func run() throws {
         let output = out ?? (result as NSString).appendingPathComponent("report.html")
@@ -47,7 +46,7 @@ struct ReportCommand: ParsableCommand {
             let written = try ReportFiles.writeReport(
                 result: result, compare: compare, output: output, figures: figures, force: force,
                 options: ReportOptions(years: years.isEmpty ? nil : years))
-            if !quiet { print(ReportSummary.text(written)) }
+            if !verbosity.quiet { print(ReportSummary.text(written)) }
         } catch {
             StandardError.print(error.message)
             throw ExitCode(error.exitCode)

@@ -21,17 +21,9 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "Scenario YAML file.")
     var file: String
 
-    @Option(name: .long, help: "Output folder (created; must not exist or be empty unless --force).")
-    var out: String
-
-    @Flag(name: .long, help: "Replace a non-empty output folder (only after the new output is complete).")
-    var force = false
-
-    @Option(name: .long, help: "BLAS threads. Results are byte-identical for a given thread count.")
-    var threads = 1
-
-    @Flag(name: .long, help: "Print nothing on success and draw no progress line (warnings still go to stderr).")
-    var quiet = false
+    @OptionGroup var output: OutputFolderOptions
+    @OptionGroup var blas: ThreadOptions
+    @OptionGroup var verbosity: QuietOption
 
     @Flag(name: .long, help: "Also write stocks_by_cohort.csv (fleet stock and retirements by sale year).")
     var cohorts = false
@@ -39,25 +31,16 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write OUT/report.html, the run's self-contained HTML report (see `minsim report`).")
     var report = false
 
-    @Option(
-        name: .long,
-        help:
-            "Linear solver: automatic (default: triangular substitution without loops; with loops sparse LU, or dense LU where the loops are dense enough that it is faster), triangular, dense, sparse or krylov."
-    )
-    var solver: LinearSolverChoice = .automatic
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
+    @OptionGroup var solving: LinearSolverOption
 
     func run() throws {
-        BLASRuntime.setThreadCount(threads)
-        let runtime = RuntimeInfo(blasLibrary: BLASRuntime.libraryDescription, threadCount: BLASRuntime.threadCount)
+        let runtime = blas.applied()
+        let quiet = verbosity.quiet, out = output.out
         let progress = ProgressLine(quiet: quiet)
         do {
             let run = try ScenarioRunner.run(
-                path: file, outputDirectory: out, force: force, runtime: runtime,
-                options: ScenarioRunner.Options(writeCohorts: cohorts, linearSolver: solver),
+                path: file, outputDirectory: out, force: output.force, runtime: runtime,
+                options: ScenarioRunner.Options(writeCohorts: cohorts, linearSolver: solving.solver),
                 progress: progress.enabled ? { progress.update($0) } : nil)
             progress.finish()
             for warning in run.warnings { StandardError.print("warning: \(warning)") }
@@ -79,5 +62,3 @@ struct RunCommand: ParsableCommand {
         }
     }
 }
-
-extension LinearSolverChoice: ExpressibleByArgument {}

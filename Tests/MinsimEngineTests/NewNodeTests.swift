@@ -87,8 +87,7 @@ struct NewNodeTests {
         let fromB = try #require(c.index(of: Route(NewPlant.ore, from: NewPlant.B, to: NewPlant.C)))
         #expect(abs(c.baseShares[fromA] - 1.0 / 3) < 1e-15)
         #expect(abs(c.baseShares[fromB] - 2.0 / 3) < 1e-15)
-        let j = c.systemIndex[NewPlant.C, NewPlant.metal]
-        #expect(j >= 0)
+        let j = try #require(c.systemIndex(of: Node(NewPlant.C, NewPlant.metal)))
         #expect(abs(c.valueAdded[j] - 22.0 / 3) < 1e-13)
         // Opened routes into a market with base trade keep S₀ = 0.
         #expect(c.baseShares[try #require(c.index(of: Route(NewPlant.metal, from: NewPlant.C, to: NewPlant.A)))] == 0)
@@ -105,10 +104,10 @@ struct NewNodeTests {
         let newNode = Node(NewPlant.C, NewPlant.metal)
         #expect(s.output(of: newNode) == 0)
         #expect(year.unmetDemand[NewPlant.A, NewPlant.metal] == 0)
-        let j = plant.calibration.systemIndex[newNode]
-        #expect(year.scarcityRent[j] == 0)
+        #expect(year.scarcityRent(of: newNode) == 0)
         // Unit cost at base input prices = the reference price 12 (v was calibrated from it).
-        #expect(abs(s.prices[j] - 12) < 1e-12)
+        let price = try #require(s.price(of: newNode))
+        #expect(abs(price - 12) < 1e-12)
         #expect(abs(s.output(of: Node(NewPlant.A, NewPlant.metal)) - 100) < 1e-9)
     }
 
@@ -124,7 +123,8 @@ struct NewNodeTests {
         // 1e-8 relative: the clearing's capacity tolerance.
         #expect(x <= 5 * (1 + 1e-8))
         #expect(x > 5 * (1 - 1e-6))
-        #expect(year.scarcityRent[plant.calibration.systemIndex[node]] > 0)
+        let rent = try #require(year.scarcityRent(of: node))
+        #expect(rent > 0)
     }
 
     @Test("a reference capacity that is not positive, or given for a node with base trade, is a calibration issue")

@@ -136,7 +136,10 @@ struct RandomNetworkIdentityTests {
         for route in cal.routes where route.exporter != route.importer { cond.tariffs[route, default: 0] += 0.1 }
         let sol = try YearSolver().solve(cal, conditions: cond)
         var shipped = [Double](repeating: 0, count: sol.output.count)
-        for (k, route) in sol.routes.enumerated() { shipped[cal.systemIndex[route.supplier]] += sol.flows[k] }
+        for r in sol.routeResults {
+            let j = try #require(cal.systemIndex(of: r.route.supplier))
+            shipped[j] += r.flow
+        }
         for j in shipped.indices {
             // 1e-12 of the node's throughput: the solve is refined to rounding level.
             #expect(abs(shipped[j] - sol.output[j]) <= 1e-12 * max(sol.output[j], 1), "node \(j), seed \(seed)")

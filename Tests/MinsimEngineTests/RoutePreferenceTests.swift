@@ -68,20 +68,32 @@ struct RoutePreferenceTests {
         #expect(year.solution.flows == direct.flows)
     }
 
-    @Test("an invalid factor is a typed error naming the route", arguments: [0.0, -1.0, Double.nan, Double.infinity])
+    @Test("an invalid factor is an input issue naming the route", arguments: [0.0, -1.0, Double.nan, Double.infinity])
     func invalidFactor(_ f: Double) throws {
         var (cal, cond) = try market()
         cond.routePreferences[favoured] = f
+        let issues = cond.issues(in: cal)
+        #expect(issues.count == 1)
+        guard case .invalidPreference(let route, _) = issues.first else {
+            Issue.record("expected invalidPreference, got \(issues)")
+            return
+        }
+        #expect(route == favoured)
+        let message = issues[0].message(in: cal.network)
+        #expect(message.contains("preference factor on q B→A"), "\(message)")
+        #expect(message.contains("> 0"), "\(message)")
+        // A run stops on it before solving the year, as bad input, not as a failed solve.
+        let years = [YearInputs(year: 2030, network: cal.network, conditions: cond)]
         do {
-            _ = try YearSolver().solve(cal, conditions: cond)
+            _ = try Simulation(settings: SimulationSettings(demandElasticity: [0])).run(cal, years: years)
             Issue.record("factor \(f) was accepted")
         } catch {
-            guard case .invalidInput(let message) = error else {
+            guard case .invalidInput(let year, let found) = error else {
                 Issue.record("expected invalidInput, got \(error)")
                 return
             }
-            #expect(message.contains("preference factor on q B→A"), "\(message)")
-            #expect(message.contains("> 0"), "\(message)")
+            // Compared as messages: a NaN factor is never == itself.
+            #expect(year == 2030 && found.map { $0.message(in: cal.network) } == [message])
         }
     }
 }

@@ -344,8 +344,8 @@ struct SolverAgreementTests {
             _ = try LeontiefFactorizer(choice: .triangular).factor(system, withTariffs: false)
             Issue.record("a cyclic network was accepted by the triangular solver")
         } catch {
-            guard case .invalidInput(let message) = error else {
-                Issue.record("expected invalidInput, got \(error)")
+            guard case .solverNotApplicable(let message) = error else {
+                Issue.record("expected solverNotApplicable, got \(error)")
                 return
             }
             #expect(message.contains("→") && message.contains("loop"), "\(message)")

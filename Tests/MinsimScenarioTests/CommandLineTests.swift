@@ -161,6 +161,24 @@ struct CommandLineTests {
         #expect(singular.status == 1)
         #expect(singular.stderr.contains("singular"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // Tariff shocks that add up to a rate ≤ −1: bad input found before solving (exit 2).
+        let subsidy = try Self.minsim(["run", TestSupport.fixture("valid/years-shocks-subsidy.yaml"), "--out", out])
+        #expect(subsidy.status == 2)
+        #expect(subsidy.stderr.contains("years-shocks-subsidy.yaml:1:1: error: in 2027–2030: tariff on metal B→A"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    /// The option groups shared by the commands (`--out`/`--force`, `--threads`, `--solver`,
+    /// `--quiet`) parse and validate the same everywhere.
+    @Test("shared options: the same names, checks and help in run and compare", arguments: ["run", "compare"])
+    func sharedOptions(_ command: String) throws {
+        let sides = command == "run" ? ["x.yaml"] : ["a.yaml", "b.yaml"]
+        let zero = try Self.minsim([command] + sides + ["--out", "o", "--threads", "0"])
+        #expect(zero.status == 64 && zero.stderr.contains("--threads must be at least 1"), "\(zero.stderr)")
+        let help = try Self.minsim([command, "--help"])
+        for option in ["--out <out>", "--force", "--threads <threads>", "--solver <solver>", "--quiet"] {
+            #expect(help.stdout.contains(option), "\(command) --help lacks \(option)")
+        }
     }
 
     @Test("schema: prints valid JSON")

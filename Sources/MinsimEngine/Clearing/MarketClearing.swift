@@ -33,7 +33,9 @@ public struct MarketClearing: Sendable {
     /// - Parameters:
     ///   - demandElasticity: ε per product (≤ 0), in product order.
     ///   - warmStart: where the previous year ended; nil starts from zero rents and full service.
-    /// - Throws: `SolveError` for invalid inputs or a year model that cannot be solved at the
+    /// - Precondition: valid settings and conditions (`SimulationSettings.issues(in:)`,
+    ///   `YearConditions.issues(in:)` empty); `Simulation` checks them before every year.
+    /// - Throws: `SolveError` for a year model that cannot be solved at the
     ///   starting point. A solve that ends without meeting the tolerance is returned, with a
     ///   certificate that says so (`certificate.certified == false`).
     public func solve(
@@ -42,15 +44,9 @@ public struct MarketClearing: Sendable {
     ) throws(SolveError) -> ClearedYear {
         let net = c.network
         precondition(demandElasticity.count == net.products.count, "one demand elasticity per product")
-        guard demandElasticity.allSatisfy({ $0.isFinite && $0 <= 0 }) else {
-            throw .invalidInput("demand elasticities must be finite and ≤ 0")
-        }
-        for q in net.productIndices {
-            let multiple = settings.chokePriceMultiple(of: q)
-            guard multiple.isFinite && multiple > 0 else {
-                throw .invalidInput("choke price multiple of \(net.product(q).name) is \(multiple); it must be finite and > 0")
-            }
-        }
+        // Bad input, checked before any solve by the caller (`SimulationSettings.issues(in:)`).
+        let settingsIssues = SimulationSettings(demandElasticity: demandElasticity, clearing: settings).issues(in: net)
+        precondition(settingsIssues.isEmpty, settingsIssues.map { $0.message(in: net) }.joined(separator: "; "))
         let n = c.dimension
         let capacity = c.activeNodes.map { conditions.capacities[$0] }
         var (problem, z0, closure) = try makeProblem(
@@ -277,7 +273,7 @@ public struct MarketClearing: Sendable {
             guard d > 0 else { continue }
             let p0 = baseComposite[market.importer, market.product]
             guard p0 > 0 && p0.isFinite else {
-                throw .invalidInput(
+                throw .nonFinite(
                     "the base delivered price of \(net.name(of: Node(market.importer, market.product))) is \(p0); a market with final demand needs a positive base price"
                 )
             }

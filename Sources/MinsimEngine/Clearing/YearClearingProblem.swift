@@ -226,7 +226,7 @@ struct YearClearingProblem: ComplementarityProblem {
                         r[j] = c.basePrices[j]
                     } else {
                         let k = quotaRoutes[col - quotaOffset]
-                        let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
+                        let m = c.routeMarket[k]
                         let dPbar = gFactor[k] * prices[c.supplierIndex[k]]
                         for entry in c.consumption where entry.market == m { r[entry.column] += entry.coefficient * dPbar }
                     }
@@ -310,7 +310,7 @@ struct YearClearingProblem: ComplementarityProblem {
                         out[a, b] = -dx[capacityNodes[row]] / capacity[row]
                     } else if row < marketOffset {
                         let k = quotaRoutes[row - quotaOffset]
-                        let m = c.marketIndex[c.routes[k].importer, c.routes[k].product]
+                        let m = c.routeMarket[k]
                         let dSk = dShares[offset].isEmpty ? 0 : dShares[offset][k]
                         let dFlow = dSk * point.use[m] + shares[k] * dUse[m]
                         out[a, b] = -dFlow / quota[row - quotaOffset]

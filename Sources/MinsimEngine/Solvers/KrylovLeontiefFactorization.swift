@@ -55,14 +55,14 @@ public struct KrylovLeontiefFactorization: LeontiefFactorization {
 
     /// Prepares GMRES on `M = I − a` for the coefficient matrix `a` (CSR, system order).
     ///
-    /// - Throws: `.invalidInput` for a non-finite coefficient; `.notConverged` when GMRES
+    /// - Throws: `.nonFinite` for a non-finite coefficient; `.notConverged` when GMRES
     ///   misses the tolerance on one of the condition-estimate solves.
     init(
         coefficients a: SparseMatrix, restart: Int = 30, tolerance: Double = 1e-13,
         maxIterations: Int = 1_000
     ) throws(SolveError) {
         precondition(a.rows == a.columns, "coefficient matrix must be square, got \(a.rows)×\(a.columns)")
-        guard a.isFinite else { throw .invalidInput("a coefficient of the Leontief matrix is not finite") }
+        guard a.isFinite else { throw .nonFinite("a coefficient of the Leontief matrix is not finite") }
         let m = SparseMatrix.identity(minus: a)
         let gmres = RestartedGMRES(restart: restart, tolerance: tolerance, maxIterations: maxIterations)
         let preconditioner: IncompleteLUPreconditioner?

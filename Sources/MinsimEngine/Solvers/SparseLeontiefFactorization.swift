@@ -51,7 +51,7 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
     ///   - estimateCondition: run `klu_condest` (a few solves). A caller that solves
     ///     `Mᵀ z = 1` anyway may skip it and compute the exact value for an M-matrix; until
     ///     then `reciprocalCondition` is 0.
-    /// - Throws: `.invalidInput` for a non-finite coefficient, `.structurallySingular` or
+    /// - Throws: `.nonFinite` for a non-finite coefficient, `.structurallySingular` or
     ///   `.singular` naming the node where elimination broke down.
     init(
         coefficients a: SparseMatrix, nodes: [Node]?, analysis: SparseLU.Analysis? = nil,
@@ -67,7 +67,7 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
     /// - Parameters:
     ///   - nodes: names of the rows/columns for errors (nil: errors name no node).
     ///   - analysis: an ordering of the same pattern analysed before (nil: analyse now).
-    /// - Throws: `.invalidInput` for a non-finite value, `.structurallySingular`, `.singular`.
+    /// - Throws: `.nonFinite` for a non-finite value, `.structurallySingular`, `.singular`.
     public init(
         matrix m: SparseMatrix, nodes: [Node]? = nil, analysis: SparseLU.Analysis? = nil,
         estimateCondition: Bool = true
@@ -137,12 +137,12 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
         case .singular(let column):
             return .singular(node: node(column), reciprocalCondition: 0)
         case .nonFiniteInput:
-            return .invalidInput("a coefficient of the Leontief matrix is not finite")
+            return .nonFinite("a coefficient of the Leontief matrix is not finite")
         case .outOfMemory:
-            return .invalidInput(
+            return .solverNotApplicable(
                 "the sparse LU factors of the \(dimension)-node system do not fit in memory; choose the krylov linear solver")
         case .tooLarge:
-            return .invalidInput(
+            return .solverNotApplicable(
                 "the sparse LU factors of the \(dimension)-node system exceed 64-bit indexing; choose the krylov linear solver")
         }
     }

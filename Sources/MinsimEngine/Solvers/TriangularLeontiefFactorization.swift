@@ -53,13 +53,13 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
     /// - Parameters:
     ///   - levels: the substitution order of `a` (see `SubstitutionOrder.analyse`).
     ///   - nodes: active nodes in system order, to name a node in errors.
-    /// - Throws: `.invalidInput` for a non-finite coefficient, `.singular` naming a node with
+    /// - Throws: `.nonFinite` for a non-finite coefficient, `.singular` naming a node with
     ///   `a_jj = 1` (a zero pivot).
     init(coefficients a: SparseMatrix, levels: SubstitutionOrder, nodes: [Node]) throws(SolveError) {
         precondition(
             a.rows == a.columns && a.rows == levels.order.count && nodes.count == a.rows,
             "coefficients \(a.rows)×\(a.columns), \(levels.order.count) ordered nodes and \(nodes.count) names must agree")
-        guard a.isFinite else { throw .invalidInput("a coefficient of the Leontief matrix is not finite") }
+        guard a.isFinite else { throw .nonFinite("a coefficient of the Leontief matrix is not finite") }
         let n = a.rows
         var pivots = [Double](repeating: 1, count: n)
         var columnSums = [Double](repeating: 0, count: n)

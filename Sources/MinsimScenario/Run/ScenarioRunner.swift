@@ -101,8 +101,9 @@ public enum ScenarioRunner {
 
     /// Simulates every year from the base year to the horizon.
     ///
-    /// - Throws: `RunFailure.solveFailed` naming the year and what failed (calibration of the
-    ///   year's recipes, the solve, or the fleet model).
+    /// - Throws: `RunFailure.invalid` for bad input in any year (checked before solving), or
+    ///   `RunFailure.solveFailed` naming the year and what failed (calibration of the year's
+    ///   recipes, the solve, or the fleet model).
     public static func simulate(
         _ scenario: ResolvedScenario, options: Options = Options(), progress: ((Int, Int) -> Void)? = nil
     ) throws(RunFailure) -> [YearResult] {
@@ -110,19 +111,26 @@ public enum ScenarioRunner {
         var settings = scenario.timeline.settings
         if let limit = options.maxClearingIterations { settings.clearing.solver.maxIterations = limit }
         settings.solver.linearSolver = options.linearSolver
-        let net = scenario.network
+        // Bad input is reported as diagnostics before any year is solved, never as a failed solve.
+        let problems = scenario.inputDiagnostics(inputs, settings: settings)
+        guard problems.isEmpty else { throw .invalid(problems) }
         do {
             let simulated = try Simulation(settings: settings).run(scenario.calibration, years: inputs, progress: progress)
             return zip(inputs, simulated).map { YearResult(inputs: $0, simulated: $1) }
         } catch {
-            throw failure(error, network: net)
+            if case .invalidInput(let year, let issues) = error { throw .invalid(scenario.diagnostics(year: year, issues)) }
+            throw failure(error, network: scenario.network)
         }
     }
 
     /// What a failed simulation says: the year and what failed (calibration of the year's
     /// recipes, the solve, a clearing without a certified equilibrium, or the fleet model).
-    static func failure(_ error: SimulationError, network net: Network) -> RunFailure {
+    /// Invalid input (checked before solving) names the year, or the base year for settings.
+    static func failure(_ error: SimulationError, network net: Network, baseYear: Int = 0) -> RunFailure {
         switch error {
+        case .invalidInput(let year, let issues):
+            return .solveFailed(
+                year: year ?? baseYear, message: "invalid input: " + issues.map { $0.message(in: net) }.joined(separator: "; "))
         case .calibration(let year, let e):
             return .solveFailed(year: year, message: e.issues.map { $0.message(in: net) }.joined(separator: "; "))
         case .solve(let year, let e):

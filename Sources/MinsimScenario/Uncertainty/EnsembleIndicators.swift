@@ -102,9 +102,7 @@ public struct EnsembleIndicators: Sendable {
                         switch kind {
                         case .production: out.append(solution.output(of: n))
                         case .price: out.append(solution.price(of: n) ?? .nan)
-                        default:
-                            let j = solution.calibration.systemIndex[n]
-                            out.append(j >= 0 && j < year.cleared.scarcityRent.count ? year.cleared.scarcityRent[j] : .nan)
+                        default: out.append(year.cleared.scarcityRent(of: n) ?? .nan)
                         }
                     }
                 }

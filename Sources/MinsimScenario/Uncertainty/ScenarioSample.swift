@@ -192,6 +192,10 @@ public struct ScenarioSample: Sendable {
         do {
             return try Simulation(settings: settings).run(calibration, years: years)
         } catch {
+            // A sample whose drawn inputs are invalid (e.g. a negative demand) fails with its reasons.
+            if case .invalidInput(let year, let issues) = error {
+                throw Failure(year: year, reason: issues.map { $0.message(in: calibration.network) }.joined(separator: "; "))
+            }
             guard case .solveFailed(let year, let message) = ScenarioRunner.failure(error, network: calibration.network) else {
                 throw Failure(year: nil, reason: "\(error)")
             }
