@@ -1,6 +1,7 @@
+import Foundation
 import MinsimEngine
 
-/// The CSV files of a run, as text: results per year and the resolved input tables.
+/// The CSV files of a run, as UTF-8 bytes: results per year and the resolved input tables.
 ///
 /// Every row order is fixed by the scenario (regions and products in scenario order, routes in
 /// the solver's (product, importer, exporter) order, input rows as written), and every number
@@ -31,38 +32,41 @@ public enum OutputTables {
     /// utilization is empty when there is no (or a zero) capacity. Capacity is the capacity in
     /// force (exogenous and endogenous); unmet demand is final demand of the node's region and
     /// product not served because its delivered price reached the choke price (`markets.csv`).
-    public static func nodes(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+    public static func nodes(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
         let net = scenario.network
+        let labels = Labels(net)
         var csv = CSVWriter(columns: nodeColumns)
         for year in years {
             let solution = year.solution
             let cleared = year.simulated.cleared
+            let yearText = String(year.year)
             for r in net.regionIndices {
                 for p in net.productIndices {
                     let node = Node(r, p)
-                    let product = net.product(p)
                     let x = solution.output(of: node)
                     let capacity = year.capacities[node]
                     let utilization = capacity.flatMap { $0 > 0 ? x / $0 : nil }
                     let j = solution.calibration.systemIndex[node]
                     let valueAdded: Double? = j >= 0 ? solution.valueAdded[j] : nil
                     let rent: Double? = j >= 0 && j < cleared.scarcityRent.count ? cleared.scarcityRent[j] : nil
-                    csv.appendRow([
-                        scenario.name, String(year.year), net.region(r).code, product.name, product.stage, product.unit,
-                        CSVWriter.number(x), CSVWriter.number(capacity), CSVWriter.number(utilization),
-                        CSVWriter.number(solution.price(of: node)), CSVWriter.number(valueAdded),
-                        CSVWriter.number(cleared.unmetDemand[node]), CSVWriter.number(rent),
-                    ])
+                    for text in [scenario.name, yearText, labels.regions[r.rawValue]] { csv.append(text) }
+                    for text in [labels.products[p.rawValue], labels.stages[p.rawValue], labels.units[p.rawValue]] {
+                        csv.append(text)
+                    }
+                    for value in [x, capacity, utilization, solution.price(of: node), valueAdded] { csv.append(value) }
+                    csv.append(cleared.unmetDemand[node])
+                    csv.append(rent)
+                    csv.endRow()
                 }
             }
         }
-        return csv.text
+        return csv.data
     }
 
     /// `markets.csv`: one row per year and final-demand market (reference demand > 0), in
     /// product order, then region order. `delivered_price` is empty where no supplier can
     /// deliver at all (every route closed); such a market is unserved in full.
-    public static func markets(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+    public static func markets(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
         let net = scenario.network
         var csv = CSVWriter(columns: marketColumns)
         for year in years {
@@ -76,12 +80,12 @@ public enum OutputTables {
                 ])
             }
         }
-        return csv.text
+        return csv.data
     }
 
     /// `stocks.csv`: the fleet per year and region, with the mineral recovered from the year's
     /// retirements (available to refiners the following year). Header only without a fleet.
-    public static func stocks(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+    public static func stocks(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
         let net = scenario.network
         let minerals = scenario.years.fleet?.minerals ?? []
         var csv = CSVWriter(columns: stockColumns + minerals.map { "recovered_\($0.name)_t" })
@@ -94,12 +98,12 @@ public enum OutputTables {
                     ] + row.recovered.map { CSVWriter.number($0) })
             }
         }
-        return csv.text
+        return csv.data
     }
 
     /// `minerals.csv`: indicators per year, region and mineral, tonnes of contained mineral;
     /// import reliance and HHI are empty where the region uses none of the refined product.
-    public static func minerals(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+    public static func minerals(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
         let net = scenario.network
         var csv = CSVWriter(columns: mineralColumns)
         for year in years {
@@ -112,13 +116,13 @@ public enum OutputTables {
                 ])
             }
         }
-        return csv.text
+        return csv.data
     }
 
     /// `stocks_by_cohort.csv` (`--cohorts`): vehicles in use at the end of each year and
     /// retired during it, by sale year, from the last year's fleet model (which holds the
     /// whole history); cohorts sold after the year are left out.
-    public static func stocksByCohort(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+    public static func stocksByCohort(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
         let net = scenario.network
         var csv = CSVWriter(columns: cohortColumns)
         let models = years.last?.simulated.fleetModels ?? [:]
@@ -135,35 +139,53 @@ public enum OutputTables {
                 }
             }
         }
-        return csv.text
+        return csv.data
     }
 
     /// `flows.csv`: one row per year and route, in `solution.routes` order.
-    public static func flows(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+    public static func flows(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
         let net = scenario.network
+        let labels = Labels(net)
         var csv = CSVWriter(columns: flowColumns)
         for year in years {
             let s = year.solution
             let delivered = s.deliveredPrices, revenue = s.tariffRevenue
+            let yearText = String(year.year)
             for (k, route) in s.routes.enumerated() {
-                let product = net.product(route.product)
-                csv.appendRow([
-                    scenario.name, String(year.year), product.name, product.unit,
-                    net.region(route.exporter).code, net.region(route.importer).code,
-                    CSVWriter.number(s.flows[k]), CSVWriter.number(s.shares[k]), CSVWriter.number(s.tariffs[k]),
-                    CSVWriter.number(delivered[k]), CSVWriter.number(revenue[k]),
-                ])
+                let p = route.product.rawValue
+                csv.append(scenario.name)
+                csv.append(yearText)
+                csv.append(labels.products[p])
+                csv.append(labels.units[p])
+                csv.append(labels.regions[route.exporter.rawValue])
+                csv.append(labels.regions[route.importer.rawValue])
+                csv.append(s.flows[k])
+                csv.append(s.shares[k])
+                csv.append(s.tariffs[k])
+                csv.append(delivered[k])
+                csv.append(revenue[k])
+                csv.endRow()
             }
         }
-        return csv.text
+        return csv.data
+    }
+
+    /// The resolved input tables as text, by file name under `resolved/` (see `resolvedFiles`).
+    public static func resolved(_ scenario: ResolvedScenario) -> [(name: String, text: String)] {
+        resolvedFiles(scenario).map { ($0.name, String(decoding: $0.make(), as: UTF8.self)) }
     }
 
     /// The resolved input tables, by file name under `resolved/`: defaults applied, recipes
     /// expanded to every region, enough to reproduce the run without the YAML.
-    public static func resolved(_ scenario: ResolvedScenario) -> [(name: String, text: String)] {
+    ///
+    /// Each table comes with a function that builds it, so that a caller writing them one by
+    /// one holds one large table at a time (recipes, trade, prices… of a 100,000-node scenario
+    /// are 10–90 MB each).
+    public static func resolvedFiles(_ scenario: ResolvedScenario) -> [(name: String, make: () -> Data)] {
         let net = scenario.network
-        func region(_ r: RegionIndex) -> String { net.region(r).code }
-        func product(_ p: ProductIndex) -> String { net.product(p).name }
+        let codes = Labels(net)
+        func region(_ r: RegionIndex) -> String { codes.regions[r.rawValue] }
+        func product(_ p: ProductIndex) -> String { codes.products[p.rawValue] }
         let n = CSVWriter.number
 
         var regions = CSVWriter(columns: ["region", "name", "source"])
@@ -179,40 +201,62 @@ public enum OutputTables {
             ])
         }
 
-        var recipes = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
-        for row in scenario.recipes {
-            recipes.appendRow([
-                region(row.node.region), product(row.node.product), product(row.input), n(row.quantityPerUnit), row.source,
-            ])
+        func recipes() -> Data {
+            var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
+            for row in scenario.recipes {
+                for text in [region(row.node.region), product(row.node.product), product(row.input)] { csv.append(text) }
+                csv.append(row.quantityPerUnit)
+                csv.append(row.source)
+                csv.endRow()
+            }
+            return csv.data
         }
 
-        func nodeTable(_ rows: [ResolvedScenario.NodeValue], _ valueColumn: String) -> String {
+        func nodeTable(_ rows: [ResolvedScenario.NodeValue], _ valueColumn: String) -> Data {
             var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"])
-            for row in rows { csv.appendRow([region(row.node.region), product(row.node.product), n(row.value), row.source]) }
-            return csv.text
+            for row in rows {
+                csv.append(region(row.node.region))
+                csv.append(product(row.node.product))
+                csv.append(row.value)
+                csv.append(row.source)
+                csv.endRow()
+            }
+            return csv.data
         }
-        func routeTable(_ rows: [ResolvedScenario.RouteValue], _ valueColumn: String) -> String {
+        func routeTable(_ rows: [ResolvedScenario.RouteValue], _ valueColumn: String) -> Data {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"])
             for row in rows {
-                csv.appendRow([
-                    product(row.route.product), region(row.route.exporter), region(row.route.importer), n(row.value), row.source,
-                ])
+                csv.append(product(row.route.product))
+                csv.append(region(row.route.exporter))
+                csv.append(region(row.route.importer))
+                csv.append(row.value)
+                csv.append(row.source)
+                csv.endRow()
             }
-            return csv.text
+            return csv.data
         }
 
-        var newNodes = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"])
-        for row in scenario.newNodes {
-            newNodes.appendRow([
-                region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), row.source,
-            ])
+        func newNodes() -> Data {
+            var csv = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"])
+            for row in scenario.newNodes {
+                csv.appendRow([
+                    region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), row.source,
+                ])
+            }
+            return csv.data
         }
-        var tariffs = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"])
-        for row in scenario.tariffs {
-            tariffs.appendRow([
-                product(row.route.product), region(row.route.exporter), region(row.route.importer),
-                n(row.baseRate), n(row.rate), row.source,
-            ])
+        func tariffs() -> Data {
+            var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"])
+            for row in scenario.tariffs {
+                for text in [product(row.route.product), region(row.route.exporter), region(row.route.importer)] {
+                    csv.append(text)
+                }
+                csv.append(row.baseRate)
+                csv.append(row.rate)
+                csv.append(row.source)
+                csv.endRow()
+            }
+            return csv.data
         }
 
         let y = scenario.years
@@ -321,26 +365,42 @@ public enum OutputTables {
         }
 
         return [
-            ("settings.csv", settings.text),
-            ("paths.csv", paths.text),
-            ("chemistries.csv", chemistries.text),
-            ("capacity_projects.csv", projects.text),
-            ("initial_stock.csv", cohorts.text),
-            ("mineral_chains.csv", chains.text),
-            ("shocks_tariffs.csv", shockTariffs.text),
-            ("export_controls.csv", controls.text),
-            ("demand_shocks.csv", demandShocks.text),
-            ("preferences.csv", preferenceTable.text),
-            ("regions.csv", regions.text),
-            ("products.csv", products.text),
-            ("recipes.csv", recipes.text),
-            ("demand.csv", nodeTable(scenario.finalDemand, "quantity")),
-            ("base_trade.csv", routeTable(scenario.baseTrade, "quantity")),
-            ("base_prices.csv", nodeTable(scenario.basePrices, "price")),
-            ("capacities.csv", nodeTable(scenario.capacities, "capacity")),
-            ("tariffs.csv", tariffs.text),
-            ("routes.csv", routeTable(scenario.openedRoutes, "affinity")),
-            ("new_nodes.csv", newNodes.text),
+            ("settings.csv", { settings.data }),
+            ("paths.csv", { paths.data }),
+            ("chemistries.csv", { chemistries.data }),
+            ("capacity_projects.csv", { projects.data }),
+            ("initial_stock.csv", { cohorts.data }),
+            ("mineral_chains.csv", { chains.data }),
+            ("shocks_tariffs.csv", { shockTariffs.data }),
+            ("export_controls.csv", { controls.data }),
+            ("demand_shocks.csv", { demandShocks.data }),
+            ("preferences.csv", { preferenceTable.data }),
+            ("regions.csv", { regions.data }),
+            ("products.csv", { products.data }),
+            ("recipes.csv", recipes),
+            ("demand.csv", { nodeTable(scenario.finalDemand, "quantity") }),
+            ("base_trade.csv", { routeTable(scenario.baseTrade, "quantity") }),
+            ("base_prices.csv", { nodeTable(scenario.basePrices, "price") }),
+            ("capacities.csv", { nodeTable(scenario.capacities, "capacity") }),
+            ("tariffs.csv", tariffs),
+            ("routes.csv", { routeTable(scenario.openedRoutes, "affinity") }),
+            ("new_nodes.csv", newNodes),
         ]
+    }
+
+    /// Region codes and product names, units and stages by index, read once per table (the
+    /// rows of a large run would otherwise copy a `Region` or `Product` value per field).
+    struct Labels {
+        let regions: [String]
+        let products: [String]
+        let units: [String]
+        let stages: [String]
+
+        init(_ net: Network) {
+            regions = net.regions.map(\.code)
+            products = net.products.map(\.name)
+            units = net.products.map(\.unit)
+            stages = net.products.map(\.stage)
+        }
     }
 }
