@@ -13,13 +13,21 @@ script times, on exactly those numbers:
 Each with its time (median of COMPARE_RUNS after one warm-up) and its peak resident memory above
 the process's resident size before the first call (VmHWM after a reset through /proc/self/clear_refs,
 as the engine measures its own), and prints a Markdown table with each time's ratio to the
-engine's quantity-only time and to its whole year, plus the largest relative difference of x.
+engine's quantity-only time and to its whole year, plus the largest relative difference of x and
+the 1-minute load average when the network's measurement started (the reference machine is shared).
+
+Then, with the release `minsim` (second argument), the same acyclic 100,000- and 1,000,000-node
+networks end to end through the CLI (`minsim generate`, `validate`, `run`: process start to CSVs
+written), each command COMPARE_E2E_RUNS times (1,000,000 nodes: once) under /usr/bin/time: the
+median wall clock, CPU (user + system) and peak resident size, with the load average at each start.
+COMPARE_E2E selects those networks ("acyclic 100,000;acyclic 1,000,000", the default; "" for none).
 """
 
 import gc
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,6 +55,13 @@ SIZES = [
     ("acyclic 1,000,000", 10000, 4, 25, 5, 0.0),
 ]
 DENSE_LIMIT = 10_000  # numpy and pymrio need N x N doubles: 800 MB at 10,000 nodes
+# End to end through the CLI: (label, regions); 4 stages x 25 products per stage, 5 suppliers, acyclic.
+END_TO_END = [("acyclic 100,000", 1000), ("acyclic 1,000,000", 10000)]
+
+
+def load_average():
+    with open("/proc/loadavg") as fh:
+        return float(fh.read().split()[0])
 
 
 def status_bytes(field):
@@ -115,6 +130,7 @@ def main():
 
     rows = []
     for label, regions, stages, products, suppliers, feedback in sizes:
+        load = load_average()
         with tempfile.TemporaryDirectory(prefix="minsim-compare-") as d:
             r = min(runs, 3) if regions * stages * products >= 1_000_000 else runs
             subprocess.run([str(export), "--regions", str(regions), "--stages", str(stages),
@@ -153,19 +169,71 @@ def main():
                         f"{ms(quantity)} ({mb(engine['quantity_peak_bytes'])}) | "
                         f"{ms(t_scipy)}{ratio(t_scipy, quantity)}{ratio(t_scipy, year)} ({mb(m_scipy)}) | "
                         f"{ms(t_numpy)}{ratio(t_numpy, quantity)} ({mb(m_numpy)}) | "
-                        f"{ms(t_pymrio)}{ratio(t_pymrio, quantity)} ({mb(m_pymrio)}) | {worst:.1e} |")
+                        f"{ms(t_pymrio)}{ratio(t_pymrio, quantity)} ({mb(m_pymrio)}) | {worst:.1e} | {load:.1f} |")
             print(f"measured {label}", file=sys.stderr)
 
     print("| network | nodes | nonzeros of A | engine solver (automatic) | engine whole year ms (peak) | "
           "engine quantity only ms (peak) | scipy splu + solve ms (÷ engine quantity) (÷ engine year) (peak) | "
           "numpy solve ms (÷ engine quantity) (peak) | pymrio calc_L + L·f ms (÷ engine quantity) (peak) | "
-          "max rel. diff of x vs engine |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+          "max rel. diff of x vs engine | load avg |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(row)
     print("\nRatios above 1 mean the Python tool took longer than the engine. `engine quantity only` "
           "factors I − A with the automatic choice and solves for f, the same work as the Python tools; "
           "`engine whole year` also runs the price–share fixed point, the price solve, flows and every check.")
+
+    if len(sys.argv) > 2:
+        end_to_end(Path(sys.argv[2]))
+
+
+def timed_command(args):
+    """Wall seconds, CPU seconds (user + system) and peak resident bytes of one command, from
+    /usr/bin/time, with the 1-minute load average at its start."""
+    load = load_average()
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
+        subprocess.run(["/usr/bin/time", "-o", t.name, "-f", "%e %U %S %M", *args], check=True,
+                       stdout=subprocess.DEVNULL)
+        wall, user, system, rss_kb = t.read().split()[-4:]
+    return float(wall), float(user) + float(system), int(rss_kb) * 1024, load
+
+
+def end_to_end(minsim):
+    runs = int(os.environ.get("COMPARE_E2E_RUNS", "3"))
+    wanted = os.environ.get("COMPARE_E2E", ";".join(label for label, _ in END_TO_END))
+    print("\n## minsim end to end (release CLI, process start to files written)\n")
+    print(f"- each command {runs} times (1,000,000 nodes: once); median wall clock, CPU (user + system), "
+          "peak RSS (/usr/bin/time); load average (1 min) at the start of each repetition\n")
+    print("| network | command | runs | wall s median (min–max) | CPU s median | peak RSS median | "
+          "year inside run (manifest) s | load avg |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for label, regions in END_TO_END:
+        if label not in wanted.split(";"):
+            continue
+        r = 1 if regions >= 10000 else runs
+        base = Path(tempfile.mkdtemp(prefix="minsim-e2e-"))
+        try:
+            scenario, out = base / "scenario", base / "out"
+            generate = [str(minsim), "generate", "--regions", str(regions), "--stages", "4", "--products-per-stage",
+                        "25", "--suppliers", "5", "--seed", "2026", "--out", str(scenario), "--force", "--quiet"]
+            commands = [("generate", generate),
+                        ("validate", [str(minsim), "validate", str(scenario / "scenario.yaml")]),
+                        ("run", [str(minsim), "run", str(scenario / "scenario.yaml"), "--out", str(out),
+                                 "--force", "--quiet"])]
+            for name, args in commands:
+                samples = [timed_command(args) for _ in range(r)]
+                walls = [x[0] for x in samples]
+                year = "–"
+                if name == "run":
+                    manifest = json.loads((out / "manifest.json").read_text())
+                    year = f"{sum(y['wall_time_seconds'] for y in manifest['years']):.2f}"
+                loads = ", ".join(f"{x[3]:.1f}" for x in samples)
+                print(f"| {label} | `{name}` | {r} | {np.median(walls):.2f} ({min(walls):.2f}–{max(walls):.2f}) | "
+                      f"{np.median([x[1] for x in samples]):.2f} | {np.median([x[2] for x in samples]) / 1e6:.0f} MB | "
+                      f"{year} | {loads} |", flush=True)
+                print(f"measured {label} {name}", file=sys.stderr)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,20 @@ struct CSVReaderTests {
         #expect(records.map { $0.fields.map(\.text) } == [["a", "b"], ["1", "2"], ["3", "4"]])
     }
 
+    @Test("long fields that repeat, or differ at the same length, read back as written")
+    func repeatedLongFields() {
+        // The reader reuses the previous long field's string at a position when the bytes are
+        // equal; fields of the same length that differ in one byte must not be taken for it.
+        let a = "synthetic: minsim generate seed=1", b = "synthetic: minsim generate seed=2"
+        let text = "k,source\n1,\(a)\n2,\(a)\n3,\(b)\n4,\(a)\n5,\"\(b)\"\n"
+        let (records, problems) = CSVReader.parse(text, path: "t.csv")
+        #expect(problems.isEmpty)
+        #expect(records.dropFirst().map { $0.fields[1].text } == [a, a, b, a, b])
+        var w = CSVWriter(columns: ["k", "source"])
+        for (k, s) in [a, a, b, a, "x, \(a)"].enumerated() { w.appendRow([String(k), s]) }
+        #expect(w.text == "k,source\n0,\(a)\n1,\(a)\n2,\(b)\n3,\(a)\n4,\"x, \(a)\"\n")
+    }
+
     @Test("a trailing comma is an empty last field")
     func trailingComma() {
         let (records, _) = CSVReader.parse("a,b\n1,\n", path: "t.csv")

@@ -75,27 +75,33 @@ public enum ScenarioRunner {
         }
         let warnings = self.warnings(years)
 
-        var files: [(name: String, data: Data)] = [
-            ("nodes.csv", Data(OutputTables.nodes(scenario, years: years).utf8)),
-            ("flows.csv", Data(OutputTables.flows(scenario, years: years).utf8)),
-            ("markets.csv", Data(OutputTables.markets(scenario, years: years).utf8)),
-            ("stocks.csv", Data(OutputTables.stocks(scenario, years: years).utf8)),
-            ("minerals.csv", Data(OutputTables.minerals(scenario, years: years).utf8)),
-            ("recipes_by_year.csv", Data(OutputTables.recipesByYear(scenario, years: years).utf8)),
-        ]
-        if options.writeCohorts {
-            files.append(("stocks_by_cohort.csv", Data(OutputTables.stocksByCohort(scenario, years: years).utf8)))
+        // Each table is built, hashed and written before the next is built, so the run holds
+        // one output file at a time (a 100,000-node run writes ≈ 270 MB of CSV).
+        var names: [String] = []
+        try out.write(force: force) { (staging: inout OutputDirectory.Staging) throws(RunFailure) in
+            var digests: [(name: String, sha256: String)] = []
+            func add(_ name: String, _ data: Data) throws(RunFailure) {
+                digests.append((name, SHA256.hex(of: data)))
+                names.append(name)
+                try staging.add(name, data)
+            }
+            try add("nodes.csv", OutputTables.nodes(scenario, years: years))
+            try add("flows.csv", OutputTables.flows(scenario, years: years))
+            try add("markets.csv", OutputTables.markets(scenario, years: years))
+            try add("stocks.csv", OutputTables.stocks(scenario, years: years))
+            try add("minerals.csv", OutputTables.minerals(scenario, years: years))
+            try add("recipes_by_year.csv", OutputTables.recipesByYear(scenario, years: years))
+            if options.writeCohorts { try add("stocks_by_cohort.csv", OutputTables.stocksByCohort(scenario, years: years)) }
+            for table in OutputTables.resolvedFiles(scenario) { try add("resolved/\(table.name)", table.make()) }
+            let manifest = Manifest.json(
+                scenario: scenario, years: years, runtime: runtime, outputs: digests,
+                warnings: warnings, wallTime: seconds(clock.now - start), yearSeconds: yearSeconds)
+            names.append("manifest.json")
+            try staging.add("manifest.json", Data(manifest.rendered().utf8))
         }
-        for table in OutputTables.resolved(scenario) { files.append(("resolved/\(table.name)", Data(table.text.utf8))) }
-        let digests = files.map { (name: $0.name, sha256: SHA256.hex(of: $0.data)) }
         let wall = seconds(clock.now - start)
-        let manifest = Manifest.json(
-            scenario: scenario, years: years, runtime: runtime, outputs: digests,
-            warnings: warnings, wallTime: wall, yearSeconds: yearSeconds)
-        files.append(("manifest.json", Data(manifest.rendered().utf8)))
-        try out.write(files, force: force)
         return Report(
-            scenario: scenario, years: years, outputDirectory: outputDirectory, files: files.map(\.name),
+            scenario: scenario, years: years, outputDirectory: outputDirectory, files: names,
             warnings: warnings, wallTimeSeconds: wall, yearSeconds: yearSeconds)
     }
 

@@ -41,6 +41,36 @@ package struct OutputDirectory {
 
     /// Writes `files` (paths relative to the folder, `/`-separated) and moves them into place.
     package func write(_ files: [(name: String, data: Data)], force: Bool) throws(RunFailure) {
+        try write(force: force) { (staging: inout Staging) throws(RunFailure) in
+            for file in files { try staging.add(file.name, file.data) }
+        }
+    }
+
+    /// The temporary folder being filled: each file added is written at once, so a caller that
+    /// builds its files one by one holds only the current one in memory.
+    package struct Staging {
+        fileprivate let folder: String
+        fileprivate let target: String
+
+        /// Writes `data` as `name` (relative, `/`-separated) in the temporary folder.
+        package mutating func add(_ name: String, _ data: Data) throws(RunFailure) {
+            let fm = FileManager.default
+            let full = (folder as NSString).appendingPathComponent(name)
+            do {
+                try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try data.write(to: URL(fileURLWithPath: full))
+            } catch {
+                throw .cannotWrite("\(target): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Creates the temporary folder, lets `fill` add the files, then moves the folder into
+    /// place. Whatever `fill` or the move throws, the temporary folder is removed and the
+    /// target is left as it was.
+    package func write(
+        force: Bool, _ fill: (inout Staging) throws(RunFailure) -> Void
+    ) throws(RunFailure) {
         try checkWritable(force: force)
         let fm = FileManager.default
         let temp = temporaryPath
@@ -48,11 +78,18 @@ package struct OutputDirectory {
             try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
             if fm.fileExists(atPath: temp) { try fm.removeItem(atPath: temp) }
             try fm.createDirectory(atPath: temp, withIntermediateDirectories: false)
-            for file in files {
-                let full = (temp as NSString).appendingPathComponent(file.name)
-                try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try file.data.write(to: URL(fileURLWithPath: full))
-            }
+        } catch {
+            try? fm.removeItem(atPath: temp)
+            throw .cannotWrite("\(path): \(error.localizedDescription)")
+        }
+        do {
+            var staging = Staging(folder: temp, target: path)
+            try fill(&staging)
+        } catch {
+            try? fm.removeItem(atPath: temp)
+            throw error
+        }
+        do {
             if fm.fileExists(atPath: targetPath) {
                 let aside = asidePath
                 if fm.fileExists(atPath: aside) { try fm.removeItem(atPath: aside) }

@@ -110,12 +110,12 @@ public enum ScenarioWriter {
         let yaml = scenarioYAML(synthetic, settings: settings, source: source)
         return [
             (scenarioFileName, Data(yaml.utf8)),
-            ("data/recipes.csv", Data(recipes.text.utf8)),
-            ("data/final_demand.csv", Data(demand.text.utf8)),
-            ("data/base_trade.csv", Data(trade.text.utf8)),
-            ("data/base_prices.csv", Data(prices.text.utf8)),
-            ("data/capacities.csv", Data(capacities.text.utf8)),
-            ("data/tariffs.csv", Data(tariffs.text.utf8)),
+            ("data/recipes.csv", recipes.data),
+            ("data/final_demand.csv", demand.data),
+            ("data/base_trade.csv", trade.data),
+            ("data/base_prices.csv", prices.data),
+            ("data/capacities.csv", capacities.data),
+            ("data/tariffs.csv", tariffs.data),
         ]
     }
 

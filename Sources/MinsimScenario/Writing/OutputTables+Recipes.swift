@@ -1,3 +1,4 @@
+import Foundation
 import MinsimEngine
 
 extension OutputTables {
@@ -12,23 +13,31 @@ extension OutputTables {
     /// its Sankey diagrams from. One row per year and recipe input actually in force, regions in
     /// scenario order (outer), then products, then inputs in scenario order; `unit` is the
     /// input's unit per unit of the product (e.g. `t/GWh`).
-    public static func recipesByYear(_ scenario: ResolvedScenario, years: [YearResult]) -> String {
+    public static func recipesByYear(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
         let net = scenario.network
+        let labels = OutputTables.Labels(net)
+        var perUnit: [Int: String] = [:]  // "input unit/product unit" by q · products + p, made once each
         var csv = CSVWriter(columns: recipeColumns)
         for year in years {
             let recipes = year.inputs.network
+            let yearText = String(year.year)
             for r in net.regionIndices {
                 for p in net.productIndices {
                     for input in recipes.recipe(for: Node(r, p)) {
-                        let q = net.product(input.input)
-                        csv.appendRow([
-                            scenario.name, String(year.year), net.region(r).code, net.product(p).name, q.name,
-                            "\(q.unit)/\(net.product(p).unit)", CSVWriter.number(input.quantityPerUnit),
-                        ])
+                        let q = input.input.rawValue
+                        for text in [scenario.name, yearText, labels.regions[r.rawValue], labels.products[p.rawValue]] {
+                            csv.append(text)
+                        }
+                        csv.append(labels.products[q])
+                        let key = q * net.products.count + p.rawValue
+                        if perUnit[key] == nil { perUnit[key] = "\(labels.units[q])/\(labels.units[p.rawValue])" }
+                        csv.append(perUnit[key] ?? "")
+                        csv.append(input.quantityPerUnit)
+                        csv.endRow()
                     }
                 }
             }
         }
-        return csv.text
+        return csv.data
     }
 }

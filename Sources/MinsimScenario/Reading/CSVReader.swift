@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict RFC 4180 reader that remembers where every field starts.
 ///
 /// Strict on purpose: a scenario's numbers must mean exactly what the file says, so anything a
@@ -55,6 +57,11 @@ package enum CSVReader {
         var recordBroken = false
         var i = 0, line = 1, column = 1
         var quotedValue: [UInt8] = []
+        // Per field position: the last long unquoted field (where its bytes start, how many,
+        // and its text). Long fields such as a `source` column usually repeat row after row;
+        // a repeat is then one byte comparison instead of a new string (allocation and UTF-8
+        // validation). Short fields are stored inline in `String` and are cheap to make.
+        var lastLong: [(start: Int, count: Int, text: String)?] = []
 
         func fail(_ l: Int, _ c: Int, _ message: String) {
             diagnostics.append(Diagnostic(at: SourceLocation(path: path, line: l, column: c), message))
@@ -122,7 +129,7 @@ package enum CSVReader {
                     if startsScalar(c) { column += 1 }
                     i += 1
                 }
-                text = String(decoding: UnsafeBufferPointer(rebasing: s[begin..<i]), as: UTF8.self)
+                text = unquotedText(s, begin, i, position: fields.count, cache: &lastLong)
             }
             fields.append(Field(text: text, quoted: quoted, line: fieldLine, column: fieldColumn))
 
@@ -147,5 +154,24 @@ package enum CSVReader {
             fields.removeAll(keepingCapacity: true)
         }
         return diagnostics
+    }
+
+    /// The text of the unquoted field `s[begin..<end]` at field position `position`, reusing
+    /// the previous long field's string at that position when the bytes are the same.
+    private static func unquotedText(
+        _ s: UnsafeBufferPointer<UInt8>, _ begin: Int, _ end: Int, position: Int,
+        cache: inout [(start: Int, count: Int, text: String)?]
+    ) -> String {
+        let count = end - begin
+        guard count > 15, let base = s.baseAddress else {
+            return String(decoding: UnsafeBufferPointer(rebasing: s[begin..<end]), as: UTF8.self)
+        }
+        while cache.count <= position { cache.append(nil) }
+        if let last = cache[position], last.count == count, memcmp(base + last.start, base + begin, count) == 0 {
+            return last.text
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: s[begin..<end]), as: UTF8.self)
+        cache[position] = (begin, count, text)
+        return text
     }
 }

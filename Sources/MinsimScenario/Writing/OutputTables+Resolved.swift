@@ -1,0 +1,222 @@
+import Foundation
+import MinsimEngine
+
+extension OutputTables {
+    /// The resolved input tables as text, by file name under `resolved/` (see `resolvedFiles`).
+    public static func resolved(_ scenario: ResolvedScenario) -> [(name: String, text: String)] {
+        resolvedFiles(scenario).map { ($0.name, String(decoding: $0.make(), as: UTF8.self)) }
+    }
+
+    /// The resolved input tables, by file name under `resolved/`: defaults applied, recipes
+    /// expanded to every region, enough to reproduce the run without the YAML.
+    ///
+    /// Each table comes with a function that builds it, so that a caller writing them one by
+    /// one holds one large table at a time (recipes, trade, prices… of a 100,000-node scenario
+    /// are 10–90 MB each).
+    public static func resolvedFiles(_ scenario: ResolvedScenario) -> [(name: String, make: () -> Data)] {
+        let net = scenario.network
+        let codes = Labels(net)
+        func region(_ r: RegionIndex) -> String { codes.regions[r.rawValue] }
+        func product(_ p: ProductIndex) -> String { codes.products[p.rawValue] }
+        let n = CSVWriter.number
+
+        var regions = CSVWriter(columns: ["region", "name", "source"])
+        for (i, r) in net.regions.enumerated() { regions.appendRow([r.code, r.name, scenario.regionSources[i]]) }
+
+        var products = CSVWriter(columns: [
+            "product", "stage", "unit", "elasticity", "source", "demand_elasticity", "mineral", "choke_price_multiple",
+        ])
+        for (i, p) in net.products.enumerated() {
+            products.appendRow([
+                p.name, p.stage, p.unit, n(p.elasticity), scenario.productSources[i],
+                n(scenario.years.demandElasticity[i]), p.mineral ?? "", n(scenario.years.chokePriceMultiple[i]),
+            ])
+        }
+
+        func recipes() -> Data {
+            var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
+            for row in scenario.recipes {
+                for text in [region(row.node.region), product(row.node.product), product(row.input)] { csv.append(text) }
+                csv.append(row.quantityPerUnit)
+                csv.append(row.source)
+                csv.endRow()
+            }
+            return csv.data
+        }
+
+        func nodeTable(_ rows: [ResolvedScenario.NodeValue], _ valueColumn: String) -> Data {
+            var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"])
+            for row in rows {
+                csv.append(region(row.node.region))
+                csv.append(product(row.node.product))
+                csv.append(row.value)
+                csv.append(row.source)
+                csv.endRow()
+            }
+            return csv.data
+        }
+        func routeTable(_ rows: [ResolvedScenario.RouteValue], _ valueColumn: String) -> Data {
+            var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"])
+            for row in rows {
+                csv.append(product(row.route.product))
+                csv.append(region(row.route.exporter))
+                csv.append(region(row.route.importer))
+                csv.append(row.value)
+                csv.append(row.source)
+                csv.endRow()
+            }
+            return csv.data
+        }
+
+        func newNodes() -> Data {
+            var csv = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"])
+            for row in scenario.newNodes {
+                csv.appendRow([
+                    region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), row.source,
+                ])
+            }
+            return csv.data
+        }
+        func tariffs() -> Data {
+            var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"])
+            for row in scenario.tariffs {
+                for text in [product(row.route.product), region(row.route.exporter), region(row.route.importer)] {
+                    csv.append(text)
+                }
+                csv.append(row.baseRate)
+                csv.append(row.rate)
+                csv.append(row.source)
+                csv.endRow()
+            }
+            return csv.data
+        }
+
+        let y = scenario.years
+        var settings = CSVWriter(columns: ["key", "value", "source"])
+        settings.appendRow(["base_year", String(scenario.baseYear), ""])
+        settings.appendRow(["horizon", String(y.horizon), ""])
+        settings.appendRow(["price_ceiling_multiple", n(y.priceCeilingMultiple), ""])
+        if let rule = y.expansion {
+            for stage in net.stages {
+                if let lead = rule.leadTime[stage] {
+                    settings.appendRow(["expansion.lead_time_years.\(stage)", String(lead), y.expansionSource])
+                }
+            }
+            settings.appendRow(["expansion.rent_threshold", n(rule.rentThreshold), y.expansionSource])
+            settings.appendRow(["expansion.persistence_years", String(rule.persistence), y.expansionSource])
+            settings.appendRow(["expansion.fraction", n(rule.fraction), y.expansionSource])
+        }
+        if let fleet = y.fleet {
+            settings.appendRow(["fleet.product", product(fleet.vehicle), y.fleetSource])
+            let lifetime: [(String, String)]
+            switch fleet.lifetime {
+            case .normal(let m, let sd): lifetime = [("normal", ""), ("mean", n(m)), ("standard_deviation", n(sd))]
+            case .lognormal(let m, let sd): lifetime = [("lognormal", ""), ("mean", n(m)), ("standard_deviation", n(sd))]
+            case .weibull(let k, let l): lifetime = [("weibull", ""), ("shape", n(k)), ("scale", n(l))]
+            case .fixed(let years): lifetime = [("fixed", ""), ("years", String(years))]
+            }
+            settings.appendRow(["fleet.lifetime.distribution", lifetime[0].0, y.lifetimeSource])
+            for (key, value) in lifetime.dropFirst() { settings.appendRow(["fleet.lifetime.\(key)", value, y.lifetimeSource]) }
+        }
+
+        // Paths as given, one tidy table: blank region = every region (index tables).
+        // `chemistry` (last, so the earlier columns keep their place) is set for chemistry_mix rows.
+        var paths = CSVWriter(columns: ["path", "region", "product", "input", "exporter", "year", "value", "source", "chemistry"])
+        for row in y.pathRows {
+            paths.appendRow([
+                row.table, row.key.region.map(region) ?? "", product(row.key.product), row.key.input.map(product) ?? "",
+                row.key.exporter.map(region) ?? "", String(row.year), n(row.value), row.source, row.key.chemistry ?? "",
+            ])
+        }
+        var chemistries = CSVWriter(columns: ["chemistry", "product", "input", "quantity_per_unit", "source"])
+        for c in y.chemistries {
+            chemistries.appendRow([c.name, product(c.product), product(c.input), n(c.quantityPerUnit), c.source])
+        }
+        var projects = CSVWriter(columns: ["region", "product", "online_year", "capacity", "source"])
+        for p in y.projects {
+            projects.appendRow([region(p.node.region), product(p.node.product), String(p.onlineYear), n(p.capacity), p.source])
+        }
+        var cohorts = CSVWriter(columns: ["region", "cohort", "vehicles", "source"])
+        for c in y.initialStock { cohorts.appendRow([region(c.region), String(c.cohort), n(c.vehicles), c.source]) }
+        var chains = CSVWriter(columns: ["name", "ore", "refined", "collection_rate", "recovery_efficiency", "source"])
+        for (m, chain) in y.minerals.enumerated() {
+            chains.appendRow([
+                chain.name, product(chain.ore), product(chain.refined), n(chain.recycling.collectionRate),
+                n(chain.recycling.recoveryEfficiency), y.mineralSources[m],
+            ])
+        }
+
+        // Shocks: the effective value of every covered route or node in every simulated year.
+        var shockTariffs = CSVWriter(columns: ["product", "importer", "exporter", "year", "rate_added"])
+        var controls = CSVWriter(columns: ["product", "exporter", "importer", "year", "quota"])
+        var demandShocks = CSVWriter(columns: ["region", "product", "year", "factor"])
+        var preferenceTable = CSVWriter(columns: ["product", "exporter", "importer", "year", "factor"])
+        var preferences: [Route: [(Int, Double)]] = [:]
+        var added: [Route: [(Int, Double)]] = [:], quotas: [Route: [(Int, Double)]] = [:]
+        var factors: [Node: [(Int, Double)]] = [:]
+        for t in scenario.simulatedYears {
+            for (route, v) in y.shocks.tariffsAdded(in: t) { added[route, default: []].append((t, v)) }
+            for (route, v) in y.shocks.quotas(in: t) { quotas[route, default: []].append((t, v)) }
+            for (node, v) in y.shocks.demandFactors(in: t) { factors[node, default: []].append((t, v)) }
+            for (route, v) in y.shocks.preferenceFactors(in: t) { preferences[route, default: []].append((t, v)) }
+        }
+        func byImporter(_ a: Route, _ b: Route) -> Bool {
+            (a.product.rawValue, a.importer.rawValue, a.exporter.rawValue) < (
+                b.product.rawValue, b.importer.rawValue, b.exporter.rawValue
+            )
+        }
+        for route in added.keys.sorted(by: byImporter) {
+            for (t, v) in added[route] ?? [] {
+                shockTariffs.appendRow([product(route.product), region(route.importer), region(route.exporter), String(t), n(v)])
+            }
+        }
+        func byExporter(_ a: Route, _ b: Route) -> Bool {
+            (a.product.rawValue, a.exporter.rawValue, a.importer.rawValue) < (
+                b.product.rawValue, b.exporter.rawValue, b.importer.rawValue
+            )
+        }
+        for route in quotas.keys.sorted(by: byExporter) {
+            for (t, v) in quotas[route] ?? [] {
+                controls.appendRow([product(route.product), region(route.exporter), region(route.importer), String(t), n(v)])
+            }
+        }
+        for node in factors.keys.sorted(by: {
+            ($0.region.rawValue, $0.product.rawValue) < ($1.region.rawValue, $1.product.rawValue)
+        }) {
+            for (t, v) in factors[node] ?? [] {
+                demandShocks.appendRow([region(node.region), product(node.product), String(t), n(v)])
+            }
+        }
+        // Route preferences: the product of the factors in force, per traded route and year.
+        for route in preferences.keys.sorted(by: byExporter) {
+            for (t, v) in preferences[route] ?? [] {
+                preferenceTable.appendRow([
+                    product(route.product), region(route.exporter), region(route.importer), String(t), n(v),
+                ])
+            }
+        }
+
+        return [
+            ("settings.csv", { settings.data }),
+            ("paths.csv", { paths.data }),
+            ("chemistries.csv", { chemistries.data }),
+            ("capacity_projects.csv", { projects.data }),
+            ("initial_stock.csv", { cohorts.data }),
+            ("mineral_chains.csv", { chains.data }),
+            ("shocks_tariffs.csv", { shockTariffs.data }),
+            ("export_controls.csv", { controls.data }),
+            ("demand_shocks.csv", { demandShocks.data }),
+            ("preferences.csv", { preferenceTable.data }),
+            ("regions.csv", { regions.data }),
+            ("products.csv", { products.data }),
+            ("recipes.csv", recipes),
+            ("demand.csv", { nodeTable(scenario.finalDemand, "quantity") }),
+            ("base_trade.csv", { routeTable(scenario.baseTrade, "quantity") }),
+            ("base_prices.csv", { nodeTable(scenario.basePrices, "price") }),
+            ("capacities.csv", { nodeTable(scenario.capacities, "capacity") }),
+            ("tariffs.csv", tariffs),
+            ("routes.csv", { routeTable(scenario.openedRoutes, "affinity") }),
+            ("new_nodes.csv", newNodes),
+        ]
+    }
+}

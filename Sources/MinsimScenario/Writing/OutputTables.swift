@@ -1,0 +1,185 @@
+import Foundation
+import MinsimEngine
+
+/// The CSV files of a run, as UTF-8 bytes: results per year and the resolved input tables.
+///
+/// Every row order is fixed by the scenario (regions and products in scenario order, routes in
+/// the solver's (product, importer, exporter) order, input rows as written), and every number
+/// goes through `CSVWriter.number`, so the same inputs always give byte-identical files.
+public enum OutputTables {
+    public static let nodeColumns = [
+        "scenario", "year", "region", "product", "stage", "unit", "production",
+        "capacity", "utilization", "price", "value_added", "unmet_demand", "scarcity_rent",
+    ]
+    public static let flowColumns = [
+        "scenario", "year", "product", "unit", "exporter", "importer", "quantity",
+        "share", "tariff_rate", "delivered_price", "tariff_revenue",
+    ]
+    /// Columns of `stocks.csv` before the one `recovered_<mineral>_t` column per mineral.
+    public static let stockColumns = ["scenario", "year", "region", "inflow", "stock", "retirements"]
+    public static let mineralColumns = [
+        "scenario", "year", "region", "mineral", "primary_demand", "clean_tech_demand", "secondary_supply",
+        "unmet_demand", "import_reliance", "supplier_hhi",
+    ]
+    public static let cohortColumns = ["scenario", "year", "region", "cohort", "stock", "retirements"]
+    public static let marketColumns = [
+        "scenario", "year", "region", "product", "unit", "reference_demand", "desired_demand", "served", "unmet",
+        "unserved_share", "delivered_price", "base_delivered_price", "choke_price",
+    ]
+
+    /// `nodes.csv`: one row per year and (region, product), regions outer, products inner.
+    /// Inactive nodes have production 0 and empty price, value added and scarcity rent;
+    /// utilization is empty when there is no (or a zero) capacity. Capacity is the capacity in
+    /// force (exogenous and endogenous); unmet demand is final demand of the node's region and
+    /// product not served because its delivered price reached the choke price (`markets.csv`).
+    public static func nodes(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+        let net = scenario.network
+        let labels = Labels(net)
+        var csv = CSVWriter(columns: nodeColumns)
+        for year in years {
+            let solution = year.solution
+            let cleared = year.simulated.cleared
+            let yearText = String(year.year)
+            for r in net.regionIndices {
+                for p in net.productIndices {
+                    let node = Node(r, p)
+                    let x = solution.output(of: node)
+                    let capacity = year.capacities[node]
+                    let utilization = capacity.flatMap { $0 > 0 ? x / $0 : nil }
+                    for text in [scenario.name, yearText, labels.regions[r.rawValue]] { csv.append(text) }
+                    for text in [labels.products[p.rawValue], labels.stages[p.rawValue], labels.units[p.rawValue]] {
+                        csv.append(text)
+                    }
+                    for value in [x, capacity, utilization, solution.price(of: node), solution.valueAdded(of: node)] {
+                        csv.append(value)
+                    }
+                    csv.append(cleared.unmetDemand[node])
+                    csv.append(cleared.scarcityRent(of: node))
+                    csv.endRow()
+                }
+            }
+        }
+        return csv.data
+    }
+
+    /// `markets.csv`: one row per year and final-demand market (reference demand > 0), in
+    /// product order, then region order. `delivered_price` is empty where no supplier can
+    /// deliver at all (every route closed); such a market is unserved in full.
+    public static func markets(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+        let net = scenario.network
+        var csv = CSVWriter(columns: marketColumns)
+        for year in years {
+            for m in year.simulated.cleared.markets {
+                let product = net.product(m.product)
+                csv.appendRow([
+                    scenario.name, String(year.year), net.region(m.region).code, product.name, product.unit,
+                    CSVWriter.number(m.referenceDemand), CSVWriter.number(m.desiredDemand), CSVWriter.number(m.served),
+                    CSVWriter.number(m.unmet), CSVWriter.number(m.unservedShare), CSVWriter.number(m.deliveredPrice),
+                    CSVWriter.number(m.baseDeliveredPrice), CSVWriter.number(m.chokePrice),
+                ])
+            }
+        }
+        return csv.data
+    }
+
+    /// `stocks.csv`: the fleet per year and region, with the mineral recovered from the year's
+    /// retirements (available to refiners the following year). Header only without a fleet.
+    public static func stocks(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+        let net = scenario.network
+        let minerals = scenario.years.fleet?.minerals ?? []
+        var csv = CSVWriter(columns: stockColumns + minerals.map { "recovered_\($0.name)_t" })
+        for year in years {
+            for row in year.simulated.fleet {
+                csv.appendRow(
+                    [
+                        scenario.name, String(year.year), net.region(row.region).code, CSVWriter.number(row.inflow),
+                        CSVWriter.number(row.stock), CSVWriter.number(row.retirements),
+                    ] + row.recovered.map { CSVWriter.number($0) })
+            }
+        }
+        return csv.data
+    }
+
+    /// `minerals.csv`: indicators per year, region and mineral, tonnes of contained mineral;
+    /// import reliance and HHI are empty where the region uses none of the refined product.
+    public static func minerals(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+        let net = scenario.network
+        var csv = CSVWriter(columns: mineralColumns)
+        for year in years {
+            for m in year.simulated.minerals {
+                csv.appendRow([
+                    scenario.name, String(year.year), net.region(m.region).code, m.mineral,
+                    CSVWriter.number(m.primaryDemand), CSVWriter.number(m.cleanTechDemand),
+                    CSVWriter.number(m.secondarySupply), CSVWriter.number(m.unmetDemand),
+                    CSVWriter.number(m.importReliance), CSVWriter.number(m.supplierHHI),
+                ])
+            }
+        }
+        return csv.data
+    }
+
+    /// `stocks_by_cohort.csv` (`--cohorts`): vehicles in use at the end of each year and
+    /// retired during it, by sale year, from the last year's fleet model (which holds the
+    /// whole history); cohorts sold after the year are left out.
+    public static func stocksByCohort(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+        let net = scenario.network
+        var csv = CSVWriter(columns: cohortColumns)
+        let models = years.last?.simulated.fleetModels ?? [:]
+        for year in years {
+            for r in net.regionIndices {
+                guard let model = models[r] else { continue }
+                let stock = model.stockByCohort(inYear: year.year)
+                let retired = model.outflowByCohort(inYear: year.year)
+                for (k, cohort) in model.cohorts.enumerated() where cohort <= year.year {
+                    csv.appendRow([
+                        scenario.name, String(year.year), net.region(r).code, String(cohort),
+                        CSVWriter.number(stock[k]), CSVWriter.number(retired[k]),
+                    ])
+                }
+            }
+        }
+        return csv.data
+    }
+
+    /// `flows.csv`: one row per year and route, in `solution.routes` order.
+    public static func flows(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+        let net = scenario.network
+        let labels = Labels(net)
+        var csv = CSVWriter(columns: flowColumns)
+        for year in years {
+            let yearText = String(year.year)
+            for r in year.solution.routeResults {
+                let route = r.route, p = route.product.rawValue
+                csv.append(scenario.name)
+                csv.append(yearText)
+                csv.append(labels.products[p])
+                csv.append(labels.units[p])
+                csv.append(labels.regions[route.exporter.rawValue])
+                csv.append(labels.regions[route.importer.rawValue])
+                csv.append(r.flow)
+                csv.append(r.share)
+                csv.append(r.tariff)
+                csv.append(r.deliveredPrice)
+                csv.append(r.tariffRevenue)
+                csv.endRow()
+            }
+        }
+        return csv.data
+    }
+
+    /// Region codes and product names, units and stages by index, read once per table (the
+    /// rows of a large run would otherwise copy a `Region` or `Product` value per field).
+    struct Labels {
+        let regions: [String]
+        let products: [String]
+        let units: [String]
+        let stages: [String]
+
+        init(_ net: Network) {
+            regions = net.regions.map(\.code)
+            products = net.products.map(\.name)
+            units = net.products.map(\.unit)
+            stages = net.products.map(\.stage)
+        }
+    }
+}
