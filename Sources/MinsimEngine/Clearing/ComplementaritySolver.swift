@@ -72,7 +72,10 @@ public struct ComplementarityResult<Point> {
     public let naturalResidual: Double
     public let iterations: Int
     public let evaluations: Int
+    /// Jacobians formed (one per Newton step, with the columns that step needed).
     public let jacobians: Int
+    /// Jacobian columns formed in all (each an implicit-differentiation solve).
+    public let jacobianColumns: Int
     public let log: [ComplementarityIteration]
 }
 
@@ -132,7 +135,7 @@ public struct ComplementaritySolver: Sendable {
 
         var z = project(start)
         var (f, point) = try problem.evaluate(z)
-        var evaluations = 1, jacobians = 0, iterations = 0
+        var evaluations = 1, jacobians = 0, jacobianColumns = 0, iterations = 0
         var phi = Self.reformulation(z, f, l, u)
         var merit = 0.5 * Self.squaredNorm(phi.value)
         var recent = [merit]
@@ -173,27 +176,23 @@ public struct ComplementaritySolver: Sendable {
                 for (a, i) in work.enumerated() { out[i] = values[a] }
                 return out
             }
-            let jac = try problem.jacobian(at: point, rows: work, columns: work)
-            jacobians += 1
+            // Josephy–Newton: the linearized MCP on the working set, rows weighted, with the
+            // Jacobian's columns formed only for the unknowns the subproblem lets move.
+            var jac = PartialJacobian(rows: work)
+            let here = point
+            func form(_ positions: [Int]) throws(P.Failure) -> Matrix {
+                try problem.jacobian(at: here, rows: work, columns: positions.map { work[$0] })
+            }
             var accepted = false
             var trials = 0
             var stepNorm = 0.0
             var usedNu = 0.0
             let zw = work.map { z[$0] }, lw = work.map { l[$0] }, uw = work.map { u[$0] }
             let phiW = (value: work.map { phi.value[$0] }, da: work.map { phi.da[$0] }, db: work.map { phi.db[$0] })
-
-            // Josephy–Newton: the linearized MCP on the working set, rows weighted.
-            var m = jac
-            var q = [Double](repeating: 0, count: w)
-            let jz = jac.multiply(zw)
-            for a in 0..<w {
-                let d = weights[work[a]]
-                q[a] = d * (f[work[a]] - jz[a])
-                for b in 0..<w { m[a, b] = d * jac[a, b] }
-            }
-            let subproblem = BoxLCP(matrix: m, offset: q, lower: lw, upper: uw, rowWeights: work.map { weights[$0] })
-            let fw = work.map { f[$0] }
-            let lcpTarget = Self.generated(subproblem, at: zw, residual: fw) { sub, start in
+            let lcpTarget = try Self.generated(
+                jacobian: &jac, at: zw, residual: work.map { f[$0] }, lower: lw, upper: uw,
+                weights: work.map { weights[$0] }, form: form
+            ) { sub, start in
                 activeSet.solve(sub, from: start)
                     ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
                     ?? lcp.solve(sub, from: start)
@@ -222,7 +221,10 @@ public struct ComplementaritySolver: Sendable {
                 }
             }
             if !accepted {
-                let h = Self.generalizedJacobian(jac, phiW)
+                let all = Array(0..<w)
+                let missing = jac.missing(all)
+                if !missing.isEmpty { jac.store(try form(missing), at: missing) }
+                let h = Self.generalizedJacobian(jac.block(all), phiW)
                 let phiNorm = Self.squaredNorm(phi.value).squareRoot()
                 while !accepted && evaluations < settings.maxEvaluations && nu <= 1e12 {
                     guard let d = Self.dampedStep(h, phiW.value, lambda: nu * phiNorm) else { nu *= 4; continue }
@@ -275,6 +277,8 @@ public struct ComplementaritySolver: Sendable {
                     }
                 }
             }
+            jacobians += 1
+            jacobianColumns += jac.formedCount
             if !accepted {
                 status = evaluations >= settings.maxEvaluations ? .iterationLimit : .stalled
                 break
@@ -297,56 +301,8 @@ public struct ComplementaritySolver: Sendable {
         }
         return ComplementarityResult(
             status: status, z: z, residual: f, point: point, naturalResidual: residualNow,
-            iterations: iterations, evaluations: evaluations, jacobians: jacobians, log: log)
-    }
-
-    /// Solves the linearized problem by constraint generation: first only on the unknowns that
-    /// are free or near a bound's switch (`F` within 0.05 of 0, in the problem's scaled units),
-    /// the others held on their bounds; then every held unknown whose linearized `F` has the
-    /// wrong sign at that solution joins, and the subproblem is solved again, until none does.
-    /// The result solves the whole linear problem (a held unknown is only left out while its
-    /// complementarity holds), but the pivoting and factoring happen on the few unknowns near a
-    /// switch — on a large network most rents are 0 with spare capacity and most markets far
-    /// from their choke price.
-    static func generated(
-        _ p: BoxLCP, at z: [Double], residual f: [Double],
-        solve: (BoxLCP, [Double]) -> [Double]?
-    ) -> [Double]? {
-        let n = z.count
-        var inside = (0..<n).map { i in
-            !((z[i] == p.lower[i] && f[i] > 0.05) || (z[i] == p.upper[i] && f[i] < -0.05))
-        }
-        for _ in 0..<n {
-            let work = (0..<n).filter { inside[$0] }
-            if work.count == n { return solve(p, z) }
-            // Held unknowns stay at z; their columns move to the offset.
-            var held = z
-            for i in work { held[i] = 0 }
-            let shift = p.matrix.multiply(held)
-            var m = Matrix(rows: work.count, columns: work.count)
-            for (b, j) in work.enumerated() { for (a, i) in work.enumerated() { m[a, b] = p.matrix[i, j] } }
-            let sub = BoxLCP(
-                matrix: m, offset: work.map { p.offset[$0] + shift[$0] },
-                lower: work.map { p.lower[$0] }, upper: work.map { p.upper[$0] },
-                rowWeights: work.map { p.rowWeights[$0] })
-            var full = z
-            if !work.isEmpty {
-                guard let zw = solve(sub, work.map { z[$0] }) else { return solve(p, z) }
-                for (a, i) in work.enumerated() { full[i] = zw[a] }
-            }
-            let w = p.matrix.multiply(full)
-            var added = false
-            for i in 0..<n where !inside[i] {
-                let wi = w[i] + p.offset[i]
-                let scale = abs(p.offset[i]) + p.rowWeights[i] * 1e-12
-                if (full[i] == p.lower[i] && wi < -1e-12 * scale) || (full[i] == p.upper[i] && wi > 1e-12 * scale) {
-                    inside[i] = true
-                    added = true
-                }
-            }
-            if !added { return full }
-        }
-        return solve(p, z)
+            iterations: iterations, evaluations: evaluations, jacobians: jacobians,
+            jacobianColumns: jacobianColumns, log: log)
     }
 
     /// `H = D_a + D_b J`.
