@@ -26,6 +26,15 @@ public struct ComplementaritySettings: Sendable, Equatable {
     /// 10 %, the solver returns to the best point and continues with a monotone search (the
     /// nonmonotone rule can otherwise cycle between a Newton step and a damped one).
     public var watchdogSteps: Int = 10
+    /// Full Newton steps a solve may take without the merit test (PATH's nonmonotone
+    /// watchdog, Dirkse & Ferris 1995): where the linearization is poor far from the solution,
+    /// backtracking accepts only tiny steps, each costing up to 11 trial evaluations, while
+    /// the full step often lands where Newton's method converges. After such a step the
+    /// watchdog allows `relaxedWatch` steps to lower the best merit by 10 %; otherwise the
+    /// solver returns to the best point, monotone, with no relaxed steps left. 0 = off.
+    public var relaxedSteps: Int = 2
+    /// Steps allowed after a relaxed step to improve the best merit (see `relaxedSteps`).
+    public var relaxedWatch: Int = 3
     /// Initial Levenberg–Marquardt factor ν, `λ = ν·‖Φ‖`.
     public var initialDamping: Double = 1e-2
     public init() {}
@@ -140,6 +149,7 @@ public struct ComplementaritySolver: Sendable {
         var merit = 0.5 * Self.squaredNorm(phi.value)
         var recent = [merit]
         var memory = settings.meritMemory
+        var relaxedLeft = settings.relaxedSteps, relaxedUsed = false
         var best = (merit: merit, z: z, f: f, point: point, phi: phi, iteration: 0)
         var nu = settings.initialDamping
         var log: [ComplementarityIteration] = []
@@ -210,7 +220,12 @@ public struct ComplementaritySolver: Sendable {
                     if let evaluated = try? problem.evaluate(trial) {
                         let phiT = Self.reformulation(trial, evaluated.residual, l, u)
                         let meritT = 0.5 * Self.squaredNorm(phiT.value)
-                        if meritT.isFinite && meritT <= (1 - 1e-4 * step) * reference {
+                        let relaxed = step == 1 && relaxedLeft > 0 && meritT.isFinite && meritT <= 100 * reference
+                        if relaxed && !(meritT <= (1 - 1e-4) * reference) {
+                            relaxedLeft -= 1
+                            relaxedUsed = true
+                        }
+                        if meritT.isFinite && (meritT <= (1 - 1e-4 * step) * reference || relaxed) {
                             stepNorm = Self.maxDifference(trial, z)
                             z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
                             accepted = true
@@ -288,9 +303,11 @@ public struct ComplementaritySolver: Sendable {
             if recent.count > memory { recent.removeFirst() }
             if merit < 0.9 * best.merit {
                 best = (merit, z, f, point, phi, iterations)
-            } else if memory > 1 && iterations - best.iteration >= settings.watchdogSteps {
+            } else if memory > 1 && iterations - best.iteration >= (relaxedUsed ? settings.relaxedWatch : settings.watchdogSteps)
+            {
                 z = best.z; f = best.f; point = best.point; phi = best.phi; merit = best.merit
                 memory = 1
+                relaxedLeft = 0
                 recent = [merit]
             }
             residualNow = natural(z, f)
