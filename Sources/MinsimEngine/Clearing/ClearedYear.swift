@@ -56,6 +56,8 @@ public struct ClearingStatistics: Sendable, Equatable {
     public var evaluations = 0
     /// Jacobians formed.
     public var jacobians = 0
+    /// Jacobian columns formed in all: only those of unknowns the Newton subproblems let move.
+    public var jacobianColumns = 0
     /// Unknowns: scarcity rents, quota rents and unserved shares.
     public var rentUnknowns = 0
     public var quotaUnknowns = 0

@@ -26,6 +26,15 @@ public struct ComplementaritySettings: Sendable, Equatable {
     /// 10 %, the solver returns to the best point and continues with a monotone search (the
     /// nonmonotone rule can otherwise cycle between a Newton step and a damped one).
     public var watchdogSteps: Int = 10
+    /// Full Newton steps a solve may take without the merit test (PATH's nonmonotone
+    /// watchdog, Dirkse & Ferris 1995): where the linearization is poor far from the solution,
+    /// backtracking accepts only tiny steps, each costing up to 11 trial evaluations, while
+    /// the full step often lands where Newton's method converges. After such a step the
+    /// watchdog allows `relaxedWatch` steps to lower the best merit by 10 %; otherwise the
+    /// solver returns to the best point, monotone, with no relaxed steps left. 0 = off.
+    public var relaxedSteps: Int = 2
+    /// Steps allowed after a relaxed step to improve the best merit (see `relaxedSteps`).
+    public var relaxedWatch: Int = 3
     /// Initial Levenberg–Marquardt factor ν, `λ = ν·‖Φ‖`.
     public var initialDamping: Double = 1e-2
     public init() {}
@@ -72,7 +81,10 @@ public struct ComplementarityResult<Point> {
     public let naturalResidual: Double
     public let iterations: Int
     public let evaluations: Int
+    /// Jacobians formed (one per Newton step, with the columns that step needed).
     public let jacobians: Int
+    /// Jacobian columns formed in all (each an implicit-differentiation solve).
+    public let jacobianColumns: Int
     public let log: [ComplementarityIteration]
 }
 
@@ -132,11 +144,12 @@ public struct ComplementaritySolver: Sendable {
 
         var z = project(start)
         var (f, point) = try problem.evaluate(z)
-        var evaluations = 1, jacobians = 0, iterations = 0
+        var evaluations = 1, jacobians = 0, jacobianColumns = 0, iterations = 0
         var phi = Self.reformulation(z, f, l, u)
         var merit = 0.5 * Self.squaredNorm(phi.value)
         var recent = [merit]
         var memory = settings.meritMemory
+        var relaxedLeft = settings.relaxedSteps, relaxedUsed = false
         var best = (merit: merit, z: z, f: f, point: point, phi: phi, iteration: 0)
         var nu = settings.initialDamping
         var log: [ComplementarityIteration] = []
@@ -173,27 +186,23 @@ public struct ComplementaritySolver: Sendable {
                 for (a, i) in work.enumerated() { out[i] = values[a] }
                 return out
             }
-            let jac = try problem.jacobian(at: point, rows: work, columns: work)
-            jacobians += 1
+            // Josephy–Newton: the linearized MCP on the working set, rows weighted, with the
+            // Jacobian's columns formed only for the unknowns the subproblem lets move.
+            var jac = PartialJacobian(rows: work)
+            let here = point
+            func form(_ positions: [Int]) throws(P.Failure) -> Matrix {
+                try problem.jacobian(at: here, rows: work, columns: positions.map { work[$0] })
+            }
             var accepted = false
             var trials = 0
             var stepNorm = 0.0
             var usedNu = 0.0
             let zw = work.map { z[$0] }, lw = work.map { l[$0] }, uw = work.map { u[$0] }
             let phiW = (value: work.map { phi.value[$0] }, da: work.map { phi.da[$0] }, db: work.map { phi.db[$0] })
-
-            // Josephy–Newton: the linearized MCP on the working set, rows weighted.
-            var m = jac
-            var q = [Double](repeating: 0, count: w)
-            let jz = jac.multiply(zw)
-            for a in 0..<w {
-                let d = weights[work[a]]
-                q[a] = d * (f[work[a]] - jz[a])
-                for b in 0..<w { m[a, b] = d * jac[a, b] }
-            }
-            let subproblem = BoxLCP(matrix: m, offset: q, lower: lw, upper: uw, rowWeights: work.map { weights[$0] })
-            let fw = work.map { f[$0] }
-            let lcpTarget = Self.generated(subproblem, at: zw, residual: fw) { sub, start in
+            let lcpTarget = try Self.generated(
+                jacobian: &jac, at: zw, residual: work.map { f[$0] }, lower: lw, upper: uw,
+                weights: work.map { weights[$0] }, form: form
+            ) { sub, start in
                 activeSet.solve(sub, from: start)
                     ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
                     ?? lcp.solve(sub, from: start)
@@ -211,7 +220,12 @@ public struct ComplementaritySolver: Sendable {
                     if let evaluated = try? problem.evaluate(trial) {
                         let phiT = Self.reformulation(trial, evaluated.residual, l, u)
                         let meritT = 0.5 * Self.squaredNorm(phiT.value)
-                        if meritT.isFinite && meritT <= (1 - 1e-4 * step) * reference {
+                        let relaxed = step == 1 && relaxedLeft > 0 && meritT.isFinite && meritT <= 100 * reference
+                        if relaxed && !(meritT <= (1 - 1e-4) * reference) {
+                            relaxedLeft -= 1
+                            relaxedUsed = true
+                        }
+                        if meritT.isFinite && (meritT <= (1 - 1e-4 * step) * reference || relaxed) {
                             stepNorm = Self.maxDifference(trial, z)
                             z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
                             accepted = true
@@ -222,7 +236,10 @@ public struct ComplementaritySolver: Sendable {
                 }
             }
             if !accepted {
-                let h = Self.generalizedJacobian(jac, phiW)
+                let all = Array(0..<w)
+                let missing = jac.missing(all)
+                if !missing.isEmpty { jac.store(try form(missing), at: missing) }
+                let h = Self.generalizedJacobian(jac.block(all), phiW)
                 let phiNorm = Self.squaredNorm(phi.value).squareRoot()
                 while !accepted && evaluations < settings.maxEvaluations && nu <= 1e12 {
                     guard let d = Self.dampedStep(h, phiW.value, lambda: nu * phiNorm) else { nu *= 4; continue }
@@ -275,6 +292,8 @@ public struct ComplementaritySolver: Sendable {
                     }
                 }
             }
+            jacobians += 1
+            jacobianColumns += jac.formedCount
             if !accepted {
                 status = evaluations >= settings.maxEvaluations ? .iterationLimit : .stalled
                 break
@@ -284,9 +303,11 @@ public struct ComplementaritySolver: Sendable {
             if recent.count > memory { recent.removeFirst() }
             if merit < 0.9 * best.merit {
                 best = (merit, z, f, point, phi, iterations)
-            } else if memory > 1 && iterations - best.iteration >= settings.watchdogSteps {
+            } else if memory > 1 && iterations - best.iteration >= (relaxedUsed ? settings.relaxedWatch : settings.watchdogSteps)
+            {
                 z = best.z; f = best.f; point = best.point; phi = best.phi; merit = best.merit
                 memory = 1
+                relaxedLeft = 0
                 recent = [merit]
             }
             residualNow = natural(z, f)
@@ -297,56 +318,8 @@ public struct ComplementaritySolver: Sendable {
         }
         return ComplementarityResult(
             status: status, z: z, residual: f, point: point, naturalResidual: residualNow,
-            iterations: iterations, evaluations: evaluations, jacobians: jacobians, log: log)
-    }
-
-    /// Solves the linearized problem by constraint generation: first only on the unknowns that
-    /// are free or near a bound's switch (`F` within 0.05 of 0, in the problem's scaled units),
-    /// the others held on their bounds; then every held unknown whose linearized `F` has the
-    /// wrong sign at that solution joins, and the subproblem is solved again, until none does.
-    /// The result solves the whole linear problem (a held unknown is only left out while its
-    /// complementarity holds), but the pivoting and factoring happen on the few unknowns near a
-    /// switch — on a large network most rents are 0 with spare capacity and most markets far
-    /// from their choke price.
-    static func generated(
-        _ p: BoxLCP, at z: [Double], residual f: [Double],
-        solve: (BoxLCP, [Double]) -> [Double]?
-    ) -> [Double]? {
-        let n = z.count
-        var inside = (0..<n).map { i in
-            !((z[i] == p.lower[i] && f[i] > 0.05) || (z[i] == p.upper[i] && f[i] < -0.05))
-        }
-        for _ in 0..<n {
-            let work = (0..<n).filter { inside[$0] }
-            if work.count == n { return solve(p, z) }
-            // Held unknowns stay at z; their columns move to the offset.
-            var held = z
-            for i in work { held[i] = 0 }
-            let shift = p.matrix.multiply(held)
-            var m = Matrix(rows: work.count, columns: work.count)
-            for (b, j) in work.enumerated() { for (a, i) in work.enumerated() { m[a, b] = p.matrix[i, j] } }
-            let sub = BoxLCP(
-                matrix: m, offset: work.map { p.offset[$0] + shift[$0] },
-                lower: work.map { p.lower[$0] }, upper: work.map { p.upper[$0] },
-                rowWeights: work.map { p.rowWeights[$0] })
-            var full = z
-            if !work.isEmpty {
-                guard let zw = solve(sub, work.map { z[$0] }) else { return solve(p, z) }
-                for (a, i) in work.enumerated() { full[i] = zw[a] }
-            }
-            let w = p.matrix.multiply(full)
-            var added = false
-            for i in 0..<n where !inside[i] {
-                let wi = w[i] + p.offset[i]
-                let scale = abs(p.offset[i]) + p.rowWeights[i] * 1e-12
-                if (full[i] == p.lower[i] && wi < -1e-12 * scale) || (full[i] == p.upper[i] && wi > 1e-12 * scale) {
-                    inside[i] = true
-                    added = true
-                }
-            }
-            if !added { return full }
-        }
-        return solve(p, z)
+            iterations: iterations, evaluations: evaluations, jacobians: jacobians,
+            jacobianColumns: jacobianColumns, log: log)
     }
 
     /// `H = D_a + D_b J`.

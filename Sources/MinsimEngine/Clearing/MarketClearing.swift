@@ -163,6 +163,7 @@ public struct MarketClearing: Sendable {
         stats.iterations = result.iterations
         stats.evaluations = result.evaluations
         stats.jacobians = result.jacobians
+        stats.jacobianColumns = result.jacobianColumns
         stats.rentUnknowns = capacityNodes.count
         stats.quotaUnknowns = quotaRoutes.count
         stats.marketUnknowns = demandMarkets.count
@@ -206,6 +207,7 @@ public struct MarketClearing: Sendable {
         var z = [Double](repeating: 0, count: problem.lowerBounds.count)
         var last = first
         var evaluations = first.evaluations, jacobians = first.jacobians, iterations = first.iterations
+        var columns = first.jacobianColumns
         var log = first.log
         while lambda < 1 && step >= 1.0 / 1024 && evaluations < 20 * solver.settings.maxEvaluations {
             let target = Swift.min(lambda + step, 1)
@@ -214,6 +216,7 @@ public struct MarketClearing: Sendable {
             steps += 1
             evaluations += result.evaluations
             jacobians += result.jacobians
+            columns += result.jacobianColumns
             iterations += result.iterations
             log += result.log
             last = result
@@ -231,7 +234,7 @@ public struct MarketClearing: Sendable {
             ComplementarityResult(
                 status: last.status, z: last.z, residual: last.residual, point: last.point,
                 naturalResidual: last.naturalResidual, iterations: iterations,
-                evaluations: evaluations, jacobians: jacobians, log: log), steps
+                evaluations: evaluations, jacobians: jacobians, jacobianColumns: columns, log: log), steps
         )
     }
 

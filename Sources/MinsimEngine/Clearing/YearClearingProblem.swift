@@ -29,6 +29,17 @@ struct YearClearingProblem: ComplementarityProblem {
         let demand: [Double]
         /// Total use `U_m = D_m − R_m + Σ_p b x`, per market.
         let use: [Double]
+        /// Which evaluation produced this point (keys the Jacobian's factorizations).
+        let serial: Int
+    }
+
+    /// The factorizations of `I − Gᵀ` and `I − A` at one evaluated point, and the per-route
+    /// factors of G: made once per point however many times columns are asked for there.
+    struct JacobianFactors {
+        let serial: Int
+        let gFactor: [Double]
+        let g: any LeontiefFactorization
+        let a: any LeontiefFactorization
     }
 
     let calibration: Calibration
@@ -63,6 +74,10 @@ struct YearClearingProblem: ComplementarityProblem {
     /// λ ∈ (0, 1] scaling every final demand and the secondary supply: the continuation
     /// parameter of `MarketClearing`'s fallback (1 is the year itself).
     var demandScale = 1.0
+    /// Evaluations so far (the serial of the next point).
+    var evaluationCount = 0
+    /// The factorizations of the point whose Jacobian columns were formed last.
+    var factors: JacobianFactors?
 
     init(
         calibration: Calibration, conditions: YearConditions, solver: YearSolver, elasticity: [Double],
@@ -154,7 +169,13 @@ struct YearClearingProblem: ComplementarityProblem {
         for (a, j) in capacityNodes.enumerated() { f[a] = (capacity[a] - solution.output[j]) / capacity[a] }
         for (b, k) in quotaRoutes.enumerated() { f[quotaOffset + b] = (quota[b] - solution.flows[k]) / quota[b] }
         for (a, m) in demandMarkets.enumerated() { f[marketOffset + a] = (choke[a] - composite[m]) / choke[a] }
-        return (f, Point(priced: priced, solution: solution, composite: composite, demand: demand, use: use))
+        evaluationCount += 1
+        return (
+            f,
+            Point(
+                priced: priced, solution: solution, composite: composite, demand: demand, use: use,
+                serial: evaluationCount)
+        )
     }
 
     /// `∂F_i/∂z_j` by implicit differentiation of the year model at `point`.
@@ -186,31 +207,40 @@ struct YearClearingProblem: ComplementarityProblem {
         var out = Matrix(rows: rows.count, columns: columns.count)
         guard !rows.isEmpty, !columns.isEmpty else { return out }
 
-        // Per route: S_k (1 − σ (1 − P̄/c_k)), the share-like factor of g_k and ∂P̄/∂κ.
-        var gFactor = [Double](repeating: 0, count: c.routes.count)
-        for (m, market) in c.markets.enumerated() {
-            let sigma = c.network.product(market.product).elasticity
-            for k in market.routes where shares[k] > 0 {
-                let ck = prices[c.supplierIndex[k]] * (1 + markup[k])
-                gFactor[k] = shares[k] * (1 - sigma * (1 - point.composite[m] / ck))
-            }
-        }
-
-        // Columns in chunks, so that the per-column work arrays (shares, demand and price
-        // changes) stay within a few MB however many unknowns there are.
-        let factorizer = LeontiefFactorizer(choice: solver.options.linearSolver)
-        let hasPriceColumns = columns.contains { $0 < marketOffset }
-        let gFactors: (any LeontiefFactorization)? =
-            hasPriceColumns
-            ? try factorizer.factor(
-                LeontiefSystem(calibration: c, shares: gFactor, tariffs: markup), withTariffs: true,
-                estimateCondition: false)
-            : nil
-        let aSystem = LeontiefSystem(calibration: c, shares: shares, tariffs: [Double](repeating: 0, count: c.routes.count))
-        let luA = try factorizer.factor(aSystem, withTariffs: false, estimateCondition: false)
+        let (gFactor, gFactors, luA) = try factorizations(at: point)
         let sigmas = c.markets.map { c.network.product($0.product).elasticity }
         let quotaRows = rows.contains { $0 >= quotaOffset && $0 < marketOffset }
-        var dLog = [Double](repeating: 0, count: c.routes.count)
+        // Routes with a positive share, per market (the only ones a response moves), flattened
+        // with what the per-column loops read: supplier, S_k, g_k (1 + τ_k), and per market the
+        // demand response ε D / P̄ (0 where the market has no demand unknown).
+        var liveStart = [0], liveRoute: [Int] = [], liveSupplier: [Int] = [], liveShare: [Double] = []
+        var liveG: [Double] = [], livePrice: [Double] = [], liveMarkup: [Double] = []
+        for market in c.markets {
+            for k in market.routes where shares[k] > 0 {
+                liveRoute.append(k)
+                liveSupplier.append(c.supplierIndex[k])
+                liveShare.append(shares[k])
+                liveG.append(gFactor[k])
+                livePrice.append(prices[c.supplierIndex[k]])
+                liveMarkup.append(markup[k])
+            }
+            liveStart.append(liveRoute.count)
+        }
+        var livePosition = [Int](repeating: -1, count: c.routes.count)
+        for (p, k) in liveRoute.enumerated() { livePosition[k] = p }
+        var demandIndex = [Int](repeating: -1, count: c.markets.count)
+        var demandResponse = [Double](repeating: 0, count: c.markets.count)
+        for (a, m) in demandMarkets.enumerated() {
+            demandIndex[m] = a
+            if point.composite[m] > 0 {
+                demandResponse[m] = elasticity[c.markets[m].product.rawValue] * point.demand[m] / point.composite[m]
+            }
+        }
+        let use = point.use
+        // Work arrays reused by every column: d log c_k and dS_k per live route, dD_m.
+        var dLog = [Double](repeating: 0, count: liveRoute.count)
+        var dS = [Double](repeating: 0, count: liveRoute.count)
+        var dD = [Double](repeating: 0, count: c.markets.count)
         let chunk = 64
         var first = 0
         while first < columns.count {
@@ -218,7 +248,7 @@ struct YearClearingProblem: ComplementarityProblem {
             // Price responses of the rent columns in this chunk: one block solve with I − G.
             let priceColumns = block.filter { $0 < marketOffset }
             var dPrice: [[Double]] = []
-            if let lu = gFactors, !priceColumns.isEmpty {
+            if !priceColumns.isEmpty {
                 let rhs = priceColumns.map { col -> [Double] in
                     var r = [Double](repeating: 0, count: n)
                     if col < quotaOffset {
@@ -232,52 +262,46 @@ struct YearClearingProblem: ComplementarityProblem {
                     }
                     return r
                 }
-                dPrice = lu.solve(rhs, transposed: true)
+                dPrice = gFactors.solve(rhs, transposed: true)
             }
-            // Composite prices, shares and the quantity right-hand side of every column.
+            // Per column: the quantity right-hand side, and what the rows need besides dx —
+            // dP̄ of the demand markets, dS of the quota routes, dD of every market (quota rows).
             var dComposite: [[Double]] = []
-            var dShares: [[Double]] = []
+            var dQuotaShares: [[Double]] = []
             var dDemand: [[Double]] = []
             var quantityRHS: [[Double]] = []
             var priceIndex = 0
             for col in block {
-                var dPbar = [Double](repeating: 0, count: c.markets.count)
-                var dS: [Double] = []
-                var dD = [Double](repeating: 0, count: c.markets.count)
+                var dPbarDemand = [Double](repeating: 0, count: demandMarkets.count)
                 var r = [Double](repeating: 0, count: n)
                 if col < marketOffset {
                     let dP = dPrice[priceIndex]
                     priceIndex += 1
-                    dS = [Double](repeating: 0, count: c.routes.count)
                     let ownRoute = col >= quotaOffset ? quotaRoutes[col - quotaOffset] : -1
-                    for (m, market) in c.markets.enumerated() {
-                        let sigma = sigmas[m]
+                    let own = ownRoute >= 0 ? livePosition[ownRoute] : -1
+                    for m in 0..<c.markets.count {
+                        let lo = liveStart[m], hi = liveStart[m + 1]
                         var total = 0.0, meanLog = 0.0
-                        for k in market.routes where shares[k] > 0 {
-                            let s = c.supplierIndex[k]
-                            var dl = dP[s] / prices[s]
-                            total += gFactor[k] * (1 + markup[k]) * dP[s]
-                            if k == ownRoute {
-                                dl += 1 / (1 + markup[k])
-                                total += gFactor[k] * prices[s]
+                        for p in lo..<hi {
+                            let dPs = dP[liveSupplier[p]]
+                            var dl = dPs / livePrice[p]
+                            total += liveG[p] * (1 + liveMarkup[p]) * dPs
+                            if p == own {
+                                dl += 1 / (1 + liveMarkup[p])
+                                total += liveG[p] * livePrice[p]
                             }
-                            dLog[k] = dl
-                            meanLog += shares[k] * dl
+                            dLog[p] = dl
+                            meanLog += liveShare[p] * dl
                         }
-                        dPbar[m] = total
-                        if sigma != 0 {
-                            for k in market.routes where shares[k] > 0 {
-                                dS[k] = -sigma * shares[k] * (dLog[k] - meanLog)
-                            }
-                        }
-                    }
-                    for m in demandMarkets where point.composite[m] > 0 {
-                        let q = c.markets[m].product
-                        dD[m] = elasticity[q.rawValue] * point.demand[m] * dPbar[m] / point.composite[m]
-                    }
-                    for (m, market) in c.markets.enumerated() {
-                        for k in market.routes where shares[k] > 0 || dS[k] != 0 {
-                            r[c.supplierIndex[k]] += dS[k] * point.use[m] + shares[k] * dD[m]
+                        let a = demandIndex[m]
+                        if a >= 0 { dPbarDemand[a] = total }
+                        let dDm = demandResponse[m] * total
+                        dD[m] = dDm
+                        let sigma = sigmas[m]
+                        for p in lo..<hi {
+                            let dSp = sigma != 0 ? -sigma * liveShare[p] * (dLog[p] - meanLog) : 0
+                            dS[p] = dSp
+                            r[liveSupplier[p]] += dSp * use[m] + liveShare[p] * dDm
                         }
                     }
                 } else {
@@ -285,14 +309,19 @@ struct YearClearingProblem: ComplementarityProblem {
                     let a = col - marketOffset
                     let m = demandMarkets[a]
                     let q = c.markets[m].product
-                    dD[m] =
+                    let dDm =
                         -demandScale * referenceDemand[a]
                         * Self.response(point.composite[m] / baseComposite[a], elasticity[q.rawValue])
-                    for k in c.markets[m].routes where shares[k] > 0 { r[c.supplierIndex[k]] += shares[k] * dD[m] }
+                    for i in dD.indices { dD[i] = 0 }
+                    dD[m] = dDm
+                    for p in liveStart[m]..<liveStart[m + 1] { r[liveSupplier[p]] += liveShare[p] * dDm }
                 }
-                dComposite.append(dPbar)
-                dShares.append(dS)
-                dDemand.append(dD)
+                dComposite.append(dPbarDemand)
+                if quotaRows {
+                    dQuotaShares.append(
+                        quotaRoutes.map { k in col < marketOffset && livePosition[k] >= 0 ? dS[livePosition[k]] : 0 })
+                    dDemand.append(dD)
+                }
                 quantityRHS.append(r)
             }
             let dOutput = luA.solve(quantityRHS, transposed: false)
@@ -309,19 +338,47 @@ struct YearClearingProblem: ComplementarityProblem {
                     if row < quotaOffset {
                         out[a, b] = -dx[capacityNodes[row]] / capacity[row]
                     } else if row < marketOffset {
-                        let k = quotaRoutes[row - quotaOffset]
+                        let e = row - quotaOffset
+                        let k = quotaRoutes[e]
                         let m = c.routeMarket[k]
-                        let dSk = dShares[offset].isEmpty ? 0 : dShares[offset][k]
-                        let dFlow = dSk * point.use[m] + shares[k] * dUse[m]
-                        out[a, b] = -dFlow / quota[row - quotaOffset]
+                        let dFlow = dQuotaShares[offset][e] * point.use[m] + shares[k] * dUse[m]
+                        out[a, b] = -dFlow / quota[e]
                     } else {
                         let ma = row - marketOffset
-                        out[a, b] = -dComposite[offset][demandMarkets[ma]] / choke[ma]
+                        out[a, b] = -dComposite[offset][ma] / choke[ma]
                     }
                 }
             }
             first += chunk
         }
         return out
+    }
+
+    /// The per-route factors `S_k (1 − σ (1 − P̄/c_k))` of G, and the factorizations of
+    /// `I − Gᵀ` (price responses) and `I − A` (quantity responses) at `point`: made at the
+    /// first request of columns there and reused for every later one.
+    mutating func factorizations(at point: Point) throws(SolveError)
+        -> (gFactor: [Double], g: any LeontiefFactorization, a: any LeontiefFactorization)
+    {
+        if let f = factors, f.serial == point.serial { return (f.gFactor, f.g, f.a) }
+        let c = calibration
+        let priced = point.priced
+        let shares = priced.shares, prices = priced.prices, markup = priced.deliveredMarkup
+        var gFactor = [Double](repeating: 0, count: c.routes.count)
+        for (m, market) in c.markets.enumerated() {
+            let sigma = c.network.product(market.product).elasticity
+            for k in market.routes where shares[k] > 0 {
+                let ck = prices[c.supplierIndex[k]] * (1 + markup[k])
+                gFactor[k] = shares[k] * (1 - sigma * (1 - point.composite[m] / ck))
+            }
+        }
+        let factorizer = LeontiefFactorizer(choice: solver.options.linearSolver)
+        let g = try factorizer.factor(
+            LeontiefSystem(calibration: c, shares: gFactor, tariffs: markup), withTariffs: true,
+            estimateCondition: false)
+        let aSystem = LeontiefSystem(calibration: c, shares: shares, tariffs: [Double](repeating: 0, count: c.routes.count))
+        let a = try factorizer.factor(aSystem, withTariffs: false, estimateCondition: false)
+        factors = JacobianFactors(serial: point.serial, gFactor: gFactor, g: g, a: a)
+        return (gFactor, g, a)
     }
 }

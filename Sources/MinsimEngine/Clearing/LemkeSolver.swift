@@ -1,0 +1,111 @@
+import LinearAlgebra
+
+/// Solves a `BoxLCP` by Lemke's complementary pivoting method (Lemke 1965; Cottle, Pang &
+/// Stone 1992, §4.4), the pivotal method behind PATH's linear subproblems.
+///
+/// The box problem (finite lower bounds) becomes a standard LCP `w̃ = M̃ x + q̃ ≥ 0, x ≥ 0,
+/// x ⊥ w̃` in `x = (z − l, t)`, with one multiplier t per finite upper bound:
+/// ```
+/// M̃ = [ M   E ]     q̃ = [ q + M l ]      E: the columns of I of the unknowns with u < ∞
+///     [ −Eᵀ 0 ]          [ Eᵀ(u − l)]
+/// ```
+/// (`w = s − t`: the lower multiplier is the first block of w̃; the second block is the
+/// distance to the upper bound). Lemke's method adds an artificial variable z₀ with covering
+/// vector 1, starts where z₀ makes every row feasible, and pivots the complement of each
+/// leaving variable in, until z₀ leaves (a solution) or no pivot row exists (a secondary ray:
+/// for a P₀ or copositive-plus M̃ this proves there is no solution). The ratio test is
+/// lexicographic (ties broken on the rows of the basis inverse), so degenerate problems —
+/// many constraints binding at once, as in a supply chain under a general shortage — cannot
+/// cycle.
+///
+/// Unlike the interior-point method this needs no monotonicity: the linearized market model is
+/// only nearly monotone (tariffs and Armington share shifts break the duality of quantity and
+/// price responses), which can stall a path-following method but not a pivoting one.
+/// Cost: one rank-1 update of a (n + n_u) × 2(n + n_u) tableau per pivot (BLAS dger); typically a
+/// few pivots per unknown that changes status.
+public struct LemkeSolver: Sendable {
+    /// Pivots before giving up, per row of the standard LCP.
+    public var maxPivotsPerRow: Int = 50
+    public init() {}
+
+    /// The solution, or nil when the method ends on a ray (no solution found) or at the pivot
+    /// limit. Lower bounds must be finite.
+    public func solve(_ p: BoxLCP) -> [Double]? {
+        let n = p.offset.count
+        guard n > 0 else { return [] }
+        precondition(p.lower.allSatisfy(\.isFinite), "Lemke's method here needs finite lower bounds")
+        let upper = (0..<n).filter { p.upper[$0].isFinite }
+        let size = n + upper.count
+        // q̃ and M̃.
+        let ml = p.matrix.multiply(p.lower)
+        var qt = [Double](repeating: 0, count: size)
+        for i in 0..<n { qt[i] = p.offset[i] + ml[i] }
+        for (a, i) in upper.enumerated() { qt[n + a] = p.upper[i] - p.lower[i] }
+        if qt.allSatisfy({ $0 >= 0 }) { return p.lower }
+        // Tableau [B⁻¹ (size) | −M̃ updated | z₀ column | rhs], one row per equation; columns
+        // 0..<size are w̃, size..<2·size are x, 2·size is z₀, 2·size+1 the right-hand side.
+        // Column-major, so that a pivot is one rank-1 update (BLAS dger).
+        let width = 2 * size + 2
+        let zColumn = 2 * size, rhs = 2 * size + 1
+        var tab = Matrix(rows: size, columns: width)
+        for i in 0..<size {
+            tab[i, i] = 1
+            tab[i, zColumn] = -1
+            tab[i, rhs] = qt[i]
+        }
+        for j in 0..<n {
+            for i in 0..<n { tab[i, size + j] = -p.matrix[i, j] }
+        }
+        for (a, i) in upper.enumerated() {
+            tab[i, size + n + a] = -1  // row i: −E
+            tab[n + a, size + i] = 1  // row n+a: +Eᵀ
+        }
+        var basis = Array(0..<size)
+        func pivot(_ r: Int, _ c: Int) {
+            let pv = tab[r, c]
+            var row = [Double](repeating: 0, count: width)
+            for j in 0..<width { row[j] = tab[r, j] / pv }
+            var column = tab.column(c)
+            column[r] = 0
+            tab.addOuterProduct(-1, column, row)
+            for j in 0..<width { tab[r, j] = row[j] }
+            basis[r] = c
+        }
+        // z₀ enters at the most negative q̃.
+        var r = 0
+        for i in 1..<size where qt[i] < qt[r] { r = i }
+        var leaving = basis[r]
+        pivot(r, zColumn)
+        for _ in 0..<(maxPivotsPerRow * size) {
+            let entering = leaving < size ? leaving + size : leaving - size
+            // Lexicographic minimum ratio over rows with a positive entry in the entering column.
+            let col = tab.column(entering)
+            var colMax = 0.0
+            for v in col { colMax = Swift.max(colMax, abs(v)) }
+            let threshold = 1e-11 * Swift.max(colMax, 1e-300)
+            var best: Int? = nil
+            for i in 0..<size where col[i] > threshold {
+                guard let b = best else { best = i; continue }
+                var order = tab[i, rhs] / col[i] - tab[b, rhs] / col[b]
+                var k = 0
+                while order == 0 && k < size {
+                    order = tab[i, k] / col[i] - tab[b, k] / col[b]
+                    k += 1
+                }
+                if order < 0 { best = i }
+            }
+            guard let row = best else { return nil }
+            leaving = basis[row]
+            pivot(row, entering)
+            if leaving == zColumn {
+                var z = p.lower
+                for (i, b) in basis.enumerated() where b >= size && b < size + n {
+                    z[b - size] = p.lower[b - size] + Swift.max(tab[i, rhs], 0)
+                }
+                for i in 0..<n { z[i] = Swift.min(z[i], p.upper[i]) }
+                return z
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,120 @@
+import LinearAlgebra
+
+/// The Jacobian of F on the solver's working set, formed column by column as the Newton
+/// subproblem asks for columns: every working row, only the requested columns.
+///
+/// On a large network most unknowns sit far from a switch (spare capacity and no rent, a
+/// delivered price far below the choke price); their columns are never needed, because the
+/// subproblem holds them on their bounds unless their linearized F changes sign, and that is
+/// checked with the columns of the unknowns that move. A column costs two triangular solves
+/// on factorizations made once per point, so the cost of a Newton step follows the number of
+/// unknowns near a switch, not the number of unknowns.
+struct PartialJacobian {
+    /// Working unknowns (indices into the problem's unknowns), which are also the rows.
+    let rows: [Int]
+    /// Column per working position; empty until formed.
+    private var columns: [[Double]]
+    /// Columns formed so far.
+    private(set) var formedCount = 0
+
+    init(rows: [Int]) {
+        self.rows = rows
+        columns = [[Double]](repeating: [], count: rows.count)
+    }
+
+    /// Positions among `positions` whose column is not formed yet.
+    func missing(_ positions: [Int]) -> [Int] { positions.filter { columns[$0].isEmpty } }
+
+    /// Stores the columns of `block` (`rows.count × positions.count`) at `positions`.
+    mutating func store(_ block: Matrix, at positions: [Int]) {
+        precondition(block.rows == rows.count && block.columns == positions.count, "one column per position")
+        for (b, a) in positions.enumerated() {
+            columns[a] = block.column(b)
+            formedCount += 1
+        }
+    }
+
+    /// `∂F_rows[a] / ∂z_rows[b]`; column b must be formed.
+    subscript(_ a: Int, _ b: Int) -> Double { columns[b][a] }
+
+    /// The formed block `J[positions, positions]`.
+    func block(_ positions: [Int]) -> Matrix {
+        var m = Matrix(rows: positions.count, columns: positions.count)
+        for (b, j) in positions.enumerated() {
+            let column = columns[j]
+            for (a, i) in positions.enumerated() { m[a, b] = column[i] }
+        }
+        return m
+    }
+}
+
+extension ComplementaritySolver {
+    /// The Josephy–Newton target on the working set: the solution of the linearized problem
+    /// `F + J(ẑ − z) ⊥ [l, u]` (rows weighted by `weights`), by constraint generation: first
+    /// only on the unknowns that are free or near a bound's switch (`F` within 0.05 of 0, in
+    /// the problem's scaled units), the others held where they are; then every held unknown
+    /// whose linearized `F`, `F_i + Σ_b J_ib (ẑ_b − z_b)` over the moved unknowns b, has the
+    /// wrong sign joins, and the subproblem is solved again, until none does. The result solves
+    /// the whole linear problem (a held unknown is only left out while its complementarity
+    /// holds), but the columns of J are formed (`form`, working positions → `J[work, those]`),
+    /// and the pivoting and factoring done, only for the unknowns that can move. Where the
+    /// reduced subproblem has no solution the whole one is solved. All vectors are over the
+    /// working positions.
+    static func generated<E: Error>(
+        jacobian jac: inout PartialJacobian, at z: [Double], residual f: [Double],
+        lower l: [Double], upper u: [Double], weights: [Double],
+        form: ([Int]) throws(E) -> Matrix,
+        solve: (BoxLCP, [Double]) -> [Double]?
+    ) throws(E) -> [Double]? {
+        let w = z.count
+        func ensure(_ positions: [Int]) throws(E) {
+            let need = jac.missing(positions)
+            if !need.isEmpty { jac.store(try form(need), at: need) }
+        }
+        // The linearization on `positions`, the others held: M = D J_II, q = D (F_I − J_II z_I).
+        func linearized(_ positions: [Int]) -> BoxLCP {
+            var m = jac.block(positions)
+            var q = [Double](repeating: 0, count: positions.count)
+            let jz = m.multiply(positions.map { z[$0] })
+            for (a, i) in positions.enumerated() {
+                let d = weights[i]
+                q[a] = d * (f[i] - jz[a])
+                for b in positions.indices { m[a, b] *= d }
+            }
+            return BoxLCP(
+                matrix: m, offset: q, lower: positions.map { l[$0] }, upper: positions.map { u[$0] },
+                rowWeights: positions.map { weights[$0] })
+        }
+        let all = Array(0..<w)
+        func whole() throws(E) -> [Double]? {
+            try ensure(all)
+            return solve(linearized(all), z)
+        }
+        var inside = (0..<w).map { i in !((z[i] == l[i] && f[i] > 0.05) || (z[i] == u[i] && f[i] < -0.05)) }
+        for _ in 0..<w {
+            let work = all.filter { inside[$0] }
+            if work.count == w { return try whole() }
+            var full = z
+            if !work.isEmpty {
+                try ensure(work)
+                guard let zw = solve(linearized(work), work.map { z[$0] }) else { return try whole() }
+                for (a, i) in work.enumerated() { full[i] = zw[a] }
+            }
+            var added = false
+            for i in 0..<w where !inside[i] {
+                var wi = f[i], jz = 0.0
+                for j in work {
+                    wi += jac[i, j] * (full[j] - z[j])
+                    jz += jac[i, j] * z[j]
+                }
+                let scale = abs(f[i] - jz) + 1e-12
+                if (full[i] == l[i] && wi < -1e-12 * scale) || (full[i] == u[i] && wi > 1e-12 * scale) {
+                    inside[i] = true
+                    added = true
+                }
+            }
+            if !added { return full }
+        }
+        return try whole()
+    }
+}
