@@ -34,6 +34,7 @@ extension ScenarioBuilder {
 
     /// Reads a table written inline or as `{file: path.csv}`; nil when unreadable.
     mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node) -> Table? {
+        provenance.record(table: spec.key, at: location(node))
         switch node {
         case .sequence(let seq):
             let rows = seq.compactMap { row($0, fields: spec.columns, what: "a \(spec.key) row") }

@@ -59,17 +59,21 @@ extension ScenarioBuilder {
         var minerals: [MineralChain] = []
         var mineralSources: [String] = []
         if let node = enter("minerals") {
+            provenance.record(table: "minerals", at: location(node))
             (minerals, mineralSources) = readMinerals(node)
         }
         var fleet: FleetSettings? = nil
         var fleetSource = "", lifetimeSource = ""
         var cohorts: [ScenarioYears.CohortRow] = []
-        if let node = enter("fleet"), let read = readFleet(node, baseYear: baseYear) {
-            fleet = FleetSettings(
-                vehicle: read.vehicle, lifetime: read.lifetime, initialStock: read.initialStock, minerals: minerals)
-            fleetSource = read.source
-            lifetimeSource = read.lifetimeSource
-            cohorts = read.cohorts
+        if let node = enter("fleet") {
+            provenance.record(table: "fleet", at: location(node))
+            if let read = readFleet(node, baseYear: baseYear) {
+                fleet = FleetSettings(
+                    vehicle: read.vehicle, lifetime: read.lifetime, initialStock: read.initialStock, minerals: minerals)
+                fleetSource = read.source
+                lifetimeSource = read.lifetimeSource
+                cohorts = read.cohorts
+            }
         }
 
         guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }

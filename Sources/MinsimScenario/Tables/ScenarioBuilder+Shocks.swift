@@ -111,6 +111,11 @@ extension ScenarioBuilder {
                 exporters = regions.indices.map(RegionIndex.init).filter { $0 != importer && !exempt.contains($0) }
             }
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for e in exporters {
+                provenance.record(
+                    .tariff(Route(p, from: e, to: importer)), table: table.spec.key, .shock, .days(start, end: end),
+                    at: row.location)
+            }
             out.append(
                 .init(
                     product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end))
@@ -154,6 +159,9 @@ extension ScenarioBuilder {
                 )
             }
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for route in routes {
+                provenance.record(.quota(route), table: table.spec.key, .shock, .years(start, end: end), at: row.location)
+            }
             out.append(
                 .init(routes: routes, quota: quota, startYear: start, endYear: end))
         }
@@ -174,6 +182,10 @@ extension ScenarioBuilder {
             guard let r, let p, let factor, let (start, end) = range else { continue }
             let regionsOfRow = r.map { [$0] } ?? regions.indices.map(RegionIndex.init)
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for r in regionsOfRow {
+                provenance.record(
+                    .finalDemand(Node(r, p)), table: table.spec.key, .shock, .years(start, end: end), at: row.location)
+            }
             out.append(
                 .init(
                     regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor))
@@ -226,6 +238,9 @@ extension ScenarioBuilder {
                 )
             }
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for route in routes {
+                provenance.record(.preference(route), table: table.spec.key, .shock, .years(start, end: end), at: row.location)
+            }
             out.append(
                 .init(
                     routes: routes, factor: factor, startYear: start, endYear: end))
