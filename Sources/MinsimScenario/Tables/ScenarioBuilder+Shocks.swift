@@ -4,12 +4,12 @@ import Yams
 /// Reading `shocks` (docs/scenario-format-years.md, "Policy shocks"): names with "did you
 /// mean", ranges and dates, each problem at its file, line and column.
 extension ScenarioBuilder {
-    mutating func readShocks(_ node: Yams.Node, _ t: TableSet) -> PolicyShocks {
+    mutating func readShocks(_ node: Yams.Node, _ t: TableSet, in yaml: YAMLFile) -> PolicyShocks {
         var shocks = PolicyShocks()
         guard case .mapping(let map) = node else {
             error(
-                location(node),
-                "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …, preferences: …), found \(kind(node))"
+                yaml.location(node),
+                "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …, preferences: …), found \(yaml.kind(node))"
             )
             return shocks
         }
@@ -19,15 +19,14 @@ extension ScenarioBuilder {
                 var hint = ""
                 if case .scalar(let k) = key { hint = Suggestion.hint(for: k.string, among: names) }
                 error(
-                    location(key),
-                    "unknown shock table \(kind(key)) under shocks\(hint); shock tables are \(names.joined(separator: ", "))")
+                    yaml.location(key),
+                    "unknown shock table \(yaml.kind(key)) under shocks\(hint); shock tables are \(names.joined(separator: ", "))"
+                )
                 continue
             }
             let qualified = TableSpec(
                 key: "shocks.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
-            let file = path
-            defer { path = file }
-            guard let table = readTable(qualified, value) else { continue }
+            guard let table = readTable(qualified, value, in: yaml) else { continue }
             switch spec.key {
             case "tariffs": shocks.tariffs = tariffShocks(table)
             case "export_controls": shocks.exportControls = exportControls(table, t)
