@@ -164,7 +164,7 @@ struct CommandLineTests {
         // Tariff shocks that add up to a rate ≤ −1: bad input found before solving (exit 2).
         let subsidy = try Self.minsim(["run", TestSupport.fixture("valid/years-shocks-subsidy.yaml"), "--out", out])
         #expect(subsidy.status == 2)
-        #expect(subsidy.stderr.contains("years-shocks-subsidy.yaml:1:1: error: in 2027–2030: tariff on metal B→A"))
+        #expect(subsidy.stderr.contains("years-shocks-subsidy.yaml:11:7: error: in 2027–2030: tariff on metal B→A"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 

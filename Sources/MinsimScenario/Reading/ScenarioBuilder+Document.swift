@@ -8,10 +8,10 @@ extension ScenarioBuilder {
     /// and merging (see `ScenarioDocument.merging`). `chain` lists the files already being
     /// read, child first, to report `extends` cycles instead of recursing forever.
     mutating func readDocument(data: Data, path file: String, chain: [String]) -> ScenarioDocument? {
-        path = file
+        let yaml = YAMLFile(path: file)
         fileDigests[file] = SHA256.hex(of: data)
         guard var text = String(data: data, encoding: .utf8) else {
-            error(.start(of: path), "the scenario file is not valid UTF-8 text; save it as UTF-8")
+            error(.start(of: file), "the scenario file is not valid UTF-8 text; save it as UTF-8")
             return nil
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -19,57 +19,60 @@ extension ScenarioBuilder {
         do {
             parsed = try Yams.compose(yaml: text)
         } catch let e as YamlError {
-            yamlError(e, text: text)
+            yamlError(e, text: text, file: file)
             return nil
         } catch {
-            self.error(.start(of: path), "cannot parse YAML: \(error)")
+            self.error(.start(of: file), "cannot parse YAML: \(error)")
             return nil
         }
         guard let root = parsed else {
             let required = ScenarioFormat.requiredTopLevelKeys
             error(
-                .start(of: path),
+                .start(of: file),
                 "the scenario file is empty; it must be a map with at least the keys \(required.joined(separator: ", "))")
             return nil
         }
         guard case .mapping(let map) = root else {
-            error(location(root), "expected a map of scenario keys at the top level (name: …, regions: …), found \(kind(root))")
+            error(
+                yaml.location(root),
+                "expected a map of scenario keys at the top level (name: …, regions: …), found \(yaml.kind(root))")
             return nil
         }
-        var own = ScenarioDocument(root: location(root))
+        var own = ScenarioDocument(root: yaml.location(root))
         var parentReference: (file: String, location: SourceLocation)? = nil
         for (key, value) in map {
             guard case .scalar(let k) = key else {
-                error(location(key), "scenario keys must be plain names, found \(kind(key))")
+                error(yaml.location(key), "scenario keys must be plain names, found \(yaml.kind(key))")
                 continue
             }
             guard ScenarioFormat.topLevelKeys.contains(k.string) else {
                 error(
-                    location(key),
+                    yaml.location(key),
                     "unknown key '\(k.string)'\(Suggestion.hint(for: k.string, among: ScenarioFormat.topLevelKeys)); valid keys are \(ScenarioFormat.topLevelKeys.joined(separator: ", "))"
                 )
                 continue
             }
             switch k.string {
             case "extends":
-                if let parent = string(Table.Cell(value, path: path), key: "extends") {
+                if let parent = string(yaml.cell(value), key: "extends") {
                     if parent.isEmpty {
-                        error(location(value), "extends names no file; give the parent scenario's path, relative to this file")
+                        error(
+                            yaml.location(value), "extends names no file; give the parent scenario's path, relative to this file")
                     } else {
-                        parentReference = (parent, location(value))
+                        parentReference = (parent, yaml.location(value))
                     }
                 }
             case "paths":
                 guard case .mapping(let tables) = value else {
                     error(
-                        location(value),
-                        "expected paths as a map of tables (demand_index: {file: …}, …), found \(kind(value))")
+                        yaml.location(value),
+                        "expected paths as a map of tables (demand_index: {file: …}, …), found \(yaml.kind(value))")
                     continue
                 }
                 let names = ScenarioFormat.pathTables.map(\.key)
                 for (tableKey, table) in tables {
                     guard case .scalar(let t) = tableKey, names.contains(t.string) else {
-                        let text = Table.Cell(tableKey, path: path).kindDescription
+                        let text = yaml.cell(tableKey).kindDescription
                         let hint: String
                         if case .scalar(let t) = tableKey {
                             hint = Suggestion.hint(for: t.string, among: names)
@@ -77,14 +80,14 @@ extension ScenarioBuilder {
                             hint = ""
                         }
                         error(
-                            location(tableKey),
+                            yaml.location(tableKey),
                             "unknown path table \(text) under paths\(hint); path tables are \(names.joined(separator: ", "))")
                         continue
                     }
-                    own.paths[t.string] = .init(key: tableKey, value: table, path: path)
+                    own.paths[t.string] = .init(key: tableKey, value: table, path: file)
                 }
             default:
-                own.entries[k.string] = .init(key: key, value: value, path: path)
+                own.entries[k.string] = .init(key: key, value: value, path: file)
             }
         }
         guard let (parent, reference) = parentReference else { return ScenarioDocument.standalone(own) }
@@ -109,7 +112,6 @@ extension ScenarioBuilder {
         if !referencedFiles.contains(parentPath) { referencedFiles.append(parentPath) }
         let before = diagnostics.filter { $0.severity == .error }.count
         let inherited = readDocument(data: parentData, path: parentPath, chain: visited)
-        path = file
         guard let inherited else {
             if diagnostics.filter({ $0.severity == .error }).count == before {
                 error(reference, "the parent scenario '\(parent)' cannot be read")
@@ -120,9 +122,9 @@ extension ScenarioBuilder {
     }
 
     /// Maps Yams' parse errors, which carry a 1-based mark, to a diagnostic at that position.
-    mutating func yamlError(_ e: YamlError, text: String) {
+    mutating func yamlError(_ e: YamlError, text: String, file: String) {
         func at(_ mark: Yams.Mark) -> SourceLocation {
-            SourceLocation(path: path, line: max(mark.line, 1), column: max(mark.column, 1))
+            SourceLocation(path: file, line: max(mark.line, 1), column: max(mark.column, 1))
         }
         switch e {
         case .scanner(let context, let problem, let mark, _),
@@ -141,9 +143,9 @@ extension ScenarioBuilder {
                     if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
                 }
             }
-            error(SourceLocation(path: path, line: line, column: column), "cannot read YAML: \(problem)")
+            error(SourceLocation(path: file, line: line, column: column), "cannot read YAML: \(problem)")
         default:
-            error(.start(of: path), "cannot parse YAML: \(e)")
+            error(.start(of: file), "cannot parse YAML: \(e)")
         }
     }
 }

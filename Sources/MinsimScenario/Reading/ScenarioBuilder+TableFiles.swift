@@ -11,11 +11,9 @@ extension ScenarioBuilder {
     /// the same key (`TableSpec.mergeKey`), keeping its place; other rows are added at the end.
     /// Duplicates within one file are left for `interpret` to report. Nil when unreadable.
     mutating func readTable(_ spec: ScenarioFormat.TableSpec, entry: ScenarioDocument.Entry) -> Table? {
-        path = entry.path
-        guard var table = readTable(spec, entry.value) else { return nil }
+        guard var table = readTable(spec, entry.value, in: YAMLFile(path: entry.path)) else { return nil }
         for patch in entry.merges {
-            path = patch.path
-            guard let rows = readTable(spec, patch.value)?.rows else { return nil }
+            guard let rows = readTable(spec, patch.value, in: YAMLFile(path: patch.path))?.rows else { return nil }
             var position: [[String]: Int] = [:]
             if let keyOf = spec.mergeKey {
                 for (i, row) in table.rows.enumerated() { position[keyOf(row)] = i }
@@ -33,25 +31,29 @@ extension ScenarioBuilder {
     }
 
     /// Reads a table written inline or as `{file: path.csv}`; nil when unreadable.
-    mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node) -> Table? {
+    mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node, in yaml: YAMLFile) -> Table? {
+        provenance.record(table: spec.key, at: yaml.location(node))
         switch node {
         case .sequence(let seq):
-            let rows = seq.compactMap { row($0, fields: spec.columns, what: "a \(spec.key) row") }
+            let rows = seq.compactMap { row($0, in: yaml, fields: spec.columns, what: "a \(spec.key) row") }
             return Table(spec: spec, rows: rows, file: nil)
         case .mapping:
-            guard let ref = row(node, fields: ScenarioFormat.fileReferenceKeys, what: "the \(spec.key) table reference"),
+            guard
+                let ref = row(node, in: yaml, fields: ScenarioFormat.fileReferenceKeys, what: "the \(spec.key) table reference"),
                 let (file, loc) = requiredText(ref, "file", what: "the \(spec.key) table reference")
             else { return nil }
             if file.isEmpty { error(loc, "the file name of \(spec.key) is empty"); return nil }
-            return readCSV(spec, file: file, at: loc)
+            return readCSV(spec, file: file, at: loc, in: yaml)
         default:
-            error(location(node), "expected \(spec.key) as a list of rows or {file: path.csv}, found \(kind(node))")
+            error(yaml.location(node), "expected \(spec.key) as a list of rows or {file: path.csv}, found \(yaml.kind(node))")
             return nil
         }
     }
 
-    mutating func readCSV(_ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation) -> Table? {
-        let csvPath = ScenarioLoader.resolve(file, relativeTo: path)
+    mutating func readCSV(
+        _ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation, in yaml: YAMLFile
+    ) -> Table? {
+        let csvPath = ScenarioLoader.resolve(file, relativeTo: yaml.path)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: csvPath, isDirectory: &isFolder)
         guard exists, !isFolder.boolValue, let data = FileContents.read(csvPath) else {

@@ -11,10 +11,6 @@ struct ScenarioBuilder {
 
     /// The scenario file named by the user: the one written to the manifest and resolved.
     let scenarioPath: String
-    /// The file whose YAML is being read now: the scenario, or a parent it `extends`. Every
-    /// YAML location and every relative CSV path is taken against it, so that values keep
-    /// the file, line and column they were written at.
-    var path: String
     var diagnostics: [Diagnostic] = []
     var scenario: ResolvedScenario? = nil
 
@@ -29,12 +25,13 @@ struct ScenarioBuilder {
     var chokePriceMultiples: [Double?] = []
     var referencedFiles: [String] = []
     var fileDigests: [String: String] = [:]
+    /// Where each yearly input was written, recorded by the decoders (for diagnostics).
+    var provenance = Provenance()
     /// The merged top-level keys of the scenario and its parents.
     var document = ScenarioDocument()
 
     init(path: String) {
         self.scenarioPath = path
-        self.path = path
     }
 
     mutating func error(_ location: SourceLocation, _ message: String) {
@@ -45,14 +42,11 @@ struct ScenarioBuilder {
         diagnostics.append(Diagnostic(.warning, at: location, message))
     }
 
-    func location(_ node: Yams.Node) -> SourceLocation { Table.location(of: node, path: path) }
-    func kind(_ node: Yams.Node) -> String { Table.Cell(node, path: path).kindDescription }
-
-    /// The value of a top-level key, making its file the current one (see `path`).
-    mutating func enter(_ key: String) -> Yams.Node? {
+    /// The value of a top-level key and the file it was written in (the scenario or a parent
+    /// it `extends`), against which its positions and relative CSV paths are taken.
+    func enter(_ key: String) -> (value: Yams.Node, yaml: YAMLFile)? {
         guard let entry = document.entries[key] else { return nil }
-        path = entry.path
-        return entry.value
+        return (entry.value, YAMLFile(path: entry.path))
     }
 
     // MARK: - Top level
@@ -60,37 +54,36 @@ struct ScenarioBuilder {
     mutating func build(data: Data) {
         guard let merged = readDocument(data: data, path: scenarioPath, chain: []) else { return }
         document = merged
-        path = scenarioPath
         let required = ScenarioFormat.requiredTopLevelKeys
         for key in required where document.entries[key] == nil {
             error(document.root, "missing required key '\(key)'")
         }
 
         var formatVersion = ToolVersion.scenarioFormat
-        if let node = enter("format_version"), let v = integer(Table.Cell(node, path: path), key: "format_version") {
+        if let (node, yaml) = enter("format_version"), let v = integer(yaml.cell(node), key: "format_version") {
             if v != ToolVersion.scenarioFormat {
                 error(
-                    location(node),
+                    yaml.location(node),
                     "unsupported format_version \(v); this minsim reads format version \(ToolVersion.scenarioFormat)")
             }
             formatVersion = v
         }
         var name = ""
-        if let node = enter("name"), let v = string(Table.Cell(node, path: path), key: "name") {
-            if v.isEmpty { error(location(node), "name must not be empty") }
+        if let (node, yaml) = enter("name"), let v = string(yaml.cell(node), key: "name") {
+            if v.isEmpty { error(yaml.location(node), "name must not be empty") }
             name = v
         }
-        let description = enter("description").flatMap { string(Table.Cell($0, path: path), key: "description") } ?? ""
+        let description = enter("description").flatMap { string($0.yaml.cell($0.value), key: "description") } ?? ""
         var baseYear = 2024
-        if let node = enter("base_year"), let v = integer(Table.Cell(node, path: path), key: "base_year") {
-            if !(1...9999).contains(v) { error(location(node), "base_year must be a year between 1 and 9999, got \(v)") }
+        if let (node, yaml) = enter("base_year"), let v = integer(yaml.cell(node), key: "base_year") {
+            if !(1...9999).contains(v) { error(yaml.location(node), "base_year must be a year between 1 and 9999, got \(v)") }
             baseYear = v
         }
-        let currency = enter("currency").flatMap { string(Table.Cell($0, path: path), key: "currency") } ?? "USD"
+        let currency = enter("currency").flatMap { string($0.yaml.cell($0.value), key: "currency") } ?? "USD"
 
-        let regionsUsable = enter("regions").map { readRegions($0) } ?? false
-        let productsUsable = enter("products").map { readProducts($0) } ?? false
-        let stages = enter("stages").flatMap { readStages($0) }
+        let regionsUsable = enter("regions").map { readRegions($0.value, in: $0.yaml) } ?? false
+        let productsUsable = enter("products").map { readProducts($0.value, in: $0.yaml) } ?? false
+        let stages = enter("stages").flatMap { readStages($0.value, in: $0.yaml) }
         guard regionsUsable && productsUsable else { return }
         var tables = TableSet()
         for spec in ScenarioFormat.tables {
@@ -106,8 +99,8 @@ struct ScenarioBuilder {
             resolve(
                 tables, formatVersion: formatVersion, name: name, description: description,
                 baseYear: baseYear, currency: currency, stages: stages, years: years)
-            if let resolved = scenario, let node = enter("uncertainty") {
-                let inputs = readUncertainty(node, resolved)
+            if let resolved = scenario, let (node, yaml) = enter("uncertainty") {
+                let inputs = readUncertainty(node, resolved, in: yaml)
                 scenario = diagnostics.contains { $0.severity == .error } ? nil : resolved.withUncertainty(inputs)
             }
         }

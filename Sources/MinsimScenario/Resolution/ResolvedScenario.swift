@@ -87,6 +87,8 @@ public struct ResolvedScenario: Sendable {
     public let years: ScenarioYears
     /// The `uncertainty` section: what `minsim ensemble` samples (`minsim run` ignores it).
     public var uncertainty: [UncertainInput] = []
+    /// Where each yearly input was written: for diagnostics only (the engine keeps none).
+    public var provenance = Provenance()
 
     /// The years simulated, base year to horizon.
     public var simulatedYears: ClosedRange<Int> { baseYear...years.horizon }

@@ -43,6 +43,9 @@ extension ScenarioBuilder {
             capacities: timeline.capacity.capacities(in: baseYear), finalDemand: demand,
             openedRoutes: Dictionary(t.routes.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
             referenceCapacities: Dictionary(t.newNodes.map { ($0.node, $0.referenceCapacity) }, uniquingKeysWith: { a, _ in a }))
+        for (q, row) in products.enumerated() {
+            provenance.record(.product(ProductIndex(q)), table: "products", .base, at: row.location)
+        }
         let calibration: Calibration
         do {
             calibration = try Calibration(network: network, base: base)
@@ -60,7 +63,8 @@ extension ScenarioBuilder {
             capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, newNodes: t.newNodes,
             referencedFiles: referencedFiles,
             fileDigests: fileDigests,
-            network: network, base: base, calibration: calibration, timeline: timeline, years: years)
+            network: network, base: base, calibration: calibration, timeline: timeline, years: years,
+            provenance: provenance)
     }
 
     /// Where the rows a calibration issue can point at are, indexed once when calibration fails,

@@ -12,18 +12,18 @@ extension ScenarioBuilder {
         let errorsBefore = diagnostics.filter { $0.severity == .error }.count
 
         var horizon = max(ScenarioFormat.defaultHorizon, baseYear)
-        if let node = enter("horizon"), let v = integer(Table.Cell(node, path: path), key: "horizon") {
+        if let (node, yaml) = enter("horizon"), let v = integer(yaml.cell(node), key: "horizon") {
             if v < baseYear || v > 9999 {
                 let why = v < baseYear ? "is before base_year \(baseYear)" : "is too late"
-                error(location(node), "horizon \(v) \(why); it must be a year from \(baseYear) to 9999")
+                error(yaml.location(node), "horizon \(v) \(why); it must be a year from \(baseYear) to 9999")
             } else {
                 horizon = v
             }
         }
         var ceiling = ScenarioFormat.defaultPriceCeilingMultiple
-        if let node = enter("price_ceiling_multiple"),
+        if let (node, yaml) = enter("price_ceiling_multiple"),
             let field = ScenarioFormat.scalarKeys.first(where: { $0.name == "price_ceiling_multiple" }),
-            let v = number(Table.Cell(node, path: path), field: field, what: "the scenario")
+            let v = number(yaml.cell(node), field: field, what: "the scenario")
         {
             ceiling = v
         }
@@ -53,23 +53,28 @@ extension ScenarioBuilder {
         checkCapacityFactors(rows, t, projects: projects)
         checkCapacityNodes(rows, t, projects: projects)
         var shocks = PolicyShocks()
-        if let node = enter("shocks") { shocks = readShocks(node, t) }
+        if let (node, yaml) = enter("shocks") { shocks = readShocks(node, t, in: yaml) }
         let networkStages = stagesInOrder(stages)
-        let (expansion, expansionSource) = enter("expansion").map { readExpansion($0, stages: networkStages) } ?? (nil, "")
+        let (expansion, expansionSource) =
+            enter("expansion").map { readExpansion($0.value, stages: networkStages, in: $0.yaml) } ?? (nil, "")
         var minerals: [MineralChain] = []
         var mineralSources: [String] = []
-        if let node = enter("minerals") {
-            (minerals, mineralSources) = readMinerals(node)
+        if let (node, yaml) = enter("minerals") {
+            provenance.record(table: "minerals", at: yaml.location(node))
+            (minerals, mineralSources) = readMinerals(node, in: yaml)
         }
         var fleet: FleetSettings? = nil
         var fleetSource = "", lifetimeSource = ""
         var cohorts: [ScenarioYears.CohortRow] = []
-        if let node = enter("fleet"), let read = readFleet(node, baseYear: baseYear) {
-            fleet = FleetSettings(
-                vehicle: read.vehicle, lifetime: read.lifetime, initialStock: read.initialStock, minerals: minerals)
-            fleetSource = read.source
-            lifetimeSource = read.lifetimeSource
-            cohorts = read.cohorts
+        if let (node, yaml) = enter("fleet") {
+            provenance.record(table: "fleet", at: yaml.location(node))
+            if let read = readFleet(node, baseYear: baseYear, in: yaml) {
+                fleet = FleetSettings(
+                    vehicle: read.vehicle, lifetime: read.lifetime, initialStock: read.initialStock, minerals: minerals)
+                fleetSource = read.source
+                lifetimeSource = read.lifetimeSource
+                cohorts = read.cohorts
+            }
         }
 
         guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }

@@ -109,9 +109,13 @@ extension ScenarioBuilder {
             guard isFirstRow(of: node, in: spec.key, at: row.location, seen: &seen) else { continue }
             let value = ResolvedScenario.NodeValue(node: node, value: v, source: reader.source(), location: row.location)
             switch spec.key {
-            case ScenarioFormat.finalDemand.key: set.finalDemand.append(value)
+            case ScenarioFormat.finalDemand.key:
+                set.finalDemand.append(value)
+                provenance.record(.finalDemand(node), table: spec.key, .base, at: row.location)
             case ScenarioFormat.basePrices.key: set.basePrices.append(value)
-            default: set.capacities.append(value)
+            default:
+                set.capacities.append(value)
+                provenance.record(.capacity(node), table: spec.key, .base, at: row.location)
             }
         }
     }
@@ -189,6 +193,7 @@ extension ScenarioBuilder {
                     continue
                 }
                 set.tariffs.append(.init(route: route, baseRate: v, rate: rate ?? v, source: src, location: row.location))
+                provenance.record(.tariff(route), table: spec.key, .base, at: row.location)
             }
         }
     }

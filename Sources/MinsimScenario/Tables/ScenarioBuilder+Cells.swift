@@ -33,30 +33,30 @@ extension ScenarioBuilder {
     }
 
     /// A YAML map as a row, checking its keys against `fields`.
-    mutating func row(_ node: Yams.Node, fields: [Field], what: String) -> Table.Row? {
+    mutating func row(_ node: Yams.Node, in yaml: YAMLFile, fields: [Field], what: String) -> Table.Row? {
         guard case .mapping(let map) = node else {
             error(
-                location(node),
-                "expected a map for \(what) (keys \(fields.map(\.name).joined(separator: ", "))), found \(kind(node))")
+                yaml.location(node),
+                "expected a map for \(what) (keys \(fields.map(\.name).joined(separator: ", "))), found \(yaml.kind(node))")
             return nil
         }
         var cells = Table.Cells()
         let names = fields.map(\.name)
         for (key, value) in map {
             guard case .scalar(let k) = key else {
-                error(location(key), "keys of \(what) must be plain names, found \(kind(key))")
+                error(yaml.location(key), "keys of \(what) must be plain names, found \(yaml.kind(key))")
                 continue
             }
             guard names.contains(k.string) else {
                 error(
-                    location(key),
+                    yaml.location(key),
                     "unknown key '\(k.string)' in \(what)\(Suggestion.hint(for: k.string, among: names)); valid keys are \(names.joined(separator: ", "))"
                 )
                 continue
             }
-            cells[k.string] = Table.Cell(value, path: path)
+            cells[k.string] = yaml.cell(value)
         }
-        return Table.Row(location: location(node), cells: cells)
+        return Table.Row(location: yaml.location(node), cells: cells)
     }
 
     /// One field of a row read by itself (`RowReader.text`), for callers outside the table decoders.

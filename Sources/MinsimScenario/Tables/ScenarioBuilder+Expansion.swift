@@ -13,9 +13,9 @@ extension ScenarioBuilder {
         return nil
     }
 
-    mutating func readExpansion(_ node: Yams.Node, stages: [String]) -> (ExpansionRule?, String) {
+    mutating func readExpansion(_ node: Yams.Node, stages: [String], in yaml: YAMLFile) -> (ExpansionRule?, String) {
         let what = "expansion"
-        guard let r = row(node, fields: ScenarioFormat.expansionKeys, what: what) else { return (nil, "") }
+        guard let r = row(node, in: yaml, fields: ScenarioFormat.expansionKeys, what: what) else { return (nil, "") }
         var reader = rowReader(r, what: what)
         defer { absorb(reader) }
         let fields = Dictionary(uniqueKeysWithValues: ScenarioFormat.expansionKeys.map { ($0.name, $0) })
@@ -25,25 +25,25 @@ extension ScenarioBuilder {
             if case .mapping(let map) = leadNode {
                 for (k, v) in map {
                     guard case .scalar(let stage) = k else {
-                        error(location(k), "stage names in lead_time_years must be plain names, found \(kind(k))")
+                        error(yaml.location(k), "stage names in lead_time_years must be plain names, found \(yaml.kind(k))")
                         ok = false
                         continue
                     }
                     guard stages.contains(stage.string) else {
                         error(
-                            location(k),
+                            yaml.location(k),
                             "unknown stage '\(stage.string)' in expansion.lead_time_years\(Suggestion.hint(for: stage.string, among: stages)); stages are \(stages.joined(separator: ", "))"
                         )
                         ok = false
                         continue
                     }
-                    guard let years = integer(Table.Cell(v, path: path), key: "lead_time_years.\(stage.string)") else {
+                    guard let years = integer(yaml.cell(v), key: "lead_time_years.\(stage.string)") else {
                         ok = false
                         continue
                     }
                     if years < 1 {
                         error(
-                            location(v),
+                            yaml.location(v),
                             "lead time of stage '\(stage.string)' is \(years) years; it must be at least 1 (capacity ordered in a year comes online in a later year)"
                         )
                         ok = false
@@ -53,8 +53,8 @@ extension ScenarioBuilder {
                 }
             } else {
                 error(
-                    location(leadNode),
-                    "expected lead_time_years as a map of stage: years ({mining: 10, refining: 4}), found \(kind(leadNode))")
+                    yaml.location(leadNode),
+                    "expected lead_time_years as a map of stage: years ({mining: 10, refining: 4}), found \(yaml.kind(leadNode))")
                 ok = false
             }
         } else {
@@ -83,11 +83,11 @@ extension ScenarioBuilder {
         return (ok ? rule : nil, reader.source())
     }
 
-    mutating func readMinerals(_ node: Yams.Node) -> ([MineralChain], [String]) {
+    mutating func readMinerals(_ node: Yams.Node, in yaml: YAMLFile) -> ([MineralChain], [String]) {
         guard case .sequence(let seq) = node else {
             error(
-                location(node),
-                "expected minerals as a list of maps (- {name: nickel, ore: ni_ore, refined: ni_refined, collection_rate: 0.5, recovery_efficiency: 0.9}), found \(kind(node))"
+                yaml.location(node),
+                "expected minerals as a list of maps (- {name: nickel, ore: ni_ore, refined: ni_refined, collection_rate: 0.5, recovery_efficiency: 0.9}), found \(yaml.kind(node))"
             )
             return ([], [])
         }
@@ -96,7 +96,7 @@ extension ScenarioBuilder {
         var chains: [MineralChain] = []
         var sources: [String] = []
         for item in seq {
-            guard let r = row(item, fields: ScenarioFormat.mineralKeys, what: "a mineral") else { continue }
+            guard let r = row(item, in: yaml, fields: ScenarioFormat.mineralKeys, what: "a mineral") else { continue }
             var reader = rowReader(r, what: "a mineral")
             defer { absorb(reader) }
             let name = reader.text("name", what: "mineral")

@@ -13,19 +13,20 @@ extension ScenarioBuilder {
         var source: String
     }
 
-    mutating func readFleet(_ node: Yams.Node, baseYear: Int) -> FleetRead? {
-        guard let r = row(node, fields: ScenarioFormat.fleetKeys, what: "fleet") else { return nil }
+    mutating func readFleet(_ node: Yams.Node, baseYear: Int, in yaml: YAMLFile) -> FleetRead? {
+        guard let r = row(node, in: yaml, fields: ScenarioFormat.fleetKeys, what: "fleet") else { return nil }
         var reader = rowReader(r, what: "fleet")
         defer { absorb(reader) }
         let vehicle = reader.product("product", what: "fleet")
         var lifetime: (LifetimeDistribution, String)? = nil
         if let lifetimeNode = member(node, "lifetime") {
-            lifetime = readLifetime(lifetimeNode)
+            lifetime = readLifetime(lifetimeNode, in: yaml)
         } else {
             error(r.location, "fleet is missing 'lifetime' (a map: distribution: normal, mean: …, standard_deviation: …)")
         }
         var cohorts: [ScenarioYears.CohortRow] = []
-        if let stockNode = member(node, "initial_stock"), let table = readTable(ScenarioFormat.initialStock, stockNode) {
+        if let stockNode = member(node, "initial_stock"), let table = readTable(ScenarioFormat.initialStock, stockNode, in: yaml)
+        {
             cohorts = cohortRows(table, baseYear: baseYear, lifetime: lifetime?.0)
         }
         guard let vehicle, let lifetime else { return nil }
@@ -36,29 +37,29 @@ extension ScenarioBuilder {
             source: reader.source())
     }
 
-    mutating func readLifetime(_ node: Yams.Node) -> (LifetimeDistribution, String)? {
+    mutating func readLifetime(_ node: Yams.Node, in yaml: YAMLFile) -> (LifetimeDistribution, String)? {
         let what = "fleet.lifetime"
         let names = ScenarioFormat.lifetimeDistributions.map(\.name)
         guard case .mapping = node else {
             error(
-                location(node),
-                "expected \(what) as a map (distribution: normal, mean: 17, standard_deviation: 4), found \(kind(node))")
+                yaml.location(node),
+                "expected \(what) as a map (distribution: normal, mean: 17, standard_deviation: 4), found \(yaml.kind(node))")
             return nil
         }
         guard let distributionNode = member(node, "distribution") else {
-            error(location(node), "\(what) is missing 'distribution' (one of \(names.joined(separator: ", ")))")
+            error(yaml.location(node), "\(what) is missing 'distribution' (one of \(names.joined(separator: ", ")))")
             return nil
         }
-        guard let name = string(Table.Cell(distributionNode, path: path), key: "distribution") else { return nil }
+        guard let name = string(yaml.cell(distributionNode), key: "distribution") else { return nil }
         guard let spec = ScenarioFormat.lifetimeDistributions.first(where: { $0.name == name }) else {
             error(
-                location(distributionNode),
+                yaml.location(distributionNode),
                 "unknown lifetime distribution '\(name)'\(Suggestion.hint(for: name, among: names)); distributions are \(names.joined(separator: ", "))"
             )
             return nil
         }
         let fields = [Field("distribution", .string, "lifetime distribution")] + spec.parameters + [ScenarioFormat.source]
-        guard let r = row(node, fields: fields, what: "\(what) (\(name))") else { return nil }
+        guard let r = row(node, in: yaml, fields: fields, what: "\(what) (\(name))") else { return nil }
         var reader = rowReader(r, what: "\(what) (\(name))")
         defer { absorb(reader) }
         var values: [String: Double] = [:]
@@ -94,7 +95,7 @@ extension ScenarioBuilder {
         }
         // The engine's own checks, in case they are stricter than the ranges above.
         let issues = distribution.issues
-        for issue in issues { error(location(node), "\(what): \(issue.message)") }
+        for issue in issues { error(yaml.location(node), "\(what): \(issue.message)") }
         return issues.isEmpty ? (distribution, reader.source()) : nil
     }
 

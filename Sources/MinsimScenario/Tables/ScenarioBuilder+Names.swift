@@ -6,14 +6,14 @@ import Yams
 extension ScenarioBuilder {
     // MARK: - Regions, products, stages
 
-    mutating func readRegions(_ node: Yams.Node) -> Bool {
+    mutating func readRegions(_ node: Yams.Node, in yaml: YAMLFile) -> Bool {
         guard case .sequence(let seq) = node else {
-            error(location(node), "expected a list of regions (- {code: CA, name: Canada}), found \(kind(node))")
+            error(yaml.location(node), "expected a list of regions (- {code: CA, name: Canada}), found \(yaml.kind(node))")
             return false
         }
-        if seq.isEmpty { error(location(node), "regions is empty; list at least one region") }
+        if seq.isEmpty { error(yaml.location(node), "regions is empty; list at least one region") }
         for item in seq {
-            guard let r = row(item, fields: ScenarioFormat.regionKeys, what: "a region") else { continue }
+            guard let r = row(item, in: yaml, fields: ScenarioFormat.regionKeys, what: "a region") else { continue }
             var reader = rowReader(r, what: "a region")
             defer { absorb(reader) }
             guard let (code, loc) = reader.text("code", what: "region") else { continue }
@@ -36,18 +36,18 @@ extension ScenarioBuilder {
         return true
     }
 
-    mutating func readProducts(_ node: Yams.Node) -> Bool {
+    mutating func readProducts(_ node: Yams.Node, in yaml: YAMLFile) -> Bool {
         guard case .sequence(let seq) = node else {
             error(
-                location(node),
-                "expected a list of products (- {name: ni_ore, stage: mining, unit: t, elasticity: 2}), found \(kind(node))")
+                yaml.location(node),
+                "expected a list of products (- {name: ni_ore, stage: mining, unit: t, elasticity: 2}), found \(yaml.kind(node))")
             return false
         }
-        if seq.isEmpty { error(location(node), "products is empty; list at least one product") }
+        if seq.isEmpty { error(yaml.location(node), "products is empty; list at least one product") }
         let elasticityField = ScenarioFormat.productKeys[3]
         let demandElasticityField = ScenarioFormat.productKeys[4]
         for item in seq {
-            guard let r = row(item, fields: ScenarioFormat.productKeys, what: "a product") else { continue }
+            guard let r = row(item, in: yaml, fields: ScenarioFormat.productKeys, what: "a product") else { continue }
             var reader = rowReader(r, what: "a product")
             defer { absorb(reader) }
             let name = reader.text("name", what: "product")
@@ -95,14 +95,14 @@ extension ScenarioBuilder {
         return true
     }
 
-    mutating func readStages(_ node: Yams.Node) -> [String]? {
+    mutating func readStages(_ node: Yams.Node, in yaml: YAMLFile) -> [String]? {
         guard case .sequence(let seq) = node else {
-            error(location(node), "expected a list of stage names ([mining, refining, …]), found \(kind(node))")
+            error(yaml.location(node), "expected a list of stage names ([mining, refining, …]), found \(yaml.kind(node))")
             return nil
         }
         var stages: [String] = []
         for item in seq {
-            let cell = Table.Cell(item, path: path)
+            let cell = yaml.cell(item)
             guard let s = string(cell, key: "stages") else { continue }
             if stages.contains(s) { error(cell.location, "duplicate stage '\(s)'"); continue }
             stages.append(s)

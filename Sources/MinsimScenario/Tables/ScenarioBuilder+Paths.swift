@@ -61,8 +61,26 @@ extension ScenarioBuilder {
             seen[label] = row.location
             guard checkRecipeKey(kind, key, t, at: row.location) else { continue }
             out.append(.init(kind: kind, key: key, year: y, value: v, source: reader.source(), location: row.location))
+            for set in provenanceKeys(kind, key) {
+                provenance.record(set, table: "paths.\(name)", .path, .point(y), at: row.location)
+            }
         }
         return out
+    }
+
+    /// The inputs a path row sets (a region `*` sets every region's); none for `chemistry_mix`,
+    /// whose rows set recipes only through the `chemistries` table.
+    func provenanceKeys(_ kind: PathTable, _ key: ScenarioYears.PathKey) -> [Provenance.Key] {
+        let nodes = (key.region.map { [$0] } ?? regions.indices.map(RegionIndex.init)).map { Node($0, key.product) }
+        switch kind {
+        case .finalDemand, .demandIndex: return nodes.map { .finalDemand($0) }
+        case .capacities, .capacityFactors: return nodes.map { .capacity($0) }
+        case .recipes, .recipeIndex: return key.input.map { input in nodes.map { .recipeInput($0, input) } } ?? []
+        case .chemistryMix: return []
+        case .tariffs:
+            guard let importer = key.region, let exporter = key.exporter else { return [] }
+            return [.tariff(Route(key.product, from: exporter, to: importer))]
+        }
     }
 
     /// "CA/ev", "*/cells ← ni_refined", "ni_refined CN→US": how path keys are named in messages.

@@ -18,6 +18,7 @@ extension ScenarioBuilder {
             let k = reader.number(field)
             guard let r, let p, let y, let k else { continue }
             out.append(.init(node: Node(r, p), onlineYear: y, capacity: k, source: reader.source(), location: row.location))
+            provenance.record(.capacity(Node(r, p)), table: "capacity_projects", .path, .years(y, end: nil), at: row.location)
         }
         return out
     }

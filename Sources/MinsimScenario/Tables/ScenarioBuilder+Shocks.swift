@@ -4,12 +4,12 @@ import Yams
 /// Reading `shocks` (docs/scenario-format-years.md, "Policy shocks"): names with "did you
 /// mean", ranges and dates, each problem at its file, line and column.
 extension ScenarioBuilder {
-    mutating func readShocks(_ node: Yams.Node, _ t: TableSet) -> PolicyShocks {
+    mutating func readShocks(_ node: Yams.Node, _ t: TableSet, in yaml: YAMLFile) -> PolicyShocks {
         var shocks = PolicyShocks()
         guard case .mapping(let map) = node else {
             error(
-                location(node),
-                "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …, preferences: …), found \(kind(node))"
+                yaml.location(node),
+                "expected shocks as a map of tables (tariffs: …, export_controls: …, demand: …, preferences: …), found \(yaml.kind(node))"
             )
             return shocks
         }
@@ -19,15 +19,14 @@ extension ScenarioBuilder {
                 var hint = ""
                 if case .scalar(let k) = key { hint = Suggestion.hint(for: k.string, among: names) }
                 error(
-                    location(key),
-                    "unknown shock table \(kind(key)) under shocks\(hint); shock tables are \(names.joined(separator: ", "))")
+                    yaml.location(key),
+                    "unknown shock table \(yaml.kind(key)) under shocks\(hint); shock tables are \(names.joined(separator: ", "))"
+                )
                 continue
             }
             let qualified = TableSpec(
                 key: "shocks.\(spec.key)", required: false, columns: spec.columns, description: spec.description)
-            let file = path
-            defer { path = file }
-            guard let table = readTable(qualified, value) else { continue }
+            guard let table = readTable(qualified, value, in: yaml) else { continue }
             switch spec.key {
             case "tariffs": shocks.tariffs = tariffShocks(table)
             case "export_controls": shocks.exportControls = exportControls(table, t)
@@ -111,6 +110,11 @@ extension ScenarioBuilder {
                 exporters = regions.indices.map(RegionIndex.init).filter { $0 != importer && !exempt.contains($0) }
             }
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for e in exporters {
+                provenance.record(
+                    .tariff(Route(p, from: e, to: importer)), table: table.spec.key, .shock, .days(start, end: end),
+                    at: row.location)
+            }
             out.append(
                 .init(
                     product: p, importer: importer, exporters: exporters, rate: rate, start: start, end: end))
@@ -154,6 +158,9 @@ extension ScenarioBuilder {
                 )
             }
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for route in routes {
+                provenance.record(.quota(route), table: table.spec.key, .shock, .years(start, end: end), at: row.location)
+            }
             out.append(
                 .init(routes: routes, quota: quota, startYear: start, endYear: end))
         }
@@ -174,6 +181,10 @@ extension ScenarioBuilder {
             guard let r, let p, let factor, let (start, end) = range else { continue }
             let regionsOfRow = r.map { [$0] } ?? regions.indices.map(RegionIndex.init)
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for r in regionsOfRow {
+                provenance.record(
+                    .finalDemand(Node(r, p)), table: table.spec.key, .shock, .years(start, end: end), at: row.location)
+            }
             out.append(
                 .init(
                     regions: regionsOfRow, product: p, startYear: start, endYear: end, factor: factor))
@@ -226,6 +237,9 @@ extension ScenarioBuilder {
                 )
             }
             _ = reader.source()  // checked like every source; the engine keeps no provenance
+            for route in routes {
+                provenance.record(.preference(route), table: table.spec.key, .shock, .years(start, end: end), at: row.location)
+            }
             out.append(
                 .init(
                     routes: routes, factor: factor, startYear: start, endYear: end))

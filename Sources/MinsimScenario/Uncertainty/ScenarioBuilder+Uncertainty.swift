@@ -10,18 +10,18 @@ import Yams
 extension ScenarioBuilder {
     typealias Kind = ScenarioFormat.UncertaintyKind
 
-    mutating func readUncertainty(_ node: Yams.Node, _ scenario: ResolvedScenario) -> [UncertainInput] {
+    mutating func readUncertainty(_ node: Yams.Node, _ scenario: ResolvedScenario, in yaml: YAMLFile) -> [UncertainInput] {
         guard case .sequence(let entries) = node else {
             error(
-                location(node),
-                "expected uncertainty as a list of inputs (- name: …, changes: …, distribution: …), found \(kind(node))")
+                yaml.location(node),
+                "expected uncertainty as a list of inputs (- name: …, changes: …, distribution: …), found \(yaml.kind(node))")
             return []
         }
         var inputs: [UncertainInput] = []
         var seen: [String: SourceLocation] = [:]
         for (i, entry) in entries.enumerated() {
             let errorsBefore = diagnostics.count
-            guard let row = row(entry, fields: ScenarioFormat.uncertaintyKeys, what: "uncertainty entry \(i + 1)"),
+            guard let row = row(entry, in: yaml, fields: ScenarioFormat.uncertaintyKeys, what: "uncertainty entry \(i + 1)"),
                 let (name, nameLocation) = requiredText(row, "name", what: "uncertainty entry \(i + 1)")
             else { continue }
             let what = "uncertain input '\(name)'"
@@ -54,8 +54,8 @@ extension ScenarioBuilder {
             let target = uncertaintyTarget(row, kind: kind, what: what, scenario)
             var distribution: InputDistribution? = nil
             if case .mapping(let map) = entry, let node = map["distribution"] {
-                distribution = readDistribution(node, what: what)
-                if let d = distribution { checkSupport(d, of: kind, at: location(node), what: what) }
+                distribution = readDistribution(node, what: what, in: yaml)
+                if let d = distribution { checkSupport(d, of: kind, at: yaml.location(node), what: what) }
             } else {
                 error(
                     row.location, "\(what) is missing 'distribution' (e.g. distribution: {type: uniform, lower: 0.8, upper: 1.2})"
@@ -221,12 +221,12 @@ extension ScenarioBuilder {
     }
 
     /// A `distribution` map: its type, the parameters that type takes, and their consistency.
-    mutating func readDistribution(_ node: Yams.Node, what: String) -> InputDistribution? {
+    mutating func readDistribution(_ node: Yams.Node, what: String, in yaml: YAMLFile) -> InputDistribution? {
         let types = ScenarioFormat.distributionParameters.map(\.type)
         guard case .mapping(let map) = node else {
             error(
-                location(node),
-                "expected the distribution of \(what) as a map (type: uniform, lower: …, upper: …), found \(kind(node))")
+                yaml.location(node),
+                "expected the distribution of \(what) as a map (type: uniform, lower: …, upper: …), found \(yaml.kind(node))")
             return nil
         }
         let keyNames = ScenarioFormat.distributionKeys.map(\.name)
@@ -235,7 +235,7 @@ extension ScenarioBuilder {
             guard let k = key.scalar?.string, keyNames.contains(k) else {
                 let text = key.scalar?.string ?? ""
                 error(
-                    location(key),
+                    yaml.location(key),
                     "unknown key '\(text)' in the distribution of \(what)\(Suggestion.hint(for: text, among: keyNames)); valid keys are \(keyNames.joined(separator: ", "))"
                 )
                 continue
@@ -243,13 +243,13 @@ extension ScenarioBuilder {
             cells[k] = value
         }
         guard let typeNode = cells["type"] else {
-            error(location(node), "the distribution of \(what) has no 'type'; give one of \(types.joined(separator: ", "))")
+            error(yaml.location(node), "the distribution of \(what) has no 'type'; give one of \(types.joined(separator: ", "))")
             return nil
         }
-        guard let type = string(Table.Cell(typeNode, path: path), key: "type") else { return nil }
+        guard let type = string(yaml.cell(typeNode), key: "type") else { return nil }
         guard let spec = ScenarioFormat.distributionParameters.first(where: { $0.type == type }) else {
             error(
-                location(typeNode),
+                yaml.location(typeNode),
                 "unknown distribution type '\(type)' in \(what)\(Suggestion.hint(for: type, among: types)); types are \(types.joined(separator: ", "))"
             )
             return nil
@@ -258,12 +258,12 @@ extension ScenarioBuilder {
         var ok = true
         for (key, value) in cells where key != "type" && !takes.contains(key) {
             error(
-                location(value),
+                yaml.location(value),
                 "'\(key)' does not apply to a \(type) distribution (in \(what)); it takes \(takes.joined(separator: ", "))")
             ok = false
         }
         for key in spec.required where cells[key] == nil {
-            error(location(node), "the \(type) distribution of \(what) is missing '\(key)'")
+            error(yaml.location(node), "the \(type) distribution of \(what) is missing '\(key)'")
             ok = false
         }
         guard ok else { return nil }
@@ -271,12 +271,12 @@ extension ScenarioBuilder {
         var numbers: [String: Double] = [:]
         for key in takes where key != "values" && key != "weights" {
             guard let value = cells[key], let field = fields[key] else { continue }
-            guard let x = number(Table.Cell(value, path: path), field: field, what: "the distribution of \(what)") else {
+            guard let x = number(yaml.cell(value), field: field, what: "the distribution of \(what)") else {
                 return nil
             }
             numbers[key] = x
         }
-        let at = location(node)
+        let at = yaml.location(node)
         switch type {
         case "uniform", "triangular":
             guard let a = numbers["lower"], let b = numbers["upper"] else { return nil }
@@ -336,13 +336,13 @@ extension ScenarioBuilder {
             }
             return d
         default:
-            guard let values = numberList(cells["values"], key: "values", what: what) else { return nil }
+            guard let values = numberList(cells["values"], key: "values", what: what, in: yaml) else { return nil }
             var weights = Array(repeating: 1.0, count: values.count)
             if let node = cells["weights"] {
-                guard let w = numberList(node, key: "weights", what: what) else { return nil }
+                guard let w = numberList(node, key: "weights", what: what, in: yaml) else { return nil }
                 guard w.count == values.count, w.allSatisfy({ $0 > 0 }) else {
                     error(
-                        location(node),
+                        yaml.location(node),
                         "weights of the discrete distribution of \(what) must be \(values.count) numbers > 0, one per value")
                     return nil
                 }
@@ -353,19 +353,19 @@ extension ScenarioBuilder {
     }
 
     /// A non-empty YAML list of numbers.
-    private mutating func numberList(_ node: Yams.Node?, key: String, what: String) -> [Double]? {
+    private mutating func numberList(_ node: Yams.Node?, key: String, what: String, in yaml: YAMLFile) -> [Double]? {
         guard let node else { return nil }
         guard case .sequence(let items) = node, !items.isEmpty else {
             error(
-                location(node),
-                "expected '\(key)' in the distribution of \(what) as a non-empty list of numbers, e.g. [0, 1, 2], found \(kind(node))"
+                yaml.location(node),
+                "expected '\(key)' in the distribution of \(what) as a non-empty list of numbers, e.g. [0, 1, 2], found \(yaml.kind(node))"
             )
             return nil
         }
         let field = ScenarioFormat.Field(key, .number, "")
         var out: [Double] = []
         for item in items {
-            guard let x = number(Table.Cell(item, path: path), field: field, what: "the distribution of \(what)") else {
+            guard let x = number(yaml.cell(item), field: field, what: "the distribution of \(what)") else {
                 return nil
             }
             out.append(x)

@@ -1,0 +1,103 @@
+import MinsimEngine
+
+/// Where each yearly input of a resolved scenario was written: the rows (table, years covered,
+/// file, line and column) that set a route's tariff, a node's demand or capacity, a recipe
+/// input, a product's settings. Built by the table decoders as they read rows; used only for
+/// diagnostics (`inputDiagnostics`) and never stored in the engine.
+///
+/// A value of year t is set in layers: the base table row, then path rows (interpolated between
+/// the rows around t), then the shocks in force in t. The rows responsible for it are those of
+/// the highest layer that has any for t (`rows(setting:in:)`).
+public struct Provenance: Sendable {
+    /// What a row sets.
+    public enum Key: Hashable, Sendable {
+        case tariff(Route)
+        case quota(Route)
+        case preference(Route)
+        case finalDemand(Node)
+        case capacity(Node)
+        /// Units of an input (the `ProductIndex`) per unit of the node's product.
+        case recipeInput(Node, ProductIndex)
+        /// A product's own settings (`products` row: demand elasticity, choke price).
+        case product(ProductIndex)
+    }
+
+    /// How a row enters the value of a year.
+    public enum Layer: Int, Sendable, Comparable {
+        case base, path, shock
+        public static func < (a: Layer, b: Layer) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The years a row covers.
+    public enum Coverage: Sendable {
+        /// Every year (base tables).
+        case always
+        /// One point of a path, which also sets the years interpolated up to the next point.
+        case point(Int)
+        /// From a year on, inclusive (`end` nil: open-ended).
+        case years(Int, end: Int?)
+        /// Day numbers (`CivilDate`) of a dated measure, inclusive (`end` nil: open-ended).
+        case days(Int, end: Int?)
+
+        func covers(_ t: Int) -> Bool {
+            switch self {
+            case .always: return true
+            case .point(let y): return y == t
+            case .years(let start, let end): return start <= t && t <= (end ?? Int.max)
+            case .days(let start, let end): return CivilDate.daysInside(year: t, start: start, end: end) > 0
+            }
+        }
+    }
+
+    /// One row that sets a key.
+    public struct Row: Sendable {
+        /// The table, e.g. `shocks.tariffs`.
+        public let table: String
+        public let layer: Layer
+        public let coverage: Coverage
+        public let location: SourceLocation
+    }
+
+    private var rows: [Key: [Row]] = [:]
+    /// Where each table (or section) starts, by name (`capacities`, `paths.tariffs`, `fleet`).
+    private var tables: [String: SourceLocation] = [:]
+
+    public init() {}
+
+    mutating func record(_ key: Key, table: String, _ layer: Layer, _ coverage: Coverage = .always, at location: SourceLocation) {
+        rows[key, default: []].append(Row(table: table, layer: layer, coverage: coverage, location: location))
+    }
+
+    /// Records where a table or section starts (the first time it is read).
+    mutating func record(table: String, at location: SourceLocation) {
+        if tables[table] == nil { tables[table] = location }
+    }
+
+    /// Where a table or section starts; nil when the scenario has none.
+    public func location(ofTable table: String) -> SourceLocation? { tables[table] }
+
+    /// The rows that set `key` in year `t` (nil: the run as a whole), in the order read: those
+    /// of the highest layer that has any for `t`. A row with a range sets the years it covers;
+    /// path points set `t` when one is at `t`, else the points just before and after `t`
+    /// (between which the value is interpolated). Empty when no row sets the key.
+    public func rows(setting key: Key, in t: Int?) -> [Row] {
+        let all = rows[key] ?? []
+        for layer in [Layer.shock, .path, .base] {
+            let inLayer = all.filter { $0.layer == layer }
+            guard let t else {
+                if !inLayer.isEmpty { return inLayer }
+                continue
+            }
+            var years: [Int] = []
+            for row in inLayer { if case .point(let y) = row.coverage { years.append(y) } }
+            let around =
+                years.contains(t) ? [t] : [years.filter { $0 < t }.max(), years.filter { $0 > t }.min()].compactMap { $0 }
+            let found = inLayer.filter { row in
+                if case .point(let y) = row.coverage { return around.contains(y) }
+                return row.coverage.covers(t)
+            }
+            if !found.isEmpty { return found }
+        }
+        return []
+    }
+}
