@@ -29,8 +29,9 @@ struct NewNodeScenarioTests {
         // base_prices: same six rows in the parent's order; only A/ore changed, and it points
         // at the child's line.
         #expect(s.basePrices.map(\.node) == parent.basePrices.map(\.node))
-        let aOre = try #require(s.basePrices.first { $0.node == Node(RegionIndex(0), ProductIndex(0)) })
-        #expect(aOre.value == 11)
+        let aOreRow = try #require(s.basePrices.firstIndex { $0.node == Node(RegionIndex(0), ProductIndex(0)) })
+        #expect(s.basePrices[aOreRow].value == 11)
+        let aOre = try #require(s.provenance.origin(.basePrices, row: aOreRow))
         #expect(URL(fileURLWithPath: aOre.location.path).lastPathComponent == "years-merge.yaml")
         #expect(aOre.location.line == 7)
         #expect(zip(s.basePrices, parent.basePrices).dropFirst().allSatisfy { $0.value == $1.value })

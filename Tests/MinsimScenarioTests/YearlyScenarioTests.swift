@@ -23,11 +23,15 @@ struct YearlyScenarioTests {
         #expect(demand.value(in: 2026) == 2)
         #expect(s.timeline.capacity.paths[Node(a, ore)]?.value(in: 2030) == 48)
         // Each value keeps the file it was written in.
-        let childRows = s.years.pathRows.filter { $0.table == "demand_index" }
-        #expect(childRows.allSatisfy { $0.location.path.hasSuffix("years-child.yaml") })
+        // (Locations are in the provenance, one origin per row in row order.)
+        let pathOrigins = s.provenance.origins(.paths)
+        #expect(pathOrigins.count == s.years.pathRows.count)
+        let childRows = zip(s.years.pathRows, pathOrigins).filter { $0.0.table == "demand_index" }.map(\.1)
+        #expect(!childRows.isEmpty && childRows.allSatisfy { $0.location.path.hasSuffix("years-child.yaml") })
         #expect(childRows.first?.location.line == 8)
-        #expect(s.years.pathRows.filter { $0.table == "capacities" }.allSatisfy { $0.location.path.hasSuffix("/years.yaml") })
-        #expect(s.basePrices.first?.location.path.hasSuffix("/years.yaml") == true)
+        let capacityRows = zip(s.years.pathRows, pathOrigins).filter { $0.0.table == "capacities" }.map(\.1)
+        #expect(!capacityRows.isEmpty && capacityRows.allSatisfy { $0.location.path.hasSuffix("/years.yaml") })
+        #expect(s.provenance.origin(.basePrices, row: 0)?.location.path.hasSuffix("/years.yaml") == true)
         // Parents are inputs of the run: listed and hashed.
         #expect(s.referencedFiles.contains { $0.hasSuffix("years-child.yaml") })
         #expect(s.referencedFiles.contains { $0.hasSuffix("/years.yaml") })

@@ -1,9 +1,16 @@
 import MinsimEngine
 
-/// Where each yearly input of a resolved scenario was written: the rows (table, years covered,
-/// file, line and column) that set a route's tariff, a node's demand or capacity, a recipe
-/// input, a product's settings. Built by the table decoders as they read rows; used only for
-/// diagnostics (`inputDiagnostics`) and never stored in the engine.
+/// Where a resolved scenario's values were written, and their sources: the only store of
+/// sources and locations once a scenario is loaded (the resolved rows and the engine keep
+/// none). Built by the table decoders as they read rows; used only for `resolved/` and for
+/// diagnostics, never by the engine.
+///
+/// Two views:
+/// - every row of a resolved table has an `Origin` (source text, file, line, column), by table
+///   and row (`origin(_:row:)`), which `resolved/` writes beside the values;
+/// - every yearly input (a route's tariff, a node's demand or capacity, a recipe input, a
+///   product's settings) has the rows that set it, by typed `Key`, with the years each covers,
+///   which `inputDiagnostics` uses to report a bad value at the row that set it.
 ///
 /// A value of year t is set in layers: the base table row, then path rows (interpolated between
 /// the rows around t), then the shocks in force in t. The rows responsible for it are those of
@@ -20,6 +27,13 @@ public struct Provenance: Sendable {
         case recipeInput(Node, ProductIndex)
         /// A product's own settings (`products` row: demand elasticity, choke price).
         case product(ProductIndex)
+        /// The secondary supply of a refined product: its mineral chain's collection rate and
+        /// recovery efficiency (`minerals` row).
+        case recycling(ProductIndex)
+        /// The fleet's lifetime distribution (`fleet.lifetime`).
+        case lifetime
+        /// The vehicles of one cohort in use at the start of the base year (`fleet.initial_stock`).
+        case initialStock(RegionIndex, cohort: Int)
     }
 
     /// How a row enters the value of a year.
@@ -56,16 +70,35 @@ public struct Provenance: Sendable {
         public let layer: Layer
         public let coverage: Coverage
         public let location: SourceLocation
+        /// A row for every region at once (blank or `*` region), which a region's own rows of
+        /// the same table override.
+        public let everyRegion: Bool
     }
+
+    /// Path tables that replace others for the same value (docs/scenario-format-years.md):
+    /// the chemistry mix replaces recipe paths and indices of its inputs, a recipe path an
+    /// index, a final-demand path the demand index.
+    static let replaces: [String: [String]] = [
+        "paths.chemistry_mix": ["paths.recipes", "paths.recipe_index"],
+        "paths.recipes": ["paths.recipe_index"],
+        "paths.final_demand": ["paths.demand_index"],
+    ]
 
     private var rows: [Key: [Row]] = [:]
     /// Where each table (or section) starts, by name (`capacities`, `paths.tariffs`, `fleet`).
     private var tables: [String: SourceLocation] = [:]
+    /// The origin of every row of each resolved table, in row order (`Provenance+Origins`).
+    var rowOrigins: [ResolvedTable: [Origin]] = [:]
+    var sectionOrigins: [Section: Origin] = [:]
 
     public init() {}
 
-    mutating func record(_ key: Key, table: String, _ layer: Layer, _ coverage: Coverage = .always, at location: SourceLocation) {
-        rows[key, default: []].append(Row(table: table, layer: layer, coverage: coverage, location: location))
+    mutating func record(
+        _ key: Key, table: String, _ layer: Layer, _ coverage: Coverage = .always, at location: SourceLocation,
+        everyRegion: Bool = false
+    ) {
+        rows[key, default: []].append(
+            Row(table: table, layer: layer, coverage: coverage, location: location, everyRegion: everyRegion))
     }
 
     /// Records where a table or section starts (the first time it is read).
@@ -79,7 +112,9 @@ public struct Provenance: Sendable {
     /// The rows that set `key` in year `t` (nil: the run as a whole), in the order read: those
     /// of the highest layer that has any for `t`. A row with a range sets the years it covers;
     /// path points set `t` when one is at `t`, else the points just before and after `t`
-    /// (between which the value is interpolated). Empty when no row sets the key.
+    /// (between which the value is interpolated). Of those, only the rows that take effect: none
+    /// of a table another one found replaces (`replaces`), and none for every region where the
+    /// region has its own rows in that table. Empty when no row sets the key.
     public func rows(setting key: Key, in t: Int?) -> [Row] {
         let all = rows[key] ?? []
         for layer in [Layer.shock, .path, .base] {
@@ -96,8 +131,16 @@ public struct Provenance: Sendable {
                 if case .point(let y) = row.coverage { return around.contains(y) }
                 return row.coverage.covers(t)
             }
-            if !found.isEmpty { return found }
+            if !found.isEmpty { return Self.inEffect(found) }
         }
         return []
+    }
+
+    /// `rows` without those another row of the list overrides (see `rows(setting:in:)`).
+    static func inEffect(_ rows: [Row]) -> [Row] {
+        let tables = Set(rows.map(\.table))
+        let replaced = Set(tables.flatMap { replaces[$0] ?? [] })
+        let own = Set(rows.filter { !$0.everyRegion }.map(\.table))
+        return rows.filter { !replaced.contains($0.table) && !($0.everyRegion && own.contains($0.table)) }
     }
 }

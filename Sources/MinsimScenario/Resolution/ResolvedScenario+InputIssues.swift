@@ -28,9 +28,9 @@ extension ResolvedScenario {
                     _ = try FleetStockModel(
                         years: first...first, inflow: [0], lifetime: fleet.lifetime, initialStock: fleet.initialStock[r] ?? [:])
                 } catch {
-                    let (at, note) = place([], year: nil, tables: ["fleet"])
-                    found += error.issues.map {
-                        Found(year: nil, message: "fleet stock model: " + $0.message + note, location: at)
+                    found += error.issues.map { issue in
+                        let (at, note) = place(fleetKeys(issue, region: r), year: nil, tables: ["fleet"])
+                        return Found(year: nil, message: "fleet stock model: " + issue.message + note, location: at)
                     }
                 }
             }
@@ -60,13 +60,26 @@ extension ResolvedScenario {
             (keys, tables) = (
                 [.capacity(node)], ["paths.capacity_factors", "paths.capacities", "capacity_projects", "capacities"]
             )
-        case .invalidSecondarySupply: (keys, tables) = ([], ["minerals", "fleet"])
+        case .invalidSecondarySupply(let node, _): (keys, tables) = ([.recycling(node.product)], ["minerals", "fleet"])
         case .noSupplier(let q, let r): (keys, tables) = ([.finalDemand(Node(r, q))], ["paths.final_demand", "final_demand"])
         case .invalidDemandElasticity(let q, _), .invalidChokePriceMultiple(let q, _):
             (keys, tables) = ([.product(q)], ["products"])
         }
         let (at, note) = place(keys, year: year, tables: tables)
         return Found(year: year, message: issue.message(in: network) + note, location: at)
+    }
+
+    /// The rows a fleet stock issue of region `r` comes from: the lifetime distribution, or
+    /// the initial-stock row of the cohort; none for the parts the scenario does not write
+    /// (inflows come from the EV market, contents from the recipes).
+    private func fleetKeys(_ issue: FleetStockIssue, region r: RegionIndex) -> [Provenance.Key] {
+        switch issue {
+        case .invalidLifetimeParameter, .invalidFixedLifetime: return [.lifetime]
+        case .initialCohortNotBeforeFirstYear(let c, _), .invalidInitialStock(let c, _):
+            return [.initialStock(r, cohort: c)]
+        case .initialCohortCannotSurvive(let c, _): return [.initialStock(r, cohort: c), .lifetime]
+        case .inflowCountMismatch, .invalidInflow, .missingContent, .invalidContent, .invalidRate: return []
+        }
     }
 
     /// A recipe issue of `year` (a new input with no route into the region that uses it) at the

@@ -1,23 +1,20 @@
 import MinsimEngine
 
 /// A scenario after loading, checking and applying defaults: the engine values to solve, and
-/// every resolved row (with its source and location) so the run can write tables that
-/// reproduce it independently of the YAML.
+/// every resolved row so the run can write tables that reproduce it independently of the
+/// YAML. The rows hold values only; their sources and locations are in `provenance`
+/// (row `i` of `finalDemand` has `provenance.origin(.finalDemand, row: i)`).
 public struct ResolvedScenario: Sendable {
     /// A value attached to one node (demand, base price, capacity).
     public struct NodeValue: Sendable {
         public let node: Node
         public let value: Double
-        public let source: String
-        public let location: SourceLocation
     }
 
     /// A value attached to one route (base trade, opened-route share).
     public struct RouteValue: Sendable {
         public let route: Route
         public let value: Double
-        public let source: String
-        public let location: SourceLocation
     }
 
     /// One input of one node's recipe after defaults are expanded to every region.
@@ -25,9 +22,6 @@ public struct ResolvedScenario: Sendable {
         public let node: Node
         public let input: ProductIndex
         public let quantityPerUnit: Double
-        public let source: String
-        /// The row it came from: the region's own row, or the default row.
-        public let location: SourceLocation
     }
 
     /// A tariff with its base-year rate τ₀ and scenario rate τ.
@@ -35,8 +29,6 @@ public struct ResolvedScenario: Sendable {
         public let route: Route
         public let baseRate: Double
         public let rate: Double
-        public let source: String
-        public let location: SourceLocation
     }
 
     /// A node the scenario activates (`new_nodes`): its reference price and the capacity at
@@ -45,8 +37,6 @@ public struct ResolvedScenario: Sendable {
         public let node: Node
         public let price: Double
         public let referenceCapacity: Double
-        public let source: String
-        public let location: SourceLocation
     }
 
     /// Path of the scenario file, as given.
@@ -56,10 +46,6 @@ public struct ResolvedScenario: Sendable {
     public let description: String
     public let baseYear: Int
     public let currency: String
-    /// Source text per region (empty when not given), in region order.
-    public let regionSources: [String]
-    /// Source text per product, in product order.
-    public let productSources: [String]
     /// Fully expanded recipes, ordered by region, product, then input as written.
     public let recipes: [RecipeRow]
     public let finalDemand: [NodeValue]
@@ -83,11 +69,12 @@ public struct ResolvedScenario: Sendable {
     /// The engine's timeline: every schedule that turns the scenario into one year's inputs.
     /// (A `var` so that an ensemble sample can shift its capacity projects, docs/uncertainty.md.)
     public var timeline: Scenario
-    /// The yearly keys as written, with sources and locations (for `resolved/`).
+    /// The yearly keys as written (for `resolved/`).
     public let years: ScenarioYears
     /// The `uncertainty` section: what `minsim ensemble` samples (`minsim run` ignores it).
     public var uncertainty: [UncertainInput] = []
-    /// Where each yearly input was written: for diagnostics only (the engine keeps none).
+    /// Where every row was written and its source (for `resolved/` and diagnostics; the
+    /// engine keeps none).
     public var provenance = Provenance()
 
     /// The years simulated, base year to horizon.

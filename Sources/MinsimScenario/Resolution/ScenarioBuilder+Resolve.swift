@@ -12,7 +12,7 @@ extension ScenarioBuilder {
     ) {
         let engineRegions = regions.map { Region(code: $0.code, name: $0.name) }
         let engineProducts = products.map(\.product)
-        var recipeRows: [ResolvedScenario.RecipeRow] = []
+        var recipeRows: [Sourced<ResolvedScenario.RecipeRow>] = []
         var recipeTable: [Node: [RecipeInput]] = [:]
         for r in engineRegions.indices {
             for p in engineProducts.indices {
@@ -21,7 +21,7 @@ extension ScenarioBuilder {
                 guard !rows.isEmpty else { continue }
                 recipeTable[node] = rows.map { RecipeInput($0.input, $0.quantity) }
                 recipeRows += rows.map {
-                    .init(node: node, input: $0.input, quantityPerUnit: $0.quantity, source: $0.source, location: $0.location)
+                    Sourced(.init(node: node, input: $0.input, quantityPerUnit: $0.quantity), source: $0.source, at: $0.location)
                 }
             }
         }
@@ -56,11 +56,20 @@ extension ScenarioBuilder {
             }
             return
         }
+        // Values to the resolved scenario, sources and locations to its provenance.
+        provenance.record(.regions, regions.map { Provenance.Origin(source: $0.source, location: $0.location) })
+        provenance.record(.products, products.map { Provenance.Origin(source: $0.source, location: $0.location) })
+        func values<Row>(_ rows: [Sourced<Row>], _ table: Provenance.ResolvedTable) -> [Row] {
+            let (values, origins) = rows.split()
+            provenance.record(table, origins)
+            return values
+        }
         scenario = ResolvedScenario(
             path: scenarioPath, formatVersion: formatVersion, name: name, description: description, baseYear: baseYear,
-            currency: currency, regionSources: regions.map(\.source), productSources: products.map(\.source),
-            recipes: recipeRows, finalDemand: t.finalDemand, baseTrade: t.baseTrade, basePrices: t.basePrices,
-            capacities: t.capacities, tariffs: t.tariffs, openedRoutes: t.routes, newNodes: t.newNodes,
+            currency: currency, recipes: values(recipeRows, .recipes), finalDemand: values(t.finalDemand, .finalDemand),
+            baseTrade: values(t.baseTrade, .baseTrade), basePrices: values(t.basePrices, .basePrices),
+            capacities: values(t.capacities, .capacities), tariffs: values(t.tariffs, .tariffs),
+            openedRoutes: values(t.routes, .openedRoutes), newNodes: values(t.newNodes, .newNodes),
             referencedFiles: referencedFiles,
             fileDigests: fileDigests,
             network: network, base: base, calibration: calibration, timeline: timeline, years: years,

@@ -28,11 +28,11 @@ extension ScenarioBuilder {
             ceiling = v
         }
 
-        var chemistries: [ScenarioYears.ChemistryRow] = []
+        var chemistries: [Sourced<ScenarioYears.ChemistryRow>] = []
         if let entry = document.entries["chemistries"], let table = readTable(ScenarioFormat.chemistries, entry: entry) {
             chemistries = chemistryRows(table)
         }
-        var rows: [ScenarioYears.PathRow] = []
+        var rows: [Sourced<ScenarioYears.PathRow>] = []
         var mixClean = true
         for spec in ScenarioFormat.pathTables {
             guard let entry = document.paths[spec.key] else { continue }
@@ -45,7 +45,7 @@ extension ScenarioBuilder {
         }
         // Sums and years only mean something once every row of the mix was read.
         if mixClean { checkChemistryMix(rows.filter { $0.kind == .chemistryMix }, t, chemistries: chemistries) }
-        var projects: [ScenarioYears.Project] = []
+        var projects: [Sourced<ScenarioYears.Project>] = []
         if let entry = document.entries["capacity_projects"], let table = readTable(ScenarioFormat.capacityProjects, entry: entry)
         {
             projects = projectRows(table)
@@ -55,36 +55,44 @@ extension ScenarioBuilder {
         var shocks = PolicyShocks()
         if let (node, yaml) = enter("shocks") { shocks = readShocks(node, t, in: yaml) }
         let networkStages = stagesInOrder(stages)
-        let (expansion, expansionSource) =
-            enter("expansion").map { readExpansion($0.value, stages: networkStages, in: $0.yaml) } ?? (nil, "")
-        var minerals: [MineralChain] = []
-        var mineralSources: [String] = []
+        let (expansion, expansionOrigin) =
+            enter("expansion").map { readExpansion($0.value, stages: networkStages, in: $0.yaml) } ?? (nil, nil)
+        var minerals: [Sourced<MineralChain>] = []
         if let (node, yaml) = enter("minerals") {
             provenance.record(table: "minerals", at: yaml.location(node))
-            (minerals, mineralSources) = readMinerals(node, in: yaml)
+            minerals = readMinerals(node, in: yaml)
         }
         var fleet: FleetSettings? = nil
-        var fleetSource = "", lifetimeSource = ""
-        var cohorts: [ScenarioYears.CohortRow] = []
+        var cohorts: [Sourced<ScenarioYears.CohortRow>] = []
         if let (node, yaml) = enter("fleet") {
             provenance.record(table: "fleet", at: yaml.location(node))
             if let read = readFleet(node, baseYear: baseYear, in: yaml) {
                 fleet = FleetSettings(
-                    vehicle: read.vehicle, lifetime: read.lifetime, initialStock: read.initialStock, minerals: minerals)
-                fleetSource = read.source
-                lifetimeSource = read.lifetimeSource
+                    vehicle: read.vehicle, lifetime: read.lifetime, initialStock: read.initialStock,
+                    minerals: minerals.map(\.row))
+                provenance.record(.fleet, read.origin)
+                provenance.record(.lifetime, read.lifetimeOrigin)
                 cohorts = read.cohorts
             }
         }
 
         guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
+        if let expansionOrigin { provenance.record(.expansion, expansionOrigin) }
+        let (pathRows, pathOrigins) = rows.split()
+        let (chemistryRows, chemistryOrigins) = chemistries.split()
+        let (projectRows, projectOrigins) = projects.split()
+        let (cohortRows, cohortOrigins) = cohorts.split()
+        let (chains, chainOrigins) = minerals.split()
+        provenance.record(.paths, pathOrigins)
+        provenance.record(.chemistries, chemistryOrigins)
+        provenance.record(.projects, projectOrigins)
+        provenance.record(.initialStock, cohortOrigins)
+        provenance.record(.minerals, chainOrigins)
         var years = ScenarioYears(
             horizon: horizon, priceCeilingMultiple: ceiling, demandElasticity: demandElasticities,
-            chokePriceMultiple: chokePriceMultiples.map { $0 ?? ceiling }, pathRows: rows,
-            chemistries: chemistries, projects: projects, expansion: expansion, expansionSource: expansionSource,
-            fleet: fleet,
-            fleetSource: fleetSource, lifetimeSource: lifetimeSource, initialStock: cohorts, minerals: minerals,
-            mineralSources: mineralSources)
+            chokePriceMultiple: chokePriceMultiples.map { $0 ?? ceiling }, pathRows: pathRows,
+            chemistries: chemistryRows, projects: projectRows, expansion: expansion, fleet: fleet,
+            initialStock: cohortRows, minerals: chains)
         years.shocks = shocks
         return years
     }

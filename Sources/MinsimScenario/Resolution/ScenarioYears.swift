@@ -1,7 +1,7 @@
 import MinsimEngine
 
-/// The yearly keys of a resolved scenario as written (docs/scenario-format-years.md), with the
-/// source and location of every row: what `resolved/` reproduces. The engine's view of the
+/// The yearly keys of a resolved scenario as written (docs/scenario-format-years.md): what
+/// `resolved/` reproduces (the rows' sources and locations are in `ResolvedScenario.provenance`). The engine's view of the
 /// same keys is `ResolvedScenario.timeline`, built from these rows once.
 public struct ScenarioYears: Sendable {
     /// What a path row is keyed by. Unused parts are nil: `region` nil means "every region"
@@ -42,8 +42,6 @@ public struct ScenarioYears: Sendable {
         public let key: PathKey
         public let year: Int
         public let value: Double
-        public let source: String
-        public let location: SourceLocation
         /// Name of the table under `paths`, e.g. `demand_index`.
         public var table: String { kind.rawValue }
     }
@@ -55,8 +53,6 @@ public struct ScenarioYears: Sendable {
         public let product: ProductIndex
         public let input: ProductIndex
         public let quantityPerUnit: Double
-        public let source: String
-        public let location: SourceLocation
     }
 
     /// Announced capacity (`capacity_projects`).
@@ -64,8 +60,6 @@ public struct ScenarioYears: Sendable {
         public let node: Node
         public let onlineYear: Int
         public let capacity: Double
-        public let source: String
-        public let location: SourceLocation
     }
 
     /// Vehicles in use at the start of the base year (`fleet.initial_stock`).
@@ -73,8 +67,6 @@ public struct ScenarioYears: Sendable {
         public let region: RegionIndex
         public let cohort: Int
         public let vehicles: Double
-        public let source: String
-        public let location: SourceLocation
     }
 
     /// Last simulated year (≥ base year).
@@ -94,14 +86,10 @@ public struct ScenarioYears: Sendable {
     /// is `Scenario.capacity.projects`).
     public let projects: [Project]
     public let expansion: ExpansionRule?
-    public let expansionSource: String
     public let fleet: FleetSettings?
-    public let fleetSource: String
-    public let lifetimeSource: String
     public let initialStock: [CohortRow]
-    /// Mineral chains (also inside `fleet`, which the engine needs them in), with their sources.
+    /// Mineral chains (also inside `fleet`, which the engine needs them in).
     public let minerals: [MineralChain]
-    public let mineralSources: [String]
     /// Dated policy shocks (`shocks`), applied on top of the paths.
     public var shocks = PolicyShocks()
 

@@ -13,13 +13,13 @@ extension ScenarioBuilder {
         var unclean: Set<String> = []
         var defaultRecipes: [Int: [RecipeEntry]] = [:]
         var regionRecipes: [Node: [RecipeEntry]] = [:]
-        var finalDemand: [ResolvedScenario.NodeValue] = []
-        var baseTrade: [ResolvedScenario.RouteValue] = []
-        var basePrices: [ResolvedScenario.NodeValue] = []
-        var capacities: [ResolvedScenario.NodeValue] = []
-        var tariffs: [ResolvedScenario.TariffRow] = []
-        var routes: [ResolvedScenario.RouteValue] = []
-        var newNodes: [ResolvedScenario.NewNodeRow] = []
+        var finalDemand: [Sourced<ResolvedScenario.NodeValue>] = []
+        var baseTrade: [Sourced<ResolvedScenario.RouteValue>] = []
+        var basePrices: [Sourced<ResolvedScenario.NodeValue>] = []
+        var capacities: [Sourced<ResolvedScenario.NodeValue>] = []
+        var tariffs: [Sourced<ResolvedScenario.TariffRow>] = []
+        var routes: [Sourced<ResolvedScenario.RouteValue>] = []
+        var newNodes: [Sourced<ResolvedScenario.NewNodeRow>] = []
         /// Markets (importer, product) that some route supplies: base trade > 0 or opened.
         var served: Set<Node> = []
         /// Nodes that supply some market: base trade > 0 or an opened route.
@@ -107,7 +107,7 @@ extension ScenarioBuilder {
             guard let r, let p, let v else { continue }
             let node = Node(r, p)
             guard isFirstRow(of: node, in: spec.key, at: row.location, seen: &seen) else { continue }
-            let value = ResolvedScenario.NodeValue(node: node, value: v, source: reader.source(), location: row.location)
+            let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), source: reader.source(), at: row.location)
             switch spec.key {
             case ScenarioFormat.finalDemand.key:
                 set.finalDemand.append(value)
@@ -137,7 +137,7 @@ extension ScenarioBuilder {
             let node = Node(r, p)
             guard isFirstRow(of: node, in: spec.key, at: row.location, seen: &seen) else { continue }
             set.newNodes.append(
-                .init(node: node, price: price, referenceCapacity: capacity, source: reader.source(), location: row.location))
+                Sourced(.init(node: node, price: price, referenceCapacity: capacity), source: reader.source(), at: row.location))
         }
     }
 
@@ -182,9 +182,9 @@ extension ScenarioBuilder {
             let src = reader.source()
             switch spec.key {
             case ScenarioFormat.baseTrade.key:
-                set.baseTrade.append(.init(route: route, value: v, source: src, location: row.location))
+                set.baseTrade.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
             case ScenarioFormat.routes.key:
-                set.routes.append(.init(route: route, value: v, source: src, location: row.location))
+                set.routes.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
             default:
                 if s == r {
                     error(
@@ -192,7 +192,7 @@ extension ScenarioBuilder {
                         "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
                     continue
                 }
-                set.tariffs.append(.init(route: route, baseRate: v, rate: rate ?? v, source: src, location: row.location))
+                set.tariffs.append(Sourced(.init(route: route, baseRate: v, rate: rate ?? v), source: src, at: row.location))
                 provenance.record(.tariff(route), table: spec.key, .base, at: row.location)
             }
         }

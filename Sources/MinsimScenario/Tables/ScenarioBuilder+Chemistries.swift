@@ -7,11 +7,11 @@ extension ScenarioBuilder {
     // MARK: - Chemistries
 
     /// The `chemistries` table; a (chemistry, product, input) twice is an error at the second row.
-    mutating func chemistryRows(_ table: Table) -> [ScenarioYears.ChemistryRow] {
+    mutating func chemistryRows(_ table: Table) -> [Sourced<ScenarioYears.ChemistryRow>] {
         let what = "chemistries row"
         let field = ScenarioFormat.chemistries.columns[3]
         var seen: [String: SourceLocation] = [:]
-        var out: [ScenarioYears.ChemistryRow] = []
+        var out: [Sourced<ScenarioYears.ChemistryRow>] = []
         for row in table.rows {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
@@ -44,7 +44,7 @@ extension ScenarioBuilder {
             }
             seen[label] = row.location
             out.append(
-                .init(name: chem, product: p, input: q, quantityPerUnit: v, source: reader.source(), location: row.location))
+                Sourced(.init(name: chem, product: p, input: q, quantityPerUnit: v), source: reader.source(), at: row.location))
         }
         return out
     }
@@ -52,7 +52,7 @@ extension ScenarioBuilder {
     /// The `chemistry` cell of a `chemistry_mix` row: a chemistry of `chemistries` defined for
     /// the row's product.
     mutating func chemistryName(
-        _ reader: inout RowReader, product p: ProductIndex?, chemistries: [ScenarioYears.ChemistryRow]
+        _ reader: inout RowReader, product p: ProductIndex?, chemistries: [Sourced<ScenarioYears.ChemistryRow>]
     ) -> String? {
         let what = reader.what
         guard let (chem, loc) = reader.text("chemistry") else { return nil }
@@ -83,10 +83,12 @@ extension ScenarioBuilder {
 
     /// A mix of (region, product): every chemistry lists the same years, the shares of each
     /// year sum to 1, and the inputs it adds to a recipe can be bought.
-    mutating func checkChemistryMix(_ rows: [ScenarioYears.PathRow], _ t: TableSet, chemistries: [ScenarioYears.ChemistryRow]) {
+    mutating func checkChemistryMix(
+        _ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, chemistries: [Sourced<ScenarioYears.ChemistryRow>]
+    ) {
         struct MixKey: Hashable { let region: RegionIndex?; let product: ProductIndex }
         var order: [MixKey] = []
-        var byMix: [MixKey: [ScenarioYears.PathRow]] = [:]
+        var byMix: [MixKey: [Sourced<ScenarioYears.PathRow>]] = [:]
         for row in rows {
             let k = MixKey(region: row.key.region, product: row.key.product)
             if byMix[k] == nil { order.append(k) }

@@ -13,9 +13,12 @@ extension ScenarioBuilder {
         return nil
     }
 
-    mutating func readExpansion(_ node: Yams.Node, stages: [String], in yaml: YAMLFile) -> (ExpansionRule?, String) {
+    /// The expansion rule (nil if any of it is invalid) and the origin of the section.
+    mutating func readExpansion(
+        _ node: Yams.Node, stages: [String], in yaml: YAMLFile
+    ) -> (ExpansionRule?, Provenance.Origin?) {
         let what = "expansion"
-        guard let r = row(node, in: yaml, fields: ScenarioFormat.expansionKeys, what: what) else { return (nil, "") }
+        guard let r = row(node, in: yaml, fields: ScenarioFormat.expansionKeys, what: what) else { return (nil, nil) }
         var reader = rowReader(r, what: what)
         defer { absorb(reader) }
         let fields = Dictionary(uniqueKeysWithValues: ScenarioFormat.expansionKeys.map { ($0.name, $0) })
@@ -80,21 +83,21 @@ extension ScenarioBuilder {
         if let cell = r.cells["fraction"], let field = fields["fraction"] {
             if let v = reader.number(cell, field: field) { rule.fraction = v } else { ok = false }
         }
-        return (ok ? rule : nil, reader.source())
+        return (ok ? rule : nil, Provenance.Origin(source: reader.source(), location: r.location))
     }
 
-    mutating func readMinerals(_ node: Yams.Node, in yaml: YAMLFile) -> ([MineralChain], [String]) {
+    /// The mineral chains; each sets its refined product's secondary supply (`Provenance.Key.recycling`).
+    mutating func readMinerals(_ node: Yams.Node, in yaml: YAMLFile) -> [Sourced<MineralChain>] {
         guard case .sequence(let seq) = node else {
             error(
                 yaml.location(node),
                 "expected minerals as a list of maps (- {name: nickel, ore: ni_ore, refined: ni_refined, collection_rate: 0.5, recovery_efficiency: 0.9}), found \(yaml.kind(node))"
             )
-            return ([], [])
+            return []
         }
         let fields = Dictionary(uniqueKeysWithValues: ScenarioFormat.mineralKeys.map { ($0.name, $0) })
         var seen: [String: SourceLocation] = [:]
-        var chains: [MineralChain] = []
-        var sources: [String] = []
+        var chains: [Sourced<MineralChain>] = []
         for item in seq {
             guard let r = row(item, in: yaml, fields: ScenarioFormat.mineralKeys, what: "a mineral") else { continue }
             var reader = rowReader(r, what: "a mineral")
@@ -131,12 +134,15 @@ extension ScenarioBuilder {
             }
             do {
                 let rates = try RecyclingRates(collectionRate: collection, recoveryEfficiency: recovery)
-                chains.append(MineralChain(name: n, ore: ore, refined: refined, recycling: rates))
-                sources.append(reader.source())
+                chains.append(
+                    Sourced(
+                        MineralChain(name: n, ore: ore, refined: refined, recycling: rates), source: reader.source(),
+                        at: r.location))
+                provenance.record(.recycling(refined), table: "minerals", .base, at: r.location)
             } catch {
                 for issue in error.issues { self.error(r.location, "\(label): \(issue.message)") }
             }
         }
-        return (chains, sources)
+        return chains
     }
 }

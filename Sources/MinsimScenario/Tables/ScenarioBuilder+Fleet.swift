@@ -7,10 +7,10 @@ extension ScenarioBuilder {
     struct FleetRead {
         var vehicle: ProductIndex
         var lifetime: LifetimeDistribution
-        var lifetimeSource: String
+        var lifetimeOrigin: Provenance.Origin
         var initialStock: [RegionIndex: [Int: Double]]
-        var cohorts: [ScenarioYears.CohortRow]
-        var source: String
+        var cohorts: [Sourced<ScenarioYears.CohortRow>]
+        var origin: Provenance.Origin
     }
 
     mutating func readFleet(_ node: Yams.Node, baseYear: Int, in yaml: YAMLFile) -> FleetRead? {
@@ -18,13 +18,13 @@ extension ScenarioBuilder {
         var reader = rowReader(r, what: "fleet")
         defer { absorb(reader) }
         let vehicle = reader.product("product", what: "fleet")
-        var lifetime: (LifetimeDistribution, String)? = nil
+        var lifetime: (LifetimeDistribution, Provenance.Origin)? = nil
         if let lifetimeNode = member(node, "lifetime") {
             lifetime = readLifetime(lifetimeNode, in: yaml)
         } else {
             error(r.location, "fleet is missing 'lifetime' (a map: distribution: normal, mean: …, standard_deviation: …)")
         }
-        var cohorts: [ScenarioYears.CohortRow] = []
+        var cohorts: [Sourced<ScenarioYears.CohortRow>] = []
         if let stockNode = member(node, "initial_stock"), let table = readTable(ScenarioFormat.initialStock, stockNode, in: yaml)
         {
             cohorts = cohortRows(table, baseYear: baseYear, lifetime: lifetime?.0)
@@ -33,11 +33,12 @@ extension ScenarioBuilder {
         var stock: [RegionIndex: [Int: Double]] = [:]
         for c in cohorts { stock[c.region, default: [:]][c.cohort] = c.vehicles }
         return FleetRead(
-            vehicle: vehicle, lifetime: lifetime.0, lifetimeSource: lifetime.1, initialStock: stock, cohorts: cohorts,
-            source: reader.source())
+            vehicle: vehicle, lifetime: lifetime.0, lifetimeOrigin: lifetime.1, initialStock: stock, cohorts: cohorts,
+            origin: .init(source: reader.source(), location: r.location))
     }
 
-    mutating func readLifetime(_ node: Yams.Node, in yaml: YAMLFile) -> (LifetimeDistribution, String)? {
+    /// The lifetime distribution and where it was written (which also sets `Provenance.Key.lifetime`).
+    mutating func readLifetime(_ node: Yams.Node, in yaml: YAMLFile) -> (LifetimeDistribution, Provenance.Origin)? {
         let what = "fleet.lifetime"
         let names = ScenarioFormat.lifetimeDistributions.map(\.name)
         guard case .mapping = node else {
@@ -96,14 +97,17 @@ extension ScenarioBuilder {
         // The engine's own checks, in case they are stricter than the ranges above.
         let issues = distribution.issues
         for issue in issues { error(yaml.location(node), "\(what): \(issue.message)") }
-        return issues.isEmpty ? (distribution, reader.source()) : nil
+        guard issues.isEmpty else { return nil }
+        provenance.record(.lifetime, table: "fleet.lifetime", .base, at: r.location)
+        return (distribution, Provenance.Origin(source: reader.source(), location: r.location))
     }
 
-    mutating func cohortRows(_ table: Table, baseYear: Int, lifetime: LifetimeDistribution?) -> [ScenarioYears.CohortRow] {
+    mutating func cohortRows(_ table: Table, baseYear: Int, lifetime: LifetimeDistribution?) -> [Sourced<ScenarioYears.CohortRow>]
+    {
         let what = "fleet.initial_stock row"
         let field = ScenarioFormat.initialStock.columns[2]
         var seen: [String: SourceLocation] = [:]
-        var out: [ScenarioYears.CohortRow] = []
+        var out: [Sourced<ScenarioYears.CohortRow>] = []
         for row in table.rows {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
@@ -131,7 +135,8 @@ extension ScenarioBuilder {
                 )
                 continue
             }
-            out.append(.init(region: r, cohort: c, vehicles: n, source: reader.source(), location: row.location))
+            out.append(Sourced(.init(region: r, cohort: c, vehicles: n), source: reader.source(), at: row.location))
+            provenance.record(.initialStock(r, cohort: c), table: "fleet.initial_stock", .base, at: row.location)
         }
         return out
     }

@@ -8,13 +8,13 @@ extension ScenarioBuilder {
 
     /// Interprets the rows of one path table; a (key, year) given twice is an error at the second row.
     mutating func pathRows(
-        _ table: Table, kind: PathTable, t: TableSet, chemistries: [ScenarioYears.ChemistryRow] = []
-    ) -> [ScenarioYears.PathRow] {
+        _ table: Table, kind: PathTable, t: TableSet, chemistries: [Sourced<ScenarioYears.ChemistryRow>] = []
+    ) -> [Sourced<ScenarioYears.PathRow>] {
         let name = kind.rawValue
         let what = "paths.\(name) row"
         let valueField = table.spec.columns.first { $0.type == .number }
         var seen: [String: SourceLocation] = [:]
-        var out: [ScenarioYears.PathRow] = []
+        var out: [Sourced<ScenarioYears.PathRow>] = []
         for row in table.rows {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
@@ -60,23 +60,28 @@ extension ScenarioBuilder {
             }
             seen[label] = row.location
             guard checkRecipeKey(kind, key, t, at: row.location) else { continue }
-            out.append(.init(kind: kind, key: key, year: y, value: v, source: reader.source(), location: row.location))
-            for set in provenanceKeys(kind, key) {
-                provenance.record(set, table: "paths.\(name)", .path, .point(y), at: row.location)
+            out.append(Sourced(.init(kind: kind, key: key, year: y, value: v), source: reader.source(), at: row.location))
+            for set in provenanceKeys(kind, key, chemistries: chemistries) {
+                provenance.record(
+                    set, table: "paths.\(name)", .path, .point(y), at: row.location, everyRegion: key.region == nil)
             }
         }
         return out
     }
 
-    /// The inputs a path row sets (a region `*` sets every region's); none for `chemistry_mix`,
-    /// whose rows set recipes only through the `chemistries` table.
-    func provenanceKeys(_ kind: PathTable, _ key: ScenarioYears.PathKey) -> [Provenance.Key] {
+    /// The inputs a path row sets (a region `*` sets every region's). A `chemistry_mix` row sets
+    /// the recipe inputs of its product that its chemistry has in `chemistries`.
+    func provenanceKeys(
+        _ kind: PathTable, _ key: ScenarioYears.PathKey, chemistries: [Sourced<ScenarioYears.ChemistryRow>]
+    ) -> [Provenance.Key] {
         let nodes = (key.region.map { [$0] } ?? regions.indices.map(RegionIndex.init)).map { Node($0, key.product) }
         switch kind {
         case .finalDemand, .demandIndex: return nodes.map { .finalDemand($0) }
         case .capacities, .capacityFactors: return nodes.map { .capacity($0) }
         case .recipes, .recipeIndex: return key.input.map { input in nodes.map { .recipeInput($0, input) } } ?? []
-        case .chemistryMix: return []
+        case .chemistryMix:
+            let inputs = chemistries.filter { $0.name == key.chemistry && $0.product == key.product }.map(\.input)
+            return nodes.flatMap { node in inputs.map { .recipeInput(node, $0) } }
         case .tariffs:
             guard let importer = key.region, let exporter = key.exporter else { return [] }
             return [.tariff(Route(key.product, from: exporter, to: importer))]

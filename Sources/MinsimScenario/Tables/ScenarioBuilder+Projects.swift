@@ -6,10 +6,10 @@ import Yams
 extension ScenarioBuilder {
     // MARK: - Capacity projects
 
-    mutating func projectRows(_ table: Table) -> [ScenarioYears.Project] {
+    mutating func projectRows(_ table: Table) -> [Sourced<ScenarioYears.Project>] {
         let what = "capacity_projects row"
         let field = ScenarioFormat.capacityProjects.columns[3]
-        var out: [ScenarioYears.Project] = []
+        var out: [Sourced<ScenarioYears.Project>] = []
         for row in table.rows {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
@@ -17,14 +17,16 @@ extension ScenarioBuilder {
             let y = reader.year("online_year")
             let k = reader.number(field)
             guard let r, let p, let y, let k else { continue }
-            out.append(.init(node: Node(r, p), onlineYear: y, capacity: k, source: reader.source(), location: row.location))
+            out.append(Sourced(.init(node: Node(r, p), onlineYear: y, capacity: k), source: reader.source(), at: row.location))
             provenance.record(.capacity(Node(r, p)), table: "capacity_projects", .path, .years(y, end: nil), at: row.location)
         }
         return out
     }
 
     /// Nodes given a capacity anywhere: a `capacities` row, a `paths.capacities` row or a project.
-    func capacitatedNodes(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) -> Set<Node> {
+    func capacitatedNodes(_ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, projects: [Sourced<ScenarioYears.Project>])
+        -> Set<Node>
+    {
         var capacitated = Set(t.capacities.map(\.node) + projects.map(\.node))
         for row in rows where row.kind == .capacities {
             if let r = row.key.region { capacitated.insert(Node(r, row.key.product)) }
@@ -33,7 +35,9 @@ extension ScenarioBuilder {
     }
 
     /// A capacity factor needs a capacity to scale.
-    mutating func checkCapacityFactors(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
+    mutating func checkCapacityFactors(
+        _ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, projects: [Sourced<ScenarioYears.Project>]
+    ) {
         let capacitated = capacitatedNodes(rows, t, projects: projects)
         var reported = Set<Node>()
         for row in rows where row.kind == .capacityFactors {
@@ -52,7 +56,9 @@ extension ScenarioBuilder {
     /// silently ignored, so it is a warning at the project; and a new node needs capacity from
     /// somewhere, since its routes' reference shares are defined at `reference_capacity`
     /// relative to the capacity it has in each year.
-    mutating func checkCapacityNodes(_ rows: [ScenarioYears.PathRow], _ t: TableSet, projects: [ScenarioYears.Project]) {
+    mutating func checkCapacityNodes(
+        _ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, projects: [Sourced<ScenarioYears.Project>]
+    ) {
         guard !t.unclean.contains("base_trade"), !t.unclean.contains("routes"), !t.unclean.contains("new_nodes") else { return }
         let supplying = t.supplying
         var warned = Set<Node>()

@@ -19,50 +19,58 @@ extension OutputTables {
         func region(_ r: RegionIndex) -> String { codes.regions[r.rawValue] }
         func product(_ p: ProductIndex) -> String { codes.products[p.rawValue] }
         let n = CSVWriter.number
+        // Sources are kept in the provenance, one per row of each table, in row order.
+        let origins = scenario.provenance
+        func sources(_ table: Provenance.ResolvedTable) -> [String] { origins.origins(table).map(\.source) }
+        func source(_ section: Provenance.Section) -> String { origins.origin(of: section)?.source ?? "" }
 
         var regions = CSVWriter(columns: ["region", "name", "source"])
-        for (i, r) in net.regions.enumerated() { regions.appendRow([r.code, r.name, scenario.regionSources[i]]) }
+        for (r, source) in zip(net.regions, sources(.regions)) { regions.appendRow([r.code, r.name, source]) }
 
         var products = CSVWriter(columns: [
             "product", "stage", "unit", "elasticity", "source", "demand_elasticity", "mineral", "choke_price_multiple",
         ])
-        for (i, p) in net.products.enumerated() {
+        for (i, (p, source)) in zip(net.products, sources(.products)).enumerated() {
             products.appendRow([
-                p.name, p.stage, p.unit, n(p.elasticity), scenario.productSources[i],
+                p.name, p.stage, p.unit, n(p.elasticity), source,
                 n(scenario.years.demandElasticity[i]), p.mineral ?? "", n(scenario.years.chokePriceMultiple[i]),
             ])
         }
 
         func recipes() -> Data {
             var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
-            for row in scenario.recipes {
+            for (row, origin) in zip(scenario.recipes, origins.origins(.recipes)) {
                 for text in [region(row.node.region), product(row.node.product), product(row.input)] { csv.append(text) }
                 csv.append(row.quantityPerUnit)
-                csv.append(row.source)
+                csv.append(origin.source)
                 csv.endRow()
             }
             return csv.data
         }
 
-        func nodeTable(_ rows: [ResolvedScenario.NodeValue], _ valueColumn: String) -> Data {
+        func nodeTable(
+            _ rows: [ResolvedScenario.NodeValue], _ table: Provenance.ResolvedTable, _ valueColumn: String
+        ) -> Data {
             var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"])
-            for row in rows {
+            for (row, origin) in zip(rows, origins.origins(table)) {
                 csv.append(region(row.node.region))
                 csv.append(product(row.node.product))
                 csv.append(row.value)
-                csv.append(row.source)
+                csv.append(origin.source)
                 csv.endRow()
             }
             return csv.data
         }
-        func routeTable(_ rows: [ResolvedScenario.RouteValue], _ valueColumn: String) -> Data {
+        func routeTable(
+            _ rows: [ResolvedScenario.RouteValue], _ table: Provenance.ResolvedTable, _ valueColumn: String
+        ) -> Data {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"])
-            for row in rows {
+            for (row, origin) in zip(rows, origins.origins(table)) {
                 csv.append(product(row.route.product))
                 csv.append(region(row.route.exporter))
                 csv.append(region(row.route.importer))
                 csv.append(row.value)
-                csv.append(row.source)
+                csv.append(origin.source)
                 csv.endRow()
             }
             return csv.data
@@ -70,22 +78,22 @@ extension OutputTables {
 
         func newNodes() -> Data {
             var csv = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"])
-            for row in scenario.newNodes {
+            for (row, source) in zip(scenario.newNodes, sources(.newNodes)) {
                 csv.appendRow([
-                    region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), row.source,
+                    region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), source,
                 ])
             }
             return csv.data
         }
         func tariffs() -> Data {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"])
-            for row in scenario.tariffs {
+            for (row, origin) in zip(scenario.tariffs, origins.origins(.tariffs)) {
                 for text in [product(row.route.product), region(row.route.exporter), region(row.route.importer)] {
                     csv.append(text)
                 }
                 csv.append(row.baseRate)
                 csv.append(row.rate)
-                csv.append(row.source)
+                csv.append(origin.source)
                 csv.endRow()
             }
             return csv.data
@@ -97,17 +105,19 @@ extension OutputTables {
         settings.appendRow(["horizon", String(y.horizon), ""])
         settings.appendRow(["price_ceiling_multiple", n(y.priceCeilingMultiple), ""])
         if let rule = y.expansion {
+            let expansionSource = source(.expansion)
             for stage in net.stages {
                 if let lead = rule.leadTime[stage] {
-                    settings.appendRow(["expansion.lead_time_years.\(stage)", String(lead), y.expansionSource])
+                    settings.appendRow(["expansion.lead_time_years.\(stage)", String(lead), expansionSource])
                 }
             }
-            settings.appendRow(["expansion.rent_threshold", n(rule.rentThreshold), y.expansionSource])
-            settings.appendRow(["expansion.persistence_years", String(rule.persistence), y.expansionSource])
-            settings.appendRow(["expansion.fraction", n(rule.fraction), y.expansionSource])
+            settings.appendRow(["expansion.rent_threshold", n(rule.rentThreshold), expansionSource])
+            settings.appendRow(["expansion.persistence_years", String(rule.persistence), expansionSource])
+            settings.appendRow(["expansion.fraction", n(rule.fraction), expansionSource])
         }
         if let fleet = y.fleet {
-            settings.appendRow(["fleet.product", product(fleet.vehicle), y.fleetSource])
+            let fleetSource = source(.fleet), lifetimeSource = source(.lifetime)
+            settings.appendRow(["fleet.product", product(fleet.vehicle), fleetSource])
             let lifetime: [(String, String)]
             switch fleet.lifetime {
             case .normal(let m, let sd): lifetime = [("normal", ""), ("mean", n(m)), ("standard_deviation", n(sd))]
@@ -115,34 +125,36 @@ extension OutputTables {
             case .weibull(let k, let l): lifetime = [("weibull", ""), ("shape", n(k)), ("scale", n(l))]
             case .fixed(let years): lifetime = [("fixed", ""), ("years", String(years))]
             }
-            settings.appendRow(["fleet.lifetime.distribution", lifetime[0].0, y.lifetimeSource])
-            for (key, value) in lifetime.dropFirst() { settings.appendRow(["fleet.lifetime.\(key)", value, y.lifetimeSource]) }
+            settings.appendRow(["fleet.lifetime.distribution", lifetime[0].0, lifetimeSource])
+            for (key, value) in lifetime.dropFirst() { settings.appendRow(["fleet.lifetime.\(key)", value, lifetimeSource]) }
         }
 
         // Paths as given, one tidy table: blank region = every region (index tables).
         // `chemistry` (last, so the earlier columns keep their place) is set for chemistry_mix rows.
         var paths = CSVWriter(columns: ["path", "region", "product", "input", "exporter", "year", "value", "source", "chemistry"])
-        for row in y.pathRows {
+        for (row, source) in zip(y.pathRows, sources(.paths)) {
             paths.appendRow([
                 row.table, row.key.region.map(region) ?? "", product(row.key.product), row.key.input.map(product) ?? "",
-                row.key.exporter.map(region) ?? "", String(row.year), n(row.value), row.source, row.key.chemistry ?? "",
+                row.key.exporter.map(region) ?? "", String(row.year), n(row.value), source, row.key.chemistry ?? "",
             ])
         }
         var chemistries = CSVWriter(columns: ["chemistry", "product", "input", "quantity_per_unit", "source"])
-        for c in y.chemistries {
-            chemistries.appendRow([c.name, product(c.product), product(c.input), n(c.quantityPerUnit), c.source])
+        for (c, source) in zip(y.chemistries, sources(.chemistries)) {
+            chemistries.appendRow([c.name, product(c.product), product(c.input), n(c.quantityPerUnit), source])
         }
         var projects = CSVWriter(columns: ["region", "product", "online_year", "capacity", "source"])
-        for p in y.projects {
-            projects.appendRow([region(p.node.region), product(p.node.product), String(p.onlineYear), n(p.capacity), p.source])
+        for (p, source) in zip(y.projects, sources(.projects)) {
+            projects.appendRow([region(p.node.region), product(p.node.product), String(p.onlineYear), n(p.capacity), source])
         }
         var cohorts = CSVWriter(columns: ["region", "cohort", "vehicles", "source"])
-        for c in y.initialStock { cohorts.appendRow([region(c.region), String(c.cohort), n(c.vehicles), c.source]) }
+        for (c, source) in zip(y.initialStock, sources(.initialStock)) {
+            cohorts.appendRow([region(c.region), String(c.cohort), n(c.vehicles), source])
+        }
         var chains = CSVWriter(columns: ["name", "ore", "refined", "collection_rate", "recovery_efficiency", "source"])
-        for (m, chain) in y.minerals.enumerated() {
+        for (chain, source) in zip(y.minerals, sources(.minerals)) {
             chains.appendRow([
                 chain.name, product(chain.ore), product(chain.refined), n(chain.recycling.collectionRate),
-                n(chain.recycling.recoveryEfficiency), y.mineralSources[m],
+                n(chain.recycling.recoveryEfficiency), source,
             ])
         }
 
@@ -210,12 +222,12 @@ extension OutputTables {
             ("regions.csv", { regions.data }),
             ("products.csv", { products.data }),
             ("recipes.csv", recipes),
-            ("demand.csv", { nodeTable(scenario.finalDemand, "quantity") }),
-            ("base_trade.csv", { routeTable(scenario.baseTrade, "quantity") }),
-            ("base_prices.csv", { nodeTable(scenario.basePrices, "price") }),
-            ("capacities.csv", { nodeTable(scenario.capacities, "capacity") }),
+            ("demand.csv", { nodeTable(scenario.finalDemand, .finalDemand, "quantity") }),
+            ("base_trade.csv", { routeTable(scenario.baseTrade, .baseTrade, "quantity") }),
+            ("base_prices.csv", { nodeTable(scenario.basePrices, .basePrices, "price") }),
+            ("capacities.csv", { nodeTable(scenario.capacities, .capacities, "capacity") }),
             ("tariffs.csv", tariffs),
-            ("routes.csv", { routeTable(scenario.openedRoutes, "affinity") }),
+            ("routes.csv", { routeTable(scenario.openedRoutes, .openedRoutes, "affinity") }),
             ("new_nodes.csv", newNodes),
         ]
     }
