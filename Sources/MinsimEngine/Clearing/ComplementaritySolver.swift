@@ -37,6 +37,29 @@ public struct ComplementaritySettings: Sendable, Equatable {
     public var relaxedSteps: Int = 0
     /// Steps allowed after a relaxed step to improve the best merit (see `relaxedSteps`).
     public var relaxedWatch: Int = 3
+    /// Quasi-Newton steps: after a full step that cut `‖Φ‖` to this fraction or less, the
+    /// next step reuses the Jacobian, Broyden-updated (`PartialJacobian.broydenUpdate`),
+    /// instead of forming it afresh; the reused step is taken only if it cuts `‖Φ‖` to this
+    /// fraction again, otherwise its trial point is dropped and the Jacobian is formed at the
+    /// current point. 0 = off (every step forms its Jacobian).
+    ///
+    /// A reused step saves the Jacobian but converges linearly (superlinearly with Broyden's
+    /// update) where Newton converges quadratically, so it can cost one or two extra year
+    /// solves; it pays only where a Jacobian costs more than a year solve, which is decided by
+    /// the number of columns it took (`reuseMinimumColumns`).
+    public var reuseContraction: Double = 0.1
+    /// Reuse only Jacobians with at least this many formed columns. Measured (docs/
+    /// performance.md): on the 5-region data a Jacobian of 10–30 columns costs about one year
+    /// solve and reuse made the clearing 25 % dearer; on 1,000-node networks (100+ columns a
+    /// step) it saved a third of the Jacobians and 30–50 % of the CPU time.
+    public var reuseMinimumColumns: Int = 64
+    /// Trial points the Newton line search may evaluate (`t = 1, ½, …`) before the solve gives
+    /// up with `.stalled`, without the Levenberg–Marquardt fallback. The default, 11, searches
+    /// down to `t = 1/1024` and then falls back. `MarketClearing` uses a small limit for its
+    /// direct solve from the warm start: a full Newton step that needs heavy backtracking
+    /// there means the warm start is far from the year's solution, and the homotopy from it
+    /// (`MarketClearing.homotopy`) costs fewer year solves than searching on.
+    public var lineSearchTrials: Int = 11
     /// Initial Levenberg–Marquardt factor ν, `λ = ν·‖Φ‖`.
     public var initialDamping: Double = 1e-2
     public init() {}
@@ -169,6 +192,8 @@ public struct ComplementaritySolver: Sendable {
         }
 
         var residualNow = natural(z, f)
+        // The Jacobian of the last step, kept (Broyden-updated) while full steps contract ‖Φ‖.
+        var carried: PartialJacobian? = nil
         while true {
             if residualNow <= settings.tolerance { status = .solved; break }
             if iterations >= settings.maxIterations || evaluations >= settings.maxEvaluations { status = .iterationLimit; break }
@@ -192,6 +217,8 @@ public struct ComplementaritySolver: Sendable {
             // Jacobian's columns formed only for the unknowns the subproblem lets move.
             var jac = PartialJacobian(rows: work)
             let here = point
+            let reused = carried.flatMap { $0.rows == work ? $0 : nil }
+            carried = nil
             func form(_ positions: [Int]) throws(P.Failure) -> Matrix {
                 try problem.jacobian(at: here, rows: work, columns: positions.map { work[$0] })
             }
@@ -201,19 +228,49 @@ public struct ComplementaritySolver: Sendable {
             var usedNu = 0.0
             let zw = work.map { z[$0] }, lw = work.map { l[$0] }, uw = work.map { u[$0] }
             let phiW = (value: work.map { phi.value[$0] }, da: work.map { phi.da[$0] }, db: work.map { phi.db[$0] })
-            let lcpTarget = try Self.generated(
-                jacobian: &jac, at: zw, residual: work.map { f[$0] }, lower: lw, upper: uw,
-                weights: work.map { weights[$0] }, form: form
-            ) { sub, start in
-                activeSet.solve(sub, from: start)
-                    ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
-                    ?? lcp.solve(sub, from: start)
+            let fw = work.map { f[$0] }, ww = work.map { weights[$0] }
+            func newtonTarget(_ jac: inout PartialJacobian) throws(P.Failure) -> [Double]? {
+                try Self.generated(jacobian: &jac, at: zw, residual: fw, lower: lw, upper: uw, weights: ww, form: form) {
+                    sub, start in
+                    activeSet.solve(sub, from: start)
+                        ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
+                        ?? lcp.solve(sub, from: start)
+                }
             }
-            if let targetW = lcpTarget {
+            let contraction = settings.reuseContraction
+            let meritBefore = merit
+            // A quasi-Newton step on the carried Jacobian: taken in full if it contracts ‖Φ‖ as
+            // a Newton step near the solution would, dropped (one year solve lost) otherwise.
+            if var old = reused {
+                let formedBefore = old.formedCount
+                if let targetW = try newtonTarget(&old) {
+                    let trial = project(expand(targetW))
+                    trials += 1
+                    evaluations += 1
+                    if let evaluated = try? problem.evaluate(trial) {
+                        let phiT = Self.reformulation(trial, evaluated.residual, l, u)
+                        let meritT = 0.5 * Self.squaredNorm(phiT.value)
+                        if meritT.isFinite && meritT <= contraction * contraction * merit {
+                            stepNorm = Self.maxDifference(trial, z)
+                            let s = work.map { trial[$0] - z[$0] }
+                            let y = work.map { evaluated.residual[$0] - f[$0] }
+                            z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
+                            accepted = true
+                            if old.formedCount >= settings.reuseMinimumColumns && old.broydenUpdate(step: s, change: y) {
+                                carried = old
+                            }
+                        }
+                    }
+                }
+                jacobianColumns += old.formedCount - formedBefore
+            }
+            let fresh = !accepted
+            let lcpTarget = fresh ? try newtonTarget(&jac) : nil
+            if !accepted, let targetW = lcpTarget {
                 let target = expand(targetW)
                 let reference = recent.max() ?? merit
                 var step = 1.0
-                while step >= 1.0 / 1024 && evaluations < settings.maxEvaluations {
+                while step >= 1.0 / 1024 && evaluations < settings.maxEvaluations && trials < settings.lineSearchTrials {
                     var moved = z
                     for i in 0..<n { moved[i] += step * (target[i] - z[i]) }
                     let trial = project(moved)
@@ -229,6 +286,15 @@ public struct ComplementaritySolver: Sendable {
                         }
                         if meritT.isFinite && (meritT <= (1 - 1e-4 * step) * reference || relaxed) {
                             stepNorm = Self.maxDifference(trial, z)
+                            if step == 1 && meritT <= contraction * contraction * meritBefore
+                                && jac.formedCount >= settings.reuseMinimumColumns
+                            {
+                                // Newton converges here: carry this Jacobian to the next step.
+                                let s = work.map { trial[$0] - z[$0] }
+                                let y = work.map { evaluated.residual[$0] - f[$0] }
+                                var next = jac
+                                if next.broydenUpdate(step: s, change: y) { carried = next }
+                            }
                             z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
                             accepted = true
                             break
@@ -236,6 +302,12 @@ public struct ComplementaritySolver: Sendable {
                     }
                     step *= 0.5
                 }
+            }
+            if !accepted && settings.lineSearchTrials < 11 && lcpTarget != nil {
+                jacobians += 1
+                jacobianColumns += jac.formedCount
+                status = .stalled
+                break
             }
             if !accepted {
                 let all = Array(0..<w)
@@ -294,8 +366,10 @@ public struct ComplementaritySolver: Sendable {
                     }
                 }
             }
-            jacobians += 1
-            jacobianColumns += jac.formedCount
+            if fresh {
+                jacobians += 1
+                jacobianColumns += jac.formedCount
+            }
             if !accepted {
                 status = evaluations >= settings.maxEvaluations ? .iterationLimit : .stalled
                 break
