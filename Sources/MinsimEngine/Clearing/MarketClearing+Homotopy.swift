@@ -21,7 +21,7 @@ extension MarketClearing {
     ) throws(SolveError) -> (ComplementarityResult<YearClearingProblem.Point>, Int) {
         // Intermediate stages only need to start the next one inside Newton's region of fast
         // convergence: 1e-3 spares them the last two or three Newton steps (measured on the
-        // shipped scenarios: 1e-6 took 8 % more year solves and 15 % more Jacobians).
+        // shipped scenarios: 1e-6 took 7 % more year solves and 10 % more Jacobians).
         var loose = settings
         loose.tolerance = Swift.max(settings.tolerance, 1e-3)
         let r0 = first.residual
