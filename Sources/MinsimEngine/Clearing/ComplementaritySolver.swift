@@ -50,8 +50,9 @@ public struct ComplementaritySettings: Sendable, Equatable {
     public var reuseContraction: Double = 0.1
     /// Reuse only Jacobians with at least this many formed columns. Measured (docs/
     /// performance.md): on the 5-region data a Jacobian of 10–30 columns costs about one year
-    /// solve and reuse made the clearing 25 % dearer; on 1,000-node networks (100+ columns a
-    /// step) it saved a third of the Jacobians and 30–50 % of the CPU time.
+    /// solve and reuse made the clearing about 25 % dearer; on the generated 1,000-node
+    /// networks (100+ columns a step) it saves 2–3 of 9 Jacobians for 2–3 more year solves:
+    /// about 15 % of the CPU time on the acyclic one, no measurable change on the cyclic one.
     public var reuseMinimumColumns: Int = 64
     /// Trial points the Newton line search may evaluate (`t = 1, ½, …`) before the solve gives
     /// up with `.stalled`, without the Levenberg–Marquardt fallback. The default, 11, searches
