@@ -118,13 +118,13 @@ struct ClearingReport {
                 + "for plain solves of the same conditions: **\(f1(clearSum / plainSum)) plain year solves per cleared year** "
                 + "(CPU times: \(f1(clearCPU.reduce(0, +) / plainHereCPU.reduce(0, +))); target ≤ \(Int(target))).\n")
         print(
-            "| year | iterations | year solves | Jacobians (columns) | continuation steps | unknowns (rents, quotas, markets) | binding | shedding | cleared ÷ plain |"
+            "| year | iterations | year solves | Jacobians (columns) | homotopy, continuation steps | unknowns (rents, quotas, markets) | binding | shedding | cleared ÷ plain |"
         )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for (i, y) in result.enumerated() {
             let s = y.cleared.statistics
             print(
-                "| \(y.year) | \(s.iterations) | \(s.evaluations) | \(s.jacobians) (\(s.jacobianColumns)) | \(s.continuationSteps) | "
+                "| \(y.year) | \(s.iterations) | \(s.evaluations) | \(s.jacobians) (\(s.jacobianColumns)) | \(s.homotopySteps), \(s.continuationSteps) | "
                     + "\(s.rentUnknowns), \(s.quotaUnknowns), \(s.marketUnknowns) | \(s.bindingNodes.count) | \(s.sheddingMarkets.count) | "
                     + "\(f1(clearTimes[i] / plainHere[i])) |"
             )

@@ -35,6 +35,10 @@ public struct MarketClearingSettings: Sendable, Equatable {
     /// On the shipped scenarios a year that converges directly takes 0–10 iterations; one that
     /// does not only wastes time at this stage.
     public var directIterations = 15
+    /// Trial points the direct solve's line search may take before it gives up and the
+    /// Newton homotopy from its last point takes over (`MarketClearing.homotopy`); 11 (a
+    /// search down to `t = 1/1024`) turns the homotopy off.
+    public var directTrials = 3
     /// `c_q` per product (`choke_price_multiple`), in product order; empty = `defaultChokePriceMultiple` for all.
     public var chokePriceMultiples: [Double] = []
     /// `c_q` for products without their own (the scenario's `price_ceiling_multiple`).
@@ -66,6 +70,9 @@ public struct ClearingStatistics: Sendable, Equatable {
     public var naturalResidual = 0.0
     /// Steps of demand continuation taken because the direct solve failed (0: it did not).
     public var continuationSteps = 0
+    /// Stages of the Newton homotopy from the warm start taken because the direct solve gave
+    /// up (0: it did not).
+    public var homotopySteps = 0
     /// Capacitated nodes with a positive rent, in system order.
     public var bindingNodes: [Node] = []
     /// Markets with unmet demand (ρ > 0).

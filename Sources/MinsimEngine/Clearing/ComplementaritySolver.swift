@@ -1,47 +1,6 @@
 import Foundation
 import LinearAlgebra
 
-/// Settings of `ComplementaritySolver`.
-public struct ComplementaritySettings: Sendable, Equatable {
-    /// Stop when the natural residual `max_i |z_i − mid(l_i, z_i − F_i, u_i)|` falls to this
-    /// (in the problem's scaled units). The market clearing certifies at 1e-8; stopping 100×
-    /// below leaves room for the rounding of the final year solve.
-    public var tolerance: Double = 1e-10
-    /// Give up after this many accepted steps.
-    public var maxIterations: Int = 200
-    /// Give up after this many evaluations of F (accepted and rejected trial points).
-    public var maxEvaluations: Int = 2000
-    /// Accepted merits the line search compares against (1 = monotone): a step may raise the
-    /// merit above the current value but not above the largest of the last `meritMemory`.
-    public var meritMemory: Int = 5
-    /// An unknown on a bound whose F pushes it there by more than this (in the problem's
-    /// scaled units: 0.1 is 10 % spare capacity, or a delivered price 10 % below its choke
-    /// price) is left out of the step: its Φ component is 0 and its Jacobian column is not
-    /// formed. Off (+∞) by default: on the shipped scenarios a margin of 0.1 made the Newton
-    /// subproblem blind to markets that a large rent increase brings to their choke price,
-    /// and half of the scenarios then failed to converge. For very large networks a margin
-    /// trades that robustness for a smaller Jacobian.
-    public var workingSetMargin: Double = .infinity
-    /// Watchdog: when this many accepted steps pass without lowering the best merit seen by
-    /// 10 %, the solver returns to the best point and continues with a monotone search (the
-    /// nonmonotone rule can otherwise cycle between a Newton step and a damped one).
-    public var watchdogSteps: Int = 10
-    /// Full Newton steps a solve may take without the merit test (PATH's nonmonotone
-    /// watchdog, Dirkse & Ferris 1995): where the linearization is poor far from the solution,
-    /// backtracking accepts only tiny steps, each costing up to 11 trial evaluations, while
-    /// the full step often lands where Newton's method converges. After such a step the
-    /// watchdog allows `relaxedWatch` steps to lower the best merit by 10 %; otherwise the
-    /// solver returns to the best point, monotone, with no relaxed steps left. 0 = off, the
-    /// default: with 2, one shipped scenario-year (china-graphite-controls 2034) took 502 Newton
-    /// steps instead of 24, while the typical gain was 1.7× (docs/performance.md).
-    public var relaxedSteps: Int = 0
-    /// Steps allowed after a relaxed step to improve the best merit (see `relaxedSteps`).
-    public var relaxedWatch: Int = 3
-    /// Initial Levenberg–Marquardt factor ν, `λ = ν·‖Φ‖`.
-    public var initialDamping: Double = 1e-2
-    public init() {}
-}
-
 /// How a complementarity solve ended.
 public enum ComplementarityStatus: String, Sendable, Equatable {
     /// The natural residual reached the tolerance.
@@ -169,6 +128,8 @@ public struct ComplementaritySolver: Sendable {
         }
 
         var residualNow = natural(z, f)
+        // The Jacobian of the last step, kept (Broyden-updated) while full steps contract ‖Φ‖.
+        var carried: PartialJacobian? = nil
         while true {
             if residualNow <= settings.tolerance { status = .solved; break }
             if iterations >= settings.maxIterations || evaluations >= settings.maxEvaluations { status = .iterationLimit; break }
@@ -192,6 +153,8 @@ public struct ComplementaritySolver: Sendable {
             // Jacobian's columns formed only for the unknowns the subproblem lets move.
             var jac = PartialJacobian(rows: work)
             let here = point
+            let reused = carried.flatMap { $0.rows == work ? $0 : nil }
+            carried = nil
             func form(_ positions: [Int]) throws(P.Failure) -> Matrix {
                 try problem.jacobian(at: here, rows: work, columns: positions.map { work[$0] })
             }
@@ -201,19 +164,49 @@ public struct ComplementaritySolver: Sendable {
             var usedNu = 0.0
             let zw = work.map { z[$0] }, lw = work.map { l[$0] }, uw = work.map { u[$0] }
             let phiW = (value: work.map { phi.value[$0] }, da: work.map { phi.da[$0] }, db: work.map { phi.db[$0] })
-            let lcpTarget = try Self.generated(
-                jacobian: &jac, at: zw, residual: work.map { f[$0] }, lower: lw, upper: uw,
-                weights: work.map { weights[$0] }, form: form
-            ) { sub, start in
-                activeSet.solve(sub, from: start)
-                    ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
-                    ?? lcp.solve(sub, from: start)
+            let fw = work.map { f[$0] }, ww = work.map { weights[$0] }
+            func newtonTarget(_ jac: inout PartialJacobian) throws(P.Failure) -> [Double]? {
+                try Self.generated(jacobian: &jac, at: zw, residual: fw, lower: lw, upper: uw, weights: ww, form: form) {
+                    sub, start in
+                    activeSet.solve(sub, from: start)
+                        ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
+                        ?? lcp.solve(sub, from: start)
+                }
             }
-            if let targetW = lcpTarget {
+            let contraction = settings.reuseContraction
+            let meritBefore = merit
+            // A quasi-Newton step on the carried Jacobian: taken in full if it contracts ‖Φ‖ as
+            // a Newton step near the solution would, dropped (one year solve lost) otherwise.
+            if var old = reused {
+                let formedBefore = old.formedCount
+                if let targetW = try newtonTarget(&old) {
+                    let trial = project(expand(targetW))
+                    trials += 1
+                    evaluations += 1
+                    if let evaluated = try? problem.evaluate(trial) {
+                        let phiT = Self.reformulation(trial, evaluated.residual, l, u)
+                        let meritT = 0.5 * Self.squaredNorm(phiT.value)
+                        if meritT.isFinite && meritT <= contraction * contraction * merit {
+                            stepNorm = Self.maxDifference(trial, z)
+                            let s = work.map { trial[$0] - z[$0] }
+                            let y = work.map { evaluated.residual[$0] - f[$0] }
+                            z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
+                            accepted = true
+                            if old.formedCount >= settings.reuseMinimumColumns && old.broydenUpdate(step: s, change: y) {
+                                carried = old
+                            }
+                        }
+                    }
+                }
+                jacobianColumns += old.formedCount - formedBefore
+            }
+            let fresh = !accepted
+            let lcpTarget = fresh ? try newtonTarget(&jac) : nil
+            if !accepted, let targetW = lcpTarget {
                 let target = expand(targetW)
                 let reference = recent.max() ?? merit
                 var step = 1.0
-                while step >= 1.0 / 1024 && evaluations < settings.maxEvaluations {
+                while step >= 1.0 / 1024 && evaluations < settings.maxEvaluations && trials < settings.lineSearchTrials {
                     var moved = z
                     for i in 0..<n { moved[i] += step * (target[i] - z[i]) }
                     let trial = project(moved)
@@ -229,6 +222,15 @@ public struct ComplementaritySolver: Sendable {
                         }
                         if meritT.isFinite && (meritT <= (1 - 1e-4 * step) * reference || relaxed) {
                             stepNorm = Self.maxDifference(trial, z)
+                            if step == 1 && meritT <= contraction * contraction * meritBefore
+                                && jac.formedCount >= settings.reuseMinimumColumns
+                            {
+                                // Newton converges here: carry this Jacobian to the next step.
+                                let s = work.map { trial[$0] - z[$0] }
+                                let y = work.map { evaluated.residual[$0] - f[$0] }
+                                var next = jac
+                                if next.broydenUpdate(step: s, change: y) { carried = next }
+                            }
                             z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
                             accepted = true
                             break
@@ -236,6 +238,12 @@ public struct ComplementaritySolver: Sendable {
                     }
                     step *= 0.5
                 }
+            }
+            if !accepted && settings.lineSearchTrials < 11 && lcpTarget != nil {
+                jacobians += 1
+                jacobianColumns += jac.formedCount
+                status = .stalled
+                break
             }
             if !accepted {
                 let all = Array(0..<w)
@@ -294,8 +302,10 @@ public struct ComplementaritySolver: Sendable {
                     }
                 }
             }
-            jacobians += 1
-            jacobianColumns += jac.formedCount
+            if fresh {
+                jacobians += 1
+                jacobianColumns += jac.formedCount
+            }
             if !accepted {
                 status = evaluations >= settings.maxEvaluations ? .iterationLimit : .stalled
                 break

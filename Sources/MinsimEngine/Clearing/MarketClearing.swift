@@ -59,8 +59,12 @@ public struct MarketClearing: Sendable {
         var direct = settings.solver
         direct.maxIterations = Swift.min(direct.maxIterations, settings.directIterations)
         direct.maxEvaluations = Swift.min(direct.maxEvaluations, 4 * settings.directIterations)
+        direct.lineSearchTrials = Swift.min(direct.lineSearchTrials, settings.directTrials)
         var result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0)
-        var continuationSteps = 0
+        var continuationSteps = 0, homotopySteps = 0
+        if result.status != .solved && settings.directTrials < 11 {
+            (result, homotopySteps) = try Self.homotopy(&problem, settings: direct, first: result)
+        }
         if result.status != .solved {
             (result, continuationSteps) = try Self.continuation(&problem, solver: solver, first: result)
         }
@@ -173,6 +177,7 @@ public struct MarketClearing: Sendable {
         stats.unavailableNodes = (0..<n).filter { closure.unavailable[$0] }.map { c.activeNodes[$0] }
         stats.log = result.log
         stats.continuationSteps = continuationSteps
+        stats.homotopySteps = homotopySteps
 
         var next = ClearingWarmStart()
         for (a, j) in capacityNodes.enumerated() where z[a] > 0 { next.scaledRents[c.activeNodes[j]] = z[a] }

@@ -34,6 +34,32 @@ struct PartialJacobian {
         }
     }
 
+    /// Broyden's ("good") secant update of the formed columns (Broyden 1965; on the reduced
+    /// system, as in PATH's and Dennis–Moré's quasi-Newton analysis):
+    /// ```
+    /// J⁺ = J + (y − J s) sᵀ / (sᵀ s),   s = z⁺ − z,   y = F(z⁺) − F(z)     (working positions)
+    /// ```
+    /// so that `J⁺ s = y`. Columns not formed have `s_b = 0` (only unknowns whose columns the
+    /// subproblem formed can move) and stay unformed. Returns false, changing nothing, when a
+    /// moved unknown has no column or the step is zero.
+    mutating func broydenUpdate(step s: [Double], change y: [Double]) -> Bool {
+        precondition(s.count == rows.count && y.count == rows.count, "one entry per working position")
+        var ss = 0.0
+        var r = y
+        for (b, sb) in s.enumerated() where sb != 0 {
+            guard !columns[b].isEmpty else { return false }
+            ss += sb * sb
+            let column = columns[b]
+            for a in r.indices { r[a] -= column[a] * sb }
+        }
+        guard ss > 0 && ss.isFinite else { return false }
+        for (b, sb) in s.enumerated() where sb != 0 {
+            let factor = sb / ss
+            for a in r.indices { columns[b][a] += r[a] * factor }
+        }
+        return true
+    }
+
     /// `∂F_rows[a] / ∂z_rows[b]`; column b must be formed.
     subscript(_ a: Int, _ b: Int) -> Double { columns[b][a] }
 

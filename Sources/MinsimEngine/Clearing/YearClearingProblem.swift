@@ -74,6 +74,9 @@ struct YearClearingProblem: ComplementarityProblem {
     /// λ ∈ (0, 1] scaling every final demand and the secondary supply: the continuation
     /// parameter of `MarketClearing`'s fallback (1 is the year itself).
     var demandScale = 1.0
+    /// `s` subtracted from every residual, `F(z) − s`: the Newton homotopy of
+    /// `MarketClearing.homotopy` (empty: none, the year itself).
+    var residualShift: [Double] = []
     /// Evaluations so far (the serial of the next point).
     var evaluationCount = 0
     /// The factorizations of the point whose Jacobian columns were formed last.
@@ -169,6 +172,7 @@ struct YearClearingProblem: ComplementarityProblem {
         for (a, j) in capacityNodes.enumerated() { f[a] = (capacity[a] - solution.output[j]) / capacity[a] }
         for (b, k) in quotaRoutes.enumerated() { f[quotaOffset + b] = (quota[b] - solution.flows[k]) / quota[b] }
         for (a, m) in demandMarkets.enumerated() { f[marketOffset + a] = (choke[a] - composite[m]) / choke[a] }
+        for (i, shift) in residualShift.enumerated() { f[i] -= shift }
         evaluationCount += 1
         return (
             f,

@@ -1,0 +1,64 @@
+/// Settings of `ComplementaritySolver`.
+public struct ComplementaritySettings: Sendable, Equatable {
+    /// Stop when the natural residual `max_i |z_i − mid(l_i, z_i − F_i, u_i)|` falls to this
+    /// (in the problem's scaled units). The market clearing certifies at 1e-8; stopping 100×
+    /// below leaves room for the rounding of the final year solve.
+    public var tolerance: Double = 1e-10
+    /// Give up after this many accepted steps.
+    public var maxIterations: Int = 200
+    /// Give up after this many evaluations of F (accepted and rejected trial points).
+    public var maxEvaluations: Int = 2000
+    /// Accepted merits the line search compares against (1 = monotone): a step may raise the
+    /// merit above the current value but not above the largest of the last `meritMemory`.
+    public var meritMemory: Int = 5
+    /// An unknown on a bound whose F pushes it there by more than this (in the problem's
+    /// scaled units: 0.1 is 10 % spare capacity, or a delivered price 10 % below its choke
+    /// price) is left out of the step: its Φ component is 0 and its Jacobian column is not
+    /// formed. Off (+∞) by default: on the shipped scenarios a margin of 0.1 made the Newton
+    /// subproblem blind to markets that a large rent increase brings to their choke price,
+    /// and half of the scenarios then failed to converge. For very large networks a margin
+    /// trades that robustness for a smaller Jacobian.
+    public var workingSetMargin: Double = .infinity
+    /// Watchdog: when this many accepted steps pass without lowering the best merit seen by
+    /// 10 %, the solver returns to the best point and continues with a monotone search (the
+    /// nonmonotone rule can otherwise cycle between a Newton step and a damped one).
+    public var watchdogSteps: Int = 10
+    /// Full Newton steps a solve may take without the merit test (PATH's nonmonotone
+    /// watchdog, Dirkse & Ferris 1995): where the linearization is poor far from the solution,
+    /// backtracking accepts only tiny steps, each costing up to 11 trial evaluations, while
+    /// the full step often lands where Newton's method converges. After such a step the
+    /// watchdog allows `relaxedWatch` steps to lower the best merit by 10 %; otherwise the
+    /// solver returns to the best point, monotone, with no relaxed steps left. 0 = off, the
+    /// default: with 2, one shipped scenario-year (china-graphite-controls 2034) took 502 Newton
+    /// steps instead of 24, while the typical gain was 1.7× (docs/performance.md).
+    public var relaxedSteps: Int = 0
+    /// Steps allowed after a relaxed step to improve the best merit (see `relaxedSteps`).
+    public var relaxedWatch: Int = 3
+    /// Quasi-Newton steps: after a full step that cut `‖Φ‖` to this fraction or less, the
+    /// next step reuses the Jacobian, Broyden-updated (`PartialJacobian.broydenUpdate`),
+    /// instead of forming it afresh; the reused step is taken only if it cuts `‖Φ‖` to this
+    /// fraction again, otherwise its trial point is dropped and the Jacobian is formed at the
+    /// current point. 0 = off (every step forms its Jacobian).
+    ///
+    /// A reused step saves the Jacobian but converges linearly (superlinearly with Broyden's
+    /// update) where Newton converges quadratically, so it can cost one or two extra year
+    /// solves; it pays only where a Jacobian costs more than a year solve, which is decided by
+    /// the number of columns it took (`reuseMinimumColumns`).
+    public var reuseContraction: Double = 0.1
+    /// Reuse only Jacobians with at least this many formed columns. Measured (docs/
+    /// performance.md): on the 5-region data a Jacobian of 10–30 columns costs about one year
+    /// solve and reuse made the clearing about 25 % dearer; on the generated 1,000-node
+    /// networks (100+ columns a step) it saves 2–3 of 9 Jacobians for 2–3 more year solves:
+    /// about 15 % of the CPU time on the acyclic one, no measurable change on the cyclic one.
+    public var reuseMinimumColumns: Int = 64
+    /// Trial points the Newton line search may evaluate (`t = 1, ½, …`) before the solve gives
+    /// up with `.stalled`, without the Levenberg–Marquardt fallback. The default, 11, searches
+    /// down to `t = 1/1024` and then falls back. `MarketClearing` uses a small limit for its
+    /// direct solve from the warm start: a full Newton step that needs heavy backtracking
+    /// there means the warm start is far from the year's solution, and the homotopy from it
+    /// (`MarketClearing.homotopy`) costs fewer year solves than searching on.
+    public var lineSearchTrials: Int = 11
+    /// Initial Levenberg–Marquardt factor ν, `λ = ν·‖Φ‖`.
+    public var initialDamping: Double = 1e-2
+    public init() {}
+}
