@@ -60,27 +60,77 @@ struct Table {
     }
 
     /// A row's cells by column name. Rows have a handful of columns, so a linear search of the
-    /// names beats hashing; the rows of one CSV table share one `names` array, and each row
-    /// then costs a single array of cells instead of a dictionary.
+    /// names beats hashing; the rows of one CSV table share one header (names and file path),
+    /// and each row then costs a single array of fields instead of a dictionary. A CSV field
+    /// keeps its text and position only: the path is shared, and the `Cell` with its
+    /// `SourceLocation` is made when a decoder asks for it.
     struct Cells {
-        private(set) var names: [String]
-        private var values: [Cell]
+        /// The column names of one CSV table and the file it was read from, shared by its rows.
+        final class Header {
+            let names: [String]
+            let path: String
+            init(names: [String], path: String) {
+                self.names = names
+                self.path = path
+            }
+        }
+
+        /// One CSV field: its text (empty = absent) and where it starts.
+        struct Field {
+            let text: String
+            let line: Int
+            let column: Int
+        }
+
+        private enum Storage {
+            case cells(names: [String], values: [Cell])
+            case csv(Header, [Field])
+        }
+        private var storage: Storage
 
         init(names: [String] = [], values: [Cell] = []) {
             precondition(names.count == values.count, "\(names.count) column names for \(values.count) cells")
-            self.names = names
-            self.values = values
+            storage = .cells(names: names, values: values)
+        }
+
+        /// The fields of one CSV record, one per column of `header`, in its order.
+        init(header: Header, fields: [Field]) {
+            precondition(header.names.count == fields.count, "\(header.names.count) column names for \(fields.count) fields")
+            storage = .csv(header, fields)
         }
 
         subscript(name: String) -> Cell? {
-            get { names.firstIndex(of: name).map { values[$0] } }
+            get {
+                switch storage {
+                case .cells(let names, let values):
+                    return names.firstIndex(of: name).map { values[$0] }
+                case .csv(let header, let fields):
+                    guard let k = header.names.firstIndex(of: name) else { return nil }
+                    let f = fields[k]
+                    return Cell(csv: f.text, location: SourceLocation(path: header.path, line: f.line, column: f.column))
+                }
+            }
             set {
+                var (names, values) = listed
                 if let k = names.firstIndex(of: name) {
                     if let newValue { values[k] = newValue } else { names.remove(at: k); values.remove(at: k) }
                 } else if let newValue {
                     names.append(name)
                     values.append(newValue)
                 }
+                storage = .cells(names: names, values: values)
+            }
+        }
+
+        /// The names and cells, whichever way they are stored.
+        private var listed: (names: [String], values: [Cell]) {
+            switch storage {
+            case .cells(let names, let values): return (names, values)
+            case .csv(let header, let fields):
+                let values = fields.map {
+                    Cell(csv: $0.text, location: SourceLocation(path: header.path, line: $0.line, column: $0.column))
+                }
+                return (header.names, values)
             }
         }
     }
