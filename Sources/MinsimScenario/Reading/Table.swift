@@ -82,55 +82,55 @@ struct Table {
             let column: Int
         }
 
-        private enum Storage {
-            case cells(names: [String], values: [Cell])
-            case csv(Header, [Field])
-        }
-        private var storage: Storage
+        // Either names and cells (YAML rows, or a CSV row after a cell was set) or a CSV
+        // header and fields; stored side by side rather than as an enum so that a lookup reads
+        // them in place (no copy, no reference counting of the payload).
+        private var names: [String]
+        private var values: [Cell]
+        private var header: Header?
+        private var fields: [Field]
 
         init(names: [String] = [], values: [Cell] = []) {
             precondition(names.count == values.count, "\(names.count) column names for \(values.count) cells")
-            storage = .cells(names: names, values: values)
+            self.names = names
+            self.values = values
+            self.header = nil
+            self.fields = []
         }
 
         /// The fields of one CSV record, one per column of `header`, in its order.
         init(header: Header, fields: [Field]) {
             precondition(header.names.count == fields.count, "\(header.names.count) column names for \(fields.count) fields")
-            storage = .csv(header, fields)
+            self.names = []
+            self.values = []
+            self.header = header
+            self.fields = fields
         }
 
         subscript(name: String) -> Cell? {
             get {
-                switch storage {
-                case .cells(let names, let values):
-                    return names.firstIndex(of: name).map { values[$0] }
-                case .csv(let header, let fields):
+                if let header {
                     guard let k = header.names.firstIndex(of: name) else { return nil }
                     let f = fields[k]
                     return Cell(csv: f.text, location: SourceLocation(path: header.path, line: f.line, column: f.column))
                 }
+                return names.firstIndex(of: name).map { values[$0] }
             }
             set {
-                var (names, values) = listed
+                if let header {
+                    names = header.names
+                    values = fields.map {
+                        Cell(csv: $0.text, location: SourceLocation(path: header.path, line: $0.line, column: $0.column))
+                    }
+                    self.header = nil
+                    fields = []
+                }
                 if let k = names.firstIndex(of: name) {
                     if let newValue { values[k] = newValue } else { names.remove(at: k); values.remove(at: k) }
                 } else if let newValue {
                     names.append(name)
                     values.append(newValue)
                 }
-                storage = .cells(names: names, values: values)
-            }
-        }
-
-        /// The names and cells, whichever way they are stored.
-        private var listed: (names: [String], values: [Cell]) {
-            switch storage {
-            case .cells(let names, let values): return (names, values)
-            case .csv(let header, let fields):
-                let values = fields.map {
-                    Cell(csv: $0.text, location: SourceLocation(path: header.path, line: $0.line, column: $0.column))
-                }
-                return (header.names, values)
             }
         }
     }

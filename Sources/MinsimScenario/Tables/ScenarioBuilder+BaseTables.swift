@@ -158,9 +158,7 @@ extension ScenarioBuilder {
         let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
         // The one numeric column (quantity, price, capacity, affinity).
         let valueField = spec.columns.first { $0.type == .number }
-        // The row where each route was first given, for duplicate reports.
-        var seen: [Route: Int] = [:]
-        seen.reserveCapacity(table.rows.count)
+        var seen = FirstRouteRows()
         for (i, row) in table.rows.enumerated() {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
@@ -183,14 +181,14 @@ extension ScenarioBuilder {
             }
             guard let p, let s, let r, let v, rateOK else { continue }
             let route = Route(p, from: s, to: r)
-            if let first = seen[route] {
+            if let first = seen.firstRow(of: route) {
                 error(
                     row.location,
                     "duplicate \(spec.key) row for \(routeName(route)) (first given at \(table.rows[first].location)); give each product, exporter and importer once"
                 )
                 continue
             }
-            seen[route] = i
+            seen.insert(route, row: i)
             let src = reader.source()
             switch spec.key {
             case ScenarioFormat.baseTrade.key:
@@ -207,6 +205,33 @@ extension ScenarioBuilder {
                 set.tariffs.append(.init(route: route, baseRate: v, rate: rate ?? v, source: src, location: row.location))
                 provenance.record(.tariff(route), table: spec.key, .base, at: row.location)
             }
+        }
+    }
+
+    /// The row where each route of a route table was first given, for duplicate reports. Rows
+    /// written in route order (as `minsim generate` and `resolved/` write them) cannot repeat
+    /// an earlier route, so until a row breaks the order the routes are only listed; the
+    /// dictionary is built when one does.
+    struct FirstRouteRows {
+        private var inOrder: [(route: Route, row: Int)] = []
+        private var byRoute: [Route: Int]? = nil
+
+        /// The row where `route` was given before; nil when it was not.
+        mutating func firstRow(of route: Route) -> Int? {
+            if byRoute == nil {
+                guard let last = inOrder.last, !(last.route < route) else { return nil }
+                var all: [Route: Int] = [:]
+                all.reserveCapacity(inOrder.count * 2)
+                for entry in inOrder { all[entry.route] = entry.row }
+                byRoute = all
+                inOrder = []
+            }
+            return byRoute?[route]
+        }
+
+        /// Records the first row of `route` (after `firstRow(of:)` returned nil for it).
+        mutating func insert(_ route: Route, row: Int) {
+            if byRoute != nil { byRoute?[route] = row } else { inOrder.append((route, row)) }
         }
     }
 
