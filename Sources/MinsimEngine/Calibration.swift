@@ -158,19 +158,24 @@ public struct Calibration: Sendable {
         }
 
         // Routes that carry trade in the base year or are opened by the scenario.
-        var routeSet: [Route: Double] = [:]  // route → base quantity
-        routeSet.reserveCapacity(base.trade.count)
+        // Kept as a sorted array rather than a dictionary: at millions of routes the hashing
+        // was a visible share of loading, and the routes are sorted below anyway.
+        var traded: [(route: Route, quantity: Double)] = []  // route → base quantity
+        traded.reserveCapacity(base.trade.count)
         var badTrade: [(Route, Double)] = []
         for (route, quantity) in base.trade {
             if !(quantity.isFinite && quantity >= 0) {
                 badTrade.append((route, quantity))
             } else if quantity > 0 {
-                routeSet[route] = quantity
+                traded.append((route, quantity))
             }
         }
+        traded.sort { $0.route < $1.route }
+        let tradedRoutes = traded.map(\.route)
+        func isTraded(_ route: Route) -> Bool { Self.position(of: route, in: tradedRoutes) != nil }
         for (route, quantity) in badTrade.sorted(by: { $0.0 < $1.0 }) { issues.append(.invalidTradeQuantity(route, quantity)) }
         // Only scanned when there are new nodes: at millions of routes the set is a visible cost.
-        let trading = base.referenceCapacities.isEmpty ? [] : Set(routeSet.keys.map(\.supplier))
+        let trading = base.referenceCapacities.isEmpty ? [] : Set(tradedRoutes.map(\.supplier))
         for (node, k) in base.referenceCapacities.sorted(by: {
             ($0.key.product.rawValue, $0.key.region.rawValue) < ($1.key.product.rawValue, $1.key.region.rawValue)
         })
@@ -178,14 +183,16 @@ public struct Calibration: Sendable {
             issues.append(.invalidReferenceCapacity(node, k))
         }
         for (route, share) in base.openedRoutes.sorted(by: { $0.key < $1.key }) {
-            if !(share > 0 && share < 1) || routeSet[route] != nil {
+            if !(share > 0 && share < 1) || isTraded(route) {
                 issues.append(.invalidOpenedRoute(route, share))
             }
         }
-        let opened = base.openedRoutes.filter { $0.value > 0 && $0.value < 1 && routeSet[$0.key] == nil }
-        let allRoutes = (Array(routeSet.keys) + Array(opened.keys)).sorted()
+        let opened = base.openedRoutes.filter { $0.value > 0 && $0.value < 1 && !isTraded($0.key) }
+        let allRoutes = opened.isEmpty ? tradedRoutes : (tradedRoutes + Array(opened.keys)).sorted()
+        let baseQuantity =
+            opened.isEmpty
+            ? traded.map(\.quantity) : allRoutes.map { Self.position(of: $0, in: tradedRoutes).map { traded[$0].quantity } ?? 0 }
         let baseTau = Self.routeVector(base.tariffs, routes: allRoutes)
-        let baseQuantity = allRoutes.map { routeSet[$0] ?? 0 }
 
         // Active nodes, in system order (product-major so stages form blocks).
         var isActive = network.nodeTable(repeating: false)
@@ -339,18 +346,16 @@ public struct Calibration: Sendable {
     static func routeVector(_ table: [Route: Double], routes: [Route]) -> [Double] {
         var out = [Double](repeating: 0, count: routes.count)
         for (route, value) in table {
-            var lo = 0, hi = routes.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if routes[mid] < route { lo = mid + 1 } else { hi = mid }
-            }
-            if lo < routes.count && routes[lo] == route { out[lo] = value }
+            if let k = position(of: route, in: routes) { out[k] = value }
         }
         return out
     }
 
     /// Position of `route` in `routes`, by binary search; nil when the route carries no trade.
-    public func index(of route: Route) -> Int? {
+    public func index(of route: Route) -> Int? { Self.position(of: route, in: routes) }
+
+    /// Position of `route` in the sorted `routes`, by binary search; nil when it is not there.
+    static func position(of route: Route, in routes: [Route]) -> Int? {
         var lo = 0, hi = routes.count
         while lo < hi {
             let mid = (lo + hi) / 2

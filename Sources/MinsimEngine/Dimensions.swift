@@ -27,6 +27,12 @@ public struct Node: Hashable, Sendable {
         self.region = region
         self.product = product
     }
+
+    /// One word hashed instead of two: loaders key dictionaries of millions of entries by node.
+    /// Equality stays field by field, so a packing collision (indices ≥ 2³²) costs only speed.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(truncatingIfNeeded: region.rawValue) << 32 ^ UInt64(truncatingIfNeeded: product.rawValue))
+    }
 }
 
 /// A trade route: product `q` shipped from `exporter` s to `importer` r (`s == r` is domestic supply).
@@ -40,6 +46,12 @@ public struct Route: Hashable, Comparable, Sendable {
         self.product = product
         self.exporter = exporter
         self.importer = importer
+    }
+    /// One word hashed instead of three: loaders key dictionaries of millions of entries by
+    /// route. Equality stays field by field, so a packing collision (indices ≥ 2²¹) costs only speed.
+    public func hash(into hasher: inout Hasher) {
+        let q = UInt64(truncatingIfNeeded: product.rawValue), s = UInt64(truncatingIfNeeded: exporter.rawValue)
+        hasher.combine(q << 42 ^ s << 21 ^ UInt64(truncatingIfNeeded: importer.rawValue))
     }
     /// The supplying node `(s, q)`.
     public var supplier: Node { Node(exporter, product) }

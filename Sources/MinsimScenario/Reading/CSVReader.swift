@@ -40,6 +40,29 @@ package enum CSVReader {
         return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, path: path, body) } ?? []
     }
 
+    /// Parses `data` straight from its bytes when every byte is ASCII (then it is valid UTF-8
+    /// without a byte-order mark, and no `String` of the whole file is made); nil otherwise,
+    /// for the caller to decode the text and call `parse(_:path:_:)`.
+    static func parseIfASCII(_ data: Data, path: String, _ body: (Record) -> Void) -> [Diagnostic]? {
+        data.withUnsafeBytes { raw -> [Diagnostic]? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard isASCII(bytes) else { return nil }
+            return parse(bytes: bytes, path: path, body)
+        }
+    }
+
+    /// True when no byte has its high bit set (checked a word at a time).
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        let words = n / 8
+        var any: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        for w in 0..<words { any |= raw.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self) }
+        for i in (words * 8)..<n { any |= UInt64(base[i]) }
+        return any & 0x8080_8080_8080_8080 == 0
+    }
+
     /// The parser proper, over the UTF-8 bytes. The four bytes that structure a CSV file
     /// (`"`, `,`, CR, LF) are ASCII and never occur inside a multi-byte UTF-8 sequence, so
     /// scanning bytes finds exactly the boundaries that scanning Unicode scalars finds;

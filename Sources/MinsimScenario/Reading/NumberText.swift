@@ -32,18 +32,26 @@ package enum NumberText {
     }
 
     /// The grammar above, checked on the UTF-8 bytes (every character it admits is ASCII).
+    /// Scans the string's contiguous storage when it has one (native strings always do).
     private static func isDecimal(_ text: String) -> Bool {
-        let s = text.utf8
+        if let result = text.utf8.withContiguousStorageIfAvailable({ isDecimal(bytes: $0) }) { return result }
+        return isDecimal(bytes: Array(text.utf8))
+    }
+
+    /// The grammar on a byte sequence: `[+-]digits[.digits][(e|E)[+-]digits]`, at least one
+    /// mantissa digit, nothing after.
+    static func isDecimal<C: RandomAccessCollection>(bytes s: C) -> Bool where C.Element == UInt8, C.Index == Int {
         var i = s.startIndex
-        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-        func digits() -> Int {
-            var count = 0
-            while i != s.endIndex && isDigit(s[i]) { i = s.index(after: i); count += 1 }
-            return count
+        let end = s.endIndex
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+        @inline(__always) func digits() -> Int {
+            let start = i
+            while i != end && isDigit(s[i]) { i += 1 }
+            return i - start
         }
-        func accept(_ a: UInt8, _ b: UInt8) -> Bool {
-            guard i != s.endIndex, s[i] == a || s[i] == b else { return false }
-            i = s.index(after: i)
+        @inline(__always) func accept(_ a: UInt8, _ b: UInt8) -> Bool {
+            guard i != end, s[i] == a || s[i] == b else { return false }
+            i += 1
             return true
         }
         _ = accept(UInt8(ascii: "+"), UInt8(ascii: "-"))
@@ -54,6 +62,6 @@ package enum NumberText {
             _ = accept(UInt8(ascii: "+"), UInt8(ascii: "-"))
             guard digits() > 0 else { return false }
         }
-        return i == s.endIndex
+        return i == end
     }
 }

@@ -66,27 +66,22 @@ extension ScenarioBuilder {
         }
         if !referencedFiles.contains(csvPath) { referencedFiles.append(csvPath) }
         fileDigests[csvPath] = SHA256.hex(of: data)
-        guard var text = String(data: data, encoding: .utf8) else {
-            error(.start(of: csvPath), "the file is not valid UTF-8 text; save it as UTF-8 CSV")
-            return nil
-        }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // Records are turned into rows as the parser meets them (streaming: the parsed records
         // of a large file are never held all at once next to its rows).
         let names = spec.columnNames
         var header: CSVReader.Record?
         var columns: [String?] = []
         var headerComplete = false
-        var kept: [(field: Int, name: String)] = []
-        var keptNames: [String] = []
+        var kept: [Int] = []
+        var shared = Table.Cells.Header(names: [], path: csvPath)
         var rows: [Table.Row] = []
-        let problems = CSVReader.parse(text, path: csvPath) { record in
+        func take(_ record: CSVReader.Record) {
             guard header != nil else {
                 header = record
                 headerComplete = readHeader(record, spec: spec, csvPath: csvPath, columns: &columns)
-                // Every row shares one array of the known columns' names (and their field positions).
-                kept = columns.indices.compactMap { k in columns[k].map { (field: k, name: $0) } }
-                keptNames = kept.map(\.name)
+                // Every row shares one header: the known columns' names (and their field positions).
+                kept = columns.indices.filter { columns[$0] != nil }
+                shared = Table.Cells.Header(names: kept.compactMap { columns[$0] }, path: csvPath)
                 return
             }
             guard headerComplete else { return }
@@ -97,15 +92,26 @@ extension ScenarioBuilder {
                 )
                 return
             }
-            let values = kept.map { k in
-                let field = record.fields[k.field]
-                return Table.Cell(
-                    csv: field.text, location: SourceLocation(path: csvPath, line: field.line, column: field.column))
+            let fields = kept.map { k in
+                let field = record.fields[k]
+                return Table.Cells.Field(text: field.text, line: field.line, column: field.column)
             }
             rows.append(
                 Table.Row(
                     location: SourceLocation(path: csvPath, line: record.line, column: 1),
-                    cells: Table.Cells(names: keptNames, values: values)))
+                    cells: Table.Cells(header: shared, fields: fields)))
+        }
+        let problems: [Diagnostic]
+        if let ascii = CSVReader.parseIfASCII(data, path: csvPath, take) {
+            // Pure ASCII (the usual case): parsed straight from the file's bytes.
+            problems = ascii
+        } else {
+            guard var text = String(data: data, encoding: .utf8) else {
+                error(.start(of: csvPath), "the file is not valid UTF-8 text; save it as UTF-8 CSV")
+                return nil
+            }
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            problems = CSVReader.parse(text, path: csvPath, take)
         }
         diagnostics += problems
         guard header != nil else {

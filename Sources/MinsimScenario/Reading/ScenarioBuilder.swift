@@ -92,7 +92,7 @@ struct ScenarioBuilder {
             if let table = readTable(spec, entry: entry) { interpret(table, into: &tables) }
             if diagnostics.count != before { tables.unclean.insert(spec.key) }
         }
-        tables.indexTrade()
+        tables.indexTrade(regions: regions.count, products: products.count)
         crossCheck(tables)
         let years = readYears(tables, baseYear: baseYear, stages: stages)
         if !diagnostics.contains(where: { $0.severity == .error }), let years {

@@ -60,21 +60,71 @@ struct Table {
     }
 
     /// A row's cells by column name. Rows have a handful of columns, so a linear search of the
-    /// names beats hashing; the rows of one CSV table share one `names` array, and each row
-    /// then costs a single array of cells instead of a dictionary.
+    /// names beats hashing; the rows of one CSV table share one header (names and file path),
+    /// and each row then costs a single array of fields instead of a dictionary. A CSV field
+    /// keeps its text and position only: the path is shared, and the `Cell` with its
+    /// `SourceLocation` is made when a decoder asks for it.
     struct Cells {
-        private(set) var names: [String]
+        /// The column names of one CSV table and the file it was read from, shared by its rows.
+        final class Header {
+            let names: [String]
+            let path: String
+            init(names: [String], path: String) {
+                self.names = names
+                self.path = path
+            }
+        }
+
+        /// One CSV field: its text (empty = absent) and where it starts.
+        struct Field {
+            let text: String
+            let line: Int
+            let column: Int
+        }
+
+        // Either names and cells (YAML rows, or a CSV row after a cell was set) or a CSV
+        // header and fields; stored side by side rather than as an enum so that a lookup reads
+        // them in place (no copy, no reference counting of the payload).
+        private var names: [String]
         private var values: [Cell]
+        private var header: Header?
+        private var fields: [Field]
 
         init(names: [String] = [], values: [Cell] = []) {
             precondition(names.count == values.count, "\(names.count) column names for \(values.count) cells")
             self.names = names
             self.values = values
+            self.header = nil
+            self.fields = []
+        }
+
+        /// The fields of one CSV record, one per column of `header`, in its order.
+        init(header: Header, fields: [Field]) {
+            precondition(header.names.count == fields.count, "\(header.names.count) column names for \(fields.count) fields")
+            self.names = []
+            self.values = []
+            self.header = header
+            self.fields = fields
         }
 
         subscript(name: String) -> Cell? {
-            get { names.firstIndex(of: name).map { values[$0] } }
+            get {
+                if let header {
+                    guard let k = header.names.firstIndex(of: name) else { return nil }
+                    let f = fields[k]
+                    return Cell(csv: f.text, location: SourceLocation(path: header.path, line: f.line, column: f.column))
+                }
+                return names.firstIndex(of: name).map { values[$0] }
+            }
             set {
+                if let header {
+                    names = header.names
+                    values = fields.map {
+                        Cell(csv: $0.text, location: SourceLocation(path: header.path, line: $0.line, column: $0.column))
+                    }
+                    self.header = nil
+                    fields = []
+                }
                 if let k = names.firstIndex(of: name) {
                     if let newValue { values[k] = newValue } else { names.remove(at: k); values.remove(at: k) }
                 } else if let newValue {

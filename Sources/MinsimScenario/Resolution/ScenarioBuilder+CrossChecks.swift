@@ -6,12 +6,37 @@ import Yams
 extension ScenarioBuilder {
     // MARK: - Cross-table checks
 
-    /// Where each node first supplies (base trade > 0, or an opened route).
-    func supplyLocations(_ t: TableSet) -> [Node: SourceLocation] {
-        var out: [Node: SourceLocation] = [:]
-        for row in t.baseTrade where row.value > 0 && out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
-        for row in t.routes where out[row.route.supplier] == nil { out[row.route.supplier] = row.location }
-        return out
+    /// Where each node first supplies (base trade > 0, or an opened route), one slot per node.
+    struct SupplyRows {
+        let products: Int
+        /// Per node `r · products + p`: the first row where it supplies; nil when it does not.
+        private(set) var first: [SourceLocation?]
+
+        init(_ t: TableSet, regions: Int, products: Int) {
+            self.products = products
+            first = [SourceLocation?](repeating: nil, count: regions * products)
+            for row in t.baseTrade where row.value > 0 { note(row.route.supplier, row.location) }
+            for row in t.routes { note(row.route.supplier, row.location) }
+        }
+
+        private mutating func note(_ node: Node, _ location: SourceLocation) {
+            let k = node.region.rawValue * products + node.product.rawValue
+            if first[k] == nil { first[k] = location }
+        }
+
+        /// The supplying nodes and their first rows, by (region, product).
+        var nodes: [(node: Node, location: SourceLocation)] {
+            first.indices.compactMap { k in
+                first[k].map { (Node(RegionIndex(k / products), ProductIndex(k % products)), $0) }
+            }
+        }
+
+        /// The same as a dictionary (for the calibration-failure report).
+        var byNode: [Node: SourceLocation] { Dictionary(uniqueKeysWithValues: nodes.map { ($0.node, $0.location) }) }
+    }
+
+    func supplyLocations(_ t: TableSet) -> SupplyRows {
+        SupplyRows(t, regions: regions.count, products: products.count)
     }
 
     /// Recipe of a node after defaults: the region's own rows, or the product's default rows.
@@ -21,10 +46,12 @@ extension ScenarioBuilder {
 
     mutating func crossCheck(_ t: TableSet) {
         let tradeReady = !t.unclean.contains("base_trade") && !t.unclean.contains("routes")
-        let supply = supplyLocations(t)
+        let supply = supplyLocations(t).nodes
         if tradeReady && !t.unclean.contains("base_prices") {
-            let priced = Set(t.basePrices.map(\.node) + t.newNodes.map(\.node))
-            for (node, loc) in supply.sorted(by: { $0.value < $1.value }) where !priced.contains(node) {
+            let priced = NodeSet(
+                t.basePrices.map(\.node) + t.newNodes.map(\.node), regions: regions.count, products: products.count)
+            let unpriced = supply.filter { !priced.contains($0.node) }.sorted { $0.location < $1.location }
+            for (node, loc) in unpriced {
                 error(
                     loc,
                     "\(nodeName(node)) supplies in the base year but has no base price; add a base_prices row for region \(regions[node.region.rawValue].code), product \(products[node.product.rawValue].product.name)"
@@ -34,7 +61,7 @@ extension ScenarioBuilder {
         if tradeReady && !t.unclean.contains("new_nodes") && !t.unclean.contains("base_prices") {
             checkNewNodes(t)
         }
-        if tradeReady {
+        if tradeReady && !t.routes.isEmpty {
             let traded = Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a })
             for row in t.routes where (traded[row.route] ?? 0) > 0 {
                 error(
@@ -44,7 +71,7 @@ extension ScenarioBuilder {
         }
         if tradeReady && !t.unclean.contains("final_demand") && !t.unclean.contains("recipes") {
             let served = t.served
-            var reported = Set<Node>()
+            var reported = NodeSet(regions: regions.count, products: products.count)
             for row in t.finalDemand where row.value > 0 && !served.contains(row.node) && !reported.contains(row.node) {
                 reported.insert(row.node)
                 let r = regions[row.node.region.rawValue].code, q = products[row.node.product.rawValue].product.name
@@ -53,7 +80,7 @@ extension ScenarioBuilder {
                     "\(r) has final demand for \(q) but no region supplies \(q) there (product used but never supplied); add base_trade into \(r) (domestic supply counts) or open a route"
                 )
             }
-            for node in supply.keys.sorted(by: { ($0.region, $0.product) < ($1.region, $1.product) }) {
+            for (node, _) in supply {
                 for input in recipe(t, node) where input.quantity > 0 {
                     let market = Node(node.region, input.input)
                     guard !served.contains(market), !reported.contains(market) else { continue }
@@ -72,6 +99,7 @@ extension ScenarioBuilder {
     /// base data already, and must sell through at least one opened route (else it would stay
     /// inactive and its row would have no effect).
     mutating func checkNewNodes(_ t: TableSet) {
+        guard !t.newNodes.isEmpty else { return }
         let trading = Dictionary(
             t.baseTrade.filter { $0.value > 0 }.map { ($0.route.supplier, $0.location) }, uniquingKeysWith: { a, _ in a })
         let priced = Dictionary(t.basePrices.map { ($0.node, $0.location) }, uniquingKeysWith: { a, _ in a })

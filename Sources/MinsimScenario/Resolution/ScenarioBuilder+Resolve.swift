@@ -50,7 +50,7 @@ extension ScenarioBuilder {
         do {
             calibration = try Calibration(network: network, base: base)
         } catch {
-            let rows = IssueRows(t, supply: supplyLocations(t))
+            let rows = IssueRows(t, supply: supplyLocations(t).byNode)
             for issue in error.issues {
                 self.error(location(of: issue, t, rows), issue.message(in: network))
             }

@@ -21,12 +21,14 @@ extension ScenarioBuilder {
         var routes: [Sourced<ResolvedScenario.RouteValue>] = []
         var newNodes: [Sourced<ResolvedScenario.NewNodeRow>] = []
         /// Markets (importer, product) that some route supplies: base trade > 0 or opened.
-        var served: Set<Node> = []
+        var served = NodeSet()
         /// Nodes that supply some market: base trade > 0 or an opened route.
-        var supplying: Set<Node> = []
+        var supplying = NodeSet()
 
         /// Fills `served` and `supplying` (once, after every table is read).
-        mutating func indexTrade() {
+        mutating func indexTrade(regions: Int, products: Int) {
+            served = NodeSet(regions: regions, products: products)
+            supplying = NodeSet(regions: regions, products: products)
             for row in baseTrade where row.value > 0 {
                 served.insert(Node(row.route.importer, row.route.product))
                 supplying.insert(row.route.supplier)
@@ -43,6 +45,12 @@ extension ScenarioBuilder {
         let region: Int
         let product: Int
         let input: Int
+
+        /// One word hashed instead of three (equality stays field by field).
+        func hash(into hasher: inout Hasher) {
+            let r = UInt64(truncatingIfNeeded: region), p = UInt64(truncatingIfNeeded: product)
+            hasher.combine(r << 42 ^ p << 21 ^ UInt64(truncatingIfNeeded: input))
+        }
     }
 
     /// Decodes one table of the one-year keys into `set` (one decoder per table).
@@ -63,8 +71,10 @@ extension ScenarioBuilder {
         let spec = table.spec
         let what = "\(spec.key) row"
         let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
-        var seen: [RecipeKey: SourceLocation] = [:]  // where each key was first given, for duplicate reports
-        for row in table.rows {
+        // The row where each key was first given, for duplicate reports.
+        var seen: [RecipeKey: Int] = [:]
+        seen.reserveCapacity(table.rows.count)
+        for (i, row) in table.rows.enumerated() {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let region = reader.regionOrEvery()  // .some(nil) = default row
@@ -77,11 +87,11 @@ extension ScenarioBuilder {
                 let scope = r.map { "region \(regions[$0.rawValue].code)" } ?? "the default recipe"
                 error(
                     row.location,
-                    "duplicate recipe row: \(products[p.rawValue].product.name) already has input \(products[q.rawValue].product.name) in \(scope) (first given at \(first)); give each input once"
+                    "duplicate recipe row: \(products[p.rawValue].product.name) already has input \(products[q.rawValue].product.name) in \(scope) (first given at \(table.rows[first].location)); give each input once"
                 )
                 continue
             }
-            seen[key] = row.location
+            seen[key] = i
             let entry: RecipeEntry = (q, b, reader.source(), row.location)
             if let r {
                 set.regionRecipes[Node(r, p), default: []].append(entry)
@@ -97,8 +107,8 @@ extension ScenarioBuilder {
         let what = "\(spec.key) row"
         // The one numeric column (quantity, price, capacity, affinity).
         let valueField = spec.columns.first { $0.type == .number }
-        var seen: [Node: SourceLocation] = [:]  // where each key was first given, for duplicate reports
-        for row in table.rows {
+        var seen = FirstRows(regions: regions.count, products: products.count)
+        for (i, row) in table.rows.enumerated() {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let r = reader.region("region")
@@ -106,7 +116,7 @@ extension ScenarioBuilder {
             let v = valueField.flatMap { reader.number($0) }
             guard let r, let p, let v else { continue }
             let node = Node(r, p)
-            guard isFirstRow(of: node, in: spec.key, at: row.location, seen: &seen) else { continue }
+            guard isFirstRow(of: node, in: table, row: i, seen: &seen) else { continue }
             let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), source: reader.source(), at: row.location)
             switch spec.key {
             case ScenarioFormat.finalDemand.key:
@@ -125,8 +135,8 @@ extension ScenarioBuilder {
         let spec = table.spec
         let what = "\(spec.key) row"
         let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
-        var seen: [Node: SourceLocation] = [:]  // where each key was first given, for duplicate reports
-        for row in table.rows {
+        var seen = FirstRows(regions: regions.count, products: products.count)
+        for (i, row) in table.rows.enumerated() {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let r = reader.region("region")
@@ -135,7 +145,7 @@ extension ScenarioBuilder {
             let capacity = fields["reference_capacity"].flatMap { reader.number($0) }
             guard let r, let p, let price, let capacity else { continue }
             let node = Node(r, p)
-            guard isFirstRow(of: node, in: spec.key, at: row.location, seen: &seen) else { continue }
+            guard isFirstRow(of: node, in: table, row: i, seen: &seen) else { continue }
             set.newNodes.append(
                 Sourced(.init(node: node, price: price, referenceCapacity: capacity), source: reader.source(), at: row.location))
         }
@@ -148,8 +158,8 @@ extension ScenarioBuilder {
         let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
         // The one numeric column (quantity, price, capacity, affinity).
         let valueField = spec.columns.first { $0.type == .number }
-        var seen: [Route: SourceLocation] = [:]  // where each key was first given, for duplicate reports
-        for row in table.rows {
+        var seen = FirstRouteRows()
+        for (i, row) in table.rows.enumerated() {
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let p = reader.product("product")
@@ -171,14 +181,14 @@ extension ScenarioBuilder {
             }
             guard let p, let s, let r, let v, rateOK else { continue }
             let route = Route(p, from: s, to: r)
-            if let first = seen[route] {
+            if let first = seen.firstRow(of: route) {
                 error(
                     row.location,
-                    "duplicate \(spec.key) row for \(routeName(route)) (first given at \(first)); give each product, exporter and importer once"
+                    "duplicate \(spec.key) row for \(routeName(route)) (first given at \(table.rows[first].location)); give each product, exporter and importer once"
                 )
                 continue
             }
-            seen[route] = row.location
+            seen.insert(route, row: i)
             let src = reader.source()
             switch spec.key {
             case ScenarioFormat.baseTrade.key:
@@ -198,18 +208,57 @@ extension ScenarioBuilder {
         }
     }
 
+    /// The row where each route of a route table was first given, for duplicate reports. Rows
+    /// written in route order (as `minsim generate` and `resolved/` write them) cannot repeat
+    /// an earlier route, so until a row breaks the order the routes are only listed; the
+    /// dictionary is built when one does.
+    struct FirstRouteRows {
+        private var inOrder: [(route: Route, row: Int)] = []
+        private var byRoute: [Route: Int]? = nil
+
+        /// The row where `route` was given before; nil when it was not.
+        mutating func firstRow(of route: Route) -> Int? {
+            if byRoute == nil {
+                guard let last = inOrder.last, !(last.route < route) else { return nil }
+                var all: [Route: Int] = [:]
+                all.reserveCapacity(inOrder.count * 2)
+                for entry in inOrder { all[entry.route] = entry.row }
+                byRoute = all
+                inOrder = []
+            }
+            return byRoute?[route]
+        }
+
+        /// Records the first row of `route` (after `firstRow(of:)` returned nil for it).
+        mutating func insert(_ route: Route, row: Int) {
+            if byRoute != nil { byRoute?[route] = row } else { inOrder.append((route, row)) }
+        }
+    }
+
+    /// The row where each node of a node table was first given (dense: one slot per node).
+    struct FirstRows {
+        let products: Int
+        /// Row index + 1 per node `r · products + p`; 0 = not given yet.
+        var rows: [Int]
+        init(regions: Int, products: Int) {
+            self.products = products
+            rows = [Int](repeating: 0, count: regions * products)
+        }
+    }
+
     /// True for the first row of `node` in a node table; false, after reporting the duplicate,
     /// for a later one.
-    mutating func isFirstRow(
-        of node: Node, in table: String, at location: SourceLocation, seen: inout [Node: SourceLocation]
-    ) -> Bool {
-        if let first = seen[node] {
+    mutating func isFirstRow(of node: Node, in table: Table, row: Int, seen: inout FirstRows) -> Bool {
+        let slot = node.region.rawValue * seen.products + node.product.rawValue
+        if seen.rows[slot] > 0 {
+            let first = table.rows[seen.rows[slot] - 1].location
             error(
-                location,
-                "duplicate \(table) row for \(nodeName(node)) (first given at \(first)); give each region and product once")
+                table.rows[row].location,
+                "duplicate \(table.spec.key) row for \(nodeName(node)) (first given at \(first)); give each region and product once"
+            )
             return false
         }
-        seen[node] = location
+        seen.rows[slot] = row + 1
         return true
     }
 }

@@ -24,10 +24,11 @@ extension ScenarioBuilder {
     }
 
     /// Nodes given a capacity anywhere: a `capacities` row, a `paths.capacities` row or a project.
-    func capacitatedNodes(_ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, projects: [Sourced<ScenarioYears.Project>])
-        -> Set<Node>
-    {
-        var capacitated = Set(t.capacities.map(\.node) + projects.map(\.node))
+    func capacitatedNodes(
+        _ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, projects: [Sourced<ScenarioYears.Project>]
+    ) -> NodeSet {
+        var capacitated = NodeSet(
+            t.capacities.map(\.node) + projects.map(\.node), regions: regions.count, products: products.count)
         for row in rows where row.kind == .capacities {
             if let r = row.key.region { capacitated.insert(Node(r, row.key.product)) }
         }
@@ -38,6 +39,7 @@ extension ScenarioBuilder {
     mutating func checkCapacityFactors(
         _ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, projects: [Sourced<ScenarioYears.Project>]
     ) {
+        guard rows.contains(where: { $0.kind == .capacityFactors }) else { return }
         let capacitated = capacitatedNodes(rows, t, projects: projects)
         var reported = Set<Node>()
         for row in rows where row.kind == .capacityFactors {
@@ -69,6 +71,7 @@ extension ScenarioBuilder {
                 "capacity project for \(nodeName(project.node)) has no effect: the node supplies nothing (no base trade and no opened route); activate it with a new_nodes row and open routes from it"
             )
         }
+        guard !t.newNodes.isEmpty else { return }
         let capacitated = capacitatedNodes(rows, t, projects: projects)
         for row in t.newNodes where !capacitated.contains(row.node) {
             error(

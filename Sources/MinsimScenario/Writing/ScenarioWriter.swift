@@ -60,6 +60,12 @@ public enum ScenarioWriter {
     ///
     /// - Complexity: O(nodes + routes + recipe inputs) time and output size.
     public static func files(for synthetic: SyntheticNetwork, settings: Settings) -> [(name: String, data: Data)] {
+        fileBuilders(for: synthetic, settings: settings).map { ($0.name, $0.make()) }
+    }
+
+    /// The files of the scenario folder, each with a function that builds it, so that a writer
+    /// holds one table at a time (the trade table of a 1,000,000-node network is ≈ 1 GB).
+    static func fileBuilders(for synthetic: SyntheticNetwork, settings: Settings) -> [(name: String, make: () -> Data)] {
         let net = synthetic.network
         let base = synthetic.base
         let source = sourceText(synthetic.parameters)
@@ -67,55 +73,66 @@ public enum ScenarioWriter {
         func region(_ r: Int) -> String { net.regions[r].code }
         func product(_ q: Int) -> String { net.products[q].name }
 
-        var recipes = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
-        for r in 0..<R {
-            for q in 0..<P {
-                for input in net.recipe(for: Node(RegionIndex(r), ProductIndex(q))) {
-                    recipes.appendRow([
-                        region(r), product(q), product(input.input.rawValue),
-                        number(input.quantityPerUnit), source,
-                    ])
+        func recipes() -> Data {
+            var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
+            for r in 0..<R {
+                for q in 0..<P {
+                    for input in net.recipe(for: Node(RegionIndex(r), ProductIndex(q))) {
+                        csv.appendRow([
+                            region(r), product(q), product(input.input.rawValue),
+                            number(input.quantityPerUnit), source,
+                        ])
+                    }
                 }
             }
+            return csv.data
         }
 
-        var demand = CSVWriter(columns: ["region", "product", "quantity", "source"])
-        var prices = CSVWriter(columns: ["region", "product", "price_usd_per_unit", "source"])
-        var capacities = CSVWriter(columns: ["region", "product", "capacity", "source"])
-        for r in 0..<R {
-            for q in 0..<P {
-                let (ri, qi) = (RegionIndex(r), ProductIndex(q))
-                let d = base.finalDemand[ri, qi]
-                if d > 0 { demand.appendRow([region(r), product(q), number(d), source]) }
-                if let price = base.prices[ri, qi] { prices.appendRow([region(r), product(q), number(price), source]) }
-                if let k = base.capacities[ri, qi] { capacities.appendRow([region(r), product(q), number(k), source]) }
+        /// One table per node quantity: demand (rows with demand > 0), prices, capacities.
+        func nodeTable(_ column: String, _ value: (RegionIndex, ProductIndex) -> Double?) -> Data {
+            var csv = CSVWriter(columns: ["region", "product", column, "source"])
+            for r in 0..<R {
+                for q in 0..<P {
+                    if let v = value(RegionIndex(r), ProductIndex(q)) {
+                        csv.appendRow([region(r), product(q), number(v), source])
+                    }
+                }
             }
+            return csv.data
         }
 
-        var trade = CSVWriter(columns: ["product", "exporter", "importer", "quantity", "source"])
-        for (route, t) in base.trade.sorted(by: { $0.key < $1.key }) {
-            trade.appendRow([
-                product(route.product.rawValue), region(route.exporter.rawValue),
-                region(route.importer.rawValue), number(t), source,
-            ])
+        func trade() -> Data {
+            var csv = CSVWriter(columns: ["product", "exporter", "importer", "quantity", "source"])
+            for (route, t) in base.trade.sorted(by: { $0.key < $1.key }) {
+                csv.appendRow([
+                    product(route.product.rawValue), region(route.exporter.rawValue),
+                    region(route.importer.rawValue), number(t), source,
+                ])
+            }
+            return csv.data
         }
-        var tariffs = CSVWriter(columns: ["product", "importer", "exporter", "base_rate", "rate", "source"])
-        for (route, rate) in base.tariffs.sorted(by: { $0.key < $1.key }) {
-            tariffs.appendRow([
-                product(route.product.rawValue), region(route.importer.rawValue),
-                region(route.exporter.rawValue), number(rate), number(rate), source,
-            ])
+        func tariffs() -> Data {
+            var csv = CSVWriter(columns: ["product", "importer", "exporter", "base_rate", "rate", "source"])
+            for (route, rate) in base.tariffs.sorted(by: { $0.key < $1.key }) {
+                csv.appendRow([
+                    product(route.product.rawValue), region(route.importer.rawValue),
+                    region(route.exporter.rawValue), number(rate), number(rate), source,
+                ])
+            }
+            return csv.data
         }
 
-        let yaml = scenarioYAML(synthetic, settings: settings, source: source)
         return [
-            (scenarioFileName, Data(yaml.utf8)),
-            ("data/recipes.csv", recipes.data),
-            ("data/final_demand.csv", demand.data),
-            ("data/base_trade.csv", trade.data),
-            ("data/base_prices.csv", prices.data),
-            ("data/capacities.csv", capacities.data),
-            ("data/tariffs.csv", tariffs.data),
+            (scenarioFileName, { Data(scenarioYAML(synthetic, settings: settings, source: source).utf8) }),
+            ("data/recipes.csv", recipes),
+            (
+                "data/final_demand.csv",
+                { nodeTable("quantity") { r, q in base.finalDemand[r, q] > 0 ? base.finalDemand[r, q] : nil } }
+            ),
+            ("data/base_trade.csv", trade),
+            ("data/base_prices.csv", { nodeTable("price_usd_per_unit") { r, q in base.prices[r, q] } }),
+            ("data/capacities.csv", { nodeTable("capacity") { r, q in base.capacities[r, q] } }),
+            ("data/tariffs.csv", tariffs),
         ]
     }
 
@@ -130,7 +147,10 @@ public enum ScenarioWriter {
         _ synthetic: SyntheticNetwork, settings: Settings, to path: String,
         force: Bool = false
     ) throws(RunFailure) -> String {
-        try OutputDirectory(path: path).write(files(for: synthetic, settings: settings), force: force)
+        let builders = fileBuilders(for: synthetic, settings: settings)
+        try OutputDirectory(path: path).write(force: force) { (staging: inout OutputDirectory.Staging) throws(RunFailure) in
+            for file in builders { try staging.add(file.name, file.make()) }
+        }
         return (path as NSString).appendingPathComponent(scenarioFileName)
     }
 
