@@ -201,8 +201,13 @@ public struct LeontiefFactorizer: Sendable {
                 )
             }
         case .automatic:
+            // Canonical columns (every calibrated network) go to the analysis and, with loops,
+            // to the sparse LU as they are generated; anything else through CSR below.
+            if let columns = system.coefficientColumns(withTariffs: withTariffs), columns.isCanonical {
+                return try automatic(system, columns: columns, withTariffs: withTariffs, estimateCondition: estimateCondition)
+            }
             let a = system.coefficientMatrix(withTariffs: withTariffs)
-            switch SubstitutionOrder.analyse(a) {
+            switch SubstitutionOrder.analyse(a, findingLoop: false) {
             case .acyclic(let levels):
                 let f = try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes)
                 return (f, .triangular(levels: levels.levelCount))
@@ -225,6 +230,38 @@ public struct LeontiefFactorizer: Sendable {
                     matrix: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
                 return (f, decision)
             }
+        }
+    }
+
+    /// `.automatic` on canonical columns: the same choice and the same factors as through
+    /// `coefficientMatrix`, without its transposes.
+    private func automatic(
+        _ system: LeontiefSystem, columns: CoefficientColumns, withTariffs: Bool, estimateCondition: Bool
+    ) throws(SolveError) -> (factorization: any LeontiefFactorization, decision: Decision?) {
+        let nodes = system.calibration.activeNodes
+        switch SubstitutionOrder.analyse(columns) {
+        case .acyclic(let levels):
+            let f = try TriangularLeontiefFactorization(coefficients: columns.matrix, levels: levels, nodes: nodes)
+            return (f, .triangular(levels: levels.levelCount))
+        case .cyclic:
+            let m = columns.leontiefColumns()
+            let analysis: SparseLU.Analysis
+            do {
+                analysis = try SparseLU.Analysis(
+                    dimension: columns.dimension, columnStart: m.columnStart, rowIndices: m.rowIndices)
+            } catch {
+                throw SparseLeontiefFactorization.solveError(error, nodes: nodes, dimension: columns.dimension)
+            }
+            let decision = decide(analysis)
+            if case .dense = decision {
+                return (
+                    try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition),
+                    decision
+                )
+            }
+            let f = try SparseLeontiefFactorization(
+                leontiefColumns: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
+            return (f, decision)
         }
     }
 

@@ -88,6 +88,34 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
         reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
     }
 
+    /// Factors `M = I − A` from A's canonical columns (`CoefficientColumns.leontiefColumns()`)
+    /// on their `analysis` (`SparseLU.Analysis(dimension:columnStart:rowIndices:)`): the
+    /// factors, `oneNorm` and condition of `init(coefficients:)` for the same A, without the
+    /// CSR round trip.
+    ///
+    /// - Throws: as `init(coefficients:)`.
+    init(
+        leontiefColumns m: (columnStart: [Int], rowIndices: [Int], values: [Double]), nodes: [Node]?,
+        analysis: SparseLU.Analysis, estimateCondition: Bool
+    ) throws(SolveError) {
+        self.nodes = nodes
+        self.estimateCondition = estimateCondition
+        do throws(SparseLUError) {
+            lu = try SparseLU(columnValues: m.values, analysis: analysis)
+        } catch {
+            throw Self.solveError(error, nodes: nodes, dimension: analysis.dimension)
+        }
+        // Column sums in row order, as `SparseMatrix.oneNorm` adds them: the same double.
+        var norm = 0.0
+        for j in 0..<analysis.dimension {
+            var sum = 0.0
+            for p in m.columnStart[j]..<m.columnStart[j + 1] { sum += abs(m.values[p]) }
+            norm = max(norm, sum)
+        }
+        oneNorm = norm
+        reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
+    }
+
     /// Refactors with a matrix of the same pattern (entries missing from `m` count as 0): the
     /// saved ordering and pivots are reused when stable (see `SparseLU.refactor(values:)`); a
     /// matrix with entries outside the pattern is analysed afresh.
