@@ -198,6 +198,27 @@ public struct SparseMatrix: Sendable, Equatable {
         self.init(rows: rows, columns: columns, rowStart: merged, columnIndices: outColumns, values: outValues)
     }
 
+    /// Takes CSR arrays as they are when they already satisfy the invariants — offsets from 0
+    /// to the entry count, columns in range and strictly ascending within each row, no value
+    /// exactly 0 — and returns nil otherwise. O(rows + nonzeros) to check, no copy or sort:
+    /// the way in for entries generated in order (e.g. a matrix's columns, read as the rows of
+    /// its transpose).
+    public init?(canonicalRows rows: Int, columns: Int, rowStart: [Int], columnIndices: [Int], values: [Double]) {
+        guard rows >= 0, columns >= 0, rowStart.count == rows + 1, rowStart.first == 0,
+            rowStart.last == values.count, columnIndices.count == values.count
+        else { return nil }
+        for i in 0..<rows {
+            guard rowStart[i] <= rowStart[i + 1] else { return nil }
+            var previous = -1
+            for p in rowStart[i]..<rowStart[i + 1] {
+                let j = columnIndices[p]
+                guard j > previous && j < columns && values[p] != 0 else { return nil }
+                previous = j
+            }
+        }
+        self.init(rows: rows, columns: columns, rowStart: rowStart, columnIndices: columnIndices, values: values)
+    }
+
     /// Builds a matrix from CSR arrays that already satisfy the invariants (module-internal:
     /// the operations in SparseMatrix+Operations.swift build their results with it).
     init(rows: Int, columns: Int, rowStart: [Int], columnIndices: [Int], values: [Double]) {

@@ -69,9 +69,9 @@ public struct LeontiefSystem: Sendable {
         return coefficientColumns(withTariffs: withTariffs, bound: bound).matrix
     }
 
-    /// A (or Ã) in compressed columns, generated column by column in `forEachCoefficient`'s
-    /// order and arithmetic (see `multiply`); nil when the intermediate use is not listed
-    /// column by column (then `coefficientMatrix` goes through triplets).
+    /// A (or Ã) in compressed columns, in `forEachCoefficient`'s order; nil when the
+    /// intermediate use is not listed column by column (then `coefficientMatrix` goes through
+    /// triplets).
     func coefficientColumns(withTariffs: Bool) -> CoefficientColumns? {
         let c = calibration
         guard zip(c.consumption, c.consumption.dropFirst()).allSatisfy({ $0.column <= $1.column }) else { return nil }
@@ -79,85 +79,69 @@ public struct LeontiefSystem: Sendable {
             withTariffs: withTariffs, bound: c.consumption.reduce(0) { $0 + c.markets[$1.market].routes.count })
     }
 
-    /// Column by column into preallocated arrays, without a closure or a bounds check per
-    /// entry. `bound` ≥ the number of entries. Precondition: consumption is column-ordered.
+    /// Column by column into preallocated arrays. `bound` ≥ the number of entries.
+    /// Precondition: consumption is column-ordered.
     private func coefficientColumns(withTariffs: Bool, bound: Int) -> CoefficientColumns {
-        let c = calibration
         let n = dimension
         var columnStart = [Int](repeating: 0, count: n + 1)
         var rows = [Int](repeating: 0, count: bound)
         var values = [Double](repeating: 0, count: bound)
         var stored = 0
-        c.markets.withUnsafeBufferPointer { mk in
-            c.supplierIndex.withUnsafeBufferPointer { sup in
-                shares.withUnsafeBufferPointer { s in
-                    tariffs.withUnsafeBufferPointer { t in
-                        rows.withUnsafeMutableBufferPointer { ri in
-                            values.withUnsafeMutableBufferPointer { v in
-                                columnStart.withUnsafeMutableBufferPointer { cs in
-                                    for use in c.consumption {
-                                        let b = use.coefficient
-                                        for k in mk[use.market].routes where s[k] != 0 {
-                                            ri[stored] = sup[k]
-                                            v[stored] = withTariffs ? b * s[k] * (1 + t[k]) : b * s[k]
-                                            stored += 1
-                                        }
-                                        cs[use.column + 1] = stored
-                                    }
-                                }
-                            }
-                        }
+        rows.withUnsafeMutableBufferPointer { ri in
+            values.withUnsafeMutableBufferPointer { v in
+                columnStart.withUnsafeMutableBufferPointer { cs in
+                    forEachCoefficient(withTariffs: withTariffs) { i, j, a in
+                        ri[stored] = i
+                        v[stored] = a
+                        stored += 1
+                        cs[j + 1] = stored
                     }
                 }
             }
         }
         rows.removeLast(bound - stored)
         values.removeLast(bound - stored)
-        // Columns without inputs (mines) inherit the offset before them.
+        // Columns without coefficients (mines) inherit the offset before them.
         for j in 0..<n { columnStart[j + 1] = max(columnStart[j + 1], columnStart[j]) }
         return CoefficientColumns(dimension: n, columnStart: columnStart, rows: rows, values: values)
     }
 
-    /// Calls `body(row, column, coefficient)` for every nonzero of A (or Ã).
+    /// Calls `body(row, column, coefficient)` for every nonzero of A (or Ã), consuming node by
+    /// consuming node (`calibration.consumption` order), each market's routes in order.
+    ///
+    /// Over unchecked buffers: at 220,000 coefficients the bounds checks cost more than the
+    /// products. A body that writes through buffer pointers (as `multiply` does) stays free of
+    /// the uniqueness check a captured array would need on every write.
     func forEachCoefficient(withTariffs: Bool, _ body: (Int, Int, Double) -> Void) {
         let c = calibration
-        for use in c.consumption {
-            for k in c.markets[use.market].routes where shares[k] != 0 {
-                let factor = withTariffs ? 1 + tariffs[k] : 1
-                body(c.supplierIndex[k], use.column, use.coefficient * shares[k] * factor)
-            }
-        }
-    }
-
-    /// `y = A x` (or `Ã x`), or the transposed product, from the sparse coefficients.
-    ///
-    /// The entries are visited in `forEachCoefficient`'s order with the same arithmetic, so the
-    /// sums are bit for bit those of that loop; only the closure and the bounds and uniqueness
-    /// checks per entry are gone (at 220,000 entries they cost more than the products).
-    ///
-    /// - Complexity: O(nonzeros).
-    public func multiply(_ x: [Double], withTariffs: Bool, transposed: Bool = false) -> [Double] {
-        precondition(x.count == dimension, "vector has \(x.count) entries, system has \(dimension) nodes")
-        let c = calibration
-        var y = [Double](repeating: 0, count: dimension)
         c.markets.withUnsafeBufferPointer { mk in
             c.supplierIndex.withUnsafeBufferPointer { sup in
                 shares.withUnsafeBufferPointer { s in
                     tariffs.withUnsafeBufferPointer { t in
-                        x.withUnsafeBufferPointer { xp in
-                            y.withUnsafeMutableBufferPointer { yp in
-                                for use in c.consumption {
-                                    let j = use.column, b = use.coefficient
-                                    for k in mk[use.market].routes where s[k] != 0 {
-                                        // (b·S)·1 is b·S exactly: the untariffed coefficient skips the factor.
-                                        let a = withTariffs ? b * s[k] * (1 + t[k]) : b * s[k]
-                                        let i = sup[k]
-                                        if transposed { yp[j] += a * xp[i] } else { yp[i] += a * xp[j] }
-                                    }
-                                }
+                        for use in c.consumption {
+                            let b = use.coefficient
+                            for k in mk[use.market].routes where s[k] != 0 {
+                                // (b·S)·1 is b·S exactly: the untariffed coefficient skips the factor.
+                                body(sup[k], use.column, withTariffs ? b * s[k] * (1 + t[k]) : b * s[k])
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// `y = A x` (or `Ã x`), or the transposed product, from the sparse coefficients, summed in
+    /// `forEachCoefficient`'s order.
+    ///
+    /// - Complexity: O(nonzeros).
+    public func multiply(_ x: [Double], withTariffs: Bool, transposed: Bool = false) -> [Double] {
+        precondition(x.count == dimension, "vector has \(x.count) entries, system has \(dimension) nodes")
+        var y = [Double](repeating: 0, count: dimension)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                forEachCoefficient(withTariffs: withTariffs) { i, j, a in
+                    if transposed { yp[j] += a * xp[i] } else { yp[i] += a * xp[j] }
                 }
             }
         }
@@ -166,15 +150,8 @@ public struct LeontiefSystem: Sendable {
 
     /// Number of nonzeros of A (and of Ã): one per route with a nonzero share × consuming node.
     var coefficientCount: Int {
-        let c = calibration
         var count = 0
-        c.markets.withUnsafeBufferPointer { mk in
-            shares.withUnsafeBufferPointer { s in
-                for use in c.consumption {
-                    for k in mk[use.market].routes where s[k] != 0 { count += 1 }
-                }
-            }
-        }
+        forEachCoefficient(withTariffs: false) { _, _, _ in count += 1 }
         return count
     }
 

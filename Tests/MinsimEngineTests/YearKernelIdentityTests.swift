@@ -98,10 +98,24 @@ struct YearKernelIdentityTests {
         #expect(c.routeVector(table) == Calibration.routeVector(table, routes: c.routes), "seed \(seed)")
     }
 
-    /// `multiply` as it was: through `forEachCoefficient`.
+    /// The coefficients as the loop over recipes and routes produced them before it ran over
+    /// unchecked buffers: `(row, column, b · S · (1 + τ or 0))`, in the same order.
+    static func referenceCoefficients(_ s: LeontiefSystem, withTariffs: Bool) -> [(Int, Int, Double)] {
+        let c = s.calibration
+        var out: [(Int, Int, Double)] = []
+        for use in c.consumption {
+            for k in c.markets[use.market].routes where s.shares[k] != 0 {
+                let factor = withTariffs ? 1 + s.tariffs[k] : 1
+                out.append((c.supplierIndex[k], use.column, use.coefficient * s.shares[k] * factor))
+            }
+        }
+        return out
+    }
+
+    /// `multiply` as it was: through those coefficients.
     static func referenceMultiply(_ s: LeontiefSystem, _ x: [Double], withTariffs: Bool, transposed: Bool) -> [Double] {
         var y = [Double](repeating: 0, count: s.dimension)
-        s.forEachCoefficient(withTariffs: withTariffs) { i, j, a in
+        for (i, j, a) in referenceCoefficients(s, withTariffs: withTariffs) {
             if transposed { y[j] += a * x[i] } else { y[i] += a * x[j] }
         }
         return y
@@ -115,36 +129,40 @@ struct YearKernelIdentityTests {
         shares[shares.count / 2] = 0  // a route without share is no coefficient
         let system = LeontiefSystem(calibration: c, shares: shares, tariffs: c.routeVector(g.base.tariffs))
         let x = (0..<c.dimension).map { _ in rng.uniform() - 0.3 }
-        var count = 0
-        system.forEachCoefficient(withTariffs: false) { _, _, _ in count += 1 }
-        #expect(system.coefficientCount == count)
+        #expect(system.coefficientCount == Self.referenceCoefficients(system, withTariffs: false).count)
         for withTariffs in [false, true] {
             for transposed in [false, true] {
                 #expect(
                     system.multiply(x, withTariffs: withTariffs, transposed: transposed)
                         == Self.referenceMultiply(system, x, withTariffs: withTariffs, transposed: transposed), "seed \(seed)")
             }
-            var r: [Int] = [], cols: [Int] = [], v: [Double] = []
-            system.forEachCoefficient(withTariffs: withTariffs) { i, j, a in
-                r.append(i); cols.append(j); v.append(a)
-            }
+            let entries = Self.referenceCoefficients(system, withTariffs: withTariffs)
+            let (r, cols, v) = (entries.map(\.0), entries.map(\.1), entries.map(\.2))
             let triplets = SparseMatrix(rows: c.dimension, columns: c.dimension, rowIndices: r, columnIndices: cols, values: v)
             #expect(system.coefficientMatrix(withTariffs: withTariffs) == triplets, "seed \(seed)")
         }
     }
 
-    @Test("I − A from canonical columns is the CSC of SparseMatrix.identity(minus:)", arguments: seeds)
-    func leontiefColumns(seed: UInt64) throws {
+    @Test("canonical columns read as rows are Aᵀ; non-canonical ones are refused", arguments: seeds)
+    func transposedMatrix(seed: UInt64) throws {
         let (g, c) = try Self.network(seed: seed, feedback: 0.05)
         let system = LeontiefSystem(calibration: c, shares: c.baseShares, tariffs: c.routeVector(g.base.tariffs))
         for withTariffs in [false, true] {
             let columns = try #require(system.coefficientColumns(withTariffs: withTariffs))
-            #expect(columns.isCanonical, "a calibrated network's columns are canonical (seed \(seed))")
-            let m = columns.leontiefColumns()
-            // The CSC of M is the CSR of Mᵀ.
-            let mt = SparseMatrix.identity(minus: columns.matrix).transposed
-            #expect(m.columnStart == mt.rowStart && m.rowIndices == mt.columnIndices && m.values == mt.values, "seed \(seed)")
+            let at = try #require(columns.transposedMatrix, "a calibrated network's columns are canonical (seed \(seed))")
+            #expect(at == columns.matrix.transposed, "seed \(seed)")
+            // (I − Aᵀ) is (I − A)ᵀ entry for entry: what KLU gets from the columns path.
+            #expect(SparseMatrix.identity(minus: at) == SparseMatrix.identity(minus: columns.matrix).transposed)
         }
+        // Rows out of order, a repeated row or a stored zero: not canonical.
+        let n = c.dimension
+        let swapped = CoefficientColumns(
+            dimension: n, columnStart: [0, 2] + Array(repeating: 2, count: n - 1), rows: [1, 0], values: [0.1, 0.2])
+        let repeated = CoefficientColumns(
+            dimension: n, columnStart: [0, 2] + Array(repeating: 2, count: n - 1), rows: [1, 1], values: [0.1, 0.2])
+        let zero = CoefficientColumns(
+            dimension: n, columnStart: [0, 1] + Array(repeating: 1, count: n - 1), rows: [1], values: [0])
+        #expect(swapped.transposedMatrix == nil && repeated.transposedMatrix == nil && zero.transposedMatrix == nil)
     }
 
     @Test("the substitution order from columns equals the one from rows", arguments: seeds)
@@ -173,10 +191,10 @@ struct YearKernelIdentityTests {
             let a = system.coefficientMatrix(withTariffs: withTariffs)
             let csr = try SparseLeontiefFactorization(coefficients: a, nodes: c.activeNodes, estimateCondition: true)
             let columns = try #require(system.coefficientColumns(withTariffs: withTariffs))
-            let m = columns.leontiefColumns()
-            let analysis = try SparseLU.Analysis(dimension: c.dimension, columnStart: m.columnStart, rowIndices: m.rowIndices)
+            let mt = SparseMatrix.identity(minus: try #require(columns.transposedMatrix))
+            let analysis = try SparseLU.Analysis(dimension: c.dimension, columnStart: mt.rowStart, rowIndices: mt.columnIndices)
             let fromColumns = try SparseLeontiefFactorization(
-                leontiefColumns: m, nodes: c.activeNodes, analysis: analysis, estimateCondition: true)
+                transposedMatrix: mt, nodes: c.activeNodes, analysis: analysis, estimateCondition: true)
             #expect(fromColumns.oneNorm == csr.oneNorm && fromColumns.reciprocalCondition == csr.reciprocalCondition)
             #expect(fromColumns.method == csr.method, "seed \(seed)")
             for rhs in SolverAgreementTests.rightHandSides(system, seed: seed) {

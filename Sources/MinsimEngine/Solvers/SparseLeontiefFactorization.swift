@@ -88,31 +88,24 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
         reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
     }
 
-    /// Factors `M = I − A` from A's canonical columns (`CoefficientColumns.leontiefColumns()`)
-    /// on their `analysis` (`SparseLU.Analysis(dimension:columnStart:rowIndices:)`): the
-    /// factors, `oneNorm` and condition of `init(coefficients:)` for the same A, without the
-    /// CSR round trip.
+    /// Factors `M` given as its transpose in CSR form, `mt = Mᵀ` — M's compressed columns,
+    /// the order KLU reads — on their `analysis` (`SparseLU.Analysis(dimension:columnStart:
+    /// rowIndices:)` of `mt.rowStart`, `mt.columnIndices`): the factors, `oneNorm` and
+    /// condition of `init(matrix:)` for M, without transposing.
     ///
-    /// - Throws: as `init(coefficients:)`.
-    init(
-        leontiefColumns m: (columnStart: [Int], rowIndices: [Int], values: [Double]), nodes: [Node]?,
-        analysis: SparseLU.Analysis, estimateCondition: Bool
-    ) throws(SolveError) {
+    /// - Throws: as `init(matrix:)`.
+    init(transposedMatrix mt: SparseMatrix, nodes: [Node]?, analysis: SparseLU.Analysis, estimateCondition: Bool)
+        throws(SolveError)
+    {
         self.nodes = nodes
         self.estimateCondition = estimateCondition
         do throws(SparseLUError) {
-            lu = try SparseLU(columnValues: m.values, analysis: analysis)
+            lu = try SparseLU(columnValues: mt.values, analysis: analysis)
         } catch {
-            throw Self.solveError(error, nodes: nodes, dimension: analysis.dimension)
+            throw Self.solveError(error, nodes: nodes, dimension: mt.rows)
         }
-        // Column sums in row order, as `SparseMatrix.oneNorm` adds them: the same double.
-        var norm = 0.0
-        for j in 0..<analysis.dimension {
-            var sum = 0.0
-            for p in m.columnStart[j]..<m.columnStart[j + 1] { sum += abs(m.values[p]) }
-            norm = max(norm, sum)
-        }
-        oneNorm = norm
+        // ‖M‖₁ is ‖Mᵀ‖∞, each column's sum taken in row order as `SparseMatrix.oneNorm` takes it.
+        oneNorm = mt.infinityNorm
         reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
     }
 
