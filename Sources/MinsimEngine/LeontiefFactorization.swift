@@ -201,25 +201,26 @@ public struct LeontiefFactorizer: Sendable {
                 )
             }
         case .automatic:
-            // Canonical columns (every calibrated network) go to the analysis and, with loops,
-            // to the sparse LU as they are generated, as Mᵀ in CSR (M's columns); anything
-            // else through A in CSR. The same matrices reach KLU either way.
-            if let columns = system.coefficientColumns(withTariffs: withTariffs), let at = columns.transposedMatrix {
+            // The generated columns go to the analysis and, with loops and when canonical (every
+            // calibrated network), to the sparse LU as they are, as Mᵀ in CSR (M's columns);
+            // anything else through A in CSR. The same matrices reach KLU either way.
+            if let columns = system.coefficientColumns(withTariffs: withTariffs) {
                 switch SubstitutionOrder.analyse(columns) {
                 case .acyclic(let levels):
                     let f = try TriangularLeontiefFactorization(coefficients: columns.matrix, levels: levels, nodes: nodes)
                     return (f, .triangular(levels: levels.levelCount))
                 case .cyclic:
-                    let mt = SparseMatrix.identity(minus: at)
-                    let analysis = try Self.analysis(nodes: nodes) { () throws(SparseLUError) in
-                        try SparseLU.Analysis(dimension: mt.rows, columnStart: mt.rowStart, rowIndices: mt.columnIndices)
-                    }
-                    return try withLoops(
-                        system, withTariffs: withTariffs, estimateCondition: estimateCondition, analysis: analysis
-                    ) {
-                        () throws(SolveError) in
-                        try SparseLeontiefFactorization(
-                            transposedMatrix: mt, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
+                    if let at = columns.transposedMatrix {
+                        let mt = SparseMatrix.identity(minus: at)
+                        let analysis = try Self.analysis(nodes: nodes) { () throws(SparseLUError) in
+                            try SparseLU.Analysis(dimension: mt.rows, columnStart: mt.rowStart, rowIndices: mt.columnIndices)
+                        }
+                        return try withLoops(
+                            system, withTariffs: withTariffs, estimateCondition: estimateCondition, analysis: analysis
+                        ) { () throws(SolveError) in
+                            try SparseLeontiefFactorization(
+                                transposedMatrix: mt, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
+                        }
                     }
                 }
             }

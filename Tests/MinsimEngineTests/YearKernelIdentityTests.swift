@@ -183,6 +183,20 @@ struct YearKernelIdentityTests {
         }
     }
 
+    @Test("the columns' analysis skips zero coefficients and counts a repeated supplier once, as the rows' does")
+    func substitutionOrderEdgeCases() {
+        // 0 → 2 twice and 1 → 2; 2 → 1 with coefficient 0 (no edge, else a loop 1 → 2 → 1); 3 alone.
+        let columns = CoefficientColumns(
+            dimension: 4, columnStart: [0, 0, 1, 4, 4], rows: [2, 0, 0, 1], values: [0, 0.1, 0.2, 0.3])
+        switch (SubstitutionOrder.analyse(columns), SubstitutionOrder.analyse(columns.matrix)) {
+        case (.acyclic(let a), .acyclic(let b)):
+            #expect(a.order == b.order && a.position == b.position && a.levelStart == b.levelStart)
+            #expect(a.levelCount == 2)
+        default:
+            Issue.record("both analyses must find the network acyclic")
+        }
+    }
+
     @Test("the sparse LU from columns solves exactly as the one from CSR; automatic decides alike", arguments: seeds)
     func sparseFromColumns(seed: UInt64) throws {
         let (g, c) = try Self.network(seed: seed, feedback: 0.05)

@@ -70,19 +70,20 @@ struct SubstitutionOrder: Sendable {
         return .acyclic(SubstitutionOrder(levels: level))
     }
 
-    /// The same analysis from A in compressed sparse columns (`CoefficientColumns`, canonical:
-    /// column j lists each supplier of node j once). Kahn's sort runs from the users' side (a
-    /// node is placed once every user of it is), then the levels are taken in the reverse of
-    /// that order, suppliers first; they are the longest supply chains, as in `analyse(_:)`,
-    /// so the order is the same. A loop is reported without naming it (`loop` is empty).
+    /// The same analysis from A in compressed sparse columns (`CoefficientColumns`). Kahn's
+    /// sort runs from the users' side (a node is placed once every user of it is), then the
+    /// levels are taken in the reverse of that order, suppliers first; they are the longest
+    /// supply chains, as in `analyse(_:)`, so the order is the same. As there, a zero
+    /// coefficient is no edge; a supplier listed twice in a column is counted and released
+    /// twice, which changes nothing. A loop is reported without naming it (`loop` is empty).
     ///
     /// - Complexity: O(N + nonzeros), with no transpose.
     static func analyse(_ a: CoefficientColumns) -> Analysis {
         let n = a.dimension
-        let (cs, rows) = (a.columnStart, a.rows)
+        let (cs, rows, values) = (a.columnStart, a.rows, a.values)
         var users = [Int](repeating: 0, count: n)
         for j in 0..<n {
-            for p in cs[j]..<cs[j + 1] where rows[p] != j { users[rows[p]] += 1 }
+            for p in cs[j]..<cs[j + 1] where rows[p] != j && values[p] != 0 { users[rows[p]] += 1 }
         }
         var queue: [Int] = []
         queue.reserveCapacity(n)
@@ -91,7 +92,7 @@ struct SubstitutionOrder: Sendable {
         while head < queue.count {
             let j = queue[head]
             head += 1
-            for p in cs[j]..<cs[j + 1] where rows[p] != j {
+            for p in cs[j]..<cs[j + 1] where rows[p] != j && values[p] != 0 {
                 let i = rows[p]
                 users[i] -= 1
                 if users[i] == 0 { queue.append(i) }
@@ -100,7 +101,7 @@ struct SubstitutionOrder: Sendable {
         guard queue.count == n else { return .cyclic(loop: []) }
         var level = [Int](repeating: 0, count: n)
         for j in queue.reversed() {
-            for p in cs[j]..<cs[j + 1] where rows[p] != j { level[j] = max(level[j], level[rows[p]] + 1) }
+            for p in cs[j]..<cs[j + 1] where rows[p] != j && values[p] != 0 { level[j] = max(level[j], level[rows[p]] + 1) }
         }
         return .acyclic(SubstitutionOrder(levels: level))
     }
