@@ -6,9 +6,9 @@ import LinearAlgebra
 /// KLU reads `M = I − A` in exactly this orientation, so a cyclic network goes from these
 /// columns to the sparse LU without the CSR detour (`SparseMatrix` is CSR, and KLU would
 /// transpose it back), provided the columns are already canonical: rows strictly ascending and
-/// no stored zero — then there is nothing to sort, sum or drop (`transposedMatrix`). Columns of a calibrated
-/// network are canonical: a recipe lists each input once, in product order, and a market's
-/// suppliers come in region order, which is system order within a product.
+/// no stored zero — then there is nothing to sort, sum or drop (`transposedMatrix`). Columns of
+/// a calibrated network are canonical: a recipe lists each input once, in product order, and a
+/// market's suppliers come in region order, which is system order within a product.
 struct CoefficientColumns: Sendable {
     let dimension: Int
     /// Column j's entries are at offsets `columnStart[j] ..< columnStart[j + 1]`.
