@@ -80,19 +80,25 @@ def reset_peak():
         pass
 
 
+CPU_SECONDS = {}  # "last": median process CPU seconds of the last `measure` call
+
+
 def measure(fn, runs):
     """Median wall seconds of `runs` calls after one warm-up, and the peak memory above the
-    resident size before the warm-up (the first call's allocations count, as in ExportSystem)."""
+    resident size before the warm-up (the first call's allocations count, as in ExportSystem).
+    The median process CPU seconds of the same calls is kept in CPU_SECONDS["last"]."""
     gc.collect()
     base = status_bytes("VmRSS:")
     reset_peak()
     fn()  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     peak = max(status_bytes("VmHWM:") - base, 0)
+    CPU_SECONDS["last"] = float(np.median(cpu))
     return float(np.median(times)), peak
 
 
@@ -128,7 +134,7 @@ def main():
     print(f"- each time: median of {runs} runs after 1 warm-up (pymrio: at most 3; 1,000,000 nodes: 3), wall clock; "
           "memory: peak resident above the resident size before the first call\n")
 
-    rows = []
+    rows, cpu_rows = [], []
     for label, regions, stages, products, suppliers, feedback in sizes:
         load = load_average()
         with tempfile.TemporaryDirectory(prefix="minsim-compare-") as d:
@@ -146,6 +152,7 @@ def main():
 
             solutions = []
             t_scipy, m_scipy = measure(lambda: scipy.sparse.linalg.splu(Msp).solve(f), r)
+            c_scipy = CPU_SECONDS["last"]
             solutions.append(scipy.sparse.linalg.splu(Msp).solve(f))
             t_numpy = m_numpy = t_pymrio = m_pymrio = None
             if n <= DENSE_LIMIT:
@@ -170,6 +177,10 @@ def main():
                         f"{ms(t_scipy)}{ratio(t_scipy, quantity)}{ratio(t_scipy, year)} ({mb(m_scipy)}) | "
                         f"{ms(t_numpy)}{ratio(t_numpy, quantity)} ({mb(m_numpy)}) | "
                         f"{ms(t_pymrio)}{ratio(t_pymrio, quantity)} ({mb(m_pymrio)}) | {worst:.1e} | {load:.1f} |")
+            c_year, c_quantity = engine.get("year_cpu_seconds"), engine.get("quantity_cpu_seconds")
+            if c_year is not None and c_quantity is not None:
+                cpu_rows.append(f"| {label} | {ms(c_year)} | {ms(c_quantity)} | {ms(c_scipy)} | "
+                                f"{c_scipy / c_year:.2f} | {c_scipy / c_quantity:.2f} | {load:.1f} |")
             print(f"measured {label}", file=sys.stderr)
 
     print("| network | nodes | nonzeros of A | engine solver (automatic) | engine whole year ms (peak) | "
@@ -182,6 +193,13 @@ def main():
     print("\nRatios above 1 mean the Python tool took longer than the engine. `engine quantity only` "
           "factors I − A with the automatic choice and solves for f, the same work as the Python tools; "
           "`engine whole year` also runs the price–share fixed point, the price solve, flows and every check.")
+    if cpu_rows:
+        print("\nProcess CPU time of the same calls (median; steadier than wall clock on a shared machine):\n")
+        print("| network | engine whole year CPU ms | engine quantity only CPU ms | scipy splu + solve CPU ms | "
+              "scipy ÷ engine year | scipy ÷ engine quantity | load avg |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for row in cpu_rows:
+            print(row)
 
     if len(sys.argv) > 2:
         end_to_end(Path(sys.argv[2]))

@@ -16,14 +16,9 @@ func kluDefaults() -> klu_l_common {
 /// The ordering of one pattern (`klu_l_symbolic`), shared read-only by every factorization of it.
 final class KLUSymbolic: @unchecked Sendable {
     let dimension: Int
-    /// The pattern as factored, CSR (`SparseMatrix` order).
-    let rowStart: [Int]
-    let columnIndices: [Int]
-    /// The same pattern CSC, as KLU reads it.
+    /// The pattern CSC, as KLU reads it (rows ascending within each column).
     let columnStart: [Int]
     let rowIndices: [Int]
-    /// `columnPosition[p]` is the CSC offset of CSR entry p.
-    let columnPosition: [Int]
     let blocks: Int
     let largestBlock: Int
     let estimatedFlops: Double
@@ -33,11 +28,32 @@ final class KLUSymbolic: @unchecked Sendable {
     let structuralRank: Int
     let pointer: UnsafeMutablePointer<klu_l_symbolic>?
 
-    init(pattern m: SparseMatrix) throws(SparseLUError) {
+    /// The same pattern CSR (`SparseMatrix` order), with `columnPosition[p]` the CSC offset of
+    /// CSR entry p. Kept from `init(pattern:)`; derived on first use for a pattern analysed
+    /// from its columns, which only the CSR-ordered calls (`refactor`, `rowStart`) need.
+    struct RowPattern {
+        let rowStart: [Int]
+        let columnIndices: [Int]
+        let columnPosition: [Int]
+    }
+    private var rowPatternStorage: RowPattern?
+    private let rowPatternLock = NSLock()
+
+    var rowPattern: RowPattern {
+        rowPatternLock.lock()
+        defer { rowPatternLock.unlock() }
+        if let stored = rowPatternStorage { return stored }
+        let derived = Self.rowPattern(dimension: dimension, columnStart: columnStart, rowIndices: rowIndices)
+        rowPatternStorage = derived
+        return derived
+    }
+    var rowStart: [Int] { rowPattern.rowStart }
+    var columnIndices: [Int] { rowPattern.columnIndices }
+    var columnPosition: [Int] { rowPattern.columnPosition }
+
+    /// Analyses the pattern of the CSR matrix `m`.
+    convenience init(pattern m: SparseMatrix) throws(SparseLUError) {
         let n = m.rows
-        dimension = n
-        rowStart = m.rowStart
-        columnIndices = m.columnIndices
         // CSR → CSC by one counting sort, remembering where each entry went.
         var start = [Int](repeating: 0, count: n + 1)
         for j in m.columnIndices { start[j + 1] += 1 }
@@ -45,17 +61,35 @@ final class KLUSymbolic: @unchecked Sendable {
         var fill = start
         var rows = [Int](repeating: 0, count: m.nonzeroCount)
         var position = [Int](repeating: 0, count: m.nonzeroCount)
-        for i in 0..<n {
-            for p in m.rowStart[i]..<m.rowStart[i + 1] {
-                let j = m.columnIndices[p]
-                rows[fill[j]] = i
-                position[p] = fill[j]
-                fill[j] += 1
+        m.rowStart.withUnsafeBufferPointer { rs in
+            m.columnIndices.withUnsafeBufferPointer { ci in
+                fill.withUnsafeMutableBufferPointer { fl in
+                    rows.withUnsafeMutableBufferPointer { ro in
+                        position.withUnsafeMutableBufferPointer { po in
+                            for i in 0..<n {
+                                for p in rs[i]..<rs[i + 1] {
+                                    let j = ci[p]
+                                    ro[fl[j]] = i
+                                    po[p] = fl[j]
+                                    fl[j] += 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+        try self.init(
+            dimension: n, columnStart: start, rowIndices: rows,
+            rowPattern: RowPattern(rowStart: m.rowStart, columnIndices: m.columnIndices, columnPosition: position))
+    }
+
+    /// Analyses a CSC pattern (rows strictly ascending within each column; the caller checked).
+    init(dimension n: Int, columnStart start: [Int], rowIndices rows: [Int], rowPattern: RowPattern?) throws(SparseLUError) {
+        dimension = n
         columnStart = start
         rowIndices = rows
-        columnPosition = position
+        rowPatternStorage = rowPattern
         guard n > 0 else {
             pointer = nil
             blocks = 0
@@ -82,6 +116,26 @@ final class KLUSymbolic: @unchecked Sendable {
         structuralRank = rank >= 0 ? rank : n
     }
 
+    /// CSC → CSR by one counting sort over the rows; visiting columns in order leaves every
+    /// row's columns ascending, which is `SparseMatrix` order.
+    private static func rowPattern(dimension n: Int, columnStart: [Int], rowIndices: [Int]) -> RowPattern {
+        var start = [Int](repeating: 0, count: n + 1)
+        for i in rowIndices { start[i + 1] += 1 }
+        for i in 0..<n { start[i + 1] += start[i] }
+        var fill = start
+        var columns = [Int](repeating: 0, count: rowIndices.count)
+        var position = [Int](repeating: 0, count: rowIndices.count)
+        for j in 0..<n {
+            for p in columnStart[j]..<columnStart[j + 1] {
+                let i = rowIndices[p]
+                columns[fill[i]] = j
+                position[fill[i]] = p
+                fill[i] += 1
+            }
+        }
+        return RowPattern(rowStart: start, columnIndices: columns, columnPosition: position)
+    }
+
     deinit {
         var common = kluDefaults()
         var p = pointer
@@ -91,6 +145,8 @@ final class KLUSymbolic: @unchecked Sendable {
     /// The values of `m` in this pattern's CSR order when every entry of `m` is in the pattern
     /// (missing entries 0), else nil.
     func scatter(_ m: SparseMatrix) -> [Double]? {
+        let pattern = rowPattern
+        let (rowStart, columnIndices) = (pattern.rowStart, pattern.columnIndices)
         var values = [Double](repeating: 0, count: columnIndices.count)
         for i in 0..<dimension {
             var p = rowStart[i]

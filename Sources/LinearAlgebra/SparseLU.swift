@@ -65,6 +65,13 @@ public struct SparseLU: Sendable {
     private let symbolic: KLUSymbolic
     private var numeric: KLUNumeric
 
+    /// Factors already made (`SparseLU+Columns.swift`).
+    init(symbolic: KLUSymbolic, numeric: KLUNumeric, origin: Origin) {
+        self.symbolic = symbolic
+        self.numeric = numeric
+        self.origin = origin
+    }
+
     /// Analyses and factors the square matrix `m`.
     ///
     /// - Throws: `.nonFiniteInput`, `.structurallySingular`, `.singular(column:)`,
@@ -93,8 +100,7 @@ public struct SparseLU: Sendable {
         } else {
             preconditionFailure("the matrix has entries outside the analysed pattern")
         }
-        var csc = [Double](repeating: 0, count: values.count)
-        for p in 0..<values.count { csc[symbolic.columnPosition[p]] = values[p] }
+        let csc = Self.compressedColumns(values, symbolic: symbolic)
         self.symbolic = symbolic
         self.numeric = try KLUNumeric(symbolic: symbolic, values: csc)
         self.origin = .analyzed
@@ -104,7 +110,7 @@ public struct SparseLU: Sendable {
     /// block), with KLU's estimate of what factoring will cost. Cheap (near O(nonzeros)) next
     /// to factoring; shared read-only by every factorization made from it.
     public struct Analysis: Sendable {
-        fileprivate let symbolic: KLUSymbolic
+        let symbolic: KLUSymbolic
 
         /// Analyses the pattern of the square matrix `m` (its values are not read).
         /// A structurally singular pattern is analysed too (see `structuralRank`); factoring it
@@ -114,6 +120,11 @@ public struct SparseLU: Sendable {
         public init(_ m: SparseMatrix) throws(SparseLUError) {
             precondition(m.rows == m.columns, "sparse LU needs a square matrix, got \(m.rows)×\(m.columns)")
             symbolic = try KLUSymbolic(pattern: m)
+        }
+
+        /// An ordering already analysed (`SparseLU+Columns.swift`).
+        init(symbolic: KLUSymbolic) {
+            self.symbolic = symbolic
         }
 
         /// Order n of the matrix.
@@ -183,9 +194,7 @@ public struct SparseLU: Sendable {
     public mutating func refactor(values: [Double]) throws(SparseLUError) {
         precondition(values.count == nonzeroCount, "\(values.count) values for a pattern of \(nonzeroCount) entries")
         guard values.allSatisfy({ $0.isFinite }) else { throw .nonFiniteInput }
-        var csc = [Double](repeating: 0, count: values.count)
-        let position = symbolic.columnPosition
-        for p in 0..<values.count { csc[position[p]] = values[p] }
+        let csc = Self.compressedColumns(values, symbolic: symbolic)
         if isKnownUniquelyReferenced(&numeric), numeric.refactor(csc, symbolic: symbolic) {
             origin = .refactored
             return
@@ -212,6 +221,20 @@ public struct SparseLU: Sendable {
             return
         }
         self = try SparseLU(factoring: m)
+    }
+
+    /// CSR values in the CSC order KLU reads (`columnPosition` is a permutation of the offsets).
+    private static func compressedColumns(_ values: [Double], symbolic: KLUSymbolic) -> [Double] {
+        let columnPosition = symbolic.columnPosition
+        precondition(values.count == columnPosition.count, "values do not match the pattern")
+        return [Double](unsafeUninitializedCapacity: values.count) { csc, initialized in
+            values.withUnsafeBufferPointer { v in
+                columnPosition.withUnsafeBufferPointer { position in
+                    for p in 0..<v.count { csc[position[p]] = v[p] }
+                }
+            }
+            initialized = values.count
+        }
     }
 
     /// A refactor whose reciprocal pivot growth falls below this fraction of the last pivoting

@@ -143,22 +143,49 @@ public struct SparseMatrix: Sendable, Equatable {
         }
         for i in rowIndices {
             precondition(i >= 0 && i < rows, "row index \(i) outside a \(rows)×\(columns) matrix")
-            start[i + 1] += 1
         }
-        for i in 0..<rows { start[i + 1] += start[i] }
-        // Visiting columns in order leaves every row's columns ascending.
-        var fill = start
-        rowIndices.withUnsafeBufferPointer { ri in
-            values.withUnsafeBufferPointer { vv in
-                outColumns.withUnsafeMutableBufferPointer { oc in
-                    outValues.withUnsafeMutableBufferPointer { ov in
-                        fill.withUnsafeMutableBufferPointer { fl in
-                            for j in 0..<columns {
-                                for p in columnStart[j]..<columnStart[j + 1] {
-                                    let i = ri[p]
-                                    oc[fl[i]] = j
-                                    ov[fl[i]] = vv[p]
-                                    fl[i] += 1
+        var merged = [Int](repeating: 0, count: rows + 1)
+        var stored = 0
+        // Offsets and indices were checked above, so the passes below run on unchecked buffers.
+        columnStart.withUnsafeBufferPointer { cs in
+            rowIndices.withUnsafeBufferPointer { ri in
+                values.withUnsafeBufferPointer { vv in
+                    start.withUnsafeMutableBufferPointer { st in
+                        outColumns.withUnsafeMutableBufferPointer { oc in
+                            outValues.withUnsafeMutableBufferPointer { ov in
+                                merged.withUnsafeMutableBufferPointer { mg in
+                                    for i in ri { st[i + 1] += 1 }
+                                    for i in 0..<rows { st[i + 1] += st[i] }
+                                    // Visiting columns in order leaves every row's columns ascending.
+                                    var fill = Array(st)
+                                    fill.withUnsafeMutableBufferPointer { fl in
+                                        for j in 0..<columns {
+                                            for p in cs[j]..<cs[j + 1] {
+                                                let i = ri[p]
+                                                oc[fl[i]] = j
+                                                ov[fl[i]] = vv[p]
+                                                fl[i] += 1
+                                            }
+                                        }
+                                    }
+                                    // Merge adjacent duplicates and drop zeros, compacting in place.
+                                    for i in 0..<rows {
+                                        var p = st[i]
+                                        while p < st[i + 1] {
+                                            let j = oc[p]
+                                            var v = 0.0
+                                            while p < st[i + 1] && oc[p] == j {
+                                                v += ov[p]
+                                                p += 1
+                                            }
+                                            if v != 0 {
+                                                oc[stored] = j
+                                                ov[stored] = v
+                                                stored += 1
+                                            }
+                                        }
+                                        mg[i + 1] = stored
+                                    }
                                 }
                             }
                         }
@@ -166,29 +193,30 @@ public struct SparseMatrix: Sendable, Equatable {
                 }
             }
         }
-        // Merge adjacent duplicates and drop zeros, compacting in place.
-        var stored = 0
-        var merged = [Int](repeating: 0, count: rows + 1)
-        for i in 0..<rows {
-            var p = start[i]
-            while p < start[i + 1] {
-                let j = outColumns[p]
-                var v = 0.0
-                while p < start[i + 1] && outColumns[p] == j {
-                    v += outValues[p]
-                    p += 1
-                }
-                if v != 0 {
-                    outColumns[stored] = j
-                    outValues[stored] = v
-                    stored += 1
-                }
-            }
-            merged[i + 1] = stored
-        }
         outColumns.removeLast(count - stored)
         outValues.removeLast(count - stored)
         self.init(rows: rows, columns: columns, rowStart: merged, columnIndices: outColumns, values: outValues)
+    }
+
+    /// Takes CSR arrays as they are when they already satisfy the invariants — offsets from 0
+    /// to the entry count, columns in range and strictly ascending within each row, no value
+    /// exactly 0 — and returns nil otherwise. O(rows + nonzeros) to check, no copy or sort:
+    /// the way in for entries generated in order (e.g. a matrix's columns, read as the rows of
+    /// its transpose).
+    public init?(canonicalRows rows: Int, columns: Int, rowStart: [Int], columnIndices: [Int], values: [Double]) {
+        guard rows >= 0, columns >= 0, rowStart.count == rows + 1, rowStart.first == 0,
+            rowStart.last == values.count, columnIndices.count == values.count
+        else { return nil }
+        for i in 0..<rows {
+            guard rowStart[i] <= rowStart[i + 1] else { return nil }
+            var previous = -1
+            for p in rowStart[i]..<rowStart[i + 1] {
+                let j = columnIndices[p]
+                guard j > previous && j < columns && values[p] != 0 else { return nil }
+                previous = j
+            }
+        }
+        self.init(rows: rows, columns: columns, rowStart: rowStart, columnIndices: columnIndices, values: values)
     }
 
     /// Builds a matrix from CSR arrays that already satisfy the invariants (module-internal:
@@ -227,26 +255,46 @@ public struct SparseMatrix: Sendable, Equatable {
         precondition(a.rows == a.columns, "I − A needs a square matrix, got \(a.rows)×\(a.columns)")
         let n = a.rows
         var start = [Int](repeating: 0, count: n + 1)
-        var columns = [Int]()
-        var values = [Double]()
-        columns.reserveCapacity(a.nonzeroCount + n)
-        values.reserveCapacity(a.nonzeroCount + n)
-        for i in 0..<n {
-            var diagonalDone = false
-            for p in a.rowStart[i]..<a.rowStart[i + 1] {
-                let j = a.columnIndices[p]
-                if !diagonalDone && j >= i {
-                    diagonalDone = true
-                    let v = j == i ? 1 - a.values[p] : 1
-                    if v != 0 { columns.append(i); values.append(v) }
-                    if j == i { continue }
+        var columns = [Int](repeating: 0, count: a.nonzeroCount + n)
+        var values = [Double](repeating: 0, count: a.nonzeroCount + n)
+        var q = 0
+        a.rowStart.withUnsafeBufferPointer { rs in
+            a.columnIndices.withUnsafeBufferPointer { ci in
+                a.values.withUnsafeBufferPointer { av in
+                    columns.withUnsafeMutableBufferPointer { oc in
+                        values.withUnsafeMutableBufferPointer { ov in
+                            for i in 0..<n {
+                                var diagonalDone = false
+                                for p in rs[i]..<rs[i + 1] {
+                                    let j = ci[p]
+                                    if !diagonalDone && j >= i {
+                                        diagonalDone = true
+                                        let v = j == i ? 1 - av[p] : 1
+                                        if v != 0 {
+                                            oc[q] = i
+                                            ov[q] = v
+                                            q += 1
+                                        }
+                                        if j == i { continue }
+                                    }
+                                    oc[q] = j
+                                    ov[q] = -av[p]
+                                    q += 1
+                                }
+                                if !diagonalDone {
+                                    oc[q] = i
+                                    ov[q] = 1
+                                    q += 1
+                                }
+                                start[i + 1] = q
+                            }
+                        }
+                    }
                 }
-                columns.append(j)
-                values.append(-a.values[p])
             }
-            if !diagonalDone { columns.append(i); values.append(1) }
-            start[i + 1] = columns.count
         }
+        columns.removeLast(columns.count - q)
+        values.removeLast(values.count - q)
         return SparseMatrix(rows: n, columns: n, rowStart: start, columnIndices: columns, values: values)
     }
 

@@ -201,31 +201,69 @@ public struct LeontiefFactorizer: Sendable {
                 )
             }
         case .automatic:
+            // The generated columns go to the analysis and, with loops and when canonical (every
+            // calibrated network), to the sparse LU as they are, as Mᵀ in CSR (M's columns);
+            // anything else through A in CSR. The same matrices reach KLU either way.
+            if let columns = system.coefficientColumns(withTariffs: withTariffs) {
+                switch SubstitutionOrder.analyse(columns) {
+                case .acyclic(let levels):
+                    let f = try TriangularLeontiefFactorization(coefficients: columns.matrix, levels: levels, nodes: nodes)
+                    return (f, .triangular(levels: levels.levelCount))
+                case .cyclic:
+                    if let at = columns.transposedMatrix {
+                        let mt = SparseMatrix.identity(minus: at)
+                        let analysis = try Self.analysis(nodes: nodes) { () throws(SparseLUError) in
+                            try SparseLU.Analysis(dimension: mt.rows, columnStart: mt.rowStart, rowIndices: mt.columnIndices)
+                        }
+                        return try withLoops(
+                            system, withTariffs: withTariffs, estimateCondition: estimateCondition, analysis: analysis
+                        ) { () throws(SolveError) in
+                            try SparseLeontiefFactorization(
+                                transposedMatrix: mt, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
+                        }
+                    }
+                }
+            }
             let a = system.coefficientMatrix(withTariffs: withTariffs)
-            switch SubstitutionOrder.analyse(a) {
+            switch SubstitutionOrder.analyse(a, findingLoop: false) {
             case .acyclic(let levels):
                 let f = try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes)
                 return (f, .triangular(levels: levels.levelCount))
             case .cyclic:
                 let m = SparseLeontiefFactorization.leontiefMatrix(a)
-                let analysis: SparseLU.Analysis
-                do {
-                    analysis = try SparseLU.Analysis(m)
-                } catch {
-                    throw SparseLeontiefFactorization.solveError(error, nodes: nodes, dimension: m.rows)
+                let analysis = try Self.analysis(nodes: nodes) { () throws(SparseLUError) in try SparseLU.Analysis(m) }
+                return try withLoops(system, withTariffs: withTariffs, estimateCondition: estimateCondition, analysis: analysis) {
+                    () throws(SolveError) in
+                    try SparseLeontiefFactorization(
+                        matrix: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
                 }
-                let decision = decide(analysis)
-                if case .dense = decision {
-                    return (
-                        try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition),
-                        decision
-                    )
-                }
-                let f = try SparseLeontiefFactorization(
-                    matrix: m, nodes: nodes, analysis: analysis, estimateCondition: estimateCondition)
-                return (f, decision)
             }
         }
+    }
+
+    /// The sparse LU's analysis of a pattern, its errors as `SolveError`s naming nodes.
+    private static func analysis(
+        nodes: [Node], _ analyse: () throws(SparseLUError) -> SparseLU.Analysis
+    ) throws(SolveError) -> SparseLU.Analysis {
+        do {
+            return try analyse()
+        } catch {
+            throw SparseLeontiefFactorization.solveError(error, nodes: nodes, dimension: nodes.count)
+        }
+    }
+
+    /// With loops: dense LU where `decide` says it wins, otherwise the sparse LU `sparse` makes.
+    private func withLoops(
+        _ system: LeontiefSystem, withTariffs: Bool, estimateCondition: Bool, analysis: SparseLU.Analysis,
+        sparse: () throws(SolveError) -> SparseLeontiefFactorization
+    ) throws(SolveError) -> (factorization: any LeontiefFactorization, decision: Decision?) {
+        let decision = decide(analysis)
+        if case .dense = decision {
+            return (
+                try DenseLeontiefFactorization(system, withTariffs: withTariffs, estimateCondition: estimateCondition), decision
+            )
+        }
+        return (try sparse(), decision)
     }
 
     /// The automatic choice for a matrix with loops, from the sparse LU's analysis of its

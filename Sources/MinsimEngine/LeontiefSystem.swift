@@ -53,50 +53,106 @@ public struct LeontiefSystem: Sendable {
         let n = dimension
         let bound = c.consumption.reduce(0) { $0 + c.markets[$1.market].routes.count }
         var rows: [Int] = [], values: [Double] = []
-        rows.reserveCapacity(bound)
-        values.reserveCapacity(bound)
         // Calibration lists intermediate use column by column; then A arrives as compressed
         // columns and needs a single counting sort. Any other order goes through triplets.
         let columnOrdered = zip(c.consumption, c.consumption.dropFirst()).allSatisfy { $0.column <= $1.column }
         guard columnOrdered else {
             var columns: [Int] = []
             columns.reserveCapacity(bound)
+            rows.reserveCapacity(bound)
+            values.reserveCapacity(bound)
             forEachCoefficient(withTariffs: withTariffs) { i, j, a in
                 rows.append(i); columns.append(j); values.append(a)
             }
             return SparseMatrix(rows: n, columns: n, rowIndices: rows, columnIndices: columns, values: values)
         }
-        var columnStart = [Int](repeating: 0, count: n + 1)
-        forEachCoefficient(withTariffs: withTariffs) { i, j, a in
-            rows.append(i); values.append(a)
-            columnStart[j + 1] = rows.count
-        }
-        // Columns without inputs (mines) inherit the offset before them.
-        for j in 0..<n { columnStart[j + 1] = max(columnStart[j + 1], columnStart[j]) }
-        return SparseMatrix(rows: n, columns: n, columnStart: columnStart, rowIndices: rows, values: values)
+        return coefficientColumns(withTariffs: withTariffs, bound: bound).matrix
     }
 
-    /// Calls `body(row, column, coefficient)` for every nonzero of A (or Ã).
+    /// A (or Ã) in compressed columns, in `forEachCoefficient`'s order; nil when the
+    /// intermediate use is not listed column by column (then `coefficientMatrix` goes through
+    /// triplets).
+    func coefficientColumns(withTariffs: Bool) -> CoefficientColumns? {
+        let c = calibration
+        guard zip(c.consumption, c.consumption.dropFirst()).allSatisfy({ $0.column <= $1.column }) else { return nil }
+        return coefficientColumns(
+            withTariffs: withTariffs, bound: c.consumption.reduce(0) { $0 + c.markets[$1.market].routes.count })
+    }
+
+    /// Column by column into preallocated arrays. `bound` ≥ the number of entries.
+    /// Precondition: consumption is column-ordered.
+    private func coefficientColumns(withTariffs: Bool, bound: Int) -> CoefficientColumns {
+        let n = dimension
+        var columnStart = [Int](repeating: 0, count: n + 1)
+        var rows = [Int](repeating: 0, count: bound)
+        var values = [Double](repeating: 0, count: bound)
+        var stored = 0
+        rows.withUnsafeMutableBufferPointer { ri in
+            values.withUnsafeMutableBufferPointer { v in
+                columnStart.withUnsafeMutableBufferPointer { cs in
+                    forEachCoefficient(withTariffs: withTariffs) { i, j, a in
+                        ri[stored] = i
+                        v[stored] = a
+                        stored += 1
+                        cs[j + 1] = stored
+                    }
+                }
+            }
+        }
+        rows.removeLast(bound - stored)
+        values.removeLast(bound - stored)
+        // Columns without coefficients (mines) inherit the offset before them.
+        for j in 0..<n { columnStart[j + 1] = max(columnStart[j + 1], columnStart[j]) }
+        return CoefficientColumns(dimension: n, columnStart: columnStart, rows: rows, values: values)
+    }
+
+    /// Calls `body(row, column, coefficient)` for every nonzero of A (or Ã), consuming node by
+    /// consuming node (`calibration.consumption` order), each market's routes in order.
+    ///
+    /// Over unchecked buffers: at 220,000 coefficients the bounds checks cost more than the
+    /// products. A body that writes through buffer pointers (as `multiply` does) stays free of
+    /// the uniqueness check a captured array would need on every write.
     func forEachCoefficient(withTariffs: Bool, _ body: (Int, Int, Double) -> Void) {
         let c = calibration
-        for use in c.consumption {
-            for k in c.markets[use.market].routes where shares[k] != 0 {
-                let factor = withTariffs ? 1 + tariffs[k] : 1
-                body(c.supplierIndex[k], use.column, use.coefficient * shares[k] * factor)
+        c.markets.withUnsafeBufferPointer { mk in
+            c.supplierIndex.withUnsafeBufferPointer { sup in
+                shares.withUnsafeBufferPointer { s in
+                    tariffs.withUnsafeBufferPointer { t in
+                        for use in c.consumption {
+                            let b = use.coefficient
+                            for k in mk[use.market].routes where s[k] != 0 {
+                                // (b·S)·1 is b·S exactly: the untariffed coefficient skips the factor.
+                                body(sup[k], use.column, withTariffs ? b * s[k] * (1 + t[k]) : b * s[k])
+                            }
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// `y = A x` (or `Ã x`), or the transposed product, from the sparse coefficients.
+    /// `y = A x` (or `Ã x`), or the transposed product, from the sparse coefficients, summed in
+    /// `forEachCoefficient`'s order.
     ///
     /// - Complexity: O(nonzeros).
     public func multiply(_ x: [Double], withTariffs: Bool, transposed: Bool = false) -> [Double] {
         precondition(x.count == dimension, "vector has \(x.count) entries, system has \(dimension) nodes")
         var y = [Double](repeating: 0, count: dimension)
-        forEachCoefficient(withTariffs: withTariffs) { i, j, a in
-            if transposed { y[j] += a * x[i] } else { y[i] += a * x[j] }
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                forEachCoefficient(withTariffs: withTariffs) { i, j, a in
+                    if transposed { yp[j] += a * xp[i] } else { yp[i] += a * xp[j] }
+                }
+            }
         }
         return y
+    }
+
+    /// Number of nonzeros of A (and of Ã): one per route with a nonzero share × consuming node.
+    var coefficientCount: Int {
+        var count = 0
+        forEachCoefficient(withTariffs: false) { _, _, _ in count += 1 }
+        return count
     }
 
     /// Final demand routed to producers: `f[(s,q)] = Σ_r S[q][s→r] · D[r][q]`.

@@ -217,13 +217,10 @@ public struct YearSolver: Sendable {
         stats.quantityResidual =
             Vector.maxNorm(residual(system, x: x, rhs: f, withTariffs: false, transposed: false))
             / max(Vector.maxNorm(f), .leastNormalMagnitude)
-        var nnz = 0
-        system.forEachCoefficient(withTariffs: false) { _, _, _ in nnz += 1 }
-        stats.nonzeros = nnz
+        stats.nonzeros = system.coefficientCount
 
         let balanced = checkMassBalance(c, output: x, flows: flows, stats: &stats)
-        let all = x + priced.prices + flows + priced.shares
-        guard all.allSatisfy({ $0.isFinite }) else {
+        guard [x, priced.prices, flows, priced.shares].allSatisfy({ $0.allSatisfy { $0.isFinite } }) else {
             throw .singular(node: nil, reciprocalCondition: stats.reciprocalCondition)
         }
         let status: SolveStatus = !balanced ? .massBalanceViolated : (priced.converged ? .solved : .iterationLimitReached)

@@ -218,3 +218,33 @@ struct SparseLUTests {
         #expect(empty.solve([]) == [] && empty.reciprocalCondition() == 1)
     }
 }
+
+@Suite("Sparse LU from compressed columns")
+struct SparseLUColumnsTests {
+    /// Factors from the CSC arrays equal those from the CSR matrix exactly (the same matrix
+    /// and ordering reach KLU), and the CSR pattern derived on demand serves a refactor, which
+    /// equals the same refactor of the CSR path's factors. Tolerance: none (identical arithmetic).
+    @Test("CSC analysis and factors equal the CSR path's", arguments: [UInt64(3), 11, 29])
+    func columnsEqualRows(seed: UInt64) throws {
+        let m = SparseLUTests.randomGeneral(n: 60, density: 0.05, seed: seed)
+        let csc = m.transposed  // CSR of Mᵀ = CSC of M
+        let analysis = try SparseLU.Analysis(dimension: m.rows, columnStart: csc.rowStart, rowIndices: csc.columnIndices)
+        let fromColumns = try SparseLU(columnValues: csc.values, analysis: analysis)
+        let fromRows = try SparseLU(factoring: m)
+        #expect(fromColumns.rowStart == m.rowStart && fromColumns.columnIndices == m.columnIndices)
+        #expect(fromColumns.statistics == fromRows.statistics)
+        var g = SparseMatrixTests.Generator(state: seed &+ 1)
+        let b = (0..<m.rows).map { _ in g.uniform() - 0.5 }
+        for transposed in [false, true] {
+            #expect(fromColumns.solve(b, transposed: transposed) == fromRows.solve(b, transposed: transposed))
+        }
+        var refactored = fromColumns, refactoredRows = fromRows
+        let scaled = m.values.map { 0.9 * $0 }
+        try refactored.refactor(values: scaled)
+        try refactoredRows.refactor(values: scaled)
+        #expect(refactored.solve(b) == refactoredRows.solve(b))
+        #expect(throws: SparseLUError.nonFiniteInput) {
+            try SparseLU(columnValues: csc.values.map { $0 == csc.values[0] ? .nan : $0 }, analysis: analysis)
+        }
+    }
+}

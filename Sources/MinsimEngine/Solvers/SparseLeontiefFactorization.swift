@@ -88,6 +88,27 @@ public struct SparseLeontiefFactorization: LeontiefFactorization {
         reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
     }
 
+    /// Factors `M` given as its transpose in CSR form, `mt = Mᵀ` — M's compressed columns,
+    /// the order KLU reads — on their `analysis` (`SparseLU.Analysis(dimension:columnStart:
+    /// rowIndices:)` of `mt.rowStart`, `mt.columnIndices`): the factors, `oneNorm` and
+    /// condition of `init(matrix:)` for M, without transposing.
+    ///
+    /// - Throws: as `init(matrix:)`.
+    init(transposedMatrix mt: SparseMatrix, nodes: [Node]?, analysis: SparseLU.Analysis, estimateCondition: Bool)
+        throws(SolveError)
+    {
+        self.nodes = nodes
+        self.estimateCondition = estimateCondition
+        do throws(SparseLUError) {
+            lu = try SparseLU(columnValues: mt.values, analysis: analysis)
+        } catch {
+            throw Self.solveError(error, nodes: nodes, dimension: mt.rows)
+        }
+        // ‖M‖₁ is ‖Mᵀ‖∞, each column's sum taken in row order as `SparseMatrix.oneNorm` takes it.
+        oneNorm = mt.infinityNorm
+        reciprocalCondition = estimateCondition ? lu.reciprocalCondition() : 0
+    }
+
     /// Refactors with a matrix of the same pattern (entries missing from `m` count as 0): the
     /// saved ordering and pivots are reused when stable (see `SparseLU.refactor(values:)`); a
     /// matrix with entries outside the pattern is analysed afresh.

@@ -38,7 +38,11 @@ struct SubstitutionOrder: Sendable {
     }
 
     /// Analyses the square coefficient matrix `a` (A or Ã in CSR form).
-    static func analyse(_ a: SparseMatrix) -> Analysis {
+    ///
+    /// - Parameter findingLoop: name one loop of a cyclic network (for the error of a forced
+    ///   triangular solve); without it `.cyclic` carries an empty loop, which spares the
+    ///   transpose the search needs when the caller only asks whether there is one.
+    static func analyse(_ a: SparseMatrix, findingLoop: Bool = true) -> Analysis {
         precondition(a.rows == a.columns, "coefficient matrix must be square, got \(a.rows)×\(a.columns)")
         let n = a.rows
         // In-degree = number of distinct off-diagonal suppliers of each node.
@@ -62,22 +66,44 @@ struct SubstitutionOrder: Sendable {
                 if inDegree[j] == 0 { queue.append(j) }
             }
         }
-        guard queue.count == n else { return .cyclic(loop: findLoop(a, unresolved: inDegree)) }
+        guard queue.count == n else { return .cyclic(loop: findingLoop ? findLoop(a, unresolved: inDegree) : []) }
+        return .acyclic(SubstitutionOrder(levels: level))
+    }
 
-        // Stable counting sort by level keeps system order inside a level.
-        let levels = (level.max() ?? -1) + 1
-        var start = [Int](repeating: 0, count: levels + 1)
-        for l in level { start[l + 1] += 1 }
-        for l in 0..<levels { start[l + 1] += start[l] }
-        var fill = start
-        var order = [Int](repeating: 0, count: n)
-        var position = [Int](repeating: 0, count: n)
+    /// The same analysis from A in compressed sparse columns (`CoefficientColumns`). Kahn's
+    /// sort runs from the users' side (a node is placed once every user of it is), then the
+    /// levels are taken in the reverse of that order, suppliers first; they are the longest
+    /// supply chains, as in `analyse(_:)`, so the order is the same. As there, a zero
+    /// coefficient is no edge; a supplier listed twice in a column is counted and released
+    /// twice, which changes nothing. A loop is reported without naming it (`loop` is empty).
+    ///
+    /// - Complexity: O(N + nonzeros), with no transpose.
+    static func analyse(_ a: CoefficientColumns) -> Analysis {
+        let n = a.dimension
+        let (cs, rows, values) = (a.columnStart, a.rows, a.values)
+        var users = [Int](repeating: 0, count: n)
         for j in 0..<n {
-            order[fill[level[j]]] = j
-            position[j] = fill[level[j]]
-            fill[level[j]] += 1
+            for p in cs[j]..<cs[j + 1] where rows[p] != j && values[p] != 0 { users[rows[p]] += 1 }
         }
-        return .acyclic(SubstitutionOrder(order: order, position: position, levelStart: start))
+        var queue: [Int] = []
+        queue.reserveCapacity(n)
+        for i in 0..<n where users[i] == 0 { queue.append(i) }
+        var head = 0
+        while head < queue.count {
+            let j = queue[head]
+            head += 1
+            for p in cs[j]..<cs[j + 1] where rows[p] != j && values[p] != 0 {
+                let i = rows[p]
+                users[i] -= 1
+                if users[i] == 0 { queue.append(i) }
+            }
+        }
+        guard queue.count == n else { return .cyclic(loop: []) }
+        var level = [Int](repeating: 0, count: n)
+        for j in queue.reversed() {
+            for p in cs[j]..<cs[j + 1] where rows[p] != j && values[p] != 0 { level[j] = max(level[j], level[rows[p]] + 1) }
+        }
+        return .acyclic(SubstitutionOrder(levels: level))
     }
 
     /// One loop among the nodes Kahn's sort could not place (`unresolved[j] > 0`). Each such
@@ -106,5 +132,25 @@ struct SubstitutionOrder: Sendable {
         }
         // The walk went from user to supplier; report the loop in the direction goods flow.
         return loop.reversed()
+    }
+}
+
+extension SubstitutionOrder {
+    /// The order of the given levels: by level, then system index (a stable counting sort).
+    fileprivate init(levels level: [Int]) {
+        let n = level.count
+        let levels = (level.max() ?? -1) + 1
+        var start = [Int](repeating: 0, count: levels + 1)
+        for l in level { start[l + 1] += 1 }
+        for l in 0..<levels { start[l + 1] += start[l] }
+        var fill = start
+        var order = [Int](repeating: 0, count: n)
+        var position = [Int](repeating: 0, count: n)
+        for j in 0..<n {
+            order[fill[level[j]]] = j
+            position[j] = fill[level[j]]
+            fill[level[j]] += 1
+        }
+        self.init(order: order, position: position, levelStart: start)
     }
 }
