@@ -75,24 +75,26 @@ public enum ScenarioRunner {
         }
         let warnings = self.warnings(years)
 
-        // Each table is built, hashed and written before the next is built, so the run holds
-        // one output file at a time (a 100,000-node run writes ≈ 270 MB of CSV).
+        // Each table is written into its file in the temporary folder as it is built, and hashed
+        // on the way (`CSVOutput`): the run holds one chunk of output at a time, never a whole
+        // table (a 100,000-node run writes ≈ 270 MB of CSV).
         var names: [String] = []
         try out.write(force: force) { (staging: inout OutputDirectory.Staging) throws(RunFailure) in
             var digests: [(name: String, sha256: String)] = []
-            func add(_ name: String, _ data: Data) throws(RunFailure) {
-                digests.append((name, SHA256.hex(of: data)))
+            func add(_ name: String, _ table: (CSVOutput) -> Void) throws(RunFailure) {
+                digests.append((name, try staging.stream(name, table)))
                 names.append(name)
-                try staging.add(name, data)
             }
-            try add("nodes.csv", OutputTables.nodes(scenario, years: years))
-            try add("flows.csv", OutputTables.flows(scenario, years: years))
-            try add("markets.csv", OutputTables.markets(scenario, years: years))
-            try add("stocks.csv", OutputTables.stocks(scenario, years: years))
-            try add("minerals.csv", OutputTables.minerals(scenario, years: years))
-            try add("recipes_by_year.csv", OutputTables.recipesByYear(scenario, years: years))
-            if options.writeCohorts { try add("stocks_by_cohort.csv", OutputTables.stocksByCohort(scenario, years: years)) }
-            for table in OutputTables.resolvedFiles(scenario) { try add("resolved/\(table.name)", table.make()) }
+            try add("nodes.csv") { OutputTables.nodes(scenario, years: years, to: $0) }
+            try add("flows.csv") { OutputTables.flows(scenario, years: years, to: $0) }
+            try add("markets.csv") { OutputTables.markets(scenario, years: years, to: $0) }
+            try add("stocks.csv") { OutputTables.stocks(scenario, years: years, to: $0) }
+            try add("minerals.csv") { OutputTables.minerals(scenario, years: years, to: $0) }
+            try add("recipes_by_year.csv") { OutputTables.recipesByYear(scenario, years: years, to: $0) }
+            if options.writeCohorts {
+                try add("stocks_by_cohort.csv") { OutputTables.stocksByCohort(scenario, years: years, to: $0) }
+            }
+            for table in OutputTables.resolvedFiles(scenario) { try add("resolved/\(table.name)", table.write) }
             let manifest = Manifest.json(
                 scenario: scenario, years: years, runtime: runtime, outputs: digests,
                 warnings: warnings, wallTime: seconds(clock.now - start), yearSeconds: yearSeconds)

@@ -9,8 +9,11 @@ import Foundation
 /// back to the identical Double, and every common CSV reader accepts it. `-0.0` is written as
 /// `0.0`. Missing values and non-finite numbers are empty cells — never `nan` or `inf`.
 ///
-/// Rows are appended as UTF-8 bytes to one growing buffer: O(bytes) in all, with no
-/// intermediate joined strings (the resolved tables of a 100,000-node scenario are ≈ 170 MB).
+/// Rows are appended as UTF-8 bytes to one buffer: O(bytes) in all, with no intermediate
+/// joined strings. Without an output the buffer holds the whole table (`data`, `text`); with
+/// one (`init(columns:to:)`) it is handed to the output whenever it reaches `chunkBytes` at the
+/// end of a row, and `finish()` hands over the rest, so a table of any size takes one chunk of
+/// memory (the resolved tables of a 100,000-node scenario are ≈ 170 MB).
 /// Long text fields usually repeat from row to row (a `source` column, a scenario name), so
 /// each column remembers its last long field and its escaped bytes: a repeat is one string
 /// comparison (identical storage compares in O(1)) and one copy instead of a scan and escape.
@@ -19,23 +22,44 @@ package struct CSVWriter {
     /// Fields appended to the current row so far.
     private var column = 0
     package let columns: [String]
+    /// Where full chunks go; nil keeps the whole table in `bytes`.
+    private let output: CSVOutput?
+    /// The buffer is handed to the output once it holds this many bytes: large enough that a
+    /// chunk costs one `write(2)` and one hash update, small beside any table worth streaming.
+    static let chunkBytes = 1 << 20
     /// Per column: the last field longer than `Self.cachedLength` bytes, and its escaped form.
     private var lastLong: [(field: String, escaped: [UInt8])?]
     /// Fields of at most this many UTF-8 bytes are escaped directly (they are stored inline in
     /// the `String` and scanning them costs less than comparing).
     private static let cachedLength = 15
 
-    package init(columns: [String]) {
+    /// A writer whose header row is `columns`; with `output`, rows go there in chunks (call
+    /// `finish()` after the last row) and `data`/`text` are not available.
+    package init(columns: [String], to output: CSVOutput? = nil) {
         self.columns = columns
+        self.output = output
         self.lastLong = Array(repeating: nil, count: columns.count)
         appendRow(columns)
     }
 
     /// The CSV text written so far.
-    package var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String {
+        precondition(output == nil, "CSVWriter.text of a writer that streams to an output")
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// The CSV file's bytes so far (UTF-8), without going through a `String`.
-    package var data: Data { Data(bytes) }
+    package var data: Data {
+        precondition(output == nil, "CSVWriter.data of a writer that streams to an output")
+        return Data(bytes)
+    }
+
+    /// Hands the rows not yet passed on to the output (a no-op without one).
+    package mutating func finish() {
+        guard let output else { return }
+        output.write(bytes)
+        bytes.removeAll()
+    }
 
     /// Appends a row; the number of fields must match the header (a programmer error otherwise).
     package mutating func appendRow(_ fields: [String]) {
@@ -83,6 +107,10 @@ package struct CSVWriter {
         precondition(column == columns.count, "CSV row has \(column) fields, header has \(columns.count)")
         bytes.append(UInt8(ascii: "\n"))
         column = 0
+        if let output, bytes.count >= Self.chunkBytes {
+            output.write(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
     }
 
     package static func escape(_ field: String) -> String {

@@ -54,11 +54,27 @@ package struct OutputDirectory {
 
         /// Writes `data` as `name` (relative, `/`-separated) in the temporary folder.
         package mutating func add(_ name: String, _ data: Data) throws(RunFailure) {
-            let fm = FileManager.default
+            try writing(name) { try data.write(to: URL(fileURLWithPath: $0)) }
+        }
+
+        /// Writes the file `name` (relative, `/`-separated) as `fill` produces it, chunk by
+        /// chunk, and returns the SHA-256 of its bytes (lowercase hex).
+        package mutating func stream(_ name: String, _ fill: (CSVOutput) -> Void) throws(RunFailure) -> String {
+            try writing(name) { full in
+                let output = try CSVOutput(path: full)
+                fill(output)
+                return try output.close()
+            }
+        }
+
+        /// Runs `body` with the full path of `name`, its folder created; any error becomes
+        /// `RunFailure.cannotWrite`.
+        private func writing<T>(_ name: String, _ body: (String) throws -> T) throws(RunFailure) -> T {
             let full = (folder as NSString).appendingPathComponent(name)
             do {
+                let fm = FileManager.default
                 try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try data.write(to: URL(fileURLWithPath: full))
+                return try body(full)
             } catch {
                 throw .cannotWrite("\(target): \(error.localizedDescription)")
             }

@@ -13,11 +13,11 @@ extension OutputTables {
     /// its Sankey diagrams from. One row per year and recipe input actually in force, regions in
     /// scenario order (outer), then products, then inputs in scenario order; `unit` is the
     /// input's unit per unit of the product (e.g. `t/GWh`).
-    public static func recipesByYear(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+    package static func recipesByYear(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         let labels = OutputTables.Labels(net)
         var perUnit: [Int: String] = [:]  // "input unit/product unit" by q · products + p, made once each
-        var csv = CSVWriter(columns: recipeColumns)
+        var csv = CSVWriter(columns: recipeColumns, to: output)
         for year in years {
             let recipes = year.inputs.network
             let yearText = String(year.year)
@@ -38,6 +38,6 @@ extension OutputTables {
                 }
             }
         }
-        return csv.data
+        csv.finish()
     }
 }

@@ -4,16 +4,21 @@ import MinsimEngine
 extension OutputTables {
     /// The resolved input tables as text, by file name under `resolved/` (see `resolvedFiles`).
     public static func resolved(_ scenario: ResolvedScenario) -> [(name: String, text: String)] {
-        resolvedFiles(scenario).map { ($0.name, String(decoding: $0.make(), as: UTF8.self)) }
+        resolvedFiles(scenario).map { table in
+            let output = CSVOutput()
+            table.write(output)
+            return (table.name, String(decoding: output.data, as: UTF8.self))
+        }
     }
 
     /// The resolved input tables, by file name under `resolved/`: defaults applied, recipes
     /// expanded to every region, enough to reproduce the run without the YAML.
     ///
-    /// Each table comes with a function that builds it, so that a caller writing them one by
-    /// one holds one large table at a time (recipes, trade, prices… of a 100,000-node scenario
-    /// are 10–90 MB each).
-    public static func resolvedFiles(_ scenario: ResolvedScenario) -> [(name: String, make: () -> Data)] {
+    /// Each table comes with a function that writes it into an output: the large ones (recipes,
+    /// trade, prices… of a 100,000-node scenario are 10–90 MB each) are built row by row into
+    /// it, so a caller streaming them to files holds one chunk at a time; the small ones are
+    /// built here.
+    package static func resolvedFiles(_ scenario: ResolvedScenario) -> [(name: String, write: (CSVOutput) -> Void)] {
         let net = scenario.network
         let codes = Labels(net)
         func region(_ r: RegionIndex) -> String { codes.regions[r.rawValue] }
@@ -37,21 +42,22 @@ extension OutputTables {
             ])
         }
 
-        func recipes() -> Data {
-            var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"])
+        func recipes(_ output: CSVOutput) {
+            var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"], to: output)
             for (row, origin) in zip(scenario.recipes, origins.origins(.recipes)) {
                 for text in [region(row.node.region), product(row.node.product), product(row.input)] { csv.append(text) }
                 csv.append(row.quantityPerUnit)
                 csv.append(origin.source)
                 csv.endRow()
             }
-            return csv.data
+            csv.finish()
         }
 
         func nodeTable(
-            _ rows: [ResolvedScenario.NodeValue], _ table: Provenance.ResolvedTable, _ valueColumn: String
-        ) -> Data {
-            var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"])
+            _ rows: [ResolvedScenario.NodeValue], _ table: Provenance.ResolvedTable, _ valueColumn: String,
+            _ output: CSVOutput
+        ) {
+            var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"], to: output)
             for (row, origin) in zip(rows, origins.origins(table)) {
                 csv.append(region(row.node.region))
                 csv.append(product(row.node.product))
@@ -59,12 +65,13 @@ extension OutputTables {
                 csv.append(origin.source)
                 csv.endRow()
             }
-            return csv.data
+            csv.finish()
         }
         func routeTable(
-            _ rows: [ResolvedScenario.RouteValue], _ table: Provenance.ResolvedTable, _ valueColumn: String
-        ) -> Data {
-            var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"])
+            _ rows: [ResolvedScenario.RouteValue], _ table: Provenance.ResolvedTable, _ valueColumn: String,
+            _ output: CSVOutput
+        ) {
+            var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"], to: output)
             for (row, origin) in zip(rows, origins.origins(table)) {
                 csv.append(product(row.route.product))
                 csv.append(region(row.route.exporter))
@@ -73,20 +80,20 @@ extension OutputTables {
                 csv.append(origin.source)
                 csv.endRow()
             }
-            return csv.data
+            csv.finish()
         }
 
-        func newNodes() -> Data {
-            var csv = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"])
+        func newNodes(_ output: CSVOutput) {
+            var csv = CSVWriter(columns: ["region", "product", "price", "reference_capacity", "source"], to: output)
             for (row, source) in zip(scenario.newNodes, sources(.newNodes)) {
                 csv.appendRow([
                     region(row.node.region), product(row.node.product), n(row.price), n(row.referenceCapacity), source,
                 ])
             }
-            return csv.data
+            csv.finish()
         }
-        func tariffs() -> Data {
-            var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"])
+        func tariffs(_ output: CSVOutput) {
+            var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"], to: output)
             for (row, origin) in zip(scenario.tariffs, origins.origins(.tariffs)) {
                 for text in [product(row.route.product), region(row.route.exporter), region(row.route.importer)] {
                     csv.append(text)
@@ -96,7 +103,7 @@ extension OutputTables {
                 csv.append(origin.source)
                 csv.endRow()
             }
-            return csv.data
+            csv.finish()
         }
 
         let y = scenario.years
@@ -209,25 +216,25 @@ extension OutputTables {
         }
 
         return [
-            ("settings.csv", { settings.data }),
-            ("paths.csv", { paths.data }),
-            ("chemistries.csv", { chemistries.data }),
-            ("capacity_projects.csv", { projects.data }),
-            ("initial_stock.csv", { cohorts.data }),
-            ("mineral_chains.csv", { chains.data }),
-            ("shocks_tariffs.csv", { shockTariffs.data }),
-            ("export_controls.csv", { controls.data }),
-            ("demand_shocks.csv", { demandShocks.data }),
-            ("preferences.csv", { preferenceTable.data }),
-            ("regions.csv", { regions.data }),
-            ("products.csv", { products.data }),
+            ("settings.csv", { $0.write(settings.data) }),
+            ("paths.csv", { $0.write(paths.data) }),
+            ("chemistries.csv", { $0.write(chemistries.data) }),
+            ("capacity_projects.csv", { $0.write(projects.data) }),
+            ("initial_stock.csv", { $0.write(cohorts.data) }),
+            ("mineral_chains.csv", { $0.write(chains.data) }),
+            ("shocks_tariffs.csv", { $0.write(shockTariffs.data) }),
+            ("export_controls.csv", { $0.write(controls.data) }),
+            ("demand_shocks.csv", { $0.write(demandShocks.data) }),
+            ("preferences.csv", { $0.write(preferenceTable.data) }),
+            ("regions.csv", { $0.write(regions.data) }),
+            ("products.csv", { $0.write(products.data) }),
             ("recipes.csv", recipes),
-            ("demand.csv", { nodeTable(scenario.finalDemand, .finalDemand, "quantity") }),
-            ("base_trade.csv", { routeTable(scenario.baseTrade, .baseTrade, "quantity") }),
-            ("base_prices.csv", { nodeTable(scenario.basePrices, .basePrices, "price") }),
-            ("capacities.csv", { nodeTable(scenario.capacities, .capacities, "capacity") }),
+            ("demand.csv", { nodeTable(scenario.finalDemand, .finalDemand, "quantity", $0) }),
+            ("base_trade.csv", { routeTable(scenario.baseTrade, .baseTrade, "quantity", $0) }),
+            ("base_prices.csv", { nodeTable(scenario.basePrices, .basePrices, "price", $0) }),
+            ("capacities.csv", { nodeTable(scenario.capacities, .capacities, "capacity", $0) }),
             ("tariffs.csv", tariffs),
-            ("routes.csv", { routeTable(scenario.openedRoutes, .openedRoutes, "affinity") }),
+            ("routes.csv", { routeTable(scenario.openedRoutes, .openedRoutes, "affinity", $0) }),
             ("new_nodes.csv", newNodes),
         ]
     }

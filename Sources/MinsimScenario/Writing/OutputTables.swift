@@ -32,10 +32,10 @@ public enum OutputTables {
     /// utilization is empty when there is no (or a zero) capacity. Capacity is the capacity in
     /// force (exogenous and endogenous); unmet demand is final demand of the node's region and
     /// product not served because its delivered price reached the choke price (`markets.csv`).
-    public static func nodes(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+    package static func nodes(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         let labels = Labels(net)
-        var csv = CSVWriter(columns: nodeColumns)
+        var csv = CSVWriter(columns: nodeColumns, to: output)
         for year in years {
             let solution = year.solution
             let cleared = year.simulated.cleared
@@ -59,15 +59,15 @@ public enum OutputTables {
                 }
             }
         }
-        return csv.data
+        csv.finish()
     }
 
     /// `markets.csv`: one row per year and final-demand market (reference demand > 0), in
     /// product order, then region order. `delivered_price` is empty where no supplier can
     /// deliver at all (every route closed); such a market is unserved in full.
-    public static func markets(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+    package static func markets(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
-        var csv = CSVWriter(columns: marketColumns)
+        var csv = CSVWriter(columns: marketColumns, to: output)
         for year in years {
             for m in year.simulated.cleared.markets {
                 let product = net.product(m.product)
@@ -79,15 +79,15 @@ public enum OutputTables {
                 ])
             }
         }
-        return csv.data
+        csv.finish()
     }
 
     /// `stocks.csv`: the fleet per year and region, with the mineral recovered from the year's
     /// retirements (available to refiners the following year). Header only without a fleet.
-    public static func stocks(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+    package static func stocks(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         let minerals = scenario.years.fleet?.minerals ?? []
-        var csv = CSVWriter(columns: stockColumns + minerals.map { "recovered_\($0.name)_t" })
+        var csv = CSVWriter(columns: stockColumns + minerals.map { "recovered_\($0.name)_t" }, to: output)
         for year in years {
             for row in year.simulated.fleet {
                 csv.appendRow(
@@ -97,14 +97,14 @@ public enum OutputTables {
                     ] + row.recovered.map { CSVWriter.number($0) })
             }
         }
-        return csv.data
+        csv.finish()
     }
 
     /// `minerals.csv`: indicators per year, region and mineral, tonnes of contained mineral;
     /// import reliance and HHI are empty where the region uses none of the refined product.
-    public static func minerals(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+    package static func minerals(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
-        var csv = CSVWriter(columns: mineralColumns)
+        var csv = CSVWriter(columns: mineralColumns, to: output)
         for year in years {
             for m in year.simulated.minerals {
                 csv.appendRow([
@@ -115,15 +115,15 @@ public enum OutputTables {
                 ])
             }
         }
-        return csv.data
+        csv.finish()
     }
 
     /// `stocks_by_cohort.csv` (`--cohorts`): vehicles in use at the end of each year and
     /// retired during it, by sale year, from the last year's fleet model (which holds the
     /// whole history); cohorts sold after the year are left out.
-    public static func stocksByCohort(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+    package static func stocksByCohort(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
-        var csv = CSVWriter(columns: cohortColumns)
+        var csv = CSVWriter(columns: cohortColumns, to: output)
         let models = years.last?.simulated.fleetModels ?? [:]
         for year in years {
             for r in net.regionIndices {
@@ -138,14 +138,14 @@ public enum OutputTables {
                 }
             }
         }
-        return csv.data
+        csv.finish()
     }
 
     /// `flows.csv`: one row per year and route, in `solution.routes` order.
-    public static func flows(_ scenario: ResolvedScenario, years: [YearResult]) -> Data {
+    package static func flows(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         let labels = Labels(net)
-        var csv = CSVWriter(columns: flowColumns)
+        var csv = CSVWriter(columns: flowColumns, to: output)
         for year in years {
             let yearText = String(year.year)
             for r in year.solution.routeResults {
@@ -164,7 +164,7 @@ public enum OutputTables {
                 csv.endRow()
             }
         }
-        return csv.data
+        csv.finish()
     }
 
     /// Region codes and product names, units and stages by index, read once per table (the

@@ -9,7 +9,11 @@ import Foundation
 /// Swift one it replaced.
 package enum SHA256 {
     package static func hex<Bytes: DataProtocol>(of bytes: Bytes) -> String {
-        let digest = Crypto.SHA256.hash(data: bytes)
+        hex(Crypto.SHA256.hash(data: bytes))
+    }
+
+    /// A finished digest (e.g. of bytes hashed chunk by chunk, `CSVOutput`) as lowercase hex.
+    static func hex(_ digest: Crypto.SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(2 * Crypto.SHA256.byteCount)

@@ -1,0 +1,52 @@
+import Crypto
+import Foundation
+
+/// Where a CSV table goes as it is built: a file, written in chunks and hashed on the way, or
+/// a buffer in memory.
+///
+/// `minsim run` streams each output table into its file in the staging folder
+/// (`OutputDirectory.Staging.stream`): the writer hands over its buffer every
+/// `CSVWriter.chunkBytes`, so a table is never held whole (the largest of a 1,000,000-node run
+/// are several hundred MB). Each byte is hashed once, from memory, as it is written, for the
+/// manifest's SHA-256; nothing is read back.
+package final class CSVOutput {
+    private let file: FileHandle?
+    private var hasher = Crypto.SHA256()
+    /// The first error writing the file; later writes are skipped and `close` throws it.
+    private var failure: (any Error)?
+    /// Everything written, for an output kept in memory.
+    package private(set) var data = Data()
+
+    /// An output kept in memory (`data`).
+    package init() { file = nil }
+
+    /// Creates the file at `path` (replacing one that is there) and writes into it.
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    /// Appends bytes to the file (and its hash) or to `data`.
+    package func write(_ bytes: some ContiguousBytes) {
+        bytes.withUnsafeBytes { buffer in
+            guard let file else {
+                data.append(contentsOf: buffer)
+                return
+            }
+            guard failure == nil else { return }
+            hasher.update(bufferPointer: buffer)
+            do { try file.write(contentsOf: buffer) } catch { failure = error }
+        }
+    }
+
+    /// Closes the file and returns the SHA-256 of everything written, as lowercase hex.
+    ///
+    /// - Throws: the first error writing or closing the file.
+    func close() throws -> String {
+        try file?.close()
+        if let failure { throw failure }
+        return SHA256.hex(hasher.finalize())
+    }
+}
