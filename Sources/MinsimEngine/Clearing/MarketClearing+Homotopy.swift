@@ -25,23 +25,42 @@ extension MarketClearing {
         var loose = settings
         loose.tolerance = Swift.max(settings.tolerance, 1e-3)
         let r0 = first.residual
-        var lambda = 0.0, step = 0.25, steps = 0
-        var z = first.z
-        var last = first
-        var evaluations = first.evaluations, jacobians = first.jacobians, iterations = first.iterations
-        var columns = first.jacobianColumns
-        var log = first.log
         defer { problem.residualShift = [] }
-        while lambda < 1 && step >= 1.0 / 16 {
-            let target = Swift.min(lambda + step, 1)
+        let path = try follow(from: first.z, first: first, minimumStep: 1.0 / 16, maxEvaluations: .max) {
+            (target: Double, z: [Double]) throws(SolveError) in
             problem.residualShift = target < 1 ? r0.map { (1 - target) * $0 } : []
-            let result = try ComplementaritySolver(settings: target < 1 ? loose : settings).solve(&problem, from: z)
+            return try ComplementaritySolver(settings: target < 1 ? loose : settings).solve(&problem, from: z)
+        }
+        let last = path.last
+        return (last.with(status: path.reached ? .solved : last.status, totals: path.totals), path.steps)
+    }
+
+    /// The λ path shared by the homotopy and the demand continuation: from λ = 0 (where `z0`
+    /// solves the problem) to λ = 1, `solve(λ, z)` solving the problem at λ from `z`, each solve
+    /// warm-started from the last solution. λ advances by the step that last worked (0.25 at
+    /// first, doubled after a success, halved after a failure) until λ = 1, the step falls
+    /// below `minimumStep`, or the evaluations (counting `first`'s) reach `maxEvaluations`.
+    /// - Returns: whether λ = 1 was solved, the last stage's result, the iteration, evaluation,
+    ///   Jacobian and log totals of `first` and every stage, and the number of stages.
+    static func follow(
+        from z0: [Double], first: ComplementarityResult<YearClearingProblem.Point>, minimumStep: Double,
+        maxEvaluations: Int,
+        solve: (Double, [Double]) throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>
+    ) throws(SolveError)
+        -> (
+            reached: Bool, last: ComplementarityResult<YearClearingProblem.Point>,
+            totals: ComplementarityResult<YearClearingProblem.Point>.Totals, steps: Int
+        )
+    {
+        var lambda = 0.0, step = 0.25, steps = 0
+        var z = z0
+        var last = first
+        var totals = first.totals
+        while lambda < 1 && step >= minimumStep && totals.evaluations < maxEvaluations {
+            let target = Swift.min(lambda + step, 1)
+            let result = try solve(target, z)
             steps += 1
-            evaluations += result.evaluations
-            jacobians += result.jacobians
-            columns += result.jacobianColumns
-            iterations += result.iterations
-            log += result.log
+            totals.add(result.totals)
             last = result
             if result.status == .solved {
                 lambda = target
@@ -51,11 +70,36 @@ extension MarketClearing {
                 step *= 0.5
             }
         }
-        return (
-            ComplementarityResult(
-                status: lambda < 1 ? last.status : .solved, z: last.z, residual: last.residual, point: last.point,
-                naturalResidual: last.naturalResidual, iterations: iterations,
-                evaluations: evaluations, jacobians: jacobians, jacobianColumns: columns, log: log), steps
-        )
+        return (lambda >= 1, last, totals, steps)
+    }
+}
+
+extension ComplementarityResult {
+    /// The work counts of one or several solves: what a path of solves reports as a whole.
+    struct Totals {
+        var iterations: Int, evaluations: Int, jacobians: Int, jacobianColumns: Int
+        var log: [ComplementarityIteration]
+
+        mutating func add(_ other: Totals) {
+            iterations += other.iterations
+            evaluations += other.evaluations
+            jacobians += other.jacobians
+            jacobianColumns += other.jacobianColumns
+            log += other.log
+        }
+    }
+
+    var totals: Totals {
+        Totals(
+            iterations: iterations, evaluations: evaluations, jacobians: jacobians, jacobianColumns: jacobianColumns,
+            log: log)
+    }
+
+    /// This result's point with another status and the work counts of a whole path.
+    func with(status: ComplementarityStatus, totals: Totals) -> ComplementarityResult {
+        ComplementarityResult(
+            status: status, z: z, residual: residual, point: point, naturalResidual: naturalResidual,
+            iterations: totals.iterations, evaluations: totals.evaluations, jacobians: totals.jacobians,
+            jacobianColumns: totals.jacobianColumns, log: totals.log)
     }
 }

@@ -208,39 +208,16 @@ public struct MarketClearing: Sendable {
     ) throws(SolveError)
         -> (ComplementarityResult<YearClearingProblem.Point>, Int)
     {
-        var lambda = 0.0, step = 0.25, steps = 0
-        var z = [Double](repeating: 0, count: problem.lowerBounds.count)
-        var last = first
-        var evaluations = first.evaluations, jacobians = first.jacobians, iterations = first.iterations
-        var columns = first.jacobianColumns
-        var log = first.log
-        while lambda < 1 && step >= 1.0 / 1024 && evaluations < 20 * solver.settings.maxEvaluations {
-            let target = Swift.min(lambda + step, 1)
+        defer { problem.demandScale = 1 }
+        let path = try follow(
+            from: [Double](repeating: 0, count: problem.lowerBounds.count), first: first, minimumStep: 1.0 / 1024,
+            maxEvaluations: 20 * solver.settings.maxEvaluations
+        ) { (target: Double, z: [Double]) throws(SolveError) in
             problem.demandScale = target
-            let result = try solver.solve(&problem, from: z)
-            steps += 1
-            evaluations += result.evaluations
-            jacobians += result.jacobians
-            columns += result.jacobianColumns
-            iterations += result.iterations
-            log += result.log
-            last = result
-            if result.status == .solved {
-                lambda = target
-                z = result.z
-                step *= 2
-            } else {
-                step *= 0.5
-            }
+            return try solver.solve(&problem, from: z)
         }
-        problem.demandScale = 1
-        if lambda < 1 { return (last, steps) }
-        return (
-            ComplementarityResult(
-                status: last.status, z: last.z, residual: last.residual, point: last.point,
-                naturalResidual: last.naturalResidual, iterations: iterations,
-                evaluations: evaluations, jacobians: jacobians, jacobianColumns: columns, log: log), steps
-        )
+        guard path.reached else { return (path.last, path.steps) }
+        return (path.last.with(status: path.last.status, totals: path.totals), path.steps)
     }
 
     /// The year's MCP (unknowns, bounds, the year model with closed routes applied), the
