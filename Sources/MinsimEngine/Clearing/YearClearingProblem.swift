@@ -19,8 +19,9 @@ import LinearAlgebra
 struct YearClearingProblem: ComplementarityProblem {
     typealias Failure = SolveError
 
-    /// What the Jacobian needs at an evaluated point.
-    struct Point {
+    /// What the Jacobian needs at an evaluated point (a class: the solver keeps and passes
+    /// points around, and a copy of the struct retained every array of two solutions).
+    final class Point {
         let priced: PriceSolution
         let solution: YearSolution
         /// `P̄` per market (`calibration.markets` order).
@@ -31,6 +32,15 @@ struct YearClearingProblem: ComplementarityProblem {
         let use: [Double]
         /// Which evaluation produced this point (keys the Jacobian's factorizations).
         let serial: Int
+
+        init(priced: PriceSolution, solution: YearSolution, composite: [Double], demand: [Double], use: [Double], serial: Int) {
+            self.priced = priced
+            self.solution = solution
+            self.composite = composite
+            self.demand = demand
+            self.use = use
+            self.serial = serial
+        }
     }
 
     /// The factorizations of `I − Gᵀ` and `I − A` at one evaluated point, and the per-route
@@ -45,7 +55,11 @@ struct YearClearingProblem: ComplementarityProblem {
     let calibration: Calibration
     /// The year's conditions with closed routes applied and dead markets' demand removed.
     let conditions: YearConditions
+    /// The year solver of every evaluation (condition estimate on request, see
+    /// `YearSolver.triangularConditionOnRequest`).
     let solver: YearSolver
+    /// The conditions' route vectors, made once for every evaluation.
+    let pricing: YearSolver.PricingInputs
     /// ε per product.
     let elasticity: [Double]
     /// System index and K of each capacitated node with a rent unknown.
@@ -90,7 +104,10 @@ struct YearClearingProblem: ComplementarityProblem {
     ) {
         self.calibration = calibration
         self.conditions = conditions
-        self.solver = solver
+        var inner = solver
+        inner.triangularConditionOnRequest = true
+        self.solver = inner
+        pricing = YearSolver.PricingInputs(calibration, conditions: conditions)
         self.elasticity = elasticity
         self.capacityNodes = capacityNodes
         self.capacity = capacity
@@ -141,7 +158,7 @@ struct YearClearingProblem: ComplementarityProblem {
         let c = calibration
         let (mu, kappa) = rents(z)
         let priced = try solver.solvePrices(
-            c, conditions: conditions, scarcityRent: mu, routeRent: kappa,
+            c, conditions: conditions, inputs: pricing, scarcityRent: mu, routeRent: kappa,
             startingPrices: lastPrices)
         lastPrices = priced.prices
         let markup = priced.deliveredMarkup
