@@ -249,6 +249,12 @@ struct YearClearingProblem: ComplementarityProblem {
         }
         var livePosition = [Int](repeating: -1, count: c.routes.count)
         for (p, k) in liveRoute.enumerated() { livePosition[k] = p }
+        // A market none of whose suppliers' prices move adds exactly nothing to a rent
+        // column's quantity right-hand side (every term is ±0): without quota rows, which read
+        // dS and dD of every market, only the markets of the suppliers with dP ≠ 0 (and of the
+        // column's own route) are visited, in market order as before.
+        let marketsBySupplier = quotaRows ? [] : Self.marketsBySupplier(liveStart: liveStart, liveSupplier: liveSupplier, n: n)
+        var touched = [Bool](repeating: quotaRows, count: c.markets.count)
         var demandIndex = [Int](repeating: -1, count: c.markets.count)
         var demandResponse = [Double](repeating: 0, count: c.markets.count)
         for (a, m) in demandMarkets.enumerated() {
@@ -300,7 +306,14 @@ struct YearClearingProblem: ComplementarityProblem {
                     priceIndex += 1
                     let ownRoute = col >= quotaOffset ? quotaRoutes[col - quotaOffset] : -1
                     let own = ownRoute >= 0 ? livePosition[ownRoute] : -1
-                    for m in 0..<c.markets.count {
+                    if !quotaRows {
+                        for j in 0..<n where dP[j] != 0 {
+                            for m in marketsBySupplier[j] { touched[m] = true }
+                        }
+                        if ownRoute >= 0 { touched[c.routeMarket[ownRoute]] = true }
+                    }
+                    for m in 0..<c.markets.count where touched[m] {
+                        if !quotaRows { touched[m] = false }
                         let lo = liveStart[m], hi = liveStart[m + 1]
                         var total = 0.0, meanLog = 0.0
                         for p in lo..<hi {
@@ -373,33 +386,5 @@ struct YearClearingProblem: ComplementarityProblem {
             first += chunk
         }
         return out
-    }
-
-    /// The per-route factors `S_k (1 − σ (1 − P̄/c_k))` of G, and the factorizations of
-    /// `I − Gᵀ` (price responses) and `I − A` (quantity responses) at `point`: made at the
-    /// first request of columns there and reused for every later one.
-    mutating func factorizations(at point: Point) throws(SolveError)
-        -> (gFactor: [Double], g: any LeontiefFactorization, a: any LeontiefFactorization)
-    {
-        if let f = factors, f.serial == point.serial { return (f.gFactor, f.g, f.a) }
-        let c = calibration
-        let priced = point.priced
-        let shares = priced.shares, prices = priced.prices, markup = priced.deliveredMarkup
-        var gFactor = [Double](repeating: 0, count: c.routes.count)
-        for (m, market) in c.markets.enumerated() {
-            let sigma = c.network.product(market.product).elasticity
-            for k in market.routes where shares[k] > 0 {
-                let ck = prices[c.supplierIndex[k]] * (1 + markup[k])
-                gFactor[k] = shares[k] * (1 - sigma * (1 - point.composite[m] / ck))
-            }
-        }
-        let factorizer = LeontiefFactorizer(choice: solver.options.linearSolver)
-        let g = try factorizer.factor(
-            LeontiefSystem(calibration: c, shares: gFactor, tariffs: markup), withTariffs: true,
-            estimateCondition: false)
-        let aSystem = LeontiefSystem(calibration: c, shares: shares, tariffs: [Double](repeating: 0, count: c.routes.count))
-        let a = try factorizer.factor(aSystem, withTariffs: false, estimateCondition: false)
-        factors = JacobianFactors(serial: point.serial, gFactor: gFactor, g: g, a: a)
-        return (gFactor, g, a)
     }
 }
