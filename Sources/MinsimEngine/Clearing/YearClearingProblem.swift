@@ -268,7 +268,10 @@ struct YearClearingProblem: ComplementarityProblem {
         var dLog = [Double](repeating: 0, count: liveRoute.count)
         var dS = [Double](repeating: 0, count: liveRoute.count)
         var dD = [Double](repeating: 0, count: c.markets.count)
-        let chunk = 64
+        // Columns per block solve: at most 64, and an interleaved block (N × chunk doubles in
+        // the triangular and sparse solves) of at most 64 KiB, below glibc's mmap threshold,
+        // so that each block's work array comes from the heap rather than fresh zeroed pages.
+        let chunk = Swift.max(1, Swift.min(64, 8192 / Swift.max(n, 1)))
         var first = 0
         while first < columns.count {
             let block = Array(columns[first..<Swift.min(first + chunk, columns.count)])
