@@ -191,7 +191,10 @@ public struct LeontiefFactorizer: Sendable {
             let a = system.coefficientMatrix(withTariffs: withTariffs)
             switch SubstitutionOrder.analyse(a) {
             case .acyclic(let levels):
-                return (try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes), nil)
+                return (
+                    try TriangularLeontiefFactorization(
+                        coefficients: a, levels: levels, nodes: nodes, estimateCondition: estimateCondition), nil
+                )
             case .cyclic(let loop):
                 let net = system.calibration.network
                 let names = loop.prefix(8).map { net.name(of: nodes[$0]) }
@@ -207,7 +210,8 @@ public struct LeontiefFactorizer: Sendable {
             if let columns = system.coefficientColumns(withTariffs: withTariffs) {
                 switch SubstitutionOrder.analyse(columns) {
                 case .acyclic(let levels):
-                    let f = try TriangularLeontiefFactorization(coefficients: columns.matrix, levels: levels, nodes: nodes)
+                    let f = try TriangularLeontiefFactorization(
+                        coefficients: columns.matrix, levels: levels, nodes: nodes, estimateCondition: estimateCondition)
                     return (f, .triangular(levels: levels.levelCount))
                 case .cyclic:
                     if let at = columns.transposedMatrix {
@@ -227,7 +231,8 @@ public struct LeontiefFactorizer: Sendable {
             let a = system.coefficientMatrix(withTariffs: withTariffs)
             switch SubstitutionOrder.analyse(a, findingLoop: false) {
             case .acyclic(let levels):
-                let f = try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes)
+                let f = try TriangularLeontiefFactorization(
+                    coefficients: a, levels: levels, nodes: nodes, estimateCondition: estimateCondition)
                 return (f, .triangular(levels: levels.levelCount))
             case .cyclic:
                 let m = SparseLeontiefFactorization.leontiefMatrix(a)

@@ -48,12 +48,22 @@ extension YearSolver {
         _ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
         deferCondition: Bool = false
     ) throws(SolveError) -> any LeontiefFactorization {
-        let (lu, decision) = try LeontiefFactorizer(choice: options.linearSolver)
+        var (lu, decision) = try LeontiefFactorizer(choice: options.linearSolver)
             .factorWithDecision(system, withTariffs: withTariffs, estimateCondition: !deferCondition)
+        // Triangular substitution has no deferred form: its estimate runs here, as before
+        // `estimateCondition` reached it (the same numbers), unless the caller skips it.
+        if deferCondition && !triangularConditionOnRequest, var t = lu as? TriangularLeontiefFactorization {
+            try t.estimateReciprocalCondition()
+            lu = t
+        }
         stats.factorizations += 1
         stats.linearSolver = lu.method
         stats.linearSolverReason = decision?.reason ?? "chosen by the user: \(options.linearSolver.rawValue)"
-        if deferCondition && Self.deferredOneNorm(lu) != nil { return lu }
+        if deferCondition
+            && (Self.deferredOneNorm(lu) != nil || (lu as? TriangularLeontiefFactorization)?.reciprocalCondition == 0)
+        {
+            return lu
+        }
         let rcond = lu.reciprocalCondition
         if withTariffs { stats.priceReciprocalCondition = rcond } else { stats.reciprocalCondition = rcond }
         if rcond < options.singularityThreshold {
@@ -69,12 +79,36 @@ extension YearSolver {
         of lu: any LeontiefFactorization, test z: [Double],
         stats: inout SolverStatistics
     ) throws(SolveError) {
-        guard let norm = Self.deferredOneNorm(lu), lu.reciprocalCondition == 0 else { return }
+        let triangular = (lu as? TriangularLeontiefFactorization)?.oneNorm
+        guard let norm = Self.deferredOneNorm(lu) ?? triangular, lu.reciprocalCondition == 0 else { return }
         let rcond = 1 / max(norm * Vector.maxNorm(z), .leastNormalMagnitude)
-        stats.priceReciprocalCondition = rcond
+        // The triangular solver reports its Hager–Higham estimate, made on request
+        // (`triangularConditionOnRequest`, `estimatingCondition`); until then NaN stands in and
+        // the exact value only guards the singularity threshold.
+        stats.priceReciprocalCondition = triangular == nil ? rcond : .nan
         if rcond < options.singularityThreshold {
             throw .singular(node: nil, reciprocalCondition: rcond)
         }
+    }
+
+    /// `solution` (solved at `priced`) with the condition estimate that
+    /// `triangularConditionOnRequest` left out made now: the same estimate of the same factors
+    /// as a solve without it reports. Unchanged when there is nothing to estimate.
+    /// - Throws: `.singular` when the estimate is below the singularity threshold.
+    func estimatingCondition(_ solution: YearSolution, priced: PriceSolution) throws(SolveError) -> YearSolution {
+        guard solution.statistics.priceReciprocalCondition.isNaN,
+            var t = priced.factorization as? TriangularLeontiefFactorization
+        else { return solution }
+        try t.estimateReciprocalCondition()
+        let rcond = t.reciprocalCondition
+        if rcond < options.singularityThreshold { throw .singular(node: nil, reciprocalCondition: rcond) }
+        var stats = solution.statistics
+        stats.priceReciprocalCondition = rcond
+        if stats.reciprocalCondition.isNaN { stats.reciprocalCondition = rcond }
+        return YearSolution(
+            calibration: solution.calibration, status: solution.status, statistics: stats, output: solution.output,
+            prices: solution.prices, valueAdded: solution.valueAdded, shares: solution.shares, tariffs: solution.tariffs,
+            routeRents: solution.routeRents, flows: solution.flows, secondaryUsed: solution.secondaryUsed)
     }
 
     /// `‖M‖₁` of a direct factorization that can defer its condition estimate (dense or sparse LU).

@@ -18,6 +18,11 @@ import LinearAlgebra
 /// alongside the real one: for A ≥ 0, ρ(A) < 1 exactly when `(I − A)⁻¹·1 = Σ Aᵏ·1 ≥ 1`.
 public struct YearSolver: Sendable {
     public var options: SolverOptions
+    /// For the market clearing's many evaluations of one year: the triangular solver's
+    /// condition estimate (four substitutions a factorization) is not made in the price
+    /// fixed point; the exact `rcond` from the productivity test guards the singularity
+    /// threshold, and `estimatingCondition` makes the estimate for the solution reported.
+    var triangularConditionOnRequest = false
 
     public init(options: SolverOptions = SolverOptions()) {
         self.options = options
@@ -57,28 +62,55 @@ public struct YearSolver: Sendable {
         scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
         startingPrices: [Double]? = nil
     ) throws(SolveError) -> PriceSolution {
+        try solvePrices(
+            calibration, conditions: conditions, inputs: PricingInputs(calibration, conditions: conditions),
+            scarcityRent: scarcityRent, routeRent: routeRent, startingPrices: startingPrices)
+    }
+
+    /// What the price side reads from a year's conditions as route vectors, made once for the
+    /// many solves at different rents of the market clearing.
+    struct PricingInputs {
+        /// Statutory tariff τ per route.
+        let statutory: [Double]
+        /// Closed (quota 0) per route; nil when no route has a quota.
+        let closed: [Bool]?
+        /// log f per route; nil when no route has a preference factor.
+        let logPreference: [Double]?
+
+        /// - Precondition: `conditions.issues(in: c)` is empty.
+        init(_ c: Calibration, conditions: YearConditions) {
+            // Bad input is found before solving (`Simulation` and the scenario layer check
+            // every year); here it can only be a caller's mistake.
+            let issues = conditions.issues(in: c)
+            precondition(issues.isEmpty, issues.map { $0.message(in: c.network) }.joined(separator: "; "))
+            statutory = c.routeVector(conditions.tariffs)
+            closed =
+                conditions.routeQuotas.isEmpty
+                ? nil
+                : c.routeVector(conditions.routeQuotas.mapValues { $0 == 0 ? 1 : 0 }).map { $0 == 1 }
+            // Route preferences enter the Armington weights as log f (MODEL.md §4); none = nil,
+            // so a year without them computes exactly what it did before they existed.
+            logPreference =
+                conditions.routePreferences.isEmpty
+                ? nil
+                : c.routeVector(conditions.routePreferences.mapValues { Foundation.log($0) })
+        }
+    }
+
+    /// `solvePrices` with the conditions' route vectors made already (`inputs` must be those
+    /// of `conditions`).
+    func solvePrices(
+        _ calibration: Calibration, conditions: YearConditions, inputs: PricingInputs,
+        scarcityRent: [Double]?, routeRent: [Double]?, startingPrices: [Double]?
+    ) throws(SolveError) -> PriceSolution {
         let c = calibration
         let n = c.dimension
-        // Bad input is found before solving (`Simulation` and the scenario layer check every
-        // year); here it can only be a caller's mistake.
-        let issues = conditions.issues(in: c)
-        precondition(issues.isEmpty, issues.map { $0.message(in: c.network) }.joined(separator: "; "))
-        let statutory = c.routeVector(conditions.tariffs)
+        let statutory = inputs.statutory, closed = inputs.closed, logPreference = inputs.logPreference
         let rent = routeRent ?? [Double](repeating: 0, count: c.routes.count)
         precondition(
             rent.count == c.routes.count, "route rent has \(rent.count) entries, calibration has \(c.routes.count) routes")
         // Delivered costs carry the tariff and any quota rent alike.
         let tau = zip(statutory, rent).map { $0 + $1 }
-        let closed: [Bool]? =
-            conditions.routeQuotas.isEmpty
-            ? nil
-            : c.routeVector(conditions.routeQuotas.mapValues { $0 == 0 ? 1 : 0 }).map { $0 == 1 }
-        // Route preferences enter the Armington weights as log f (MODEL.md §4); none = nil, so
-        // a year without them computes exactly what it did before they existed.
-        let logPreference: [Double]? =
-            conditions.routePreferences.isEmpty
-            ? nil
-            : c.routeVector(conditions.routePreferences.mapValues { Foundation.log($0) })
         var costTarget = c.valueAdded
         if let mu = scarcityRent {
             precondition(mu.count == n, "scarcity rent has \(mu.count) entries, system has \(n) nodes")

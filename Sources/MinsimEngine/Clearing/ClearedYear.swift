@@ -91,7 +91,19 @@ public struct ClearingWarmStart: Sendable {
     /// ρ per market (region, product).
     public var unservedShares: [Node: Double] = [:]
     /// Producer prices, to start the price–share fixed point from.
-    public var prices: [Node: Double] = [:]
+    public var prices: [Node: Double] {
+        get { Dictionary(uniqueKeysWithValues: zip(priceNodes, nodePrices)) }
+        set {
+            let sorted = newValue.sorted { ($0.key.product, $0.key.region) < ($1.key.product, $1.key.region) }
+            priceNodes = sorted.map(\.key)
+            nodePrices = sorted.map(\.value)
+        }
+    }
+    /// `prices` as two arrays: the next year reads them as they are when its active nodes are
+    /// these, in this order (every year of a run without new or retired nodes), with no
+    /// dictionary built or looked up.
+    var priceNodes: [Node] = []
+    var nodePrices: [Double] = []
     public init() {}
 }
 

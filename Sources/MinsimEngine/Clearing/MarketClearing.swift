@@ -54,7 +54,6 @@ public struct MarketClearing: Sendable {
             warmStart: warmStart)
         let capacityNodes = problem.capacityNodes, quotaRoutes = problem.quotaRoutes, demandMarkets = problem.demandMarkets
         let reference = problem.referenceDemand, base = problem.baseComposite, choke = problem.choke
-        let baseComposite = c.baseCompositePrices
         let solver = ComplementaritySolver(settings: settings.solver)
         var direct = settings.solver
         direct.maxIterations = Swift.min(direct.maxIterations, settings.directIterations)
@@ -72,7 +71,8 @@ public struct MarketClearing: Sendable {
         // Results at the final point.
         let z = result.z
         let point = result.point
-        let sol = point.solution
+        // The condition estimate the evaluations left out, made once on the final solution.
+        let sol = try problem.solver.estimatingCondition(point.solution, priced: point.priced)
         let (mu, _) = problem.rents(z)
         var markets: [MarketOutcome] = []
         var desired = net.nodeTable(repeating: 0.0), unmet = net.nodeTable(repeating: 0.0),
@@ -104,11 +104,12 @@ public struct MarketClearing: Sendable {
                 into: \.servedAboveChoke)
         }
         // Markets nobody can supply: unserved in full at the choke price.
+        let baseComposite = closure.marketOpen.allSatisfy { $0 } ? nil : c.baseCompositePrices
         for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
             let d = conditions.finalDemand[market.importer, market.product]
             guard d > 0 else { continue }
             let node = Node(market.importer, market.product)
-            let p0 = baseComposite[market.importer, market.product]
+            let p0 = baseComposite?[market.importer, market.product] ?? 0
             let multiple = settings.chokePriceMultiple(of: market.product)
             let want = d * YearClearingProblem.response(multiple, demandElasticity[market.product.rawValue])
             markets.append(
@@ -187,7 +188,8 @@ public struct MarketClearing: Sendable {
         for (a, m) in demandMarkets.enumerated() where z[problem.marketOffset + a] > 0 {
             next.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] = z[problem.marketOffset + a]
         }
-        for (j, node) in c.activeNodes.enumerated() { next.prices[node] = sol.prices[j] }
+        next.priceNodes = c.activeNodes
+        next.nodePrices = sol.prices
 
         return ClearedYear(
             solution: sol, scarcityRent: mu, markets: markets, desiredDemand: desired, unmetDemand: unmet,
@@ -269,7 +271,10 @@ public struct MarketClearing: Sendable {
         }
 
         let startPrices: [Double]? = warmStart.flatMap { w in
-            w.prices.isEmpty ? nil : c.activeNodes.enumerated().map { w.prices[$0.element] ?? c.basePrices[$0.offset] }
+            if w.priceNodes.isEmpty { return nil }
+            if w.priceNodes == c.activeNodes { return w.nodePrices }
+            let prices = w.prices
+            return c.activeNodes.enumerated().map { prices[$0.element] ?? c.basePrices[$0.offset] }
         }
         let problem = YearClearingProblem(
             calibration: c, conditions: cond, solver: solver, elasticity: demandElasticity,
@@ -278,10 +283,18 @@ public struct MarketClearing: Sendable {
             startingPrices: startPrices)
         var z0 = [Double](repeating: 0, count: problem.lowerBounds.count)
         if let w = warmStart {
-            for (a, j) in capacityNodes.enumerated() { z0[a] = w.scaledRents[c.activeNodes[j]] ?? 0 }
-            for (b, k) in quotaRoutes.enumerated() { z0[problem.quotaOffset + b] = w.quotaRents[c.routes[k]] ?? 0 }
-            for (a, m) in demandMarkets.enumerated() {
-                z0[problem.marketOffset + a] = w.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] ?? 0
+            // Only rents and shares above 0 are kept, so a year after one with nothing binding
+            // looks nothing up.
+            if !w.scaledRents.isEmpty {
+                for (a, j) in capacityNodes.enumerated() { z0[a] = w.scaledRents[c.activeNodes[j]] ?? 0 }
+            }
+            if !w.quotaRents.isEmpty {
+                for (b, k) in quotaRoutes.enumerated() { z0[problem.quotaOffset + b] = w.quotaRents[c.routes[k]] ?? 0 }
+            }
+            if !w.unservedShares.isEmpty {
+                for (a, m) in demandMarkets.enumerated() {
+                    z0[problem.marketOffset + a] = w.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] ?? 0
+                }
             }
         }
         return (problem, z0, closure)

@@ -19,8 +19,9 @@ import LinearAlgebra
 struct YearClearingProblem: ComplementarityProblem {
     typealias Failure = SolveError
 
-    /// What the Jacobian needs at an evaluated point.
-    struct Point {
+    /// What the Jacobian needs at an evaluated point (a class: the solver keeps and passes
+    /// points around, and a copy of the struct retained every array of two solutions).
+    final class Point {
         let priced: PriceSolution
         let solution: YearSolution
         /// `P̄` per market (`calibration.markets` order).
@@ -31,6 +32,15 @@ struct YearClearingProblem: ComplementarityProblem {
         let use: [Double]
         /// Which evaluation produced this point (keys the Jacobian's factorizations).
         let serial: Int
+
+        init(priced: PriceSolution, solution: YearSolution, composite: [Double], demand: [Double], use: [Double], serial: Int) {
+            self.priced = priced
+            self.solution = solution
+            self.composite = composite
+            self.demand = demand
+            self.use = use
+            self.serial = serial
+        }
     }
 
     /// The factorizations of `I − Gᵀ` and `I − A` at one evaluated point, and the per-route
@@ -45,7 +55,11 @@ struct YearClearingProblem: ComplementarityProblem {
     let calibration: Calibration
     /// The year's conditions with closed routes applied and dead markets' demand removed.
     let conditions: YearConditions
+    /// The year solver of every evaluation (condition estimate on request, see
+    /// `YearSolver.triangularConditionOnRequest`).
     let solver: YearSolver
+    /// The conditions' route vectors, made once for every evaluation.
+    let pricing: YearSolver.PricingInputs
     /// ε per product.
     let elasticity: [Double]
     /// System index and K of each capacitated node with a rent unknown.
@@ -90,7 +104,10 @@ struct YearClearingProblem: ComplementarityProblem {
     ) {
         self.calibration = calibration
         self.conditions = conditions
-        self.solver = solver
+        var inner = solver
+        inner.triangularConditionOnRequest = true
+        self.solver = inner
+        pricing = YearSolver.PricingInputs(calibration, conditions: conditions)
         self.elasticity = elasticity
         self.capacityNodes = capacityNodes
         self.capacity = capacity
@@ -141,7 +158,7 @@ struct YearClearingProblem: ComplementarityProblem {
         let c = calibration
         let (mu, kappa) = rents(z)
         let priced = try solver.solvePrices(
-            c, conditions: conditions, scarcityRent: mu, routeRent: kappa,
+            c, conditions: conditions, inputs: pricing, scarcityRent: mu, routeRent: kappa,
             startingPrices: lastPrices)
         lastPrices = priced.prices
         let markup = priced.deliveredMarkup
@@ -232,6 +249,12 @@ struct YearClearingProblem: ComplementarityProblem {
         }
         var livePosition = [Int](repeating: -1, count: c.routes.count)
         for (p, k) in liveRoute.enumerated() { livePosition[k] = p }
+        // A market none of whose suppliers' prices move adds exactly nothing to a rent
+        // column's quantity right-hand side (every term is ±0): without quota rows, which read
+        // dS and dD of every market, only the markets of the suppliers with dP ≠ 0 (and of the
+        // column's own route) are visited, in market order as before.
+        let marketsBySupplier = quotaRows ? [] : Self.marketsBySupplier(liveStart: liveStart, liveSupplier: liveSupplier, n: n)
+        var touched = [Bool](repeating: quotaRows, count: c.markets.count)
         var demandIndex = [Int](repeating: -1, count: c.markets.count)
         var demandResponse = [Double](repeating: 0, count: c.markets.count)
         for (a, m) in demandMarkets.enumerated() {
@@ -245,7 +268,10 @@ struct YearClearingProblem: ComplementarityProblem {
         var dLog = [Double](repeating: 0, count: liveRoute.count)
         var dS = [Double](repeating: 0, count: liveRoute.count)
         var dD = [Double](repeating: 0, count: c.markets.count)
-        let chunk = 64
+        // Columns per block solve: at most 64, and an interleaved block (N × chunk doubles in
+        // the triangular and sparse solves) of at most 64 KiB, below glibc's mmap threshold,
+        // so that each block's work array comes from the heap rather than fresh zeroed pages.
+        let chunk = Swift.max(1, Swift.min(64, 8192 / Swift.max(n, 1)))
         var first = 0
         while first < columns.count {
             let block = Array(columns[first..<Swift.min(first + chunk, columns.count)])
@@ -283,7 +309,14 @@ struct YearClearingProblem: ComplementarityProblem {
                     priceIndex += 1
                     let ownRoute = col >= quotaOffset ? quotaRoutes[col - quotaOffset] : -1
                     let own = ownRoute >= 0 ? livePosition[ownRoute] : -1
-                    for m in 0..<c.markets.count {
+                    if !quotaRows {
+                        for j in 0..<n where dP[j] != 0 {
+                            for m in marketsBySupplier[j] { touched[m] = true }
+                        }
+                        if ownRoute >= 0 { touched[c.routeMarket[ownRoute]] = true }
+                    }
+                    for m in 0..<c.markets.count where touched[m] {
+                        if !quotaRows { touched[m] = false }
                         let lo = liveStart[m], hi = liveStart[m + 1]
                         var total = 0.0, meanLog = 0.0
                         for p in lo..<hi {
@@ -356,33 +389,5 @@ struct YearClearingProblem: ComplementarityProblem {
             first += chunk
         }
         return out
-    }
-
-    /// The per-route factors `S_k (1 − σ (1 − P̄/c_k))` of G, and the factorizations of
-    /// `I − Gᵀ` (price responses) and `I − A` (quantity responses) at `point`: made at the
-    /// first request of columns there and reused for every later one.
-    mutating func factorizations(at point: Point) throws(SolveError)
-        -> (gFactor: [Double], g: any LeontiefFactorization, a: any LeontiefFactorization)
-    {
-        if let f = factors, f.serial == point.serial { return (f.gFactor, f.g, f.a) }
-        let c = calibration
-        let priced = point.priced
-        let shares = priced.shares, prices = priced.prices, markup = priced.deliveredMarkup
-        var gFactor = [Double](repeating: 0, count: c.routes.count)
-        for (m, market) in c.markets.enumerated() {
-            let sigma = c.network.product(market.product).elasticity
-            for k in market.routes where shares[k] > 0 {
-                let ck = prices[c.supplierIndex[k]] * (1 + markup[k])
-                gFactor[k] = shares[k] * (1 - sigma * (1 - point.composite[m] / ck))
-            }
-        }
-        let factorizer = LeontiefFactorizer(choice: solver.options.linearSolver)
-        let g = try factorizer.factor(
-            LeontiefSystem(calibration: c, shares: gFactor, tariffs: markup), withTariffs: true,
-            estimateCondition: false)
-        let aSystem = LeontiefSystem(calibration: c, shares: shares, tariffs: [Double](repeating: 0, count: c.routes.count))
-        let a = try factorizer.factor(aSystem, withTariffs: false, estimateCondition: false)
-        factors = JacobianFactors(serial: point.serial, gFactor: gFactor, g: g, a: a)
-        return (gFactor, g, a)
     }
 }

@@ -53,9 +53,13 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
     /// - Parameters:
     ///   - levels: the substitution order of `a` (see `SubstitutionOrder.analyse`).
     ///   - nodes: active nodes in system order, to name a node in errors.
+    ///   - estimateCondition: run the Hager–Higham estimate (four substitutions) now; without
+    ///     it `reciprocalCondition` is 0 until `estimateReciprocalCondition()` is called.
     /// - Throws: `.nonFinite` for a non-finite coefficient, `.singular` naming a node with
     ///   `a_jj = 1` (a zero pivot).
-    init(coefficients a: SparseMatrix, levels: SubstitutionOrder, nodes: [Node]) throws(SolveError) {
+    init(coefficients a: SparseMatrix, levels: SubstitutionOrder, nodes: [Node], estimateCondition: Bool = true)
+        throws(SolveError)
+    {
         precondition(
             a.rows == a.columns && a.rows == levels.order.count && nodes.count == a.rows,
             "coefficients \(a.rows)×\(a.columns), \(levels.order.count) ordered nodes and \(nodes.count) names must agree")
@@ -99,15 +103,20 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
             }
             offDiagonal = SparseMatrix(rows: n, columns: n, rowIndices: rows, columnIndices: columns, values: values)
         }
-        let draft = TriangularLeontiefFactorization(
-            dimension: n, levelCount: levels.levelCount, oneNorm: norm, reciprocalCondition: 1,
+        self.init(
+            dimension: n, levelCount: levels.levelCount, oneNorm: norm, reciprocalCondition: 0,
             offDiagonal: offDiagonal,
             pivots: pivots, order: levels.order)
-        let inverseNorm = try InverseNormEstimator.estimate(dimension: n) { (c, transposed) throws(SolveError) in
+        if estimateCondition { try estimateReciprocalCondition() }
+    }
+
+    /// Sets `reciprocalCondition` from `‖M‖₁` and the Hager–Higham estimate of `‖M⁻¹‖₁`.
+    mutating func estimateReciprocalCondition() throws(SolveError) {
+        let draft = self
+        let inverseNorm = try InverseNormEstimator.estimate(dimension: dimension) { (c, transposed) throws(SolveError) in
             draft.solve([c], transposed: transposed)[0]
         }
-        self = draft
-        self.reciprocalCondition = InverseNormEstimator.reciprocalCondition(oneNorm: norm, inverseOneNorm: inverseNorm)
+        reciprocalCondition = InverseNormEstimator.reciprocalCondition(oneNorm: oneNorm, inverseOneNorm: inverseNorm)
     }
 
     private init(
@@ -138,10 +147,12 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
             for c in 0..<k { w[pos * k + c] = columns[c][i] }
         }
         offDiagonal.solveUpperTriangular(diagonal: pivots, interleaved: &w, count: k, transposed: transposed)
-        var out = [[Double]](repeating: [Double](repeating: 0, count: n), count: k)
-        for c in 0..<k {
-            for pos in 0..<n { out[c][order[pos]] = w[pos * k + c] }
+        // Each column in its own buffer from the start (a repeated column would share one
+        // buffer and copy it at the first write, checking uniqueness at every write).
+        return (0..<k).map { c in
+            var column = [Double](repeating: 0, count: n)
+            for pos in 0..<n { column[order[pos]] = w[pos * k + c] }
+            return column
         }
-        return out
     }
 }
