@@ -107,6 +107,12 @@ struct Table {
             self.fields = fields
         }
 
+        /// The shared header of a CSV row; nil for a YAML row or a row a cell was set on.
+        var csvHeader: Header? { header }
+
+        /// The text of field `k` (in the header's order) of a CSV row.
+        func csvText(_ k: Int) -> String { fields[k].text }
+
         subscript(name: String) -> Cell? {
             get {
                 if let header {
