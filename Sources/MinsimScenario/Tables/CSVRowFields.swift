@@ -1,3 +1,4 @@
+import Foundation
 import MinsimEngine
 
 /// The fast path of the table decoders, for rows read from CSV files (nearly all the rows of a
@@ -10,7 +11,7 @@ import MinsimEngine
 /// row this way only when every field it needs is valid, and otherwise reads the row again
 /// through `RowReader`, which reports the problems: the values decoded and the diagnostics are
 /// the same either way.
-struct CSVRowFields {
+final class CSVRowFields {
     /// The columns asked for, by the decoders' own numbering.
     private let columns: [String]
     private let names: ScenarioNames
@@ -18,6 +19,8 @@ struct CSVRowFields {
     private var header: Table.Cells.Header? = nil
     /// Field position per asked column; -1 where the header has no such column.
     private var positions: [Int] = []
+    /// The last source read: its header, bytes and text.
+    private var lastSource: (header: Table.Cells.Header, start: Int, count: UInt32, text: String)? = nil
 
     init(_ columns: [String], names: ScenarioNames) {
         self.columns = columns
@@ -26,7 +29,7 @@ struct CSVRowFields {
 
     /// Prepares to read `row`; false when it is not a CSV row (a YAML row, or a row rewritten
     /// by a merge), which the caller then reads through `RowReader`.
-    mutating func read(_ row: Table.Row) -> Bool {
+    func read(_ row: Table.Row) -> Bool {
         guard let h = row.cells.csvHeader else { return false }
         if h !== header {
             header = h
@@ -38,32 +41,52 @@ struct CSVRowFields {
     /// The text of asked column `k` in `row` (after `read(row)`); nil when the header lacks it.
     func text(_ k: Int, _ row: Table.Row) -> String? {
         let position = positions[k]
-        return position < 0 ? nil : row.cells.csvText(position)
+        guard position >= 0, let header else { return nil }
+        return header.text(row.cells.csvField(position))
+    }
+
+    /// `body` of the bytes of asked column `k` in `row`; nil when the header lacks it.
+    private func withBytes<R>(_ k: Int, _ row: Table.Row, _ body: (UnsafeRawBufferPointer) -> R?) -> R? {
+        let position = positions[k]
+        guard position >= 0, let header else { return nil }
+        return header.withBytes(row.cells.csvField(position), body)
     }
 
     /// The region named in column `k`, when it is given and known.
     func region(_ k: Int, _ row: Table.Row) -> RegionIndex? {
-        guard let code = text(k, row), !code.isEmpty, let i = names.regionIndex[code] else { return nil }
-        return RegionIndex(i)
+        withBytes(k, row) { $0.isEmpty ? nil : names.regionIndex.index(of: $0) }.map { RegionIndex($0) }
     }
 
     /// The product named in column `k`, when it is given and known.
     func product(_ k: Int, _ row: Table.Row) -> ProductIndex? {
-        guard let name = text(k, row), !name.isEmpty, let i = names.productIndex[name] else { return nil }
-        return ProductIndex(i)
+        withBytes(k, row) { $0.isEmpty ? nil : names.productIndex.index(of: $0) }.map { ProductIndex($0) }
     }
 
     /// The number in column `k`, when it is a plain decimal within `field`'s bounds.
     func number(_ k: Int, _ row: Table.Row, _ field: ScenarioFormat.Field?) -> Double? {
-        guard let field, let text = text(k, row), case .value(let v) = NumberText.double(text), field.admits(v) else {
-            return nil
-        }
+        guard let field, let v = withBytes(k, row, { NumberText.value(bytes: $0) }), field.admits(v) else { return nil }
         return v
     }
 
     /// The `source` text in column `k` (empty when the column is absent or blank), as
-    /// `RowReader.source()` reads it from a CSV row.
-    func source(_ k: Int, _ row: Table.Row) -> String { text(k, row) ?? "" }
+    /// `RowReader.source()` reads it from a CSV row. A source usually repeats row after row:
+    /// a repeat of the previous row's bytes is the previous row's string.
+    func source(_ k: Int, _ row: Table.Row) -> String {
+        let position = positions[k]
+        guard position >= 0, let header else { return "" }
+        let i = row.cells.csvField(position)
+        let field = header.fields[i]
+        if field.count != Table.Cells.Field.quoted, let last = lastSource, last.header === header, last.count == field.count {
+            let same = header.bytes.withUnsafeBytes { b in
+                guard let base = b.baseAddress else { return true }
+                return memcmp(base + last.start, base + field.start, Int(field.count)) == 0
+            }
+            if same { return last.text }
+        }
+        let text = header.text(i)
+        if field.count != Table.Cells.Field.quoted { lastSource = (header, field.start, field.count, text) }
+        return text
+    }
 }
 
 extension ScenarioFormat.Field {

@@ -45,6 +45,23 @@ struct CodeIndex {
         }
     }
 
+    /// The index of the name whose UTF-8 bytes are `bytes`, without making a `String`.
+    func index(of bytes: UnsafeRawBufferPointer) -> Int? {
+        let mask = slots.count - 1
+        var slot = Self.hash(bytes) & mask
+        while true {
+            let k = Int(slots[slot])
+            if k == 0 { return nil }
+            if Self.equal(keys[k - 1], bytes) { return values[k - 1] }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func equal(_ key: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        if let same = key.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(bytes) }) { return same }
+        return key.utf8.elementsEqual(bytes)
+    }
+
     private func position(of key: String) -> Int? {
         let mask = slots.count - 1
         var slot = Self.hash(key) & mask
@@ -65,12 +82,16 @@ struct CodeIndex {
 
     /// FNV-1a over the UTF-8 bytes, its high bits spread by a multiplication (the slot is
     /// taken from the low bits).
-    private static func hash(_ key: String) -> Int {
+    private static func hash<C: Sequence<UInt8>>(_ bytes: C) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         h ^= h >> 29
         h = h &* 0xbf58_476d_1ce4_e5b9
         h ^= h >> 32
         return Int(truncatingIfNeeded: h & 0x7fff_ffff_ffff_ffff)
+    }
+
+    private static func hash(_ key: String) -> Int {
+        key.utf8.withContiguousStorageIfAvailable { hash($0) } ?? hash(key.utf8)
     }
 }

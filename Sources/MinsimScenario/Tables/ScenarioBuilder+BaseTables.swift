@@ -95,7 +95,7 @@ extension ScenarioBuilder {
                 set.defaultRecipes[p.rawValue, default: []].append(entry)
             }
         }
-        var fast = CSVRowFields(["region", "product", "input", "quantity_per_unit", "source"], names: names)
+        let fast = CSVRowFields(["region", "product", "input", "quantity_per_unit", "source"], names: names)
         for (i, row) in table.rows.enumerated() {
             if fast.read(row), let p = fast.product(1, row), let q = fast.product(2, row),
                 let b = fast.number(3, row, quantityField)
@@ -141,7 +141,7 @@ extension ScenarioBuilder {
                 provenance.record(.capacity(node), table: spec.key, .base, at: row.location)
             }
         }
-        var fast = CSVRowFields(["region", "product", valueField?.name ?? "", "source"], names: names)
+        let fast = CSVRowFields(["region", "product", valueField?.name ?? "", "source"], names: names)
         for (i, row) in table.rows.enumerated() {
             if fast.read(row), let r = fast.region(0, row), let p = fast.product(1, row),
                 let v = fast.number(2, row, valueField)
@@ -222,7 +222,7 @@ extension ScenarioBuilder {
                 provenance.record(.tariff(route), table: spec.key, .base, at: row.location)
             }
         }
-        var fast = CSVRowFields(
+        let fast = CSVRowFields(
             ["product", "exporter", "importer", valueField?.name ?? "", rateField?.name ?? "", "source"], names: names)
         for (i, row) in table.rows.enumerated() {
             if fast.read(row), let p = fast.product(0, row), let s = fast.region(1, row), let r = fast.region(2, row),
