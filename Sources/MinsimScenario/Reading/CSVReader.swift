@@ -116,6 +116,7 @@ package enum CSVReader {
     ) -> [Diagnostic] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         @inline(__always) func startsScalar(_ b: UInt8) -> Bool { b & 0xC0 != 0x80 }
+        let special: UInt64 = 1 << UInt64(quote) | 1 << UInt64(comma) | 1 << UInt64(cr) | 1 << UInt64(lf)
         let n = s.count
         var diagnostics: [Diagnostic] = []
         var fields: [RawField] = []
@@ -176,19 +177,25 @@ package enum CSVReader {
                 }
             } else {
                 begin = i
+                // One test per ordinary byte (`special`: a bit per byte value below 64 for
+                // `"`, `,`, CR and LF), and the scalars counted without a branch.
+                var scalars = 0
                 while i < n {
                     let c = s[i]
-                    if c == comma || c == lf || c == cr { break }
-                    if c == quote && !recordBroken {
-                        fail(
-                            line, column,
-                            "quote inside an unquoted field; enclose the whole field in double quotes and write an embedded quote as \"\""
-                        )
-                        recordBroken = true
+                    if c < 64 && (special >> UInt64(c)) & 1 != 0 {
+                        if c != quote { break }
+                        if !recordBroken {
+                            fail(
+                                line, column + scalars,
+                                "quote inside an unquoted field; enclose the whole field in double quotes and write an embedded quote as \"\""
+                            )
+                            recordBroken = true
+                        }
                     }
-                    if startsScalar(c) { column += 1 }
+                    scalars &+= startsScalar(c) ? 1 : 0
                     i += 1
                 }
+                column += scalars
             }
             fields.append(RawField(start: begin, end: i, quotedText: quotedText, line: fieldLine, column: fieldColumn))
 

@@ -65,7 +65,7 @@ extension ScenarioBuilder {
             return nil
         }
         if !referencedFiles.contains(csvPath) { referencedFiles.append(csvPath) }
-        fileDigests[csvPath] = SHA256.hex(of: data)
+        if computesDigests { fileDigests[csvPath] = SHA256.hex(of: data) }
         // The bytes the rows point into: the file itself when it is pure ASCII (the usual
         // case), else its text decoded as UTF-8 without a byte-order mark.
         var bytes = data
@@ -95,6 +95,11 @@ extension ScenarioBuilder {
                     headerComplete = readHeader(header!, spec: spec, csvPath: csvPath, columns: &columns)
                     // Every row shares one header: the known columns (and their field positions).
                     kept = columns.indices.filter { columns[$0] != nil }
+                    // At most one row per line feed: room for all of them at once (growing
+                    // by doubling copies a large table's fields several times).
+                    let rows = raw.reduce(into: 0) { $0 += $1 == UInt8(ascii: "\n") ? 1 : 0 } + 1
+                    lines.reserveCapacity(rows)
+                    fields.reserveCapacity(rows * kept.count)
                     return
                 }
                 guard headerComplete else { return }
