@@ -68,6 +68,18 @@ package enum CSVReader {
         }
     }
 
+    /// The number of line feeds in `bytes` (found by `memchr`).
+    static func lineFeeds(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard var p = bytes.baseAddress else { return 0 }
+        let end = p + bytes.count
+        var count = 0
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            count += 1
+            p = UnsafeRawPointer(hit) + 1
+        }
+        return count
+    }
+
     /// True when no byte of `data` has its high bit set.
     static func isASCII(_ data: Data) -> Bool {
         data.withUnsafeBytes { isASCII($0.bindMemory(to: UInt8.self)) }
@@ -202,7 +214,8 @@ package enum CSVReader {
             // Separator: a comma continues the record, a line break or the end of input ends it.
             if i < n && s[i] == comma {
                 i += 1; column += 1
-                if i == n { fields.append(RawField(start: i, end: i, quotedText: nil, line: line, column: column)) } else { continue }
+                guard i == n else { continue }
+                fields.append(RawField(start: i, end: i, quotedText: nil, line: line, column: column))
             } else if i < n {
                 i += (s[i] == cr && i + 1 < n && s[i + 1] == lf) ? 2 : 1
                 line += 1; column = 1

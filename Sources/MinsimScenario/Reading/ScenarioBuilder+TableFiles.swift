@@ -91,13 +91,14 @@ extension ScenarioBuilder {
             let s = raw.bindMemory(to: UInt8.self)
             return CSVReader.parseRaw(bytes: s, path: csvPath) { line, record in
                 guard header != nil else {
-                    header = CSVReader.Record(line: line, fields: record.map { CSVReader.Field($0, in: s) })
-                    headerComplete = readHeader(header!, spec: spec, csvPath: csvPath, columns: &columns)
+                    let first = CSVReader.Record(line: line, fields: record.map { CSVReader.Field($0, in: s) })
+                    header = first
+                    headerComplete = readHeader(first, spec: spec, csvPath: csvPath, columns: &columns)
                     // Every row shares one header: the known columns (and their field positions).
                     kept = columns.indices.filter { columns[$0] != nil }
                     // At most one row per line feed: room for all of them at once (growing
                     // by doubling copies a large table's fields several times).
-                    let rows = raw.reduce(into: 0) { $0 += $1 == UInt8(ascii: "\n") ? 1 : 0 } + 1
+                    let rows = CSVReader.lineFeeds(raw) + 1
                     lines.reserveCapacity(rows)
                     fields.reserveCapacity(rows * kept.count)
                     return
