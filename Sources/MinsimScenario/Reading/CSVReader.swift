@@ -80,9 +80,9 @@ package enum CSVReader {
         return count
     }
 
-    /// True when no byte of `data` has its high bit set.
-    static func isASCII(_ data: Data) -> Bool {
-        data.withUnsafeBytes { isASCII($0.bindMemory(to: UInt8.self)) }
+    /// True when no byte of `bytes` has its high bit set.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        isASCII(bytes.bindMemory(to: UInt8.self))
     }
 
     /// True when no byte has its high bit set (checked a word at a time).

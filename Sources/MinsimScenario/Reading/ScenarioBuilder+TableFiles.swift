@@ -56,7 +56,7 @@ extension ScenarioBuilder {
         let csvPath = ScenarioLoader.resolve(file, relativeTo: yaml.path)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: csvPath, isDirectory: &isFolder)
-        guard exists, !isFolder.boolValue, let data = FileContents.read(csvPath) else {
+        guard exists, !isFolder.boolValue, let file = FileBytes(contentsOf: csvPath) else {
             let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
             error(
                 reference,
@@ -65,17 +65,17 @@ extension ScenarioBuilder {
             return nil
         }
         if !referencedFiles.contains(csvPath) { referencedFiles.append(csvPath) }
-        if computesDigests { fileDigests[csvPath] = SHA256.hex(of: data) }
+        if computesDigests { fileDigests[csvPath] = SHA256.hex(of: file.buffer) }
         // The bytes the rows point into: the file itself when it is pure ASCII (the usual
         // case), else its text decoded as UTF-8 without a byte-order mark.
-        var bytes = data
-        if !CSVReader.isASCII(data) {
-            guard var text = String(data: data, encoding: .utf8) else {
+        var bytes = file
+        if !CSVReader.isASCII(file.buffer) {
+            guard var text = String(data: Data(file.buffer), encoding: .utf8) else {
                 error(.start(of: csvPath), "the file is not valid UTF-8 text; save it as UTF-8 CSV")
                 return nil
             }
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            bytes = Data(text.utf8)
+            bytes = FileBytes(copying: Data(text.utf8))
         }
         // Records are turned into fields as the parser meets them: the known columns' byte
         // ranges, one row after another, and each row's line (no string per field).
@@ -87,33 +87,32 @@ extension ScenarioBuilder {
         var fields: [Table.Cells.Field] = []
         var quotedTexts: [String] = []
         var lines: [Int] = []
-        let problems = bytes.withUnsafeBytes { raw in
+        let raw = bytes.buffer
+        let problems = CSVReader.parseRaw(bytes: raw.bindMemory(to: UInt8.self), path: csvPath) { line, record in
             let s = raw.bindMemory(to: UInt8.self)
-            return CSVReader.parseRaw(bytes: s, path: csvPath) { line, record in
-                guard header != nil else {
-                    let first = CSVReader.Record(line: line, fields: record.map { CSVReader.Field($0, in: s) })
-                    header = first
-                    headerComplete = readHeader(first, spec: spec, csvPath: csvPath, columns: &columns)
-                    // Every row shares one header: the known columns (and their field positions).
-                    kept = columns.indices.filter { columns[$0] != nil }
-                    // At most one row per line feed: room for all of them at once (growing
-                    // by doubling copies a large table's fields several times).
-                    let rows = CSVReader.lineFeeds(raw) + 1
-                    lines.reserveCapacity(rows)
-                    fields.reserveCapacity(rows * kept.count)
-                    return
-                }
-                guard headerComplete else { return }
-                guard record.count == columns.count else {
-                    error(
-                        SourceLocation(path: csvPath, line: line, column: 1),
-                        "row has \(record.count) field\(record.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
-                    )
-                    return
-                }
-                for k in kept { fields.append(Table.Cells.Field(record[k], quotedTexts: &quotedTexts)) }
-                lines.append(line)
+            guard header != nil else {
+                let first = CSVReader.Record(line: line, fields: record.map { CSVReader.Field($0, in: s) })
+                header = first
+                headerComplete = readHeader(first, spec: spec, csvPath: csvPath, columns: &columns)
+                // Every row shares one header: the known columns (and their field positions).
+                kept = columns.indices.filter { columns[$0] != nil }
+                // At most one row per line feed: room for all of them at once (growing
+                // by doubling copies a large table's fields several times).
+                let rows = CSVReader.lineFeeds(raw) + 1
+                lines.reserveCapacity(rows)
+                fields.reserveCapacity(rows * kept.count)
+                return
             }
+            guard headerComplete else { return }
+            guard record.count == columns.count else {
+                error(
+                    SourceLocation(path: csvPath, line: line, column: 1),
+                    "row has \(record.count) field\(record.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
+                )
+                return
+            }
+            for k in kept { fields.append(Table.Cells.Field(record[k], quotedTexts: &quotedTexts)) }
+            lines.append(line)
         }
         diagnostics += problems
         guard header != nil else {

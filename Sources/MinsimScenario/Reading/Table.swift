@@ -72,13 +72,13 @@ struct Table {
             let names: [String]
             let path: String
             /// The file's UTF-8 bytes, into which unquoted fields point.
-            let bytes: Data
+            let bytes: FileBytes
             /// Every row's fields, `names.count` per row, in row order.
             let fields: [Field]
             /// Texts of quoted fields (quotes removed, `""` undone), by `Field.quoted`.
             let quotedTexts: [String]
 
-            init(names: [String], path: String, bytes: Data, fields: [Field], quotedTexts: [String]) {
+            init(names: [String], path: String, bytes: FileBytes, fields: [Field], quotedTexts: [String]) {
                 self.names = names
                 self.path = path
                 self.bytes = bytes
@@ -88,21 +88,15 @@ struct Table {
 
             /// The text of field `i` (an index into `fields`).
             func text(_ i: Int) -> String {
-                let f = fields[i]
-                if f.count == Field.quoted { return quotedTexts[f.start] }
-                return bytes.withUnsafeBytes {
-                    String(decoding: UnsafeRawBufferPointer(rebasing: $0[f.start..<f.start + Int(f.count)]), as: UTF8.self)
-                }
+                span(i).map { String(decoding: $0, as: UTF8.self) } ?? quotedTexts[fields[i].start]
             }
 
-            /// Calls `body` with the UTF-8 bytes of field `i`.
-            func withBytes<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+            /// The UTF-8 bytes of unquoted field `i`; nil for a quoted field (whose text is not
+            /// the file's bytes).
+            func span(_ i: Int) -> UnsafeRawBufferPointer? {
                 let f = fields[i]
-                if f.count == Field.quoted {
-                    var text = quotedTexts[f.start]
-                    return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
-                }
-                return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[f.start..<f.start + Int(f.count)])) }
+                if f.count == Field.quoted { return nil }
+                return UnsafeRawBufferPointer(rebasing: bytes.buffer[f.start..<f.start + Int(f.count)])
             }
 
             /// The location of field `i`.

@@ -45,26 +45,29 @@ final class CSVRowFields {
         return header.text(row.cells.csvField(position))
     }
 
-    /// `body` of the bytes of asked column `k` in `row`; nil when the header lacks it.
-    private func withBytes<R>(_ k: Int, _ row: Table.Row, _ body: (UnsafeRawBufferPointer) -> R?) -> R? {
+    /// The bytes of asked column `k` in `row`; nil when the header lacks it or the field is
+    /// quoted (then the decoder reads the row the general way).
+    private func span(_ k: Int, _ row: Table.Row) -> UnsafeRawBufferPointer? {
         let position = positions[k]
         guard position >= 0, let header else { return nil }
-        return header.withBytes(row.cells.csvField(position), body)
+        return header.span(row.cells.csvField(position))
     }
 
     /// The region named in column `k`, when it is given and known.
     func region(_ k: Int, _ row: Table.Row) -> RegionIndex? {
-        withBytes(k, row) { $0.isEmpty ? nil : names.regionIndex.index(of: $0) }.map { RegionIndex($0) }
+        guard let b = span(k, row), !b.isEmpty, let i = names.regionIndex.index(of: b) else { return nil }
+        return RegionIndex(i)
     }
 
     /// The product named in column `k`, when it is given and known.
     func product(_ k: Int, _ row: Table.Row) -> ProductIndex? {
-        withBytes(k, row) { $0.isEmpty ? nil : names.productIndex.index(of: $0) }.map { ProductIndex($0) }
+        guard let b = span(k, row), !b.isEmpty, let i = names.productIndex.index(of: b) else { return nil }
+        return ProductIndex(i)
     }
 
     /// The number in column `k`, when it is a plain decimal within `field`'s bounds.
     func number(_ k: Int, _ row: Table.Row, _ field: ScenarioFormat.Field?) -> Double? {
-        guard let field, let v = withBytes(k, row, { NumberText.value(bytes: $0) }), field.admits(v) else { return nil }
+        guard let field, let b = span(k, row), let v = NumberText.value(bytes: b), field.admits(v) else { return nil }
         return v
     }
 
@@ -77,11 +80,8 @@ final class CSVRowFields {
         let i = row.cells.csvField(position)
         let field = header.fields[i]
         if field.count != Table.Cells.Field.quoted, let last = lastSource, last.header === header, last.count == field.count {
-            let same = header.bytes.withUnsafeBytes { b in
-                guard let base = b.baseAddress else { return true }
-                return memcmp(base + last.start, base + field.start, Int(field.count)) == 0
-            }
-            if same { return last.text }
+            let base = header.bytes.buffer.baseAddress
+            if let base, memcmp(base + last.start, base + field.start, Int(field.count)) == 0 { return last.text }
         }
         let text = header.text(i)
         if field.count != Table.Cells.Field.quoted { lastSource = (header, field.start, field.count, text) }
