@@ -40,6 +40,23 @@ package enum CSVReader {
         return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, path: path, body) } ?? []
     }
 
+    /// A field as the parser finds it: an unquoted field is the byte range `start..<end` of
+    /// the input; a quoted one is its text (quotes removed, `""` undone).
+    struct RawField {
+        let start: Int
+        let end: Int
+        let quotedText: String?
+        let line: Int
+        let column: Int
+    }
+
+    /// Parses `bytes` (UTF-8 without a byte-order mark), handing each good record to `body` as
+    /// its line and its fields, which index into `bytes` — no `String` is made for an unquoted
+    /// field (`ScenarioBuilder.readCSV` keeps the bytes and makes the texts it needs).
+    static func parseRaw(bytes: UnsafeBufferPointer<UInt8>, path: String, _ body: (Int, [RawField]) -> Void) -> [Diagnostic] {
+        parseCore(bytes: bytes, path: path, body)
+    }
+
     /// Parses `data` straight from its bytes when every byte is ASCII (then it is valid UTF-8
     /// without a byte-order mark, and no `String` of the whole file is made); nil otherwise,
     /// for the caller to decode the text and call `parse(_:path:_:)`.
@@ -49,6 +66,23 @@ package enum CSVReader {
             guard isASCII(bytes) else { return nil }
             return parse(bytes: bytes, path: path, body)
         }
+    }
+
+    /// The number of line feeds in `bytes` (found by `memchr`).
+    static func lineFeeds(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard var p = bytes.baseAddress else { return 0 }
+        let end = p + bytes.count
+        var count = 0
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            count += 1
+            p = UnsafeRawPointer(hit) + 1
+        }
+        return count
+    }
+
+    /// True when no byte of `bytes` has its high bit set.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        isASCII(bytes.bindMemory(to: UInt8.self))
     }
 
     /// True when no byte has its high bit set (checked a word at a time).
@@ -71,20 +105,37 @@ package enum CSVReader {
     ///
     /// - Complexity: O(bytes), one pass.
     private static func parse(bytes s: UnsafeBufferPointer<UInt8>, path: String, _ body: (Record) -> Void) -> [Diagnostic] {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        @inline(__always) func startsScalar(_ b: UInt8) -> Bool { b & 0xC0 != 0x80 }
-        let n = s.count
-        var diagnostics: [Diagnostic] = []
-        var fields: [Field] = []
-        var recordLine = 1
-        var recordBroken = false
-        var i = 0, line = 1, column = 1
-        var quotedValue: [UInt8] = []
         // Per field position: the last long unquoted field (where its bytes start, how many,
         // and its text). Long fields such as a `source` column usually repeat row after row;
         // a repeat is then one byte comparison instead of a new string (allocation and UTF-8
         // validation). Short fields are stored inline in `String` and are cheap to make.
         var lastLong: [(start: Int, count: Int, text: String)?] = []
+        var fields: [Field] = []
+        return parseCore(bytes: s, path: path) { line, raw in
+            fields.removeAll(keepingCapacity: true)
+            for (k, f) in raw.enumerated() {
+                let text = f.quotedText ?? unquotedText(s, f.start, f.end, position: k, cache: &lastLong)
+                fields.append(Field(text: text, quoted: f.quotedText != nil, line: f.line, column: f.column))
+            }
+            body(Record(line: line, fields: fields))
+        }
+    }
+
+    /// The parser proper (see `parse(bytes:path:_:)`), handing each good record's fields as
+    /// byte ranges or quoted texts.
+    private static func parseCore(
+        bytes s: UnsafeBufferPointer<UInt8>, path: String, _ body: (Int, [RawField]) -> Void
+    ) -> [Diagnostic] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        @inline(__always) func startsScalar(_ b: UInt8) -> Bool { b & 0xC0 != 0x80 }
+        let special: UInt64 = 1 << UInt64(quote) | 1 << UInt64(comma) | 1 << UInt64(cr) | 1 << UInt64(lf)
+        let n = s.count
+        var diagnostics: [Diagnostic] = []
+        var fields: [RawField] = []
+        var recordLine = 1
+        var recordBroken = false
+        var i = 0, line = 1, column = 1
+        var quotedValue: [UInt8] = []
 
         func fail(_ l: Int, _ c: Int, _ message: String) {
             diagnostics.append(Diagnostic(at: SourceLocation(path: path, line: l, column: c), message))
@@ -93,10 +144,9 @@ package enum CSVReader {
         while i < n {
             if fields.isEmpty { recordLine = line; recordBroken = false }
             let fieldLine = line, fieldColumn = column
-            let text: String
-            var quoted = false
+            var quotedText: String? = nil
+            var begin = i
             if s[i] == quote {
-                quoted = true
                 i += 1; column += 1
                 var closed = false
                 quotedValue.removeAll(keepingCapacity: true)
@@ -125,7 +175,7 @@ package enum CSVReader {
                     )
                     return diagnostics
                 }
-                text = String(decoding: quotedValue, as: UTF8.self)
+                quotedText = String(decoding: quotedValue, as: UTF8.self)
                 if i < n && s[i] != comma && s[i] != lf && s[i] != cr {
                     fail(
                         line, column,
@@ -138,41 +188,51 @@ package enum CSVReader {
                     }
                 }
             } else {
-                let begin = i
+                begin = i
+                // One test per ordinary byte (`special`: a bit per byte value below 64 for
+                // `"`, `,`, CR and LF), and the scalars counted without a branch.
+                var scalars = 0
                 while i < n {
                     let c = s[i]
-                    if c == comma || c == lf || c == cr { break }
-                    if c == quote && !recordBroken {
-                        fail(
-                            line, column,
-                            "quote inside an unquoted field; enclose the whole field in double quotes and write an embedded quote as \"\""
-                        )
-                        recordBroken = true
+                    if c < 64 && (special >> UInt64(c)) & 1 != 0 {
+                        if c != quote { break }
+                        if !recordBroken {
+                            fail(
+                                line, column + scalars,
+                                "quote inside an unquoted field; enclose the whole field in double quotes and write an embedded quote as \"\""
+                            )
+                            recordBroken = true
+                        }
                     }
-                    if startsScalar(c) { column += 1 }
+                    scalars &+= startsScalar(c) ? 1 : 0
                     i += 1
                 }
-                text = unquotedText(s, begin, i, position: fields.count, cache: &lastLong)
+                column += scalars
             }
-            fields.append(Field(text: text, quoted: quoted, line: fieldLine, column: fieldColumn))
+            fields.append(RawField(start: begin, end: i, quotedText: quotedText, line: fieldLine, column: fieldColumn))
 
             // Separator: a comma continues the record, a line break or the end of input ends it.
             if i < n && s[i] == comma {
                 i += 1; column += 1
-                if i == n { fields.append(Field(text: "", quoted: false, line: line, column: column)) } else { continue }
+                guard i == n else { continue }
+                fields.append(RawField(start: i, end: i, quotedText: nil, line: line, column: column))
             } else if i < n {
                 i += (s[i] == cr && i + 1 < n && s[i + 1] == lf) ? 2 : 1
                 line += 1; column = 1
             }
-            if fields.count == 1 && !fields[0].quoted && fields[0].text.isEmpty {
+            if fields.count == 1 && fields[0].quotedText == nil && fields[0].start == fields[0].end {
                 fail(recordLine, 1, "blank line; CSV tables may not contain empty lines")
-            } else if let first = fields.first, !first.quoted, first.text.hasPrefix("#") {
+            } else if let first = fields.first, first.quotedText == nil, first.start < first.end,
+                s[first.start] == UInt8(ascii: "#"),
+                // (a `#` with a combining mark after it is another character)
+                String(decoding: UnsafeBufferPointer(rebasing: s[first.start..<first.end]), as: UTF8.self).hasPrefix("#")
+            {
                 fail(
                     recordLine, 1,
                     "comment lines are not allowed in CSV tables; remove the line (keep notes in the source column or in a README)"
                 )
             } else if !recordBroken {
-                body(Record(line: recordLine, fields: fields))
+                body(recordLine, fields)
             }
             fields.removeAll(keepingCapacity: true)
         }
@@ -196,5 +256,14 @@ package enum CSVReader {
         let text = String(decoding: UnsafeBufferPointer(rebasing: s[begin..<end]), as: UTF8.self)
         cache[position] = (begin, count, text)
         return text
+    }
+}
+
+extension CSVReader.Field {
+    /// The field `raw` of the input `bytes`, with its text.
+    init(_ raw: CSVReader.RawField, in bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(
+            text: raw.quotedText ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[raw.start..<raw.end]), as: UTF8.self),
+            quoted: raw.quotedText != nil, line: raw.line, column: raw.column)
     }
 }

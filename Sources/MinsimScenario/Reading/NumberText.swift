@@ -1,3 +1,5 @@
+import Foundation
+
 /// Strict reading of numbers written in scenario files.
 ///
 /// `Double(String)` alone accepts `nan`, `inf`, hexadecimal floats and overflows to infinity;
@@ -20,6 +22,28 @@ package enum NumberText {
         }
         guard let v = Double(text) else { return .notANumber }
         return v.isFinite ? .value(v) : .outOfRange
+    }
+
+    /// The value of the plain decimal written in `bytes` (UTF-8), read without making a
+    /// `String`: only when `double(_:)` of its text would give `.value` with the same bits
+    /// (both read with the C library's correctly rounded `strtod`); nil for anything else,
+    /// including an overflow, an underflow or a text longer than 63 bytes, which the caller
+    /// then reads with `double(_:)` to learn the value or the reason.
+    static func value(bytes: UnsafeRawBufferPointer) -> Double? {
+        let n = bytes.count
+        guard n < 64, isDecimal(bytes: bytes) else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
+            guard let start = buffer.baseAddress else { return nil }
+            for i in 0..<n { start[i] = CChar(bitPattern: bytes[i]) }
+            start[n] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            errno = 0
+            let v = strtod(start, &end)
+            // The whole text read (a locale with another decimal point stops early), no range
+            // error, a finite value.
+            guard end == start + n, errno == 0, v.isFinite else { return nil }
+            return v
+        }
     }
 
     /// Reads an integer of plain decimal digits with an optional sign; nil on anything else,

@@ -9,7 +9,7 @@ extension ScenarioBuilder {
     /// read, child first, to report `extends` cycles instead of recursing forever.
     mutating func readDocument(data: Data, path file: String, chain: [String]) -> ScenarioDocument? {
         let yaml = YAMLFile(path: file)
-        fileDigests[file] = SHA256.hex(of: data)
+        if computesDigests { fileDigests[file] = SHA256.hex(of: data) }
         guard var text = String(data: data, encoding: .utf8) else {
             error(.start(of: file), "the scenario file is not valid UTF-8 text; save it as UTF-8")
             return nil

@@ -56,7 +56,7 @@ extension ScenarioBuilder {
         let csvPath = ScenarioLoader.resolve(file, relativeTo: yaml.path)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: csvPath, isDirectory: &isFolder)
-        guard exists, !isFolder.boolValue, let data = FileContents.read(csvPath) else {
+        guard exists, !isFolder.boolValue, let file = FileBytes(contentsOf: csvPath) else {
             let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
             error(
                 reference,
@@ -65,53 +65,54 @@ extension ScenarioBuilder {
             return nil
         }
         if !referencedFiles.contains(csvPath) { referencedFiles.append(csvPath) }
-        fileDigests[csvPath] = SHA256.hex(of: data)
-        // Records are turned into rows as the parser meets them (streaming: the parsed records
-        // of a large file are never held all at once next to its rows).
+        if computesDigests { fileDigests[csvPath] = SHA256.hex(of: file.buffer) }
+        // The bytes the rows point into: the file itself when it is pure ASCII (the usual
+        // case), else its text decoded as UTF-8 without a byte-order mark.
+        var bytes = file
+        if !CSVReader.isASCII(file.buffer) {
+            guard var text = String(data: Data(file.buffer), encoding: .utf8) else {
+                error(.start(of: csvPath), "the file is not valid UTF-8 text; save it as UTF-8 CSV")
+                return nil
+            }
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            bytes = FileBytes(copying: Data(text.utf8))
+        }
+        // Records are turned into fields as the parser meets them: the known columns' byte
+        // ranges, one row after another, and each row's line (no string per field).
         let names = spec.columnNames
         var header: CSVReader.Record?
         var columns: [String?] = []
         var headerComplete = false
         var kept: [Int] = []
-        var shared = Table.Cells.Header(names: [], path: csvPath)
-        var rows: [Table.Row] = []
-        func take(_ record: CSVReader.Record) {
+        var fields: [Table.Cells.Field] = []
+        var quotedTexts: [String] = []
+        var lines: [Int] = []
+        let raw = bytes.buffer
+        let problems = CSVReader.parseRaw(bytes: raw.bindMemory(to: UInt8.self), path: csvPath) { line, record in
+            let s = raw.bindMemory(to: UInt8.self)
             guard header != nil else {
-                header = record
-                headerComplete = readHeader(record, spec: spec, csvPath: csvPath, columns: &columns)
-                // Every row shares one header: the known columns' names (and their field positions).
+                let first = CSVReader.Record(line: line, fields: record.map { CSVReader.Field($0, in: s) })
+                header = first
+                headerComplete = readHeader(first, spec: spec, csvPath: csvPath, columns: &columns)
+                // Every row shares one header: the known columns (and their field positions).
                 kept = columns.indices.filter { columns[$0] != nil }
-                shared = Table.Cells.Header(names: kept.compactMap { columns[$0] }, path: csvPath)
+                // At most one row per line feed: room for all of them at once (growing
+                // by doubling copies a large table's fields several times).
+                let rows = CSVReader.lineFeeds(raw) + 1
+                lines.reserveCapacity(rows)
+                fields.reserveCapacity(rows * kept.count)
                 return
             }
             guard headerComplete else { return }
-            guard record.fields.count == columns.count else {
+            guard record.count == columns.count else {
                 error(
-                    SourceLocation(path: csvPath, line: record.line, column: 1),
-                    "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
+                    SourceLocation(path: csvPath, line: line, column: 1),
+                    "row has \(record.count) field\(record.count == 1 ? "" : "s") but the header has \(columns.count); quote fields that contain commas"
                 )
                 return
             }
-            let fields = kept.map { k in
-                let field = record.fields[k]
-                return Table.Cells.Field(text: field.text, line: field.line, column: field.column)
-            }
-            rows.append(
-                Table.Row(
-                    location: SourceLocation(path: csvPath, line: record.line, column: 1),
-                    cells: Table.Cells(header: shared, fields: fields)))
-        }
-        let problems: [Diagnostic]
-        if let ascii = CSVReader.parseIfASCII(data, path: csvPath, take) {
-            // Pure ASCII (the usual case): parsed straight from the file's bytes.
-            problems = ascii
-        } else {
-            guard var text = String(data: data, encoding: .utf8) else {
-                error(.start(of: csvPath), "the file is not valid UTF-8 text; save it as UTF-8 CSV")
-                return nil
-            }
-            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            problems = CSVReader.parse(text, path: csvPath, take)
+            for k in kept { fields.append(Table.Cells.Field(record[k], quotedTexts: &quotedTexts)) }
+            lines.append(line)
         }
         diagnostics += problems
         guard header != nil else {
@@ -121,6 +122,17 @@ extension ScenarioBuilder {
             return nil
         }
         guard headerComplete else { return nil }
+        let shared = Table.Cells.Header(
+            names: kept.compactMap { columns[$0] }, path: csvPath, bytes: bytes, fields: fields, quotedTexts: quotedTexts)
+        fields = []
+        var rows: [Table.Row] = []
+        rows.reserveCapacity(lines.count)
+        for (r, line) in lines.enumerated() {
+            rows.append(
+                Table.Row(
+                    location: SourceLocation(path: csvPath, line: line, column: 1),
+                    cells: Table.Cells(header: shared, first: r * kept.count)))
+        }
         return Table(spec: spec, rows: rows, file: csvPath)
     }
 

@@ -25,6 +25,8 @@ struct ScenarioBuilder {
     var chokePriceMultiples: [Double?] = []
     var referencedFiles: [String] = []
     var fileDigests: [String: String] = [:]
+    /// False: no digests (`ScenarioLoader.load(path:digests:)`).
+    var computesDigests = true
     /// Where each yearly input was written, recorded by the decoders (for diagnostics).
     var provenance = Provenance()
     /// The merged top-level keys of the scenario and its parents.

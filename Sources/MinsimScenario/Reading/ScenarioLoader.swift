@@ -21,20 +21,23 @@ public enum ScenarioLoader {
     }
 
     /// Loads the scenario file at `path` (CSV references resolve relative to its folder).
-    public static func load(path: String) -> Result {
+    /// `digests: false` skips the SHA-256 of every file read (`ResolvedScenario.fileDigests`
+    /// is then empty), for a caller that only checks the scenario (`minsim validate`).
+    public static func load(path: String, digests: Bool = true) -> Result {
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         guard exists, !isFolder.boolValue, let data = FileContents.read(path) else {
             let why = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder" : "it cannot be read")
             return Result(diagnostics: [Diagnostic(at: .start(of: path), "cannot read scenario: \(why)")], scenario: nil)
         }
-        return load(data: data, path: path)
+        return load(data: data, path: path, digests: digests)
     }
 
     /// Loads a scenario from bytes already read; `path` names it in diagnostics and anchors
     /// relative CSV paths.
-    public static func load(data: Data, path: String) -> Result {
+    public static func load(data: Data, path: String, digests: Bool = true) -> Result {
         var builder = ScenarioBuilder(path: path)
+        builder.computesDigests = digests
         builder.build(data: data)
         return Result(diagnostics: builder.diagnostics.sorted(), scenario: builder.scenario)
     }

@@ -101,6 +101,9 @@ public struct Provenance: Sendable {
             Row(table: table, layer: layer, coverage: coverage, location: location, everyRegion: everyRegion))
     }
 
+    /// Makes room for `count` more keys, before a table that records one per row.
+    mutating func reserve(_ count: Int) { rows.reserveCapacity(rows.count + count) }
+
     /// Records where a table or section starts (the first time it is read).
     mutating func record(table: String, at location: SourceLocation) {
         if tables[table] == nil { tables[table] = location }

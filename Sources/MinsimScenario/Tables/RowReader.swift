@@ -3,9 +3,9 @@ import MinsimEngine
 /// The names a row may refer to, indexed once per load so that decoding a row is a dictionary
 /// lookup per name (linear time in the rows, however many regions and products there are).
 struct ScenarioNames {
-    var regionIndex: [String: Int] = [:]
+    var regionIndex = CodeIndex()
     var regionCodes: [String] = []
-    var productIndex: [String: Int] = [:]
+    var productIndex = CodeIndex()
     var productNames: [String] = []
 }
 

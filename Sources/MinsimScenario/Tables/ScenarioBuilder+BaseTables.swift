@@ -70,34 +70,54 @@ extension ScenarioBuilder {
     mutating func decodeRecipes(_ table: Table, into set: inout TableSet) {
         let spec = table.spec
         let what = "\(spec.key) row"
-        let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
+        let quantityField = spec.columns.first { $0.name == "quantity_per_unit" }
         // The row where each key was first given, for duplicate reports.
         var seen: [RecipeKey: Int] = [:]
         seen.reserveCapacity(table.rows.count)
-        for (i, row) in table.rows.enumerated() {
-            var reader = rowReader(row, what: what)
-            defer { absorb(reader) }
-            let region = reader.regionOrEvery()  // .some(nil) = default row
-            let p = reader.product("product")
-            let q = reader.product("input")
-            let b = fields["quantity_per_unit"].flatMap { reader.number($0) }
-            guard let r = region, let p, let q, let b else { continue }
+        /// False, after reporting the duplicate, when an earlier row gave the same key.
+        func firstTime(_ r: RegionIndex?, _ p: ProductIndex, _ q: ProductIndex, row i: Int) -> Bool {
             let key = RecipeKey(region: r?.rawValue ?? -1, product: p.rawValue, input: q.rawValue)
             if let first = seen[key] {
                 let scope = r.map { "region \(regions[$0.rawValue].code)" } ?? "the default recipe"
                 error(
-                    row.location,
+                    table.rows[i].location,
                     "duplicate recipe row: \(products[p.rawValue].product.name) already has input \(products[q.rawValue].product.name) in \(scope) (first given at \(table.rows[first].location)); give each input once"
                 )
-                continue
+                return false
             }
             seen[key] = i
-            let entry: RecipeEntry = (q, b, reader.source(), row.location)
+            return true
+        }
+        func store(_ r: RegionIndex?, _ p: ProductIndex, _ entry: RecipeEntry) {
             if let r {
                 set.regionRecipes[Node(r, p), default: []].append(entry)
             } else {
                 set.defaultRecipes[p.rawValue, default: []].append(entry)
             }
+        }
+        let fast = CSVRowFields(["region", "product", "input", "quantity_per_unit", "source"], names: names)
+        for (i, row) in table.rows.enumerated() {
+            if fast.read(row), let p = fast.product(1, row), let q = fast.product(2, row),
+                let b = fast.number(3, row, quantityField)
+            {
+                // Blank, `*` or absent = the default recipe; otherwise a known region.
+                let code = fast.text(0, row) ?? ""
+                let every = code.isEmpty || code == "*"
+                let r = every ? nil : fast.region(0, row)
+                if every || r != nil {
+                    if firstTime(r, p, q, row: i) { store(r, p, (q, b, fast.source(4, row), row.location)) }
+                    continue
+                }
+            }
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let region = reader.regionOrEvery()  // .some(nil) = default row
+            let p = reader.product("product")
+            let q = reader.product("input")
+            let b = quantityField.flatMap { reader.number($0) }
+            guard let r = region, let p, let q, let b else { continue }
+            guard firstTime(r, p, q, row: i) else { continue }
+            store(r, p, (q, b, reader.source(), row.location))
         }
     }
 
@@ -108,16 +128,9 @@ extension ScenarioBuilder {
         // The one numeric column (quantity, price, capacity, affinity).
         let valueField = spec.columns.first { $0.type == .number }
         var seen = FirstRows(regions: regions.count, products: products.count)
-        for (i, row) in table.rows.enumerated() {
-            var reader = rowReader(row, what: what)
-            defer { absorb(reader) }
-            let r = reader.region("region")
-            let p = reader.product("product")
-            let v = valueField.flatMap { reader.number($0) }
-            guard let r, let p, let v else { continue }
-            let node = Node(r, p)
-            guard isFirstRow(of: node, in: table, row: i, seen: &seen) else { continue }
-            let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), source: reader.source(), at: row.location)
+        provenance.reserve(table.rows.count)
+        func store(_ node: Node, _ v: Double, _ source: String, _ row: Table.Row) {
+            let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), source: source, at: row.location)
             switch spec.key {
             case ScenarioFormat.finalDemand.key:
                 set.finalDemand.append(value)
@@ -127,6 +140,25 @@ extension ScenarioBuilder {
                 set.capacities.append(value)
                 provenance.record(.capacity(node), table: spec.key, .base, at: row.location)
             }
+        }
+        let fast = CSVRowFields(["region", "product", valueField?.name ?? "", "source"], names: names)
+        for (i, row) in table.rows.enumerated() {
+            if fast.read(row), let r = fast.region(0, row), let p = fast.product(1, row),
+                let v = fast.number(2, row, valueField)
+            {
+                let node = Node(r, p)
+                if isFirstRow(of: node, in: table, row: i, seen: &seen) { store(node, v, fast.source(3, row), row) }
+                continue
+            }
+            var reader = rowReader(row, what: what)
+            defer { absorb(reader) }
+            let r = reader.region("region")
+            let p = reader.product("product")
+            let v = valueField.flatMap { reader.number($0) }
+            guard let r, let p, let v else { continue }
+            let node = Node(r, p)
+            guard isFirstRow(of: node, in: table, row: i, seen: &seen) else { continue }
+            store(node, v, reader.source(), row)
         }
     }
 
@@ -155,11 +187,56 @@ extension ScenarioBuilder {
     mutating func decodeRoutes(_ table: Table, into set: inout TableSet) {
         let spec = table.spec
         let what = "\(spec.key) row"
-        let fields = Dictionary(uniqueKeysWithValues: spec.columns.map { ($0.name, $0) })
-        // The one numeric column (quantity, price, capacity, affinity).
-        let valueField = spec.columns.first { $0.type == .number }
+        let isTariffs = spec.key == ScenarioFormat.tariffs.key
+        // The value: the one numeric column (quantity, affinity), or a tariff's base rate and rate.
+        let valueField = spec.columns.first { $0.name == "base_rate" } ?? spec.columns.first { $0.type == .number }
+        let rateField = isTariffs ? spec.columns.first { $0.name == "rate" } : nil
         var seen = FirstRouteRows()
+        if isTariffs { provenance.reserve(table.rows.count) }
+        /// False, after reporting the duplicate, when an earlier row gave the same route.
+        func firstTime(_ route: Route, row i: Int) -> Bool {
+            if let first = seen.firstRow(of: route) {
+                error(
+                    table.rows[i].location,
+                    "duplicate \(spec.key) row for \(routeName(route)) (first given at \(table.rows[first].location)); give each product, exporter and importer once"
+                )
+                return false
+            }
+            seen.insert(route, row: i)
+            return true
+        }
+        func store(_ route: Route, _ v: Double, rate: Double?, _ src: String, _ row: Table.Row) {
+            switch spec.key {
+            case ScenarioFormat.baseTrade.key:
+                set.baseTrade.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
+            case ScenarioFormat.routes.key:
+                set.routes.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
+            default:
+                if route.exporter == route.importer {
+                    error(
+                        row.location,
+                        "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
+                    return
+                }
+                set.tariffs.append(Sourced(.init(route: route, baseRate: v, rate: rate ?? v), source: src, at: row.location))
+                provenance.record(.tariff(route), table: spec.key, .base, at: row.location)
+            }
+        }
+        let fast = CSVRowFields(
+            ["product", "exporter", "importer", valueField?.name ?? "", rateField?.name ?? "", "source"], names: names)
         for (i, row) in table.rows.enumerated() {
+            if fast.read(row), let p = fast.product(0, row), let s = fast.region(1, row), let r = fast.region(2, row),
+                let v = fast.number(3, row, valueField)
+            {
+                // A tariff's rate: absent or blank = the base rate; otherwise a valid number.
+                let rateText = rateField == nil ? "" : fast.text(4, row) ?? ""
+                let rate = rateText.isEmpty ? nil : fast.number(4, row, rateField)
+                if rateText.isEmpty || rate != nil {
+                    let route = Route(p, from: s, to: r)
+                    if firstTime(route, row: i) { store(route, v, rate: rate, fast.source(5, row), row) }
+                    continue
+                }
+            }
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let p = reader.product("product")
@@ -167,44 +244,18 @@ extension ScenarioBuilder {
             let r = reader.region("importer")
             var v: Double? = nil, rate: Double? = nil
             var rateOK = true
-            if spec.key == ScenarioFormat.tariffs.key {
-                v = fields["base_rate"].flatMap { reader.number($0) }
-                if let cell = row.cells["rate"], let field = fields["rate"] {
-                    if case .null = cell.value {
-                    } else {
-                        rate = reader.number(cell, field: field)
-                        rateOK = rate != nil
-                    }
+            v = valueField.flatMap { reader.number($0) }
+            if let cell = row.cells["rate"], let rateField {
+                if case .null = cell.value {
+                } else {
+                    rate = reader.number(cell, field: rateField)
+                    rateOK = rate != nil
                 }
-            } else {
-                v = valueField.flatMap { reader.number($0) }
             }
             guard let p, let s, let r, let v, rateOK else { continue }
             let route = Route(p, from: s, to: r)
-            if let first = seen.firstRow(of: route) {
-                error(
-                    row.location,
-                    "duplicate \(spec.key) row for \(routeName(route)) (first given at \(table.rows[first].location)); give each product, exporter and importer once"
-                )
-                continue
-            }
-            seen.insert(route, row: i)
-            let src = reader.source()
-            switch spec.key {
-            case ScenarioFormat.baseTrade.key:
-                set.baseTrade.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
-            case ScenarioFormat.routes.key:
-                set.routes.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
-            default:
-                if s == r {
-                    error(
-                        row.location,
-                        "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
-                    continue
-                }
-                set.tariffs.append(Sourced(.init(route: route, baseRate: v, rate: rate ?? v), source: src, at: row.location))
-                provenance.record(.tariff(route), table: spec.key, .base, at: row.location)
-            }
+            guard firstTime(route, row: i) else { continue }
+            store(route, v, rate: rate, reader.source(), row)
         }
     }
 

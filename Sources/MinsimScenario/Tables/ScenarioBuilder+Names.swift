@@ -14,7 +14,9 @@ extension ScenarioBuilder {
         if seq.isEmpty { error(yaml.location(node), "regions is empty; list at least one region") }
         for item in seq {
             guard let r = row(item, in: yaml, fields: ScenarioFormat.regionKeys, what: "a region") else { continue }
-            var reader = rowReader(r, what: "a region")
+            // No name lookups here: a reader with the names would share (and copy, at every
+            // insert below) the index being built.
+            var reader = RowReader(r, what: "a region", names: ScenarioNames())
             defer { absorb(reader) }
             guard let (code, loc) = reader.text("code", what: "region") else { continue }
             if code.isEmpty || code == "*" || code.contains(",") {
@@ -48,7 +50,7 @@ extension ScenarioBuilder {
         let demandElasticityField = ScenarioFormat.productKeys[4]
         for item in seq {
             guard let r = row(item, in: yaml, fields: ScenarioFormat.productKeys, what: "a product") else { continue }
-            var reader = rowReader(r, what: "a product")
+            var reader = RowReader(r, what: "a product", names: ScenarioNames())  // (see readRegions)
             defer { absorb(reader) }
             let name = reader.text("name", what: "product")
             let stage = reader.text("stage", what: "product")
