@@ -166,8 +166,10 @@ struct NewtonSubproblemSolver: Sendable {
         let lemkeFirst = sub.offset.count <= pivotingLimit
         var activeSet = ActiveSetLCPSolver()
         // On a large subproblem a repeated guess goes to the semismooth method at once: Murty's
-        // single moves cost a dense LU each.
-        if !lemkeFirst { activeSet.maxSingleMoves = 0 }
+        // single moves cost a dense LU each. On a small one a singular free block goes to
+        // Lemke's method at once, as before: shifted guesses that then cycle through Murty's
+        // moves cost more there than Lemke's few pivots.
+        if lemkeFirst { activeSet.maxShifts = 0 } else { activeSet.maxSingleMoves = 0 }
         if let z = activeSet.solve(sub, from: start) { return z }
         let pivoted = { lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 } }
         if lemkeFirst { return pivoted() ?? interior.solve(sub, from: start) }
