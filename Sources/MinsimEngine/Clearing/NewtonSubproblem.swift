@@ -157,6 +157,9 @@ extension ComplementaritySolver {
 /// interior-point method last.
 struct NewtonSubproblemSolver: Sendable {
     /// Subproblems with more unknowns than this skip Lemke's method unless everything else failed.
+    /// An assumption, not a measured crossover: the 5-region data (≤ 52 unknowns) and the
+    /// 1,000-node benchmark networks (≈ 100) stay below it and keep their old path; the
+    /// 4,000-node (≈ 400) and 10,000-node (≈ 1,000–1,300) ones are above it.
     var pivotingLimit = 200
     let lemke = LemkeSolver()
     let semismooth = SemismoothLCPSolver()
