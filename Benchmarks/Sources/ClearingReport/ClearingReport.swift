@@ -138,12 +138,18 @@ struct ClearingReport {
 
     /// Generated networks with 10 % of nodes capped below their base output.
     static func generatedSection(runs: Int) throws {
-        let sizes = NetworkSize.selected(from: [
+        let standard = [
             NetworkSize(regions: 50, stages: 4, productsPerStage: 5),
             NetworkSize(regions: 50, stages: 4, productsPerStage: 5, feedback: 0.05),
             NetworkSize(regions: 100, stages: 4, productsPerStage: 25),
             NetworkSize(regions: 100, stages: 4, productsPerStage: 25, feedback: 0.05),
-        ])
+        ]
+        // Intermediate sizes (2,000 and 4,000 nodes), only when MINSIM_BENCH_NODES names them.
+        let intermediate = [5, 10].flatMap { products in
+            [0, 0.05].map { NetworkSize(regions: 100, stages: 4, productsPerStage: products, feedback: $0) }
+        }
+        let named = ProcessInfo.processInfo.environment["MINSIM_BENCH_NODES"].map { !$0.isEmpty } ?? false
+        let sizes = NetworkSize.selected(from: named ? standard + intermediate : standard)
         print("### Generated networks, every tenth node capped at 90 % of its base output, final demand +20 %\n")
         print(
             "| network | nodes | solver | unknowns | binding | plain year | cleared year | ratio (target ≤ \(Int(target))) | ratio of CPU times | iterations | year solves | Jacobians (columns) |"

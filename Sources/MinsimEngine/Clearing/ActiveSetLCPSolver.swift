@@ -14,10 +14,19 @@ import LinearAlgebra
 /// two steps, against Lemke's pivots over every unknown that leaves its bound. It converges
 /// for M-matrices and can cycle otherwise; when a guess repeats it continues one move at a time
 /// (the violated unknown of least index: Murty's principal pivoting, finite for P-matrices), and
-/// if a guess repeats again, or a free block is singular, it returns nil and the caller falls
-/// back to Lemke's method.
+/// if a guess repeats again it returns nil and the caller falls back to another method
+/// (`NewtonSubproblemSolver`). A singular free block is solved with a small diagonal shift
+/// (see below) rather than given up on.
 public struct ActiveSetLCPSolver: Sendable {
     public var maxIterations: Int = 20
+    /// Murty's single moves after a repeated guess, at most (and never more than 4 per
+    /// unknown); 0 gives up at the first repeated guess. Each move costs a dense LU of the
+    /// free block and the method is finite but not polynomial, so on large subproblems the
+    /// caller sets 0 and uses the semismooth Newton method (`SemismoothLCPSolver`) instead.
+    public var maxSingleMoves: Int = .max
+    /// Shifted solves of singular free blocks before giving up: where the guesses keep
+    /// landing on singular blocks the shift is not leading anywhere.
+    public var maxShifts: Int = 3
     public init() {}
 
     public func solve(_ p: BoxLCP, from start: [Double]) -> [Double]? {
@@ -34,10 +43,11 @@ public struct ActiveSetLCPSolver: Sendable {
         // Block moves first; once a guess repeats, one move at a time, the violated unknown of
         // least index (Murty's least-index principal pivoting, finite for P-matrices).
         var single = false
-        let limit = maxIterations + 4 * n
+        var regularized = false, shifts = 0
+        let limit = maxIterations + Swift.min(4 * n, maxSingleMoves)
         for _ in 0..<limit {
             if !seen.insert(state).inserted {
-                guard !single else { return nil }
+                guard !single && maxSingleMoves > 0 else { return nil }
                 single = true
             }
             var z = (0..<n).map { state[$0] < 0 ? l[$0] : (state[$0] > 0 ? u[$0] : 0) }
@@ -46,8 +56,27 @@ public struct ActiveSetLCPSolver: Sendable {
                 let fixed = p.matrix.multiply(z)
                 var block = Matrix(rows: free.count, columns: free.count)
                 for (b, j) in free.enumerated() { for (a, i) in free.enumerated() { block[a, b] = p.matrix[i, j] } }
-                guard let lu = try? LUFactorization(factoring: block) else { return nil }
-                let zf = lu.solve(free.map { -p.offset[$0] - fixed[$0] })
+                let rhs = free.map { -p.offset[$0] - fixed[$0] }
+                regularized = false
+                var lu = try? LUFactorization(factoring: block)
+                if lu == nil {
+                    shifts += 1
+                    guard shifts <= maxShifts else { return nil }
+                    // A singular free block (a market unknown whose row and column vanish on
+                    // the guessed free set): solve `(M_FF + δI) z_F = r` instead. A vanishing row
+                    // then puts its unknown far beyond the bound its residual points to, so the
+                    // next guess moves it there; a guess can end the method only if the
+                    // unregularized polishing confirms it.
+                    // δ is relative to M's 1-norm (the free block may be all 0).
+                    var shifted = Matrix(rows: free.count, columns: free.count)
+                    for (b, j) in free.enumerated() { for (a, i) in free.enumerated() { shifted[a, b] = p.matrix[i, j] } }
+                    let largest = Swift.max(p.matrix.oneNorm, 1e-300)
+                    for a in free.indices { shifted.add(1e-10 * largest, at: a, a) }
+                    lu = try? LUFactorization(factoring: shifted)
+                    regularized = true
+                }
+                guard let lu else { return nil }
+                let zf = lu.solve(rhs)
                 guard zf.allSatisfy({ $0.isFinite }) else { return nil }
                 for (a, i) in free.enumerated() { z[i] = zf[a] }
             }
@@ -67,7 +96,8 @@ public struct ActiveSetLCPSolver: Sendable {
                 }
             }
             if next == state {
-                return LinearComplementaritySolver.polished(p, z) ?? z
+                return regularized
+                    ? LinearComplementaritySolver.polished(p, z) : (LinearComplementaritySolver.polished(p, z) ?? z)
             }
             state = next
         }

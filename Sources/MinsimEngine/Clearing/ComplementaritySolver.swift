@@ -55,9 +55,9 @@ public struct ComplementarityResult<Point> {
 /// ```
 /// find ẑ ∈ [l, u]:   F(z) + J(z)(ẑ − z)  ⊥  [l, u]
 /// ```
-/// is solved exactly — by Lemke's pivoting method (`LemkeSolver`, lexicographic, so degenerate
-/// subproblems cannot cycle), or where that ends on a ray by the interior-point method
-/// (`LinearComplementaritySolver`), rows weighted by `rowWeights`. This is Newton's method for
+/// is solved exactly (`NewtonSubproblemSolver`: the active-set method, then Lemke's pivoting
+/// method on small subproblems or the semismooth Newton method on large ones, the interior-point
+/// method last), rows weighted by `rowWeights`. This is Newton's method for
 /// complementarity problems (Josephy 1979; the step PATH takes, Dirkse & Ferris 1995): the
 /// subproblem chooses which constraints bind and which markets shed demand together with the
 /// rents, so it crosses in one step the plateaus where quantities do not respond to rents at
@@ -115,9 +115,7 @@ public struct ComplementaritySolver: Sendable {
         var nu = settings.initialDamping
         var log: [ComplementarityIteration] = []
         var status = ComplementarityStatus.iterationLimit
-        let lcp = LinearComplementaritySolver()
-        let lemke = LemkeSolver()
-        let activeSet = ActiveSetLCPSolver()
+        let subproblems = NewtonSubproblemSolver()
 
         func natural(_ z: [Double], _ f: [Double]) -> Double {
             var worst = 0.0
@@ -167,10 +165,7 @@ public struct ComplementaritySolver: Sendable {
             let fw = work.map { f[$0] }, ww = work.map { weights[$0] }
             func newtonTarget(_ jac: inout PartialJacobian) throws(P.Failure) -> [Double]? {
                 try Self.generated(jacobian: &jac, at: zw, residual: fw, lower: lw, upper: uw, weights: ww, form: form) {
-                    sub, start in
-                    activeSet.solve(sub, from: start)
-                        ?? lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 }
-                        ?? lcp.solve(sub, from: start)
+                    sub, start in subproblems.solve(sub, from: start)
                 }
             }
             let contraction = settings.reuseContraction

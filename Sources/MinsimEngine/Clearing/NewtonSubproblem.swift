@@ -117,13 +117,16 @@ extension ComplementaritySolver {
             return solve(linearized(all), z)
         }
         var inside = (0..<w).map { i in !((z[i] == l[i] && f[i] > 0.05) || (z[i] == u[i] && f[i] < -0.05)) }
+        // Each round starts from the last round's solution (the unknowns that joined at their
+        // held value): its bounds are the right ones except near the joined unknowns.
+        var previous = z
         for _ in 0..<w {
             let work = all.filter { inside[$0] }
             if work.count == w { return try whole() }
             var full = z
             if !work.isEmpty {
                 try ensure(work)
-                guard let zw = solve(linearized(work), work.map { z[$0] }) else { return try whole() }
+                guard let zw = solve(linearized(work), work.map { previous[$0] }) else { return try whole() }
                 for (a, i) in work.enumerated() { full[i] = zw[a] }
             }
             var added = false
@@ -140,7 +143,39 @@ extension ComplementaritySolver {
                 }
             }
             if !added { return full }
+            previous = full
         }
         return try whole()
+    }
+}
+
+/// The Josephy–Newton subproblem's solver chain: the active-set method from the bounds the
+/// outer iterate sits on (exact, and usually one or two dense solves near a solution); where it
+/// fails, on small subproblems Lemke's pivoting method (lexicographic, so it cannot cycle on
+/// degenerate problems) and on large ones the semismooth Newton method, whose dense LU per
+/// step costs less than Lemke's tableau once the subproblem has a few hundred unknowns; the
+/// interior-point method last.
+struct NewtonSubproblemSolver: Sendable {
+    /// Subproblems with more unknowns than this skip Lemke's method unless everything else failed.
+    /// An assumption, not a measured crossover: the 5-region data (≤ 52 unknowns) and the
+    /// 1,000-node benchmark networks (≈ 100) stay below it and keep their old path; the
+    /// 4,000-node (≈ 400) and 10,000-node (≈ 1,000–1,300) ones are above it.
+    var pivotingLimit = 200
+    let lemke = LemkeSolver()
+    let semismooth = SemismoothLCPSolver()
+    let interior = LinearComplementaritySolver()
+
+    func solve(_ sub: BoxLCP, from start: [Double]) -> [Double]? {
+        let lemkeFirst = sub.offset.count <= pivotingLimit
+        var activeSet = ActiveSetLCPSolver()
+        // On a large subproblem a repeated guess goes to the semismooth method at once: Murty's
+        // single moves cost a dense LU each. On a small one a singular free block goes to
+        // Lemke's method at once, as before: shifted guesses that then cycle through Murty's
+        // moves cost more there than Lemke's few pivots.
+        if lemkeFirst { activeSet.maxShifts = 0 } else { activeSet.maxSingleMoves = 0 }
+        if let z = activeSet.solve(sub, from: start) { return z }
+        let pivoted = { lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 } }
+        if lemkeFirst { return pivoted() ?? interior.solve(sub, from: start) }
+        return semismooth.solve(sub, from: start) ?? interior.solve(sub, from: start) ?? pivoted()
     }
 }
