@@ -50,13 +50,14 @@ public enum Manifest {
                 ]),
                 "clearing_solver": .object([
                     "method": .string(
-                        "Josephy–Newton (Lemke subproblems) on the Fischer–Burmeister merit, Levenberg–Marquardt fallback, demand continuation"
+                        "Josephy–Newton on the Fischer–Burmeister merit (subproblems: active set, semismooth Newton, Lemke, interior point), Levenberg–Marquardt fallback, Newton homotopy from the warm start, demand continuation"
                     ),
                     "status": .string(c.status.rawValue),
                     "iterations": .int(c.iterations),
                     "evaluations": .int(c.evaluations),
                     "jacobians": .int(c.jacobians),
                     "natural_residual": .number(c.naturalResidual),
+                    "homotopy_steps": .int(c.homotopySteps),
                     "continuation_steps": .int(c.continuationSteps),
                     "unknowns": .object([
                         "scarcity_rents": .int(c.rentUnknowns), "quota_rents": .int(c.quotaUnknowns),
