@@ -73,6 +73,14 @@ struct ComplementaritySolverTests {
 struct LinearComplementarityTests {
     static let m = Matrix(rowsOf: [[2, 1], [1, 2]])
 
+    /// The hand-derived cases below, `(q, upper bounds, solution)` for `M = m`; the semismooth
+    /// solver's tests (`SubproblemSolverTests`) solve the same table.
+    static let handCaseTable: [(q: [Double], u: [Double], z: [Double])] = [
+        ([-5, -6], [.infinity, .infinity], [4.0 / 3, 7.0 / 3]),
+        ([-5, -6], [.infinity, 1], [2, 1]),
+        ([1, -6], [.infinity, .infinity], [0, 3]),
+    ]
+
     /// `w = M z + q`, M = [[2, 1], [1, 2]] (positive definite, so each LCP has one solution):
     /// - q = (−5, −6), no upper bounds: interior solution of M z = −q, z = (4/3, 7/3);
     /// - the same with z₂ ≤ 1: z₂ = 1 with w₂ = −4 ≤ 0, and 2 z₁ + 1 = 5, z₁ = 2;
@@ -82,13 +90,7 @@ struct LinearComplementarityTests {
     func handCases() throws {
         let solver = LinearComplementaritySolver()
         let lemke = LemkeSolver()
-        let inf = Double.infinity
-        let cases: [(q: [Double], u: [Double], z: [Double])] = [
-            ([-5, -6], [inf, inf], [4.0 / 3, 7.0 / 3]),
-            ([-5, -6], [inf, 1], [2, 1]),
-            ([1, -6], [inf, inf], [0, 3]),
-        ]
-        for c in cases {
+        for c in Self.handCaseTable {
             let z = try #require(solver.solve(BoxLCP(matrix: Self.m, offset: c.q, lower: [0, 0], upper: c.u), from: [0.5, 0.5]))
             #expect(zip(z, c.z).allSatisfy { abs($0 - $1) <= 1e-12 }, "q \(c.q) u \(c.u): got \(z)")
             let pivoted = try #require(lemke.solve(BoxLCP(matrix: Self.m, offset: c.q, lower: [0, 0], upper: c.u)))

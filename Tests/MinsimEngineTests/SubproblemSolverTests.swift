@@ -50,18 +50,12 @@ struct SubproblemSolverTests {
         #expect(zip(semismooth, expected).allSatisfy { abs($0 - $1) <= 1e-12 }, "semismooth: \(semismooth)")
     }
 
-    /// The hand-derived 2×2 cases of `ComplementaritySolverTests.handCases`
+    /// The hand-derived 2×2 cases of `LinearComplementarityTests.handCases`
     /// (M = [[2, 1], [1, 2]]) by the semismooth method, exact to rounding (1e-12).
     @Test("hand-derived 2×2 cases by the semismooth method")
     func handCases() throws {
-        let m = Matrix(rowsOf: [[2, 1], [1, 2]])
-        let inf = Double.infinity
-        let cases: [(q: [Double], u: [Double], z: [Double])] = [
-            ([-5, -6], [inf, inf], [4.0 / 3, 7.0 / 3]),
-            ([-5, -6], [inf, 1], [2, 1]),
-            ([1, -6], [inf, inf], [0, 3]),
-        ]
-        for c in cases {
+        let m = LinearComplementarityTests.m
+        for c in LinearComplementarityTests.handCaseTable {
             let z = try #require(
                 SemismoothLCPSolver().solve(BoxLCP(matrix: m, offset: c.q, lower: [0, 0], upper: c.u), from: [0, 0]))
             #expect(zip(z, c.z).allSatisfy { abs($0 - $1) <= 1e-12 }, "q \(c.q) u \(c.u): got \(z)")
