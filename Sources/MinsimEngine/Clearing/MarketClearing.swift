@@ -59,6 +59,7 @@ public struct MarketClearing: Sendable {
         direct.maxIterations = Swift.min(direct.maxIterations, settings.directIterations)
         direct.maxEvaluations = Swift.min(direct.maxEvaluations, 4 * settings.directIterations)
         direct.lineSearchTrials = Swift.min(direct.lineSearchTrials, settings.directTrials)
+        direct.relaxedSteps = settings.directRelaxedSteps
         var result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0)
         var continuationSteps = 0, homotopySteps = 0
         if result.status != .solved && settings.directTrials < 11 {
