@@ -51,6 +51,12 @@ public struct ComplementaritySettings: Sendable, Equatable {
     /// networks (100+ columns a step) it saves 2–3 of 9 Jacobians for 2–3 more year solves:
     /// about 15 % of the CPU time on the acyclic one, no measurable change on the cyclic one.
     public var reuseMinimumColumns: Int = 64
+    /// Smaller Jacobians are reused too (chord steps, Shamanskii's method) after a full step that
+    /// cut `‖Φ‖` to this fraction or less: Newton's method is then so far into its quadratic
+    /// phase that a chord step on the same Jacobian contracts about as much again (the chord's
+    /// rate is the contraction of the step that followed the Jacobian), so one or two chord
+    /// steps replace the last Newton steps and their Jacobians and subproblems. 0 = off.
+    public var chordContraction: Double = 1e-2
     /// Trial points the Newton line search may evaluate (`t = 1, ½, …`) before the solve gives
     /// up with `.stalled`, without the Levenberg–Marquardt fallback. The default, 11, searches
     /// down to `t = 1/1024` and then falls back. `MarketClearing` uses a small limit for its
