@@ -45,12 +45,21 @@ public struct ComplementaritySettings: Sendable, Equatable {
     /// solves; it pays only where a Jacobian costs more than a year solve, which is decided by
     /// the number of columns it took (`reuseMinimumColumns`).
     public var reuseContraction: Double = 0.1
-    /// Reuse only Jacobians with at least this many formed columns. Measured (docs/
+    /// Reuse Jacobians with at least this many formed columns after any full step that cut
+    /// `‖Φ‖` to `reuseContraction`; smaller ones only under `chordContraction`. Measured (docs/
     /// performance.md): on the 5-region data a Jacobian of 10–30 columns costs about one year
-    /// solve and reuse made the clearing about 25 % dearer; on the generated 1,000-node
+    /// solve and reuse at `reuseContraction` made the clearing about 25 % dearer; on the generated 1,000-node
     /// networks (100+ columns a step) it saves 2–3 of 9 Jacobians for 2–3 more year solves:
     /// about 15 % of the CPU time on the acyclic one, no measurable change on the cyclic one.
     public var reuseMinimumColumns: Int = 64
+    /// Smaller Jacobians are reused too (chord steps, Shamanskii's method) after a full step that
+    /// cut `‖Φ‖` to this fraction or less: Newton's method is then so far into its quadratic
+    /// phase that a chord step on the same Jacobian contracts about as much again (the chord's
+    /// rate is the contraction of the step that followed the Jacobian), so one or two chord
+    /// steps replace the last Newton steps and their Jacobians and subproblems. 0 = off.
+    /// Measured on the ten shipped scenarios (docs/performance.md, c10-path): 914 → 815
+    /// Jacobians and 1,297 → 1,352 year solves in 17 years each, with the price predictor.
+    public var chordContraction: Double = 1e-2
     /// Trial points the Newton line search may evaluate (`t = 1, ½, …`) before the solve gives
     /// up with `.stalled`, without the Levenberg–Marquardt fallback. The default, 11, searches
     /// down to `t = 1/1024` and then falls back. `MarketClearing` uses a small limit for its

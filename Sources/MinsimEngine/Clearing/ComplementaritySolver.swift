@@ -125,6 +125,14 @@ public struct ComplementaritySolver: Sendable {
             return worst
         }
 
+        // Whether a step that took ‖Φ‖ from √(2·before) to √(2·after) with `jac` leaves it worth
+        // carrying: a large Jacobian always, a small one only where Newton's method is so far into
+        // its quadratic phase that the chord steps on it contract as fast (`chordContraction`).
+        func reusable(_ jac: PartialJacobian, contracted after: Double, from before: Double) -> Bool {
+            jac.formedCount >= settings.reuseMinimumColumns
+                || after <= settings.chordContraction * settings.chordContraction * before
+        }
+
         var residualNow = natural(z, f)
         // The Jacobian of the last step, kept (Broyden-updated) while full steps contract ‖Φ‖.
         var carried: PartialJacobian? = nil
@@ -187,7 +195,7 @@ public struct ComplementaritySolver: Sendable {
                             let y = work.map { evaluated.residual[$0] - f[$0] }
                             z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
                             accepted = true
-                            if old.formedCount >= settings.reuseMinimumColumns && old.broydenUpdate(step: s, change: y) {
+                            if reusable(old, contracted: meritT, from: merit) && old.broydenUpdate(step: s, change: y) {
                                 carried = old
                             }
                         }
@@ -218,7 +226,7 @@ public struct ComplementaritySolver: Sendable {
                         if meritT.isFinite && (meritT <= (1 - 1e-4 * step) * reference || relaxed) {
                             stepNorm = Self.maxDifference(trial, z)
                             if step == 1 && meritT <= contraction * contraction * meritBefore
-                                && jac.formedCount >= settings.reuseMinimumColumns
+                                && reusable(jac, contracted: meritT, from: meritBefore)
                             {
                                 // Newton converges here: carry this Jacobian to the next step.
                                 let s = work.map { trial[$0] - z[$0] }

@@ -32,8 +32,14 @@ struct YearClearingProblem: ComplementarityProblem {
         let use: [Double]
         /// Which evaluation produced this point (keys the Jacobian's factorizations).
         let serial: Int
+        /// The unknowns evaluated.
+        let z: [Double]
 
-        init(priced: PriceSolution, solution: YearSolution, composite: [Double], demand: [Double], use: [Double], serial: Int) {
+        init(
+            priced: PriceSolution, solution: YearSolution, composite: [Double], demand: [Double], use: [Double], serial: Int,
+            z: [Double]
+        ) {
+            self.z = z
             self.priced = priced
             self.solution = solution
             self.composite = composite
@@ -43,13 +49,28 @@ struct YearClearingProblem: ComplementarityProblem {
         }
     }
 
-    /// The factorizations of `I − Gᵀ` and `I − A` at one evaluated point, and the per-route
-    /// factors of G: made once per point however many times columns are asked for there.
+    /// The factorizations of `I − Gᵀ` and `I − A` at one evaluated point, the per-route
+    /// factors of G and the live routes the columns visit: made once per point however many
+    /// times columns are asked for there.
     struct JacobianFactors {
         let serial: Int
         let gFactor: [Double]
         let g: any LeontiefFactorization
         let a: any LeontiefFactorization
+        let live: LiveRoutes
+    }
+
+    /// Routes with a positive share, per market (the only ones a response moves), flattened
+    /// with what the per-column loops read: supplier, S_k, g_k, P_s, τ_k + κ_k; per market the
+    /// demand response ε D / P̄ (0 where the market has no demand unknown) and σ.
+    struct LiveRoutes {
+        var start = [0], route: [Int] = [], supplier: [Int] = [], share: [Double] = []
+        var g: [Double] = [], price: [Double] = [], markup: [Double] = []
+        /// Position of each route among the live ones (−1: not live).
+        var position: [Int] = []
+        /// The markets each node supplies over a live route (`marketsBySupplier`).
+        var supplierMarketStart: [Int] = [], supplierMarkets: [Int] = []
+        var demandIndex: [Int] = [], demandResponse: [Double] = [], sigma: [Double] = []
     }
 
     let calibration: Calibration
@@ -95,6 +116,10 @@ struct YearClearingProblem: ComplementarityProblem {
     var evaluationCount = 0
     /// The factorizations of the point whose Jacobian columns were formed last.
     var factors: JacobianFactors?
+    /// The price responses `∂P/∂z_j` of the rent columns formed at the last Jacobian's point:
+    /// the next evaluations start their fixed point from the first-order prediction
+    /// (`startingPrices(for:)`).
+    var predictor: PricePredictor?
 
     init(
         calibration: Calibration, conditions: YearConditions, solver: YearSolver, elasticity: [Double],
@@ -159,7 +184,7 @@ struct YearClearingProblem: ComplementarityProblem {
         let (mu, kappa) = rents(z)
         let priced = try solver.solvePrices(
             c, conditions: conditions, inputs: pricing, scarcityRent: mu, routeRent: kappa,
-            startingPrices: lastPrices)
+            startingPrices: startingPrices(for: z))
         lastPrices = priced.prices
         let markup = priced.deliveredMarkup
         var composite = [Double](repeating: 0, count: c.markets.count)
@@ -195,7 +220,7 @@ struct YearClearingProblem: ComplementarityProblem {
             f,
             Point(
                 priced: priced, solution: solution, composite: composite, demand: demand, use: use,
-                serial: evaluationCount)
+                serial: evaluationCount, z: z)
         )
     }
 
@@ -224,45 +249,22 @@ struct YearClearingProblem: ComplementarityProblem {
         let priced = point.priced
         let shares = priced.shares
         let prices = priced.prices
-        let markup = priced.deliveredMarkup
         var out = Matrix(rows: rows.count, columns: columns.count)
         guard !rows.isEmpty, !columns.isEmpty else { return out }
 
-        let (gFactor, gFactors, luA) = try factorizations(at: point)
-        let sigmas = c.markets.map { c.network.product($0.product).elasticity }
+        let factors = try factorizations(at: point)
+        let gFactor = factors.gFactor, gFactors = factors.g, luA = factors.a
+        let live = factors.live
+        let liveStart = live.start, liveRoute = live.route, liveSupplier = live.supplier, liveShare = live.share
+        let liveG = live.g, livePrice = live.price, liveMarkup = live.markup, livePosition = live.position
+        let demandIndex = live.demandIndex, demandResponse = live.demandResponse, sigmas = live.sigma
         let quotaRows = rows.contains { $0 >= quotaOffset && $0 < marketOffset }
-        // Routes with a positive share, per market (the only ones a response moves), flattened
-        // with what the per-column loops read: supplier, S_k, g_k (1 + τ_k), and per market the
-        // demand response ε D / P̄ (0 where the market has no demand unknown).
-        var liveStart = [0], liveRoute: [Int] = [], liveSupplier: [Int] = [], liveShare: [Double] = []
-        var liveG: [Double] = [], livePrice: [Double] = [], liveMarkup: [Double] = []
-        for market in c.markets {
-            for k in market.routes where shares[k] > 0 {
-                liveRoute.append(k)
-                liveSupplier.append(c.supplierIndex[k])
-                liveShare.append(shares[k])
-                liveG.append(gFactor[k])
-                livePrice.append(prices[c.supplierIndex[k]])
-                liveMarkup.append(markup[k])
-            }
-            liveStart.append(liveRoute.count)
-        }
-        var livePosition = [Int](repeating: -1, count: c.routes.count)
-        for (p, k) in liveRoute.enumerated() { livePosition[k] = p }
         // A market none of whose suppliers' prices move adds exactly nothing to a rent
         // column's quantity right-hand side (every term is ±0): without quota rows, which read
         // dS and dD of every market, only the markets of the suppliers with dP ≠ 0 (and of the
         // column's own route) are visited, in market order as before.
-        let marketsBySupplier = quotaRows ? [] : Self.marketsBySupplier(liveStart: liveStart, liveSupplier: liveSupplier, n: n)
+        let supplierMarketStart = live.supplierMarketStart, supplierMarkets = live.supplierMarkets
         var touched = [Bool](repeating: quotaRows, count: c.markets.count)
-        var demandIndex = [Int](repeating: -1, count: c.markets.count)
-        var demandResponse = [Double](repeating: 0, count: c.markets.count)
-        for (a, m) in demandMarkets.enumerated() {
-            demandIndex[m] = a
-            if point.composite[m] > 0 {
-                demandResponse[m] = elasticity[c.markets[m].product.rawValue] * point.demand[m] / point.composite[m]
-            }
-        }
         let use = point.use
         // Work arrays reused by every column: d log c_k and dS_k per live route, dD_m.
         var dLog = [Double](repeating: 0, count: liveRoute.count)
@@ -293,6 +295,7 @@ struct YearClearingProblem: ComplementarityProblem {
                     return r
                 }
                 dPrice = gFactors.solve(rhs, transposed: true)
+                recordPriceResponses(at: point, columns: priceColumns, dPrice)
             }
             // Per column: the quantity right-hand side, and what the rows need besides dx —
             // dP̄ of the demand markets, dS of the quota routes, dD of every market (quota rows).
@@ -311,7 +314,7 @@ struct YearClearingProblem: ComplementarityProblem {
                     let own = ownRoute >= 0 ? livePosition[ownRoute] : -1
                     if !quotaRows {
                         for j in 0..<n where dP[j] != 0 {
-                            for m in marketsBySupplier[j] { touched[m] = true }
+                            for s in supplierMarketStart[j]..<supplierMarketStart[j + 1] { touched[supplierMarkets[s]] = true }
                         }
                         if ownRoute >= 0 { touched[c.routeMarket[ownRoute]] = true }
                     }
