@@ -87,6 +87,27 @@ package struct CSVWriter {
         }
     }
 
+    /// A text field escaped once, for a label repeated over many rows (a region code, a
+    /// product name, the scenario's name): appending it is one copy, with no scan.
+    package struct Field {
+        package let text: String
+        fileprivate let escaped: [UInt8]
+
+        package init(_ text: String) {
+            self.text = text
+            var bytes: [UInt8] = []
+            CSVWriter.appendEscaped(text, to: &bytes)
+            escaped = bytes
+        }
+    }
+
+    /// Appends the next field of the current row, escaped beforehand.
+    package mutating func append(_ field: Field) {
+        if column > 0 { bytes.append(UInt8(ascii: ",")) }
+        column += 1
+        bytes.append(contentsOf: field.escaped)
+    }
+
     /// Appends the next field as a number, formatted as `number(_:)` does (digits, sign, `.`
     /// and `e` never need quotes).
     package mutating func append(_ value: Double?) {
@@ -96,8 +117,7 @@ package struct CSVWriter {
         if v == 0 {
             bytes.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: "."), UInt8(ascii: "0")])
         } else {
-            var text = v.description
-            text.withUTF8 { bytes.append(contentsOf: $0) }
+            DoubleText.append(v, to: &bytes)
         }
     }
 
