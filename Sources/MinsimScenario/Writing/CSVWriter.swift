@@ -89,15 +89,25 @@ package struct CSVWriter {
 
     /// A text field escaped once, for a label repeated over many rows (a region code, a
     /// product name, the scenario's name): appending it is one copy, with no scan.
-    package struct Field {
-        package let text: String
-        fileprivate let escaped: [UInt8]
+    ///
+    /// Escaped texts of up to 16 bytes (codes, names, units, years) are held in two words, so
+    /// that copying a label out of a table and appending it touches no reference count (an
+    /// array per label cost as much in retains and releases as the scan it saved).
+    package enum Field {
+        /// The escaped bytes in memory order in two words, and how many of them there are.
+        case short(UInt64, UInt64, count: Int)
+        case long([UInt8])
 
         package init(_ text: String) {
-            self.text = text
-            var bytes: [UInt8] = []
-            CSVWriter.appendEscaped(text, to: &bytes)
-            escaped = bytes
+            var escaped: [UInt8] = []
+            CSVWriter.appendEscaped(text, to: &escaped)
+            guard escaped.count <= 16 else {
+                self = .long(escaped)
+                return
+            }
+            var words: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: escaped) }
+            self = .short(words.0, words.1, count: escaped.count)
         }
     }
 
@@ -105,7 +115,12 @@ package struct CSVWriter {
     package mutating func append(_ field: Field) {
         if column > 0 { bytes.append(UInt8(ascii: ",")) }
         column += 1
-        bytes.append(contentsOf: field.escaped)
+        switch field {
+        case .short(let low, let high, let count):
+            withUnsafeBytes(of: (low, high)) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        case .long(let escaped):
+            bytes.append(contentsOf: escaped)
+        }
     }
 
     /// Appends the next field as a number, formatted as `number(_:)` does (digits, sign, `.`

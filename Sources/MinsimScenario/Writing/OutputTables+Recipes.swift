@@ -33,7 +33,7 @@ extension OutputTables {
                         csv.append(labels.products[q])
                         let key = q * net.products.count + p.rawValue
                         let unit =
-                            perUnit[key] ?? CSVWriter.Field("\(labels.units[q].text)/\(labels.units[p.rawValue].text)")
+                            perUnit[key] ?? CSVWriter.Field("\(net.products[q].unit)/\(net.products[p.rawValue].unit)")
                         perUnit[key] = unit
                         csv.append(unit)
                         csv.append(input.quantityPerUnit)

@@ -21,8 +21,8 @@ extension OutputTables {
     package static func resolvedFiles(_ scenario: ResolvedScenario) -> [(name: String, write: (CSVOutput) -> Void)] {
         let net = scenario.network
         let codes = Labels(net)
-        func region(_ r: RegionIndex) -> String { codes.regions[r.rawValue].text }
-        func product(_ p: ProductIndex) -> String { codes.products[p.rawValue].text }
+        func region(_ r: RegionIndex) -> String { net.region(r).code }
+        func product(_ p: ProductIndex) -> String { net.product(p).name }
         let n = CSVWriter.number
         // Sources are kept in the provenance, one per row of each table, in row order.
         let origins = scenario.provenance
