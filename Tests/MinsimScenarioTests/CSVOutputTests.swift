@@ -1,4 +1,5 @@
 import Foundation
+import MinsimEngine
 import Testing
 
 @testable import MinsimScenario
@@ -42,5 +43,50 @@ struct CSVOutputTests {
         let digest = try file.close()
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == expected)
         #expect(digest == SHA256.hex(of: expected))
+    }
+}
+
+@Suite("Output files through the aligned buffer and direct I/O")
+struct OutputFileTests {
+    /// Writes `sizes` as consecutive pieces of one file through a buffer of `capacity` bytes and
+    /// returns what is on disk and what was meant to be.
+    static func roundTrip(sizes: [Int], capacity: Int, in folder: URL) throws -> (written: Data, expected: Data) {
+        var expected = Data()
+        var rng = SeededGenerator(seed: UInt64(sizes.count * 7_919 + capacity))
+        let path = folder.appendingPathComponent("f-\(sizes.count)-\(capacity).bin").path
+        let file = try OutputFile(path: path, buffer: OutputFile.Buffer(capacity: capacity))
+        for size in sizes {
+            let piece = Data((0..<size).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            expected.append(piece)
+            try piece.withUnsafeBytes { try file.write($0) }
+        }
+        try file.close()
+        return (try Data(contentsOf: URL(fileURLWithPath: path)), expected)
+    }
+
+    @Test(
+        "pieces around the 4 KiB block and the buffer's size reach the file byte for byte",
+        arguments: [
+            [0], [1], [4_095], [4_096], [4_097], [8_191], [8_192], [8_193], [3 * 8_192 + 5],
+            [1, 4_095, 4_096, 1, 8_192, 100, 20_000, 7], Array(repeating: 1_000, count: 50),
+        ])
+    func piecesRoundTrip(sizes: [Int]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outputfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (written, expected) = try Self.roundTrip(sizes: sizes, capacity: 8_192, in: folder)
+        #expect(written.count == expected.count)
+        #expect(written == expected)
+    }
+
+    @Test("a file that cannot be created is an error naming it")
+    func unwritableFolder() {
+        let path = "/nonexistent-\(UUID().uuidString)/t.csv"
+        #expect(throws: OutputFile.Failure.self) { try OutputFile(path: path, buffer: OutputFile.Buffer(capacity: 4_096)) }
+        do {
+            _ = try OutputFile(path: path, buffer: OutputFile.Buffer(capacity: 4_096))
+        } catch {
+            #expect(error.localizedDescription.hasPrefix(path))
+        }
     }
 }

@@ -8,9 +8,10 @@ import Foundation
 /// (`OutputDirectory.Staging.stream`): the writer hands over its buffer every
 /// `CSVWriter.chunkBytes`, so a table is never held whole (the largest of a 1,000,000-node run
 /// are several hundred MB). Each byte is hashed once, from memory, as it is written, for the
-/// manifest's SHA-256; nothing is read back.
+/// manifest's SHA-256; nothing is read back. The file is written through `OutputFile` (one
+/// page-aligned buffer, direct I/O where the file system allows it).
 package final class CSVOutput {
-    private let file: FileHandle?
+    private let file: OutputFile?
     private var hasher = Crypto.SHA256()
     /// The first error writing the file; later writes are skipped and `close` throws it.
     private var failure: (any Error)?
@@ -20,12 +21,10 @@ package final class CSVOutput {
     /// An output kept in memory (`data`).
     package init() { file = nil }
 
-    /// Creates the file at `path` (replacing one that is there) and writes into it.
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    /// Creates the file at `path` (replacing one that is there) and writes into it through
+    /// `buffer` (one per folder; a new one when not given).
+    init(path: String, buffer: OutputFile.Buffer = OutputFile.Buffer()) throws {
+        file = try OutputFile(path: path, buffer: buffer)
     }
 
     /// Appends bytes to the file (and its hash) or to `data`.
@@ -37,7 +36,7 @@ package final class CSVOutput {
             }
             guard failure == nil else { return }
             hasher.update(bufferPointer: buffer)
-            do { try file.write(contentsOf: buffer) } catch { failure = error }
+            do { try file.write(buffer) } catch { failure = error }
         }
     }
 
@@ -45,8 +44,8 @@ package final class CSVOutput {
     ///
     /// - Throws: the first error writing or closing the file.
     func close() throws -> String {
-        try file?.close()
         if let failure { throw failure }
+        try file?.close()
         return SHA256.hex(hasher.finalize())
     }
 }

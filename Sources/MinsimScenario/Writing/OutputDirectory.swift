@@ -51,6 +51,8 @@ package struct OutputDirectory {
     package struct Staging {
         fileprivate let folder: String
         fileprivate let target: String
+        /// The write buffer of every file streamed into the folder (one at a time).
+        fileprivate let buffer = OutputFile.Buffer()
 
         /// Writes `data` as `name` (relative, `/`-separated) in the temporary folder.
         package mutating func add(_ name: String, _ data: Data) throws(RunFailure) {
@@ -61,7 +63,7 @@ package struct OutputDirectory {
         /// chunk, and returns the SHA-256 of its bytes (lowercase hex).
         package mutating func stream(_ name: String, _ fill: (CSVOutput) -> Void) throws(RunFailure) -> String {
             try writing(name) { full in
-                let output = try CSVOutput(path: full)
+                let output = try CSVOutput(path: full, buffer: buffer)
                 fill(output)
                 return try output.close()
             }

@@ -16,22 +16,26 @@ extension OutputTables {
     package static func recipesByYear(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         let labels = OutputTables.Labels(net)
-        var perUnit: [Int: String] = [:]  // "input unit/product unit" by q · products + p, made once each
+        var perUnit: [Int: CSVWriter.Field] = [:]  // "input unit/product unit" by q · products + p, made once each
+        let name = CSVWriter.Field(scenario.name)
         var csv = CSVWriter(columns: recipeColumns, to: output)
         for year in years {
             let recipes = year.inputs.network
-            let yearText = String(year.year)
+            let yearText = CSVWriter.Field(String(year.year))
             for r in net.regionIndices {
                 for p in net.productIndices {
                     for input in recipes.recipe(for: Node(r, p)) {
                         let q = input.input.rawValue
-                        for text in [scenario.name, yearText, labels.regions[r.rawValue], labels.products[p.rawValue]] {
-                            csv.append(text)
-                        }
+                        csv.append(name)
+                        csv.append(yearText)
+                        csv.append(labels.regions[r.rawValue])
+                        csv.append(labels.products[p.rawValue])
                         csv.append(labels.products[q])
                         let key = q * net.products.count + p.rawValue
-                        if perUnit[key] == nil { perUnit[key] = "\(labels.units[q])/\(labels.units[p.rawValue])" }
-                        csv.append(perUnit[key] ?? "")
+                        let unit =
+                            perUnit[key] ?? CSVWriter.Field("\(net.products[q].unit)/\(net.products[p.rawValue].unit)")
+                        perUnit[key] = unit
+                        csv.append(unit)
                         csv.append(input.quantityPerUnit)
                         csv.endRow()
                     }

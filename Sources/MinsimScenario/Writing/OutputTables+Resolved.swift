@@ -21,8 +21,8 @@ extension OutputTables {
     package static func resolvedFiles(_ scenario: ResolvedScenario) -> [(name: String, write: (CSVOutput) -> Void)] {
         let net = scenario.network
         let codes = Labels(net)
-        func region(_ r: RegionIndex) -> String { codes.regions[r.rawValue] }
-        func product(_ p: ProductIndex) -> String { codes.products[p.rawValue] }
+        func region(_ r: RegionIndex) -> String { net.region(r).code }
+        func product(_ p: ProductIndex) -> String { net.product(p).name }
         let n = CSVWriter.number
         // Sources are kept in the provenance, one per row of each table, in row order.
         let origins = scenario.provenance
@@ -45,7 +45,9 @@ extension OutputTables {
         func recipes(_ output: CSVOutput) {
             var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"], to: output)
             for (row, origin) in zip(scenario.recipes, origins.origins(.recipes)) {
-                for text in [region(row.node.region), product(row.node.product), product(row.input)] { csv.append(text) }
+                csv.append(codes.regions[row.node.region.rawValue])
+                csv.append(codes.products[row.node.product.rawValue])
+                csv.append(codes.products[row.input.rawValue])
                 csv.append(row.quantityPerUnit)
                 csv.append(origin.source)
                 csv.endRow()
@@ -59,8 +61,8 @@ extension OutputTables {
         ) {
             var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"], to: output)
             for (row, origin) in zip(rows, origins.origins(table)) {
-                csv.append(region(row.node.region))
-                csv.append(product(row.node.product))
+                csv.append(codes.regions[row.node.region.rawValue])
+                csv.append(codes.products[row.node.product.rawValue])
                 csv.append(row.value)
                 csv.append(origin.source)
                 csv.endRow()
@@ -73,9 +75,9 @@ extension OutputTables {
         ) {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"], to: output)
             for (row, origin) in zip(rows, origins.origins(table)) {
-                csv.append(product(row.route.product))
-                csv.append(region(row.route.exporter))
-                csv.append(region(row.route.importer))
+                csv.append(codes.products[row.route.product.rawValue])
+                csv.append(codes.regions[row.route.exporter.rawValue])
+                csv.append(codes.regions[row.route.importer.rawValue])
                 csv.append(row.value)
                 csv.append(origin.source)
                 csv.endRow()
@@ -95,9 +97,9 @@ extension OutputTables {
         func tariffs(_ output: CSVOutput) {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"], to: output)
             for (row, origin) in zip(scenario.tariffs, origins.origins(.tariffs)) {
-                for text in [product(row.route.product), region(row.route.exporter), region(row.route.importer)] {
-                    csv.append(text)
-                }
+                csv.append(codes.products[row.route.product.rawValue])
+                csv.append(codes.regions[row.route.exporter.rawValue])
+                csv.append(codes.regions[row.route.importer.rawValue])
                 csv.append(row.baseRate)
                 csv.append(row.rate)
                 csv.append(origin.source)

@@ -35,21 +35,24 @@ public enum OutputTables {
     package static func nodes(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         let labels = Labels(net)
+        let name = CSVWriter.Field(scenario.name)
         var csv = CSVWriter(columns: nodeColumns, to: output)
         for year in years {
             let solution = year.solution
             let cleared = year.simulated.cleared
-            let yearText = String(year.year)
+            let yearText = CSVWriter.Field(String(year.year))
             for r in net.regionIndices {
                 for p in net.productIndices {
                     let node = Node(r, p)
                     let x = solution.output(of: node)
                     let capacity = year.capacities[node]
                     let utilization = capacity.flatMap { $0 > 0 ? x / $0 : nil }
-                    for text in [scenario.name, yearText, labels.regions[r.rawValue]] { csv.append(text) }
-                    for text in [labels.products[p.rawValue], labels.stages[p.rawValue], labels.units[p.rawValue]] {
-                        csv.append(text)
-                    }
+                    csv.append(name)
+                    csv.append(yearText)
+                    csv.append(labels.regions[r.rawValue])
+                    csv.append(labels.products[p.rawValue])
+                    csv.append(labels.stages[p.rawValue])
+                    csv.append(labels.units[p.rawValue])
                     for value in [x, capacity, utilization, solution.price(of: node), solution.valueAdded(of: node)] {
                         csv.append(value)
                     }
@@ -68,15 +71,20 @@ public enum OutputTables {
     package static func markets(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         var csv = CSVWriter(columns: marketColumns, to: output)
+        let labels = Labels(net)
+        let name = CSVWriter.Field(scenario.name)
         for year in years {
+            let yearText = CSVWriter.Field(String(year.year))
             for m in year.simulated.cleared.markets {
-                let product = net.product(m.product)
-                csv.appendRow([
-                    scenario.name, String(year.year), net.region(m.region).code, product.name, product.unit,
-                    CSVWriter.number(m.referenceDemand), CSVWriter.number(m.desiredDemand), CSVWriter.number(m.served),
-                    CSVWriter.number(m.unmet), CSVWriter.number(m.unservedShare), CSVWriter.number(m.deliveredPrice),
-                    CSVWriter.number(m.baseDeliveredPrice), CSVWriter.number(m.chokePrice),
-                ])
+                let p = m.product.rawValue
+                csv.append(name)
+                csv.append(yearText)
+                csv.append(labels.regions[m.region.rawValue])
+                csv.append(labels.products[p])
+                csv.append(labels.units[p])
+                for value in [m.referenceDemand, m.desiredDemand, m.served, m.unmet, m.unservedShare] { csv.append(value) }
+                for value in [m.deliveredPrice, m.baseDeliveredPrice, m.chokePrice] { csv.append(value) }
+                csv.endRow()
             }
         }
         csv.finish()
@@ -145,12 +153,13 @@ public enum OutputTables {
     package static func flows(_ scenario: ResolvedScenario, years: [YearResult], to output: CSVOutput) {
         let net = scenario.network
         let labels = Labels(net)
+        let name = CSVWriter.Field(scenario.name)
         var csv = CSVWriter(columns: flowColumns, to: output)
         for year in years {
-            let yearText = String(year.year)
+            let yearText = CSVWriter.Field(String(year.year))
             for r in year.solution.routeResults {
                 let route = r.route, p = route.product.rawValue
-                csv.append(scenario.name)
+                csv.append(name)
                 csv.append(yearText)
                 csv.append(labels.products[p])
                 csv.append(labels.units[p])
@@ -167,19 +176,20 @@ public enum OutputTables {
         csv.finish()
     }
 
-    /// Region codes and product names, units and stages by index, read once per table (the
-    /// rows of a large run would otherwise copy a `Region` or `Product` value per field).
+    /// Region codes and product names, units and stages by index, read and escaped once per
+    /// table (the rows of a large run would otherwise copy a `Region` or `Product` value and
+    /// scan the text per field).
     struct Labels {
-        let regions: [String]
-        let products: [String]
-        let units: [String]
-        let stages: [String]
+        let regions: [CSVWriter.Field]
+        let products: [CSVWriter.Field]
+        let units: [CSVWriter.Field]
+        let stages: [CSVWriter.Field]
 
         init(_ net: Network) {
-            regions = net.regions.map(\.code)
-            products = net.products.map(\.name)
-            units = net.products.map(\.unit)
-            stages = net.products.map(\.stage)
+            regions = net.regions.map { CSVWriter.Field($0.code) }
+            products = net.products.map { CSVWriter.Field($0.name) }
+            units = net.products.map { CSVWriter.Field($0.unit) }
+            stages = net.products.map { CSVWriter.Field($0.stage) }
         }
     }
 }
