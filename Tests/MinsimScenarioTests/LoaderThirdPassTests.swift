@@ -9,17 +9,8 @@ import Testing
 /// byte-by-byte or per-row way answers.
 @Suite("Loader third pass: eight-byte scan, base rows")
 struct LoaderThirdPassTests {
-    /// A deterministic generator (SplitMix64), so a failure can be reproduced.
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The seeded generator of the random-input tests, so a failure can be replayed.
+    typealias Mix = RandomInputTests.SplitMix64
 
     @Test("the special bytes and continuation bytes of a word are those a byte-by-byte test finds")
     func wordTests() {
