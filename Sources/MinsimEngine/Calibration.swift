@@ -170,7 +170,7 @@ public struct Calibration: Sendable {
                 traded.append((route, quantity))
             }
         }
-        traded.sort { $0.route < $1.route }
+        Self.sortByRoute(&traded, network: network)
         let tradedRoutes = traded.map(\.route)
         func isTraded(_ route: Route) -> Bool { Self.position(of: route, in: tradedRoutes) != nil }
         for (route, quantity) in badTrade.sorted(by: { $0.0 < $1.0 }) { issues.append(.invalidTradeQuantity(route, quantity)) }
@@ -349,19 +349,6 @@ public struct Calibration: Sendable {
             if let k = position(of: route, in: routes) { out[k] = value }
         }
         return out
-    }
-
-    /// Position of `route` in `routes`, by binary search; nil when the route carries no trade.
-    public func index(of route: Route) -> Int? { Self.position(of: route, in: routes) }
-
-    /// Position of `route` in the sorted `routes`, by binary search; nil when it is not there.
-    static func position(of route: Route, in routes: [Route]) -> Int? {
-        var lo = 0, hi = routes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if routes[mid] < route { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < routes.count && routes[lo] == route ? lo : nil
     }
 
     /// Position of `node` in `activeNodes` (the order of the linear systems and of the

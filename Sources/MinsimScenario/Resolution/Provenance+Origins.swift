@@ -74,6 +74,58 @@ struct Sourced<Row> {
 extension Array {
     /// The rows without their origins, and the origins in the same order.
     func split<Row>() -> (rows: [Row], origins: [Provenance.Origin]) where Element == Sourced<Row> {
-        (map(\.row), map(\.origin))
+        var rows: [Row] = [], origins: [Provenance.Origin] = []
+        rows.reserveCapacity(count)
+        origins.reserveCapacity(count)
+        for i in indices {
+            rows.append(self[i].row)
+            origins.append(self[i].origin)
+        }
+        return (rows, origins)
+    }
+}
+
+extension Provenance {
+    /// Where the base rows of `final_demand`, `capacities` and `tariffs` are: the position of
+    /// each key's row in its resolved table (`Provenance.recordBase`).
+    struct BaseRows: Sendable {
+        private var products = 0
+        /// Row + 1 per node `r · products + p`; 0 where no row sets it. Empty until a row is
+        /// recorded.
+        private var finalDemand: [Int32] = []
+        private var capacities: [Int32] = []
+        private var tariffs: [Route: Int] = [:]
+
+        mutating func record(_ key: Key, row: Int, nodes: Int, products: Int) {
+            func note(_ slots: inout [Int32], _ node: Node) {
+                if slots.isEmpty {
+                    self.products = products
+                    slots = [Int32](repeating: 0, count: nodes)
+                }
+                let k = node.region.rawValue * products + node.product.rawValue
+                if slots[k] == 0 { slots[k] = Int32(row + 1) }
+            }
+            switch key {
+            case .finalDemand(let node): note(&finalDemand, node)
+            case .capacity(let node): note(&capacities, node)
+            case .tariff(let route): if tariffs[route] == nil { tariffs[route] = row }
+            default: return  // other keys are recorded in `Provenance.rows`
+            }
+        }
+
+        /// The resolved table, its scenario key and the row that set `key`; nil when none does
+        /// (or `key` is of another kind).
+        func row(setting key: Key) -> (table: ResolvedTable, name: String, row: Int)? {
+            func slot(_ slots: [Int32], _ node: Node) -> Int? {
+                let k = node.region.rawValue * products + node.product.rawValue
+                return slots.indices.contains(k) && slots[k] > 0 ? Int(slots[k]) - 1 : nil
+            }
+            switch key {
+            case .finalDemand(let node): return slot(finalDemand, node).map { (.finalDemand, ScenarioFormat.finalDemand.key, $0) }
+            case .capacity(let node): return slot(capacities, node).map { (.capacities, ScenarioFormat.capacities.key, $0) }
+            case .tariff(let route): return tariffs[route].map { (.tariffs, ScenarioFormat.tariffs.key, $0) }
+            default: return nil
+            }
+        }
     }
 }

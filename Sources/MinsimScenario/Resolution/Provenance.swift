@@ -85,6 +85,10 @@ public struct Provenance: Sendable {
     ]
 
     private var rows: [Key: [Row]] = [:]
+    /// The rows of `final_demand`, `capacities` and `tariffs` (base layer, one key each, most of
+    /// the rows of a large scenario), kept apart from `rows`: one dictionary entry with its own
+    /// array and strings per row was a visible share of loading.
+    private var baseRows = BaseRows()
     /// Where each table (or section) starts, by name (`capacities`, `paths.tariffs`, `fleet`).
     private var tables: [String: SourceLocation] = [:]
     /// The origin of every row of each resolved table, in row order (`Provenance+Origins`).
@@ -101,8 +105,13 @@ public struct Provenance: Sendable {
             Row(table: table, layer: layer, coverage: coverage, location: location, everyRegion: everyRegion))
     }
 
-    /// Makes room for `count` more keys, before a table that records one per row.
-    mutating func reserve(_ count: Int) { rows.reserveCapacity(rows.count + count) }
+    /// Records that row `row` of the resolved `final_demand` (`.finalDemand` key), `capacities`
+    /// (`.capacity`) or `tariffs` (`.tariff`) table sets `key` in every year; its location is
+    /// that row's origin. The first row of a key is kept. `regions` and `products` size the
+    /// per-node index.
+    mutating func recordBase(_ key: Key, row: Int, regions: Int, products: Int) {
+        baseRows.record(key, row: row, nodes: regions * products, products: products)
+    }
 
     /// Records where a table or section starts (the first time it is read).
     mutating func record(table: String, at location: SourceLocation) {
@@ -119,7 +128,10 @@ public struct Provenance: Sendable {
     /// of a table another one found replaces (`replaces`), and none for every region where the
     /// region has its own rows in that table. Empty when no row sets the key.
     public func rows(setting key: Key, in t: Int?) -> [Row] {
-        let all = rows[key] ?? []
+        var all = rows[key] ?? []
+        if let base = baseRows.row(setting: key), let origin = origin(base.table, row: base.row) {
+            all.append(Row(table: base.name, layer: .base, coverage: .always, location: origin.location, everyRegion: false))
+        }
         for layer in [Layer.shock, .path, .base] {
             let inLayer = all.filter { $0.layer == layer }
             guard let t else {

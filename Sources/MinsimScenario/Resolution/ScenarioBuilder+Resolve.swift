@@ -33,16 +33,26 @@ extension ScenarioBuilder {
         for row in t.capacities { capacityTable[row.node] = row.value }
         var demand = network.nodeTable(repeating: 0.0)
         for row in t.finalDemand { demand[row.node] = row.value }
+        /// The rows' values by key, the first row of a key kept; reserved once, and read in
+        /// place (no copy of a row with its origin, no key path: base trade has a row per route).
+        func byKey<Row, Key: Hashable>(_ rows: [Sourced<Row>], _ entry: (Row) -> (Key, Double)) -> [Key: Double] {
+            var out: [Key: Double] = [:]
+            out.reserveCapacity(rows.count)
+            for i in rows.indices {
+                let (key, value) = entry(rows[i].row)
+                if out.index(forKey: key) == nil { out[key] = value }
+            }
+            return out
+        }
         let timeline = years.timeline(
             network: network, baseYear: baseYear, capacities: capacityTable, finalDemand: demand,
-            tariffRates: Dictionary(t.tariffs.map { ($0.route, $0.rate) }, uniquingKeysWith: { a, _ in a }))
+            tariffRates: byKey(t.tariffs) { ($0.route, $0.rate) })
         let base = BaseYear(
-            trade: Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
-            prices: prices,
-            tariffs: Dictionary(t.tariffs.map { ($0.route, $0.baseRate) }, uniquingKeysWith: { a, _ in a }),
+            trade: byKey(t.baseTrade) { ($0.route, $0.value) }, prices: prices,
+            tariffs: byKey(t.tariffs) { ($0.route, $0.baseRate) },
             capacities: timeline.capacity.capacities(in: baseYear), finalDemand: demand,
-            openedRoutes: Dictionary(t.routes.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a }),
-            referenceCapacities: Dictionary(t.newNodes.map { ($0.node, $0.referenceCapacity) }, uniquingKeysWith: { a, _ in a }))
+            openedRoutes: byKey(t.routes) { ($0.route, $0.value) },
+            referenceCapacities: byKey(t.newNodes) { ($0.node, $0.referenceCapacity) })
         for (q, row) in products.enumerated() {
             provenance.record(.product(ProductIndex(q)), table: "products", .base, at: row.location)
         }

@@ -128,17 +128,24 @@ extension ScenarioBuilder {
         // The one numeric column (quantity, price, capacity, affinity).
         let valueField = spec.columns.first { $0.type == .number }
         var seen = FirstRows(regions: regions.count, products: products.count)
-        provenance.reserve(table.rows.count)
+        // Room for every row at once: no doubling copies of a large table's decoded rows.
+        switch spec.key {
+        case ScenarioFormat.finalDemand.key: set.finalDemand.reserveCapacity(set.finalDemand.count + table.rows.count)
+        case ScenarioFormat.basePrices.key: set.basePrices.reserveCapacity(set.basePrices.count + table.rows.count)
+        default: set.capacities.reserveCapacity(set.capacities.count + table.rows.count)
+        }
         func store(_ node: Node, _ v: Double, _ source: String, _ row: Table.Row) {
             let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), source: source, at: row.location)
             switch spec.key {
             case ScenarioFormat.finalDemand.key:
                 set.finalDemand.append(value)
-                provenance.record(.finalDemand(node), table: spec.key, .base, at: row.location)
+                provenance.recordBase(
+                    .finalDemand(node), row: set.finalDemand.count - 1, regions: regions.count, products: products.count)
             case ScenarioFormat.basePrices.key: set.basePrices.append(value)
             default:
                 set.capacities.append(value)
-                provenance.record(.capacity(node), table: spec.key, .base, at: row.location)
+                provenance.recordBase(
+                    .capacity(node), row: set.capacities.count - 1, regions: regions.count, products: products.count)
             }
         }
         let fast = CSVRowFields(["region", "product", valueField?.name ?? "", "source"], names: names)
@@ -192,7 +199,12 @@ extension ScenarioBuilder {
         let valueField = spec.columns.first { $0.name == "base_rate" } ?? spec.columns.first { $0.type == .number }
         let rateField = isTariffs ? spec.columns.first { $0.name == "rate" } : nil
         var seen = FirstRouteRows()
-        if isTariffs { provenance.reserve(table.rows.count) }
+        // Room for every row at once: no doubling copies of a large table's decoded rows.
+        switch spec.key {
+        case ScenarioFormat.baseTrade.key: set.baseTrade.reserveCapacity(set.baseTrade.count + table.rows.count)
+        case ScenarioFormat.routes.key: set.routes.reserveCapacity(set.routes.count + table.rows.count)
+        default: set.tariffs.reserveCapacity(set.tariffs.count + table.rows.count)
+        }
         /// False, after reporting the duplicate, when an earlier row gave the same route.
         func firstTime(_ route: Route, row i: Int) -> Bool {
             if let first = seen.firstRow(of: route) {
@@ -219,7 +231,8 @@ extension ScenarioBuilder {
                     return
                 }
                 set.tariffs.append(Sourced(.init(route: route, baseRate: v, rate: rate ?? v), source: src, at: row.location))
-                provenance.record(.tariff(route), table: spec.key, .base, at: row.location)
+                provenance.recordBase(
+                    .tariff(route), row: set.tariffs.count - 1, regions: regions.count, products: products.count)
             }
         }
         let fast = CSVRowFields(
