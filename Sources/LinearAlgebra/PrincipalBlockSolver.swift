@@ -53,14 +53,15 @@ public struct PrincipalBlockSolver: Sendable {
             joined = []
             left = []
         }
-        var x = try solveOnce(free, rhs, joined, left)
+        let schur = try complement(joined, left)
+        var x = try solveOnce(free, rhs, joined, left, schur)
         // One step of iterative refinement: r = b − M_FF x, x += M_FF⁻¹ r.
         let residual = free.indices.map { a in
             var s = rhs[a]
             for (b, j) in free.enumerated() { s -= matrix[free[a], j] * x[b] }
             return s
         }
-        let correction = try solveOnce(free, residual, joined, left)
+        let correction = try solveOnce(free, residual, joined, left, schur)
         for a in x.indices { x[a] += correction[a] }
         guard x.allSatisfy(\.isFinite) else { throw .singular(pivot: 0) }
         return x
@@ -80,9 +81,50 @@ public struct PrincipalBlockSolver: Sendable {
         lu = factored
     }
 
-    private mutating func solveOnce(_ free: [Int], _ rhs: [Double], _ joined: [Int], _ left: [Int])
-        throws(LinearAlgebraError) -> [Double]
+    /// The base solves of the changed indices' bordering columns (cached while the base
+    /// stands) and the LU of the Schur complement `S` (see the type's documentation).
+    private mutating func complement(_ joined: [Int], _ left: [Int]) throws(LinearAlgebraError)
+        -> (w: [[Double]], lu: LUFactorization)?
     {
+        guard let lu else { throw .singular(pivot: 0) }
+        let changed = joined + left
+        let k = changed.count, nb = base.count
+        guard k > 0 else { return nil }
+        let missing = changed.filter { cache[$0] == nil }
+        if !missing.isEmpty {
+            var columns = Matrix(rows: nb, columns: missing.count)
+            for (c, j) in missing.enumerated() {
+                if position[j] >= 0 {
+                    columns[position[j], c] = 1
+                } else {
+                    for (p, i) in base.enumerated() { columns[p, c] = matrix[i, j] }
+                }
+            }
+            let solved = lu.solve(columns)
+            for (c, j) in missing.enumerated() { cache[j] = solved.column(c) }
+        }
+        let w = changed.map { cache[$0] ?? [] }
+        var s = Matrix(rows: k, columns: k)
+        for (r, a) in joined.enumerated() {
+            let row = base.map { matrix[a, $0] }
+            for c in 0..<k {
+                var v = c < joined.count ? matrix[a, joined[c]] : 0
+                for p in 0..<nb { v -= row[p] * w[c][p] }
+                s[r, c] = v
+            }
+        }
+        for (q, i) in left.enumerated() {
+            let p = position[i]
+            for c in 0..<k { s[joined.count + q, c] = -w[c][p] }
+        }
+        let schur = try LUFactorization(factoring: s)
+        guard schur.reciprocalCondition() > 1e-13 else { throw .singular(pivot: 0) }
+        return (w, schur)
+    }
+
+    private func solveOnce(
+        _ free: [Int], _ rhs: [Double], _ joined: [Int], _ left: [Int], _ schur: (w: [[Double]], lu: LUFactorization)?
+    ) throws(LinearAlgebraError) -> [Double] {
         guard let lu else { throw .singular(pivot: 0) }
         let nb = base.count
         var bb = [Double](repeating: 0, count: nb)
@@ -93,47 +135,19 @@ public struct PrincipalBlockSolver: Sendable {
             if position[i] >= 0 { bb[position[i]] = rhs[a] } else if let c = joinedAt[i] { bA[c] = rhs[a] }
         }
         let y = lu.solve(bb)
-        let changed = joined + left
-        let k = changed.count
         var xb = y
         var xa = [Double](repeating: 0, count: joined.count)
-        if k > 0 {
-            let missing = changed.filter { cache[$0] == nil }
-            if !missing.isEmpty {
-                var columns = Matrix(rows: nb, columns: missing.count)
-                for (c, j) in missing.enumerated() {
-                    if position[j] >= 0 {
-                        columns[position[j], c] = 1
-                    } else {
-                        for (p, i) in base.enumerated() { columns[p, c] = matrix[i, j] }
-                    }
-                }
-                let solved = lu.solve(columns)
-                for (c, j) in missing.enumerated() { cache[j] = solved.column(c) }
-            }
-            let w = changed.map { cache[$0] ?? [] }
-            var s = Matrix(rows: k, columns: k)
-            var g = [Double](repeating: 0, count: k)
+        if let schur {
+            // g = [b_A − M_AB y; −y_R],  S v = g,  x_B = y − W v,  x_A = v_A.
+            var g = [Double](repeating: 0, count: joined.count + left.count)
             for (r, a) in joined.enumerated() {
-                let row = base.map { matrix[a, $0] }
-                for c in 0..<k {
-                    var v = c < joined.count ? matrix[a, joined[c]] : 0
-                    for p in 0..<nb { v -= row[p] * w[c][p] }
-                    s[r, c] = v
-                }
                 var v = bA[r]
-                for p in 0..<nb { v -= row[p] * y[p] }
+                for (p, i) in base.enumerated() { v -= matrix[a, i] * y[p] }
                 g[r] = v
             }
-            for (q, i) in left.enumerated() {
-                let r = joined.count + q, p = position[i]
-                for c in 0..<k { s[r, c] = -w[c][p] }
-                g[r] = -y[p]
-            }
-            let schur = try LUFactorization(factoring: s)
-            guard schur.reciprocalCondition() > 1e-13 else { throw .singular(pivot: 0) }
-            let v = schur.solve(g)
-            for c in 0..<k where v[c] != 0 { for p in 0..<nb { xb[p] -= w[c][p] * v[c] } }
+            for (q, i) in left.enumerated() { g[joined.count + q] = -y[position[i]] }
+            let v = schur.lu.solve(g)
+            for c in v.indices where v[c] != 0 { for p in 0..<nb { xb[p] -= schur.w[c][p] * v[c] } }
             for c in 0..<joined.count { xa[c] = v[c] }
         }
         return free.map { i in position[i] >= 0 ? xb[position[i]] : xa[joinedAt[i] ?? 0] }

@@ -194,6 +194,7 @@ struct NewtonSubproblemSolver: Sendable {
         } else {
             activeSet.maxSingleMoves = 0
             activeSet.updates = true
+            activeSet.maxIterations = 50
         }
         if let z = activeSet.solve(sub, from: start) { return z }
         let pivoted = { lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 } }
