@@ -140,4 +140,28 @@ struct SubproblemSolverTests {
         }
         #expect(activeSetFailures > 0, "the active-set method solved every problem: the fallback was not exercised")
     }
+
+    /// The active-set method with block LU updates of one base factorization
+    /// (`PrincipalBlockSolver`, as the chain runs it beyond `pivotingLimit`) against the same
+    /// method with a fresh LU per guess, on 240-unknown clearing-shaped problems: both must
+    /// solve the same problems, with the same rents (unique, see above; exact answers on both
+    /// sides to ≈ 1e-13 with cond(A) ≈ 100, 1e-9 leaves room), and with updates every answer
+    /// must pass the conditions without the fresh LU of the polishing step.
+    @Test("the active-set method with block LU updates agrees with fresh LUs", arguments: Array(1...6) as [UInt64])
+    func updatesAgreeWithFreshLU(seed: UInt64) throws {
+        let p = Self.clearingShaped(seed: 200 + seed, rents: 140, markets: 100)
+        let start = [Double](repeating: 0, count: p.offset.count)
+        var fresh = ActiveSetLCPSolver()
+        fresh.maxSingleMoves = 0
+        var updated = fresh
+        updated.updates = true
+        let a = fresh.solve(p, from: start), b = updated.solve(p, from: start)
+        #expect(
+            (a == nil) == (b == nil),
+            "seed \(seed): fresh \(a == nil ? "failed" : "solved"), updates \(b == nil ? "failed" : "solved")")
+        if let a, let b {
+            Self.expectSolves(p, b, "seed \(seed), updates")
+            for i in 0..<140 { #expect(abs(a[i] - b[i]) <= 1e-9, "seed \(seed): rent \(i) \(b[i]) vs fresh \(a[i])") }
+        }
+    }
 }

@@ -27,6 +27,10 @@ public struct ActiveSetLCPSolver: Sendable {
     /// Shifted solves of singular free blocks before giving up: where the guesses keep
     /// landing on singular blocks the shift is not leading anywhere.
     public var maxShifts: Int = 3
+    /// Solve the free blocks of successive guesses by block LU updates of one base
+    /// factorization (`PrincipalBlockSolver`) instead of a fresh LU each; the answer is then
+    /// returned as solved (refined once), not re-solved by a fresh LU (`polished`).
+    public var updates = false
     public init() {}
 
     public func solve(_ p: BoxLCP, from start: [Double]) -> [Double]? {
@@ -45,6 +49,8 @@ public struct ActiveSetLCPSolver: Sendable {
         var single = false
         var regularized = false, shifts = 0
         let limit = maxIterations + Swift.min(4 * n, maxSingleMoves)
+        var blocks = updates ? PrincipalBlockSolver(matrix: p.matrix) : nil
+        var updated = false
         for _ in 0..<limit {
             if !seen.insert(state).inserted {
                 guard !single && maxSingleMoves > 0 else { return nil }
@@ -52,12 +58,19 @@ public struct ActiveSetLCPSolver: Sendable {
             }
             var z = (0..<n).map { state[$0] < 0 ? l[$0] : (state[$0] > 0 ? u[$0] : 0) }
             let free = (0..<n).filter { state[$0] == 0 }
-            if !free.isEmpty {
-                let fixed = p.matrix.multiply(z)
+            regularized = false
+            updated = false
+            let fixed = free.isEmpty ? [] : p.matrix.multiply(z)
+            let rhs = free.map { -p.offset[$0] - fixed[$0] }
+            // The free block by a block LU update of the last base factorization; where that is
+            // singular or badly conditioned, by a fresh LU (shifted where singular) as below.
+            if !free.isEmpty, blocks != nil, let zf = try? blocks?.solve(free: free, rhs: rhs) {
+                for (a, i) in free.enumerated() { z[i] = zf[a] }
+                updated = true
+            }
+            if !free.isEmpty && !updated {
                 var block = Matrix(rows: free.count, columns: free.count)
                 for (b, j) in free.enumerated() { for (a, i) in free.enumerated() { block[a, b] = p.matrix[i, j] } }
-                let rhs = free.map { -p.offset[$0] - fixed[$0] }
-                regularized = false
                 var lu = try? LUFactorization(factoring: block)
                 if lu == nil {
                     shifts += 1
@@ -96,6 +109,7 @@ public struct ActiveSetLCPSolver: Sendable {
                 }
             }
             if next == state {
+                if updated { return z }
                 return regularized
                     ? LinearComplementaritySolver.polished(p, z) : (LinearComplementaritySolver.polished(p, z) ?? z)
             }

@@ -63,6 +63,25 @@ struct PartialJacobian {
     /// `∂F_rows[a] / ∂z_rows[b]`; column b must be formed.
     subscript(_ a: Int, _ b: Int) -> Double { columns[b][a] }
 
+    /// The held rows' linearized F over the moved positions, `f_i + Σ_j J_ij (ẑ_j − z_j)`, and
+    /// `Σ_j J_ij z_j`, for each i in `held`, summed over `moved` in its order: column by column,
+    /// so each formed column is read once and contiguously (row by row, the same sums stride
+    /// across every column's storage for each row).
+    func linearized(held: [Int], moved: [Int], residual f: [Double], target: [Double], at z: [Double])
+        -> (w: [Double], jz: [Double])
+    {
+        var w = held.map { f[$0] }
+        var jz = [Double](repeating: 0, count: held.count)
+        for j in moved {
+            let column = columns[j], dj = target[j] - z[j], zj = z[j]
+            for (h, i) in held.enumerated() {
+                w[h] += column[i] * dj
+                jz[h] += column[i] * zj
+            }
+        }
+        return (w, jz)
+    }
+
     /// The formed block `J[positions, positions]`.
     func block(_ positions: [Int]) -> Matrix {
         var m = Matrix(rows: positions.count, columns: positions.count)
@@ -130,13 +149,11 @@ extension ComplementaritySolver {
                 for (a, i) in work.enumerated() { full[i] = zw[a] }
             }
             var added = false
-            for i in 0..<w where !inside[i] {
-                var wi = f[i], jz = 0.0
-                for j in work {
-                    wi += jac[i, j] * (full[j] - z[j])
-                    jz += jac[i, j] * z[j]
-                }
-                let scale = abs(f[i] - jz) + 1e-12
+            let held = all.filter { !inside[$0] }
+            let linear = jac.linearized(held: held, moved: work, residual: f, target: full, at: z)
+            for (h, i) in held.enumerated() {
+                let wi = linear.w[h]
+                let scale = abs(f[i] - linear.jz[h]) + 1e-12
                 if (full[i] == l[i] && wi < -1e-12 * scale) || (full[i] == u[i] && wi > 1e-12 * scale) {
                     inside[i] = true
                     added = true
@@ -172,7 +189,13 @@ struct NewtonSubproblemSolver: Sendable {
         // single moves cost a dense LU each. On a small one a singular free block goes to
         // Lemke's method at once, as before: shifted guesses that then cycle through Murty's
         // moves cost more there than Lemke's few pivots.
-        if lemkeFirst { activeSet.maxShifts = 0 } else { activeSet.maxSingleMoves = 0 }
+        if lemkeFirst {
+            activeSet.maxShifts = 0
+        } else {
+            activeSet.maxSingleMoves = 0
+            activeSet.updates = true
+            activeSet.maxIterations = 50
+        }
         if let z = activeSet.solve(sub, from: start) { return z }
         let pivoted = { lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 } }
         if lemkeFirst { return pivoted() ?? interior.solve(sub, from: start) }

@@ -160,6 +160,7 @@ public struct SemismoothLCPSolver: Sendable {
         var steps = ActiveSetLCPSolver()
         steps.maxIterations = identificationSteps
         steps.maxSingleMoves = 0
+        steps.updates = true
         return steps.solve(p, from: guess)
     }
 }
