@@ -117,6 +117,10 @@ public struct Calibration: Sendable {
     public let valueAdded: [Double]
     /// P₀ per active node.
     public let basePrices: [Double]
+    /// Base-year delivered composite price `P̄_m,0 = Σ_k S_k,0 P₀_s(k) (1 + τ_k,0)` of each
+    /// market (0 where none): a base-year constant the clearing reads every year (choke prices,
+    /// demand response), so it is computed once here rather than per year.
+    public private(set) var baseCompositePrices: NodeTable<Double>
 
     /// The routes into one market, a contiguous range of `routes`.
     struct MarketRoutes: Sendable {
@@ -306,6 +310,8 @@ public struct Calibration: Sendable {
         self.consumption = consumption
         self.valueAdded = va
         self.basePrices = p0
+        self.baseCompositePrices = network.nodeTable(repeating: 0.0)
+        self.baseCompositePrices = compositePrices(prices: p0, shares: shares, markup: baseTau)
     }
 
     /// The same calibration with the recipes of `network` (e.g. next year's chemistry mix).

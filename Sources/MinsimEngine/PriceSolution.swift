@@ -57,9 +57,4 @@ extension Calibration {
         }
         return pf
     }
-
-    /// Base-year delivered composite price of each market (base prices, shares and tariffs).
-    public var baseCompositePrices: NodeTable<Double> {
-        compositePrices(prices: basePrices, shares: baseShares, markup: routeVector(base.tariffs))
-    }
 }
