@@ -4,22 +4,6 @@ import Testing
 
 @testable import MinsimEngine
 
-/// A box MCP given by closures (Kojima–Shindo below), counting Jacobians.
-private struct CountingProblem: ComplementarityProblem {
-    typealias Point = [Double]
-    typealias Failure = Never
-    let lowerBounds: [Double]
-    let upperBounds: [Double]
-    let f: ([Double]) -> [Double]
-    let jac: ([Double]) -> [[Double]]
-
-    mutating func evaluate(_ z: [Double]) -> (residual: [Double], point: [Double]) { (f(z), z) }
-    mutating func jacobian(at z: [Double], rows: [Int], columns: [Int]) -> Matrix {
-        let full = jac(z)
-        return Matrix(rowsOf: rows.map { i in columns.map { full[i][$0] } })
-    }
-}
-
 @Suite("Market clearing: chord steps on small Jacobians and the price predictor")
 struct ClearingChordTests {
     /// Kojima & Shindo (1986) from (1, 1, 1, 1), where Newton's method converges to the solution
@@ -29,24 +13,7 @@ struct ClearingChordTests {
     /// chord steps (`chordContraction = 0`, 4 columns < `reuseMinimumColumns`) never happens.
     @Test("chord steps reach the same solution of Kojima–Shindo with fewer Jacobians")
     func kojimaShindoChord() {
-        var problem = CountingProblem(
-            lowerBounds: [0, 0, 0, 0], upperBounds: [.infinity, .infinity, .infinity, .infinity],
-            f: { x in
-                [
-                    3 * x[0] * x[0] + 2 * x[0] * x[1] + 2 * x[1] * x[1] + x[2] + 3 * x[3] - 6,
-                    2 * x[0] * x[0] + x[0] + x[1] * x[1] + 10 * x[2] + 2 * x[3] - 2,
-                    3 * x[0] * x[0] + x[0] * x[1] + 2 * x[1] * x[1] + 2 * x[2] + 9 * x[3] - 9,
-                    x[0] * x[0] + 3 * x[1] * x[1] + 2 * x[2] + 3 * x[3] - 3,
-                ]
-            },
-            jac: { x in
-                [
-                    [6 * x[0] + 2 * x[1], 2 * x[0] + 4 * x[1], 1, 3],
-                    [4 * x[0] + 1, 2 * x[1], 10, 2],
-                    [6 * x[0] + x[1], x[0] + 4 * x[1], 2, 9],
-                    [2 * x[0], 6 * x[1], 2, 3],
-                ]
-            })
+        var problem = ClosureProblem.kojimaShindo
         var off = ComplementaritySettings()
         off.chordContraction = 0
         let newton = ComplementaritySolver(settings: off).solve(&problem, from: [1, 1, 1, 1])

@@ -4,8 +4,8 @@ import Testing
 
 @testable import MinsimEngine
 
-/// A complementarity problem given by closures, for textbook cases.
-private struct ClosureProblem: ComplementarityProblem {
+/// A complementarity problem given by closures, for textbook cases (also `ClearingChordTests`).
+struct ClosureProblem: ComplementarityProblem {
     typealias Point = [Double]
     typealias Failure = Never
     let lowerBounds: [Double]
@@ -18,21 +18,10 @@ private struct ClosureProblem: ComplementarityProblem {
         let full = jac(z)
         return Matrix(rowsOf: rows.map { i in columns.map { full[i][$0] } })
     }
-}
 
-@Suite("Complementarity solver on textbook problems")
-struct ComplementaritySolverTests {
-    /// Kojima & Shindo (1986), the standard nonlinear complementarity test problem, with two
-    /// solutions: (1, 0, 3, 0), nondegenerate, and (√6/2, 0, 0, 1/2), degenerate (x₂ = F₂ = 0).
-    /// The solver must reach one of them to a natural residual of 1e-10 (its tolerance); the
-    /// distance to that solution is then below 1e-8 (the problem is well conditioned there).
-    @Test(
-        "Kojima–Shindo NCP: reaches a known solution from several starts",
-        arguments: [
-            [0.0, 0, 0, 0], [1.0, 1, 1, 1], [3.0, 2, 1, 0], [0.5, 0.5, 0.5, 0.5],
-        ])
-    func kojimaShindo(start: [Double]) throws {
-        var problem = ClosureProblem(
+    /// Kojima & Shindo (1986), the standard nonlinear complementarity test problem (x ≥ 0).
+    static var kojimaShindo: ClosureProblem {
+        ClosureProblem(
             lowerBounds: [0, 0, 0, 0], upperBounds: [.infinity, .infinity, .infinity, .infinity],
             f: { x in
                 [
@@ -50,6 +39,22 @@ struct ComplementaritySolverTests {
                     [2 * x[0], 6 * x[1], 2, 3],
                 ]
             })
+    }
+}
+
+@Suite("Complementarity solver on textbook problems")
+struct ComplementaritySolverTests {
+    /// Kojima & Shindo (1986), the standard nonlinear complementarity test problem, with two
+    /// solutions: (1, 0, 3, 0), nondegenerate, and (√6/2, 0, 0, 1/2), degenerate (x₂ = F₂ = 0).
+    /// The solver must reach one of them to a natural residual of 1e-10 (its tolerance); the
+    /// distance to that solution is then below 1e-8 (the problem is well conditioned there).
+    @Test(
+        "Kojima–Shindo NCP: reaches a known solution from several starts",
+        arguments: [
+            [0.0, 0, 0, 0], [1.0, 1, 1, 1], [3.0, 2, 1, 0], [0.5, 0.5, 0.5, 0.5],
+        ])
+    func kojimaShindo(start: [Double]) throws {
+        var problem = ClosureProblem.kojimaShindo
         let result = ComplementaritySolver().solve(&problem, from: start)
         #expect(result.status == .solved, "start \(start): \(result.status), residual \(result.naturalResidual)")
         #expect(result.naturalResidual <= 1e-10)
