@@ -81,8 +81,7 @@ public struct ActiveSetLCPSolver: Sendable {
                     // next guess moves it there; a guess can end the method only if the
                     // unregularized polishing confirms it.
                     // δ is relative to M's 1-norm (the free block may be all 0).
-                    var shifted = Matrix(rows: free.count, columns: free.count)
-                    for (b, j) in free.enumerated() { for (a, i) in free.enumerated() { shifted[a, b] = p.matrix[i, j] } }
+                    var shifted = block
                     let largest = Swift.max(p.matrix.oneNorm, 1e-300)
                     for a in free.indices { shifted.add(1e-10 * largest, at: a, a) }
                     lu = try? LUFactorization(factoring: shifted)

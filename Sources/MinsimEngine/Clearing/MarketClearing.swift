@@ -105,12 +105,11 @@ public struct MarketClearing: Sendable {
                 into: \.servedAboveChoke)
         }
         // Markets nobody can supply: unserved in full at the choke price.
-        let baseComposite = closure.marketOpen.allSatisfy { $0 } ? nil : c.baseCompositePrices
         for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
             let d = conditions.finalDemand[market.importer, market.product]
             guard d > 0 else { continue }
             let node = Node(market.importer, market.product)
-            let p0 = baseComposite?[market.importer, market.product] ?? 0
+            let p0 = c.baseCompositePrices[market.importer, market.product]
             let multiple = settings.chokePriceMultiple(of: market.product)
             let want = d * YearClearingProblem.response(multiple, demandElasticity[market.product.rawValue])
             markets.append(
