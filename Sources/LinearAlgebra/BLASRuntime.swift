@@ -1,4 +1,5 @@
 import COpenBLAS
+import Synchronization
 
 /// The BLAS library the package runs on, and its thread count.
 ///
@@ -15,10 +16,42 @@ public enum BLASRuntime {
         openblas_set_num_threads(Int32(max(1, min(n, Int(Int32.max)))))
     }
 
-    /// OpenBLAS's own description of its build, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64".
+    /// Chooses the kernels for this CPU (`kernelsWereSwitched`), once per process. A program's entry
+    /// point calls this before any BLAS call: the switch re-initialises OpenBLAS's kernel table,
+    /// which must not happen while another thread is inside BLAS (so a library call site never
+    /// triggers it, and a test process, whose tests run in parallel, does not call it).
+    /// Returns whether the kernels were switched.
+    @discardableResult
+    public static func selectKernels() -> Bool { selection }
+
+    /// Whether `selectKernels()` switched OpenBLAS from its generic kernels to this CPU's.
+    ///
+    /// A DYNAMIC_ARCH OpenBLAS picks its kernels by CPU model and falls back to the generic
+    /// "Prescott" (SSE3) ones for a model it does not know, although the CPU may have AVX-512:
+    /// Debian's OpenBLAS 0.3.21 on an Emerald Rapids guest factors a 2,000 × 2,000 matrix at
+    /// ≈ 7 GFlop/s instead of ≈ 35. In that case — and only then, and never when the user set
+    /// `OPENBLAS_CORETYPE` — the kernels are chosen from the CPU's instruction-set flags by
+    /// OpenBLAS's own rules (C shim `minsim_openblas_select_kernels`). Reading this never triggers
+    /// the switch. Results stay deterministic for a given machine; across kernels they differ in
+    /// the last bits, as they do between any two machines.
+    public static var kernelsWereSwitched: Bool { switched.load(ordering: .acquiring) }
+
+    private static let switched = Atomic<Bool>(false)
+
+    /// The switch itself, run once (a Swift global is initialised exactly once, thread-safely).
+    private static let selection: Bool = {
+        let done = minsim_openblas_select_kernels() == 1
+        switched.store(done, ordering: .releasing)
+        return done
+    }()
+
+    /// OpenBLAS's own description of its build and the kernels in use, e.g. "OpenBLAS 0.3.21
+    /// DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"; where the package chose the kernels
+    /// (`kernelsWereSwitched`), it says so.
     public static var libraryDescription: String {
         guard let cstr = openblas_get_config() else { return "OpenBLAS (unknown configuration)" }
-        return String(cString: cstr)
+        let config = String(cString: cstr)
+        return kernelsWereSwitched ? config + " (kernels chosen by minsim from the CPU's instruction set)" : config
     }
 }
 

@@ -24,8 +24,10 @@ struct ThreadOptions: ParsableArguments {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// Sets the BLAS thread count and describes the runtime for the manifest.
+    /// Chooses the CPU's BLAS kernels, sets the BLAS thread count and describes the runtime
+    /// for the manifest. Called before the command's first BLAS call.
     func applied() -> RuntimeInfo {
+        BLASRuntime.selectKernels()
         BLASRuntime.setThreadCount(threads)
         return RuntimeInfo(blasLibrary: BLASRuntime.libraryDescription, threadCount: BLASRuntime.threadCount)
     }

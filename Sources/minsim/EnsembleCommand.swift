@@ -69,6 +69,7 @@ struct EnsembleCommand: ParsableCommand {
     func run() throws {
         // One BLAS thread per worker: parallelism comes from workers and ranks, and one thread
         // keeps every sample's arithmetic, hence the files, the same for any R and k.
+        BLASRuntime.selectKernels()
         BLASRuntime.setThreadCount(1)
         let cluster = Cluster.join()
         var options = EnsembleOptions(samples: samples, seed: seed, method: method, output: out)

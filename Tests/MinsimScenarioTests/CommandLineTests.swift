@@ -90,6 +90,17 @@ struct CommandLineTests {
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("manifest.json"))) as? [String: Any]
         #expect((manifest?["blas"] as? [String: Any])?["threads"] as? Int == 1)
+        // On an x86-64 CPU with AVX2 and FMA (per /proc/cpuinfo) and without a user's
+        // OPENBLAS_CORETYPE, the run must not use OpenBLAS's generic SSE3 ("Prescott") kernels:
+        // either OpenBLAS recognised the CPU, or minsim switched it (`BLASRuntime.selectKernels`).
+        let library = (manifest?["blas"] as? [String: Any])?["library"] as? String ?? ""
+        let flags =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("flags") }?
+            .split(separator: " ").map(String.init) ?? []
+        if flags.contains("avx2") && flags.contains("fma") && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil {
+            #expect(library.hasPrefix("OpenBLAS") && !library.contains("Prescott"), "\(library)")
+        }
 
         let again = try Self.minsim(["run", TestSupport.fixture("valid/two-by-two.yaml"), "--out", out, "--quiet"])
         #expect(again.status == 2)

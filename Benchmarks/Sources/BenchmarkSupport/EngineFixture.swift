@@ -195,6 +195,7 @@ public enum FixtureError: Error, CustomStringConvertible {
 @discardableResult
 public func configureBLASThreads() -> Int {
     let requested = ProcessInfo.processInfo.environment["MINSIM_BENCH_THREADS"].flatMap { Int($0) } ?? 1
+    BLASRuntime.selectKernels()
     BLASRuntime.setThreadCount(requested)
     Thread.sleep(forTimeInterval: 0.3)
     return BLASRuntime.threadCount
