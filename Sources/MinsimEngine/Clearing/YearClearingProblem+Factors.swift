@@ -151,14 +151,17 @@ extension YearClearingProblem {
         guard let p = predictor else { return lastPrices }
         var prices = p.prices
         let n = prices.count
-        for j in 0..<marketOffset where z[j] != p.z[j] {
-            guard p.block[j] >= 0 else { return lastPrices }
-            let dz = z[j] - p.z[j]
-            let base = p.column[j] * n
-            p.blocks[p.block[j]].withUnsafeBufferPointer { dP in
-                for i in 0..<n { prices[i] += dP[base + i] * dz }
+        let predicted = prices.withUnsafeMutableBufferPointer { out in
+            for j in 0..<marketOffset where z[j] != p.z[j] {
+                guard p.block[j] >= 0 else { return false }
+                let dz = z[j] - p.z[j]
+                let base = p.column[j] * n
+                p.blocks[p.block[j]].withUnsafeBufferPointer { dP in
+                    for i in 0..<n { out[i] += dP[base &+ i] * dz }
+                }
             }
+            return true
         }
-        return prices.allSatisfy { $0 > 0 && $0.isFinite } ? prices : lastPrices
+        return predicted && prices.allSatisfy { $0 > 0 && $0.isFinite } ? prices : lastPrices
     }
 }
