@@ -247,7 +247,7 @@ public struct LeontiefFactorizer: Sendable {
     }
 
     /// The sparse LU's analysis of a pattern, its errors as `SolveError`s naming nodes.
-    private static func analysis(
+    static func analysis(
         nodes: [Node], _ analyse: () throws(SparseLUError) -> SparseLU.Analysis
     ) throws(SolveError) -> SparseLU.Analysis {
         do {
@@ -258,7 +258,7 @@ public struct LeontiefFactorizer: Sendable {
     }
 
     /// With loops: dense LU where `decide` says it wins, otherwise the sparse LU `sparse` makes.
-    private func withLoops(
+    func withLoops(
         _ system: LeontiefSystem, withTariffs: Bool, estimateCondition: Bool, analysis: SparseLU.Analysis,
         sparse: () throws(SolveError) -> SparseLeontiefFactorization
     ) throws(SolveError) -> (factorization: any LeontiefFactorization, decision: Decision?) {

@@ -46,11 +46,14 @@ extension YearClearingProblem {
             }
         }
         let factorizer = LeontiefFactorizer(choice: solver.options.linearSolver)
+        // G and A have the pattern of the live routes (g_k ≠ 0 where S_k > 0), which rarely
+        // changes within a year: its analysis is kept in `structure` and redone only when the
+        // pattern differs.
         let g = try factorizer.factor(
             LeontiefSystem(calibration: c, shares: gFactor, tariffs: markup), withTariffs: true,
-            estimateCondition: false)
+            estimateCondition: false, reusing: &structure)
         let aSystem = LeontiefSystem(calibration: c, shares: shares, tariffs: [Double](repeating: 0, count: c.routes.count))
-        let a = try factorizer.factor(aSystem, withTariffs: false, estimateCondition: false)
+        let a = try factorizer.factor(aSystem, withTariffs: false, estimateCondition: false, reusing: &structure)
         let made = JacobianFactors(serial: point.serial, gFactor: gFactor, g: g, a: a, live: liveRoutes(at: point, gFactor))
         factors = made
         return made
@@ -105,19 +108,37 @@ struct PricePredictor {
     let serial: Int
     let z: [Double]
     let prices: [Double]
-    /// `∂P/∂z_j` per rent unknown j, empty where its column was not formed.
-    var responses: [[Double]]
+    /// The Jacobian's blocks of price responses (N × columns), kept as they were solved.
+    var blocks: [Matrix] = []
+    /// Per rent unknown j: `∂P/∂z_j` is column `column[j]` of `blocks[block[j]]`; −1 where
+    /// its column was not formed.
+    var block: [Int], column: [Int]
+
+    init(serial: Int, z: [Double], prices: [Double], unknowns: Int) {
+        self.serial = serial
+        self.z = z
+        self.prices = prices
+        block = [Int](repeating: -1, count: unknowns)
+        column = [Int](repeating: -1, count: unknowns)
+    }
 }
 
 extension YearClearingProblem {
-    /// Keeps the price responses of rent columns formed at `point` for `startingPrices(for:)`.
-    mutating func recordPriceResponses(at point: Point, columns: [Int], _ dPrice: [[Double]]) {
+    /// Keeps the price responses of rent columns formed at `point` (`dPrice`'s columns, in
+    /// the order of `columns`) for `startingPrices(for:)`.
+    mutating func recordPriceResponses(at point: Point, columns: [Int], _ dPrice: Matrix) {
         if predictor?.serial != point.serial {
-            predictor = PricePredictor(
-                serial: point.serial, z: point.z, prices: point.priced.prices,
-                responses: [[Double]](repeating: [], count: marketOffset))
+            predictor = PricePredictor(serial: point.serial, z: point.z, prices: point.priced.prices, unknowns: marketOffset)
         }
-        for (col, dP) in zip(columns, dPrice) { predictor?.responses[col] = dP }
+        guard var p = predictor else { return }
+        predictor = nil
+        let index = p.blocks.count
+        p.blocks.append(dPrice)
+        for (t, col) in columns.enumerated() {
+            p.block[col] = index
+            p.column[col] = t
+        }
+        predictor = p
     }
 
     /// Where the price fixed point at `z` starts: the first-order prediction from the last
@@ -129,12 +150,18 @@ extension YearClearingProblem {
     func startingPrices(for z: [Double]) -> [Double]? {
         guard let p = predictor else { return lastPrices }
         var prices = p.prices
-        for j in 0..<marketOffset where z[j] != p.z[j] {
-            let dP = p.responses[j]
-            guard !dP.isEmpty else { return lastPrices }
-            let dz = z[j] - p.z[j]
-            for i in prices.indices { prices[i] += dP[i] * dz }
+        let n = prices.count
+        let predicted = prices.withUnsafeMutableBufferPointer { out in
+            for j in 0..<marketOffset where z[j] != p.z[j] {
+                guard p.block[j] >= 0 else { return false }
+                let dz = z[j] - p.z[j]
+                let base = p.column[j] * n
+                p.blocks[p.block[j]].withUnsafeBufferPointer { dP in
+                    for i in 0..<n { out[i] += dP[base &+ i] * dz }
+                }
+            }
+            return true
         }
-        return prices.allSatisfy { $0 > 0 && $0.isFinite } ? prices : lastPrices
+        return predicted && prices.allSatisfy { $0 > 0 && $0.isFinite } ? prices : lastPrices
     }
 }

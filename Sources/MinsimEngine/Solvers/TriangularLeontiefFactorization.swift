@@ -155,4 +155,39 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
             return column
         }
     }
+
+    /// Solves `M Y = C` (or `Mᵀ Y = C`) in place for every column of `block` (N × k,
+    /// column-major): the same sweep and the same arithmetic per column as
+    /// `solve(_:transposed:)`, with one interleaved work array and no array per column.
+    ///
+    /// - Complexity: O(k · (N + nonzeros)).
+    public func solve(_ block: inout Matrix, transposed: Bool) {
+        let k = block.columns
+        let n = dimension
+        precondition(block.rows == n, "right-hand sides must have \(n) entries")
+        guard k > 0 else { return }
+        var w = [Double](repeating: 0, count: n * k)
+        order.withUnsafeBufferPointer { order in
+            block.withUnsafeBufferPointer { b in
+                w.withUnsafeMutableBufferPointer { w in
+                    // Wrapping index arithmetic: every index is below n·k, which the arrays hold.
+                    for pos in 0..<n {
+                        let i = order[pos], row = pos &* k
+                        for c in 0..<k { w[row &+ c] = b[i &+ c &* n] }
+                    }
+                }
+            }
+        }
+        offDiagonal.solveUpperTriangular(diagonal: pivots, interleaved: &w, count: k, transposed: transposed)
+        order.withUnsafeBufferPointer { order in
+            w.withUnsafeBufferPointer { w in
+                block.withUnsafeMutableBufferPointer { b in
+                    for pos in 0..<n {
+                        let i = order[pos], row = pos &* k
+                        for c in 0..<k { b[i &+ c &* n] = w[row &+ c] }
+                    }
+                }
+            }
+        }
+    }
 }
