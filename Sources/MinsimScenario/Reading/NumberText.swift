@@ -32,6 +32,7 @@ package enum NumberText {
     static func value(bytes: UnsafeRawBufferPointer) -> Double? {
         let n = bytes.count
         guard n < 64, isDecimal(bytes: bytes) else { return nil }
+        if let v = exactValue(decimal: bytes) { return v }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
             guard let start = buffer.baseAddress else { return nil }
             for i in 0..<n { start[i] = CChar(bitPattern: bytes[i]) }
@@ -45,6 +46,67 @@ package enum NumberText {
             return v
         }
     }
+
+    /// The value of a plain decimal (already checked by `isDecimal(bytes:)`) without `strtod`,
+    /// when it can be computed exactly: the digits without the point form an integer m ≤ 2⁵³
+    /// and the power of ten p it is scaled by has |p| ≤ 22, so m and 10^|p| are both exact
+    /// doubles and the one multiplication or division, correctly rounded by IEEE 754, gives the
+    /// correctly rounded value — the same bits as `strtod` (Clinger's fast path, W. D. Clinger,
+    /// "How to read floating point numbers accurately", PLDI 1990). Nil otherwise (more digits,
+    /// a larger exponent), for `strtod` to read.
+    static func exactValue(decimal s: UnsafeRawBufferPointer) -> Double? {
+        var i = 0
+        let n = s.count
+        var negative = false
+        if i < n, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
+            negative = s[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var m: UInt64 = 0
+        var digits = 0  // significant digits in m (leading zeros not counted)
+        var scale = 0  // digits after the point
+        var afterPoint = false
+        while i < n {
+            let b = s[i]
+            if b == UInt8(ascii: ".") {
+                afterPoint = true
+            } else if b &- UInt8(ascii: "0") < 10 {
+                if m != 0 || b != UInt8(ascii: "0") { digits += 1 }
+                guard digits <= 16 else { return nil }
+                m = m &* 10 &+ UInt64(b &- UInt8(ascii: "0"))
+                if afterPoint { scale += 1 }
+            } else {
+                break  // `e` or `E`
+            }
+            i += 1
+        }
+        var exponent = 0
+        if i < n {
+            // The exponent: `[eE][+-]digits` (the grammar was checked).
+            i += 1
+            var negativeExponent = false
+            if s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
+                negativeExponent = s[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            while i < n {
+                exponent = exponent * 10 + Int(s[i] &- UInt8(ascii: "0"))
+                guard exponent <= 1000 else { return nil }
+                i += 1
+            }
+            if negativeExponent { exponent = -exponent }
+        }
+        let p = exponent - scale
+        guard m <= 1 << 53, (-22...22).contains(p) else { return nil }
+        let magnitude = p < 0 ? Double(m) / powersOfTen[-p] : Double(m) * powersOfTen[p]
+        return negative ? -magnitude : magnitude
+    }
+
+    /// 10⁰ … 10²², each exact as a double.
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
 
     /// Reads an integer of plain decimal digits with an optional sign; nil on anything else,
     /// including values that do not fit in `Int` (never traps).

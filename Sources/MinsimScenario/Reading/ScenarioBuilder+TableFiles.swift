@@ -123,17 +123,9 @@ extension ScenarioBuilder {
         }
         guard headerComplete else { return nil }
         let shared = Table.Cells.Header(
-            names: kept.compactMap { columns[$0] }, path: csvPath, bytes: bytes, fields: fields, quotedTexts: quotedTexts)
-        fields = []
-        var rows: [Table.Row] = []
-        rows.reserveCapacity(lines.count)
-        for (r, line) in lines.enumerated() {
-            rows.append(
-                Table.Row(
-                    location: SourceLocation(path: csvPath, line: line, column: 1),
-                    cells: Table.Cells(header: shared, first: r * kept.count)))
-        }
-        return Table(spec: spec, rows: rows, file: csvPath)
+            names: kept.compactMap { columns[$0] }, path: csvPath, bytes: bytes, fields: fields, quotedTexts: quotedTexts,
+            lines: lines)
+        return Table(spec: spec, rows: Table.Rows(csv: shared, count: lines.count), file: csvPath)
     }
 
     /// Maps the header's fields to the spec's columns (nil for an unknown or repeated one,

@@ -7,7 +7,7 @@ import Yams
 struct ScenarioBuilder {
     typealias Field = ScenarioFormat.Field
     typealias Node = MinsimEngine.Node
-    typealias RecipeEntry = (input: ProductIndex, quantity: Double, source: String, location: SourceLocation)
+    typealias RecipeEntry = (input: ProductIndex, quantity: Double, origin: Provenance.RowOrigin)
 
     /// The scenario file named by the user: the one written to the manifest and resolved.
     let scenarioPath: String
@@ -43,6 +43,17 @@ struct ScenarioBuilder {
     mutating func warning(_ location: SourceLocation, _ message: String) {
         diagnostics.append(Diagnostic(.warning, at: location, message))
     }
+
+    /// A decoded row with its origin (the origin's texts stored once, in the provenance).
+    mutating func sourced<Row>(_ row: Row, source: String, at location: SourceLocation) -> Sourced<Row> {
+        Sourced(row, origin: provenance.origin(source: source, at: location))
+    }
+
+    /// Where a decoded row was written.
+    func location<Row>(_ row: Sourced<Row>) -> SourceLocation { provenance.texts.location(row.origin) }
+
+    /// Where the row of a row origin was written.
+    func location(_ origin: Provenance.RowOrigin) -> SourceLocation { provenance.texts.location(origin) }
 
     /// The value of a top-level key and the file it was written in (the scenario or a parent
     /// it `extends`), against which its positions and relative CSV paths are taken.

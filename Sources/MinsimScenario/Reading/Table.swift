@@ -56,8 +56,81 @@ struct Table {
 
     /// One row: its cells by column name and where the row starts.
     struct Row {
-        let location: SourceLocation
         let cells: Cells
+        /// Where a YAML row starts; nil for a CSV row, whose line its header holds (no path
+        /// `String` per row).
+        private let written: SourceLocation?
+
+        init(location: SourceLocation, cells: Cells) {
+            self.cells = cells
+            self.written = location
+        }
+
+        /// Row `row` of a CSV table.
+        init(csv header: Cells.Header, row: Int) {
+            self.cells = Cells(header: header, row: row)
+            self.written = nil
+        }
+
+        /// Where the row starts (a CSV row: column 1 of its line).
+        var location: SourceLocation {
+            if let written { return written }
+            // Every row has one or the other: `written` (YAML) or a CSV header.
+            return cells.csvRowStart ?? .start(of: "")
+        }
+    }
+
+    /// The rows of a table. A CSV table's rows are made on access from its shared header (a
+    /// row is the header and its number: no array of rows, which was ≈ 60 bytes a row of fresh
+    /// memory, filled and freed); other rows (YAML, or any table after a merge set or added a
+    /// row) are held.
+    struct Rows: RandomAccessCollection, MutableCollection {
+        private var held: [Row]
+        private var csv: Cells.Header?
+        private var csvCount: Int
+
+        init(_ rows: [Row]) {
+            held = rows
+            csv = nil
+            csvCount = 0
+        }
+
+        /// The `count` rows of a CSV table, made from `header`.
+        init(csv header: Cells.Header, count: Int) {
+            held = []
+            csv = header
+            csvCount = count
+        }
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { csv == nil ? held.count : csvCount }
+
+        subscript(i: Int) -> Row {
+            get {
+                if let csv {
+                    precondition(i >= 0 && i < csvCount, "row \(i) of \(csvCount)")
+                    return Row(csv: csv, row: i)
+                }
+                return held[i]
+            }
+            set {
+                hold()
+                held[i] = newValue
+            }
+        }
+
+        mutating func append(_ row: Row) {
+            hold()
+            held.append(row)
+        }
+
+        /// Makes the CSV rows held, before one is set or added.
+        private mutating func hold() {
+            guard let header = csv else { return }
+            held = (0..<csvCount).map { Row(csv: header, row: $0) }
+            csv = nil
+            csvCount = 0
+        }
     }
 
     /// A row's cells by column name. Rows have a handful of columns, so a linear search of the
@@ -77,13 +150,16 @@ struct Table {
             let fields: [Field]
             /// Texts of quoted fields (quotes removed, `""` undone), by `Field.quoted`.
             let quotedTexts: [String]
+            /// The line each row starts on, in row order.
+            let lines: [Int]
 
-            init(names: [String], path: String, bytes: FileBytes, fields: [Field], quotedTexts: [String]) {
+            init(names: [String], path: String, bytes: FileBytes, fields: [Field], quotedTexts: [String], lines: [Int]) {
                 self.names = names
                 self.path = path
                 self.bytes = bytes
                 self.fields = fields
                 self.quotedTexts = quotedTexts
+                self.lines = lines
             }
 
             /// The text of field `i` (an index into `fields`).
@@ -138,6 +214,7 @@ struct Table {
         private var values: [Cell]
         private var header: Header?
         private var first: Int
+        private var row: Int
 
         init(names: [String] = [], values: [Cell] = []) {
             precondition(names.count == values.count, "\(names.count) column names for \(values.count) cells")
@@ -145,18 +222,25 @@ struct Table {
             self.values = values
             self.header = nil
             self.first = 0
+            self.row = 0
         }
 
-        /// The CSV row whose fields start at `first` in `header.fields`.
-        init(header: Header, first: Int) {
+        /// Row `row` of a CSV table (its fields start at `row · names.count` in `header.fields`).
+        init(header: Header, row: Int) {
             self.names = []
             self.values = []
             self.header = header
-            self.first = first
+            self.first = row * header.names.count
+            self.row = row
         }
 
         /// The shared header of a CSV row; nil for a YAML row or a row a cell was set on.
         var csvHeader: Header? { header }
+
+        /// Column 1 of the line a CSV row starts on; nil for other cells.
+        var csvRowStart: SourceLocation? {
+            header.map { SourceLocation(path: $0.path, line: $0.lines[row], column: 1) }
+        }
 
         /// Index in `csvHeader.fields` of field `k` (in the header's order) of a CSV row.
         func csvField(_ k: Int) -> Int { first + k }
@@ -190,9 +274,19 @@ struct Table {
     }
 
     let spec: ScenarioFormat.TableSpec
-    var rows: [Row]
+    var rows: Rows
     /// Path of the CSV file the rows came from; nil for inline rows.
     var file: String?
+
+    init(spec: ScenarioFormat.TableSpec, rows: Rows, file: String?) {
+        self.spec = spec
+        self.rows = rows
+        self.file = file
+    }
+
+    init(spec: ScenarioFormat.TableSpec, rows: [Row], file: String?) {
+        self.init(spec: spec, rows: Rows(rows), file: file)
+    }
 
     /// Location of a YAML node (line and column are 1-based, as Yams reports them).
     static func location(of node: Yams.Node, path: String) -> SourceLocation {

@@ -37,44 +37,109 @@ extension Provenance {
     /// every row of a resolved table has one.
     public func origin(_ table: ResolvedTable, row: Int) -> Origin? {
         guard let column = rowOrigins[table], column.indices.contains(row) else { return nil }
-        return column[row]
+        return texts.origin(column[row])
     }
 
     /// The origins of every row of `table`, in row order.
-    public func origins(_ table: ResolvedTable) -> [Origin] { rowOrigins[table] ?? [] }
+    public func origins(_ table: ResolvedTable) -> [Origin] { (rowOrigins[table] ?? []).map { texts.origin($0) } }
 
     /// Where a settings section was written and its source; nil when the scenario has none.
     public func origin(of section: Section) -> Origin? { sectionOrigins[section] }
 
     /// Records the origins of a resolved table's rows, in row order (replacing any earlier).
-    mutating func record(_ table: ResolvedTable, _ rows: [Origin]) { rowOrigins[table] = rows }
+    mutating func record(_ table: ResolvedTable, _ rows: [RowOrigin]) { rowOrigins[table] = rows }
+
+    /// Records the origins of a resolved table's rows given as texts and locations.
+    mutating func record(_ table: ResolvedTable, origins: [Origin]) {
+        rowOrigins[table] = origins.map { texts.origin(source: $0.source, at: $0.location) }
+    }
 
     mutating func record(_ section: Section, _ origin: Origin) { sectionOrigins[section] = origin }
+
+    /// The origin of a decoded row (`Sourced`), its texts looked up.
+    func origin(_ row: RowOrigin) -> Origin { texts.origin(row) }
+
+    /// A row origin for `source` and `location`, their texts stored once.
+    mutating func origin(source: String, at location: SourceLocation) -> RowOrigin {
+        texts.origin(source: source, at: location)
+    }
+
+    /// Where a row came from, in plain integers (no reference to count when a row is copied or
+    /// freed): its file and `source` text by number in `OriginTexts`, its line and column.
+    struct RowOrigin: Sendable {
+        let line: Int
+        let column: UInt32
+        let file: UInt32
+        let source: UInt32
+    }
+
+    /// The file paths and `source` texts that row origins refer to, each stored once. Rows of
+    /// a table usually share their file and often their source, so the last of each is tried
+    /// first (the same `String` storage compares equal at once).
+    struct OriginTexts: Sendable {
+        private var paths: [String] = []
+        private var sources: [String] = []
+        private var pathNumbers: [String: UInt32] = [:]
+        private var sourceNumbers: [String: UInt32] = [:]
+        private var lastPath: UInt32? = nil
+        private var lastSource: UInt32? = nil
+
+        mutating func origin(source: String, at location: SourceLocation) -> RowOrigin {
+            let file = Self.number(of: location.path, in: &paths, &pathNumbers, last: &lastPath)
+            let text = Self.number(of: source, in: &sources, &sourceNumbers, last: &lastSource)
+            // A column past 2³² would need a line of over 4 GB.
+            return RowOrigin(line: location.line, column: UInt32(clamping: location.column), file: file, source: text)
+        }
+
+        func origin(_ row: RowOrigin) -> Origin {
+            Origin(source: sources[Int(row.source)], location: location(row))
+        }
+
+        func location(_ row: RowOrigin) -> SourceLocation {
+            SourceLocation(path: paths[Int(row.file)], line: row.line, column: Int(row.column))
+        }
+
+        func source(_ row: RowOrigin) -> String { sources[Int(row.source)] }
+
+        private static func number(
+            of text: String, in texts: inout [String], _ numbers: inout [String: UInt32], last: inout UInt32?
+        ) -> UInt32 {
+            if let last, texts[Int(last)] == text { return last }
+            if let known = numbers[text] {
+                last = known
+                return known
+            }
+            // Over 2³² distinct texts would need more rows than a file can hold in memory.
+            let n = UInt32(clamping: texts.count)
+            texts.append(text)
+            numbers[text] = n
+            last = n
+            return n
+        }
+    }
 }
 
 /// A decoded row and where it came from: what the decoders and the cross-table checks work on.
 /// Resolution splits it: the row goes into `ResolvedScenario` (values only), the origin into
-/// its `Provenance` (`Provenance.record(_:_:)`).
+/// its `Provenance` (`Provenance.record(_:_:)`). The origin is plain integers
+/// (`Provenance.RowOrigin`): `ScenarioBuilder.location(_:)` and `.source(_:)` read its texts.
 @dynamicMemberLookup
 struct Sourced<Row> {
     var row: Row
-    let origin: Provenance.Origin
+    let origin: Provenance.RowOrigin
 
-    init(_ row: Row, source: String, at location: SourceLocation) {
+    init(_ row: Row, origin: Provenance.RowOrigin) {
         self.row = row
-        self.origin = .init(source: source, location: location)
+        self.origin = origin
     }
-
-    var source: String { origin.source }
-    var location: SourceLocation { origin.location }
 
     subscript<Value>(dynamicMember path: KeyPath<Row, Value>) -> Value { row[keyPath: path] }
 }
 
 extension Array {
     /// The rows without their origins, and the origins in the same order.
-    func split<Row>() -> (rows: [Row], origins: [Provenance.Origin]) where Element == Sourced<Row> {
-        var rows: [Row] = [], origins: [Provenance.Origin] = []
+    func split<Row>() -> (rows: [Row], origins: [Provenance.RowOrigin]) where Element == Sourced<Row> {
+        var rows: [Row] = [], origins: [Provenance.RowOrigin] = []
         rows.reserveCapacity(count)
         origins.reserveCapacity(count)
         for i in indices {

@@ -92,7 +92,9 @@ public struct Provenance: Sendable {
     /// Where each table (or section) starts, by name (`capacities`, `paths.tariffs`, `fleet`).
     private var tables: [String: SourceLocation] = [:]
     /// The origin of every row of each resolved table, in row order (`Provenance+Origins`).
-    var rowOrigins: [ResolvedTable: [Origin]] = [:]
+    var rowOrigins: [ResolvedTable: [RowOrigin]] = [:]
+    /// The paths and source texts of `rowOrigins`.
+    var texts = OriginTexts()
     var sectionOrigins: [Section: Origin] = [:]
 
     public init() {}

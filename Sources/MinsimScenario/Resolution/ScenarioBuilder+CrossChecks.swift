@@ -10,24 +10,27 @@ extension ScenarioBuilder {
     struct SupplyRows {
         let products: Int
         /// Per node `r · products + p`: the first row where it supplies; nil when it does not.
-        private(set) var first: [SourceLocation?]
+        private(set) var first: [Provenance.RowOrigin?]
+        /// The texts of the origins.
+        private let texts: Provenance.OriginTexts
 
-        init(_ t: TableSet, regions: Int, products: Int) {
+        init(_ t: TableSet, regions: Int, products: Int, texts: Provenance.OriginTexts) {
             self.products = products
-            first = [SourceLocation?](repeating: nil, count: regions * products)
-            for row in t.baseTrade where row.value > 0 { note(row.route.supplier, row.location) }
-            for row in t.routes { note(row.route.supplier, row.location) }
+            self.texts = texts
+            first = [Provenance.RowOrigin?](repeating: nil, count: regions * products)
+            for row in t.baseTrade where row.value > 0 { note(row.route.supplier, row.origin) }
+            for row in t.routes { note(row.route.supplier, row.origin) }
         }
 
-        private mutating func note(_ node: Node, _ location: SourceLocation) {
+        private mutating func note(_ node: Node, _ origin: Provenance.RowOrigin) {
             let k = node.region.rawValue * products + node.product.rawValue
-            if first[k] == nil { first[k] = location }
+            if first[k] == nil { first[k] = origin }
         }
 
         /// The supplying nodes and their first rows, by (region, product).
         var nodes: [(node: Node, location: SourceLocation)] {
             first.indices.compactMap { k in
-                first[k].map { (Node(RegionIndex(k / products), ProductIndex(k % products)), $0) }
+                first[k].map { (Node(RegionIndex(k / products), ProductIndex(k % products)), texts.location($0)) }
             }
         }
 
@@ -36,7 +39,7 @@ extension ScenarioBuilder {
     }
 
     func supplyLocations(_ t: TableSet) -> SupplyRows {
-        SupplyRows(t, regions: regions.count, products: products.count)
+        SupplyRows(t, regions: regions.count, products: products.count, texts: provenance.texts)
     }
 
     /// Recipe of a node after defaults: the region's own rows, or the product's default rows.
@@ -65,7 +68,7 @@ extension ScenarioBuilder {
             let traded = Dictionary(t.baseTrade.map { ($0.route, $0.value) }, uniquingKeysWith: { a, _ in a })
             for row in t.routes where (traded[row.route] ?? 0) > 0 {
                 error(
-                    row.location,
+                    location(row),
                     "route \(routeName(row.route)) already has base trade; 'routes' opens only routes without base trade")
             }
         }
@@ -76,7 +79,7 @@ extension ScenarioBuilder {
                 reported.insert(row.node)
                 let r = regions[row.node.region.rawValue].code, q = products[row.node.product.rawValue].product.name
                 error(
-                    row.location,
+                    location(row),
                     "\(r) has final demand for \(q) but no region supplies \(q) there (product used but never supplied); add base_trade into \(r) (domestic supply counts) or open a route"
                 )
             }
@@ -87,7 +90,7 @@ extension ScenarioBuilder {
                     reported.insert(market)
                     let r = regions[node.region.rawValue].code, q = products[input.input.rawValue].product.name
                     error(
-                        input.location,
+                        location(input.origin),
                         "\(nodeName(node)) uses \(q) but no region supplies \(q) to \(r) (product used but never supplied); add base_trade into \(r) (domestic supply counts) or open a route"
                     )
                 }
@@ -101,26 +104,26 @@ extension ScenarioBuilder {
     mutating func checkNewNodes(_ t: TableSet) {
         guard !t.newNodes.isEmpty else { return }
         let trading = Dictionary(
-            t.baseTrade.filter { $0.value > 0 }.map { ($0.route.supplier, $0.location) }, uniquingKeysWith: { a, _ in a })
-        let priced = Dictionary(t.basePrices.map { ($0.node, $0.location) }, uniquingKeysWith: { a, _ in a })
+            t.baseTrade.filter { $0.value > 0 }.map { ($0.route.supplier, location($0)) }, uniquingKeysWith: { a, _ in a })
+        let priced = Dictionary(t.basePrices.map { ($0.node, location($0)) }, uniquingKeysWith: { a, _ in a })
         let selling = Set(t.routes.map(\.route.supplier))
         for row in t.newNodes {
             let name = nodeName(row.node)
             if let at = trading[row.node] {
                 error(
-                    row.location,
+                    location(row),
                     "\(name) already supplies in base_trade (\(at)); new_nodes is for nodes with no base output — give an existing node's price in base_prices"
                 )
             } else if let at = priced[row.node] {
                 error(
-                    row.location,
+                    location(row),
                     "\(name) already has a base price (\(at)); give the price in one place: base_prices for observed nodes, new_nodes for new plants"
                 )
             } else if !selling.contains(row.node) {
                 let code = regions[row.node.region.rawValue].code
                 let product = products[row.node.product.rawValue].product.name
                 error(
-                    row.location,
+                    location(row),
                     "new node \(name) sells nothing: open at least one route from it in 'routes' (product \(product), exporter \(code), importer \(code) for its home market)"
                 )
             }

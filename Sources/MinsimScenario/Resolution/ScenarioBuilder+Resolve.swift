@@ -21,7 +21,7 @@ extension ScenarioBuilder {
                 guard !rows.isEmpty else { continue }
                 recipeTable[node] = rows.map { RecipeInput($0.input, $0.quantity) }
                 recipeRows += rows.map {
-                    Sourced(.init(node: node, input: $0.input, quantityPerUnit: $0.quantity), source: $0.source, at: $0.location)
+                    Sourced(.init(node: node, input: $0.input, quantityPerUnit: $0.quantity), origin: $0.origin)
                 }
             }
         }
@@ -60,15 +60,15 @@ extension ScenarioBuilder {
         do {
             calibration = try Calibration(network: network, base: base)
         } catch {
-            let rows = IssueRows(t, supply: supplyLocations(t).byNode)
+            let rows = IssueRows(t, supply: supplyLocations(t).byNode, texts: provenance.texts)
             for issue in error.issues {
                 self.error(location(of: issue, t, rows), issue.message(in: network))
             }
             return
         }
         // Values to the resolved scenario, sources and locations to its provenance.
-        provenance.record(.regions, regions.map { Provenance.Origin(source: $0.source, location: $0.location) })
-        provenance.record(.products, products.map { Provenance.Origin(source: $0.source, location: $0.location) })
+        provenance.record(.regions, origins: regions.map { Provenance.Origin(source: $0.source, location: $0.location) })
+        provenance.record(.products, origins: products.map { Provenance.Origin(source: $0.source, location: $0.location) })
         func values<Row>(_ rows: [Sourced<Row>], _ table: Provenance.ResolvedTable) -> [Row] {
             let (values, origins) = rows.split()
             provenance.record(table, origins)
@@ -100,20 +100,20 @@ extension ScenarioBuilder {
         let tariffs: [Route: SourceLocation]
         let openedRoutes: [Route: SourceLocation]
 
-        init(_ t: TableSet, supply: [Node: SourceLocation]) {
-            func first<K: Hashable>(_ pairs: [(K, SourceLocation)]) -> [K: SourceLocation] {
-                Dictionary(pairs, uniquingKeysWith: { a, _ in a })
+        init(_ t: TableSet, supply: [Node: SourceLocation], texts: Provenance.OriginTexts) {
+            func first<K: Hashable>(_ pairs: [(K, Provenance.RowOrigin)]) -> [K: SourceLocation] {
+                Dictionary(pairs.map { ($0.0, texts.location($0.1)) }, uniquingKeysWith: { a, _ in a })
             }
             self.supply = supply
             suppliers = Dictionary(grouping: supply.keys.sorted { $0.product < $1.product }, by: \.region)
             // A new node's row holds its price; base_prices otherwise.
-            prices = first(t.newNodes.map { ($0.node, $0.location) } + t.basePrices.map { ($0.node, $0.location) })
-            capacities = first(t.capacities.map { ($0.node, $0.location) })
-            finalDemand = first(t.finalDemand.map { ($0.node, $0.location) })
-            positiveDemand = first(t.finalDemand.filter { $0.value > 0 }.map { ($0.node, $0.location) })
-            baseTrade = first(t.baseTrade.map { ($0.route, $0.location) })
-            tariffs = first(t.tariffs.map { ($0.route, $0.location) })
-            openedRoutes = first(t.routes.map { ($0.route, $0.location) })
+            prices = first(t.newNodes.map { ($0.node, $0.origin) } + t.basePrices.map { ($0.node, $0.origin) })
+            capacities = first(t.capacities.map { ($0.node, $0.origin) })
+            finalDemand = first(t.finalDemand.map { ($0.node, $0.origin) })
+            positiveDemand = first(t.finalDemand.filter { $0.value > 0 }.map { ($0.node, $0.origin) })
+            baseTrade = first(t.baseTrade.map { ($0.route, $0.origin) })
+            tariffs = first(t.tariffs.map { ($0.route, $0.origin) })
+            openedRoutes = first(t.routes.map { ($0.route, $0.origin) })
         }
     }
 
@@ -135,7 +135,7 @@ extension ScenarioBuilder {
         if case .noSupplier(let q, let r) = issue {
             if let at = rows.positiveDemand[Node(r, q)] { return at }
             for node in rows.suppliers[r] ?? [] {
-                if let input = recipe(t, node).first(where: { $0.input == q }) { return input.location }
+                if let input = recipe(t, node).first(where: { $0.input == q }) { return self.location(input.origin) }
             }
             return regions[r.rawValue].location
         }

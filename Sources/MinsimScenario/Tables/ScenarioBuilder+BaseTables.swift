@@ -105,7 +105,9 @@ extension ScenarioBuilder {
                 let every = code.isEmpty || code == "*"
                 let r = every ? nil : fast.region(0, row)
                 if every || r != nil {
-                    if firstTime(r, p, q, row: i) { store(r, p, (q, b, fast.source(4, row), row.location)) }
+                    if firstTime(r, p, q, row: i) {
+                        store(r, p, (q, b, provenance.origin(source: fast.source(4, row), at: row.location)))
+                    }
                     continue
                 }
             }
@@ -117,7 +119,7 @@ extension ScenarioBuilder {
             let b = quantityField.flatMap { reader.number($0) }
             guard let r = region, let p, let q, let b else { continue }
             guard firstTime(r, p, q, row: i) else { continue }
-            store(r, p, (q, b, reader.source(), row.location))
+            store(r, p, (q, b, provenance.origin(source: reader.source(), at: row.location)))
         }
     }
 
@@ -135,7 +137,7 @@ extension ScenarioBuilder {
         default: set.capacities.reserveCapacity(set.capacities.count + table.rows.count)
         }
         func store(_ node: Node, _ v: Double, _ source: String, _ row: Table.Row) {
-            let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), source: source, at: row.location)
+            let value = sourced(ResolvedScenario.NodeValue(node: node, value: v), source: source, at: row.location)
             switch spec.key {
             case ScenarioFormat.finalDemand.key:
                 set.finalDemand.append(value)
@@ -186,7 +188,7 @@ extension ScenarioBuilder {
             let node = Node(r, p)
             guard isFirstRow(of: node, in: table, row: i, seen: &seen) else { continue }
             set.newNodes.append(
-                Sourced(.init(node: node, price: price, referenceCapacity: capacity), source: reader.source(), at: row.location))
+                sourced(.init(node: node, price: price, referenceCapacity: capacity), source: reader.source(), at: row.location))
         }
     }
 
@@ -220,9 +222,9 @@ extension ScenarioBuilder {
         func store(_ route: Route, _ v: Double, rate: Double?, _ src: String, _ row: Table.Row) {
             switch spec.key {
             case ScenarioFormat.baseTrade.key:
-                set.baseTrade.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
+                set.baseTrade.append(sourced(.init(route: route, value: v), source: src, at: row.location))
             case ScenarioFormat.routes.key:
-                set.routes.append(Sourced(.init(route: route, value: v), source: src, at: row.location))
+                set.routes.append(sourced(.init(route: route, value: v), source: src, at: row.location))
             default:
                 if route.exporter == route.importer {
                     error(
@@ -230,7 +232,7 @@ extension ScenarioBuilder {
                         "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
                     return
                 }
-                set.tariffs.append(Sourced(.init(route: route, baseRate: v, rate: rate ?? v), source: src, at: row.location))
+                set.tariffs.append(sourced(.init(route: route, baseRate: v, rate: rate ?? v), source: src, at: row.location))
                 provenance.recordBase(
                     .tariff(route), row: set.tariffs.count - 1, regions: regions.count, products: products.count)
             }

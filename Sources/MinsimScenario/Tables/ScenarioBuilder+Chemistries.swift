@@ -44,7 +44,7 @@ extension ScenarioBuilder {
             }
             seen[label] = row.location
             out.append(
-                Sourced(.init(name: chem, product: p, input: q, quantityPerUnit: v), source: reader.source(), at: row.location))
+                sourced(.init(name: chem, product: p, input: q, quantityPerUnit: v), source: reader.source(), at: row.location))
         }
         return out
     }
@@ -116,7 +116,7 @@ extension ScenarioBuilder {
                 guard own != reference else { continue }
                 sameYears = false
                 let ofChem = mixRows.filter { $0.key.chemistry == chem }
-                let at = (ofChem.first { !reference.contains($0.year) } ?? ofChem.first)?.location ?? mixRows[0].location
+                let at = location((ofChem.first { !reference.contains($0.year) } ?? ofChem.first) ?? mixRows[0])
                 func list(_ y: [Int]) -> String { y.map(String.init).joined(separator: ", ") }
                 error(
                     at,
@@ -130,7 +130,7 @@ extension ScenarioBuilder {
                     guard abs(sum - 1) > tolerance else { continue }
                     let parts = ofYear.map { "\($0.key.chemistry ?? "") \(CSVWriter.number($0.value))" }.joined(separator: " + ")
                     error(
-                        ofYear[0].location,
+                        location(ofYear[0]),
                         "shares of paths.chemistry_mix for \(name) in \(y) sum to \(String(format: "%.9g", sum)) (\(parts)); the shares of a region, product and year must sum to 1 (within 1e-6)"
                     )
                 }
@@ -145,7 +145,7 @@ extension ScenarioBuilder {
                 let base = recipe(t, Node(r, k.product))
                 for q in inputs where !base.contains(where: { $0.input == q }) && !served.contains(Node(r, q)) {
                     error(
-                        mixRows[0].location,
+                        location(mixRows[0]),
                         "paths.chemistry_mix for \(name) adds input \(products[q.rawValue].product.name) (from chemistries) but no region supplies it to \(regions[r.rawValue].code); add base_trade into \(regions[r.rawValue].code) or open a route"
                     )
                     break check

@@ -135,7 +135,7 @@ extension ScenarioBuilder {
             do {
                 let rates = try RecyclingRates(collectionRate: collection, recoveryEfficiency: recovery)
                 chains.append(
-                    Sourced(
+                    sourced(
                         MineralChain(name: n, ore: ore, refined: refined, recycling: rates), source: reader.source(),
                         at: r.location))
                 provenance.record(.recycling(refined), table: "minerals", .base, at: r.location)

@@ -135,7 +135,7 @@ extension ScenarioBuilder {
                 )
                 continue
             }
-            out.append(Sourced(.init(region: r, cohort: c, vehicles: n), source: reader.source(), at: row.location))
+            out.append(sourced(.init(region: r, cohort: c, vehicles: n), source: reader.source(), at: row.location))
             provenance.record(.initialStock(r, cohort: c), table: "fleet.initial_stock", .base, at: row.location)
         }
         return out

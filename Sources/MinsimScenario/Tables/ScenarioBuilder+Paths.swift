@@ -60,7 +60,7 @@ extension ScenarioBuilder {
             }
             seen[label] = row.location
             guard checkRecipeKey(kind, key, t, at: row.location) else { continue }
-            out.append(Sourced(.init(kind: kind, key: key, year: y, value: v), source: reader.source(), at: row.location))
+            out.append(sourced(.init(kind: kind, key: key, year: y, value: v), source: reader.source(), at: row.location))
             for set in provenanceKeys(kind, key, chemistries: chemistries) {
                 provenance.record(
                     set, table: "paths.\(name)", .path, .point(y), at: row.location, everyRegion: key.region == nil)

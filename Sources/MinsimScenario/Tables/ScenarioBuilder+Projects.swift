@@ -17,7 +17,7 @@ extension ScenarioBuilder {
             let y = reader.year("online_year")
             let k = reader.number(field)
             guard let r, let p, let y, let k else { continue }
-            out.append(Sourced(.init(node: Node(r, p), onlineYear: y, capacity: k), source: reader.source(), at: row.location))
+            out.append(sourced(.init(node: Node(r, p), onlineYear: y, capacity: k), source: reader.source(), at: row.location))
             provenance.record(.capacity(Node(r, p)), table: "capacity_projects", .path, .years(y, end: nil), at: row.location)
         }
         return out
@@ -48,7 +48,7 @@ extension ScenarioBuilder {
             guard !capacitated.contains(node), !reported.contains(node) else { continue }
             reported.insert(node)
             error(
-                row.location,
+                location(row),
                 "paths.capacity_factors row for \(nodeName(node)) scales a capacity the node does not have; give it a capacities row, path or project first"
             )
         }
@@ -67,7 +67,7 @@ extension ScenarioBuilder {
         for project in projects where !supplying.contains(project.node) && !warned.contains(project.node) {
             warned.insert(project.node)
             warning(
-                project.location,
+                location(project),
                 "capacity project for \(nodeName(project.node)) has no effect: the node supplies nothing (no base trade and no opened route); activate it with a new_nodes row and open routes from it"
             )
         }
@@ -75,7 +75,7 @@ extension ScenarioBuilder {
         let capacitated = capacitatedNodes(rows, t, projects: projects)
         for row in t.newNodes where !capacitated.contains(row.node) {
             error(
-                row.location,
+                location(row),
                 "new node \(nodeName(row.node)) has no capacity: give it capacity_projects rows (or a capacities row or path), since the shares of its routes are set at reference_capacity"
             )
         }
