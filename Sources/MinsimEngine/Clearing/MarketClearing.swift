@@ -138,9 +138,14 @@ public struct MarketClearing: Sendable {
         if markets.count > servedCount { markets.sort { ($0.product, $0.region) < ($1.product, $1.region) } }
 
         // Capacity and quota conditions on the final solution.
-        var productScale = [Double](repeating: 0, count: net.products.count)
-        for (j, node) in c.activeNodes.enumerated() {
-            productScale[node.product.rawValue] = Swift.max(productScale[node.product.rawValue], sol.output[j])
+        // The largest output and flow per product, the scale of a zero capacity's or a ban's
+        // violation: made only when there is one (a loop over every node or route otherwise).
+        var productScale: [Double] = []
+        if capacity.contains(where: { $0 == 0 }) {
+            productScale = [Double](repeating: 0, count: net.products.count)
+            for (j, node) in c.activeNodes.enumerated() {
+                productScale[node.product.rawValue] = Swift.max(productScale[node.product.rawValue], sol.output[j])
+            }
         }
         for j in 0..<n {
             guard let k = capacity[j] else { continue }
@@ -159,9 +164,12 @@ public struct MarketClearing: Sendable {
                 certificate.record("capacity violation", Swift.max(x, 0) / scale, at: name(), into: \.capacityViolation)
             }
         }
-        var flowScale = [Double](repeating: 0, count: net.products.count)
-        for (k, route) in c.routes.enumerated() {
-            flowScale[route.product.rawValue] = Swift.max(flowScale[route.product.rawValue], sol.flows[k])
+        var flowScale: [Double] = []
+        if conditions.routeQuotas.values.contains(0) {
+            flowScale = [Double](repeating: 0, count: net.products.count)
+            for (k, route) in c.routes.enumerated() {
+                flowScale[route.product.rawValue] = Swift.max(flowScale[route.product.rawValue], sol.flows[k])
+            }
         }
         for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) {
             guard let k = c.index(of: route) else { continue }
