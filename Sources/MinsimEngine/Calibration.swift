@@ -327,6 +327,11 @@ public struct Calibration: Sendable {
         precondition(
             network.regions == self.network.regions && network.products == self.network.products,
             "recipe updates keep regions and products")
+        var copy = self
+        copy.network = network
+        // A year without recipe changes (the usual case) has the base recipes, often the very
+        // same arrays (`Scenario.inputs`): then the consumption is this one.
+        if activeNodes.allSatisfy({ network.recipe(for: $0) == self.network.recipe(for: $0) }) { return copy }
         var issues: [CalibrationIssue] = []
         var consumption: [Consumption] = []
         for (j, node) in activeNodes.enumerated() {
@@ -339,8 +344,6 @@ public struct Calibration: Sendable {
             }
         }
         guard issues.isEmpty else { throw CalibrationError(issues: Self.unique(issues)) }
-        var copy = self
-        copy.network = network
         copy.consumption = consumption
         return copy
     }

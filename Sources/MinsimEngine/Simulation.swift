@@ -207,7 +207,7 @@ public struct Simulation: Sendable {
             let cleared: ClearedYear
             do {
                 cleared = try clearing.solve(
-                    cal, conditions: cond, demandElasticity: settings.demandElasticity,
+                    checked: cal, conditions: cond, demandElasticity: settings.demandElasticity,
                     warmStart: warmStart)
             } catch { throw .solve(year: year, error) }
             guard cleared.certificate.certified else {

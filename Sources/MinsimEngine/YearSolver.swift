@@ -62,7 +62,11 @@ public struct YearSolver: Sendable {
         scarcityRent: [Double]? = nil, routeRent: [Double]? = nil,
         startingPrices: [Double]? = nil
     ) throws(SolveError) -> PriceSolution {
-        try solvePrices(
+        // Bad input is found before solving (`Simulation` and the scenario layer check every
+        // year); here it can only be a caller's mistake.
+        let issues = conditions.issues(in: calibration)
+        precondition(issues.isEmpty, issues.map { $0.message(in: calibration.network) }.joined(separator: "; "))
+        return try solvePrices(
             calibration, conditions: conditions, inputs: PricingInputs(calibration, conditions: conditions),
             scarcityRent: scarcityRent, routeRent: routeRent, startingPrices: startingPrices)
     }
@@ -77,12 +81,10 @@ public struct YearSolver: Sendable {
         /// log f per route; nil when no route has a preference factor.
         let logPreference: [Double]?
 
-        /// - Precondition: `conditions.issues(in: c)` is empty.
+        /// - Precondition: `conditions.issues(in: c)` is empty; the public entry points
+        /// (`solvePrices`, `MarketClearing.solve`) check it, so that a year `Simulation` has
+        /// checked already is not checked again for every clearing.
         init(_ c: Calibration, conditions: YearConditions) {
-            // Bad input is found before solving (`Simulation` and the scenario layer check
-            // every year); here it can only be a caller's mistake.
-            let issues = conditions.issues(in: c)
-            precondition(issues.isEmpty, issues.map { $0.message(in: c.network) }.joined(separator: "; "))
             statutory = c.routeVector(conditions.tariffs)
             closed =
                 conditions.routeQuotas.isEmpty

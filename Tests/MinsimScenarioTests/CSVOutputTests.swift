@@ -44,6 +44,23 @@ struct CSVOutputTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == expected)
         #expect(digest == SHA256.hex(of: expected))
     }
+
+    @Test("a copy of a writer keeps its own bytes (the buffer is copied on write, as an array's)")
+    func copiesAreIndependent() {
+        var first = CSVWriter(columns: ["label", "value"])
+        first.append("a")
+        first.append(1.5)
+        first.endRow()
+        var second = first
+        second.append(CSVWriter.Field("b"))
+        second.append(nil)
+        second.endRow()
+        first.append("a long label, quoted because of its comma")
+        first.append(0.0)
+        first.endRow()
+        #expect(second.text == "label,value\na,1.5\nb,\n")
+        #expect(first.text == "label,value\na,1.5\n\"a long label, quoted because of its comma\",0.0\n")
+    }
 }
 
 @Suite("Output files through the aligned buffer and direct I/O")

@@ -44,9 +44,22 @@ public struct MarketClearing: Sendable {
     ) throws(SolveError) -> ClearedYear {
         let net = c.network
         precondition(demandElasticity.count == net.products.count, "one demand elasticity per product")
-        // Bad input, checked before any solve by the caller (`SimulationSettings.issues(in:)`).
+        // Bad input, checked before any solve by the caller (`SimulationSettings.issues(in:)`,
+        // `YearConditions.issues(in:)`).
         let settingsIssues = SimulationSettings(demandElasticity: demandElasticity, clearing: settings).issues(in: net)
         precondition(settingsIssues.isEmpty, settingsIssues.map { $0.message(in: net) }.joined(separator: "; "))
+        let issues = conditions.issues(in: c)
+        precondition(issues.isEmpty, issues.map { $0.message(in: net) }.joined(separator: "; "))
+        return try solve(checked: c, conditions: conditions, demandElasticity: demandElasticity, warmStart: warmStart)
+    }
+
+    /// `solve` for settings and conditions the caller has checked (`Simulation` checks every
+    /// year's before solving it): the same year, without checking the conditions again.
+    func solve(
+        checked c: Calibration, conditions: YearConditions, demandElasticity: [Double],
+        warmStart: ClearingWarmStart?
+    ) throws(SolveError) -> ClearedYear {
+        let net = c.network
         let n = c.dimension
         let capacity = c.activeNodes.map { conditions.capacities[$0] }
         var (problem, z0, closure) = try makeProblem(
@@ -76,6 +89,7 @@ public struct MarketClearing: Sendable {
         let sol = try problem.solver.estimatingCondition(point.solution, priced: point.priced)
         let (mu, _) = problem.rents(z)
         var markets: [MarketOutcome] = []
+        markets.reserveCapacity(demandMarkets.count)
         var desired = net.nodeTable(repeating: 0.0), unmet = net.nodeTable(repeating: 0.0),
             delivered = net.nodeTable(repeating: 0.0)
         var certificate = EquilibriumCertificate(tolerance: settings.tolerance)
@@ -104,7 +118,9 @@ public struct MarketClearing: Sendable {
                 "demand served above the choke price", Swift.min(1 - rho, Swift.max(-gap, 0)), at: net.name(of: node),
                 into: \.servedAboveChoke)
         }
-        // Markets nobody can supply: unserved in full at the choke price.
+        // Markets nobody can supply: unserved in full at the choke price. (The markets above
+        // come in `c.markets` order, by product and region, so only these need sorting in.)
+        let servedCount = markets.count
         for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
             let d = conditions.finalDemand[market.importer, market.product]
             guard d > 0 else { continue }
@@ -120,45 +136,54 @@ public struct MarketClearing: Sendable {
             desired[node] = want
             unmet[node] = want
         }
-        markets.sort { ($0.product, $0.region) < ($1.product, $1.region) }
+        if markets.count > servedCount { markets.sort { ($0.product, $0.region) < ($1.product, $1.region) } }
 
         // Capacity and quota conditions on the final solution.
-        var productScale = [Double](repeating: 0, count: net.products.count)
-        for (j, node) in c.activeNodes.enumerated() {
-            productScale[node.product.rawValue] = Swift.max(productScale[node.product.rawValue], sol.output[j])
+        // The largest output and flow per product, the scale of a zero capacity's or a ban's
+        // violation: made only when there is one (a loop over every node or route otherwise).
+        var productScale: [Double] = []
+        if capacity.contains(where: { $0 == 0 }) {
+            productScale = [Double](repeating: 0, count: net.products.count)
+            for (j, node) in c.activeNodes.enumerated() {
+                productScale[node.product.rawValue] = Swift.max(productScale[node.product.rawValue], sol.output[j])
+            }
         }
         for j in 0..<n {
             guard let k = capacity[j] else { continue }
             let node = c.activeNodes[j]
             let x = sol.output[j]
-            let name = net.name(of: node)
+            // Named only where a residual is the largest so far (`record`'s autoclosure).
+            let name = { net.name(of: node) }
             if k > 0 {
                 let slack = (k - x) / k
-                certificate.record("capacity violation", Swift.max(-slack, 0), at: name, into: \.capacityViolation)
+                certificate.record("capacity violation", Swift.max(-slack, 0), at: name(), into: \.capacityViolation)
                 certificate.record(
-                    "capacity complementarity", Swift.min(mu[j] / c.basePrices[j], Swift.max(slack, 0)), at: name,
+                    "capacity complementarity", Swift.min(mu[j] / c.basePrices[j], Swift.max(slack, 0)), at: name(),
                     into: \.capacityComplementarity)
             } else {
                 let scale = Swift.max(productScale[node.product.rawValue], .leastNormalMagnitude)
-                certificate.record("capacity violation", Swift.max(x, 0) / scale, at: name, into: \.capacityViolation)
+                certificate.record("capacity violation", Swift.max(x, 0) / scale, at: name(), into: \.capacityViolation)
             }
         }
-        var flowScale = [Double](repeating: 0, count: net.products.count)
-        for (k, route) in c.routes.enumerated() {
-            flowScale[route.product.rawValue] = Swift.max(flowScale[route.product.rawValue], sol.flows[k])
+        var flowScale: [Double] = []
+        if conditions.routeQuotas.values.contains(0) {
+            flowScale = [Double](repeating: 0, count: net.products.count)
+            for (k, route) in c.routes.enumerated() {
+                flowScale[route.product.rawValue] = Swift.max(flowScale[route.product.rawValue], sol.flows[k])
+            }
         }
         for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) {
             guard let k = c.index(of: route) else { continue }
-            let name = net.name(of: route)
+            let name = { net.name(of: route) }
             if q > 0 {
                 let slack = (q - sol.flows[k]) / q
-                certificate.record("quota violation", Swift.max(-slack, 0), at: name, into: \.quotaViolation)
+                certificate.record("quota violation", Swift.max(-slack, 0), at: name(), into: \.quotaViolation)
                 certificate.record(
-                    "quota complementarity", Swift.min(sol.routeRents[k], Swift.max(slack, 0)), at: name,
+                    "quota complementarity", Swift.min(sol.routeRents[k], Swift.max(slack, 0)), at: name(),
                     into: \.quotaComplementarity)
             } else {
                 let scale = Swift.max(flowScale[route.product.rawValue], .leastNormalMagnitude)
-                certificate.record("quota violation", Swift.max(sol.flows[k], 0) / scale, at: name, into: \.quotaViolation)
+                certificate.record("quota violation", Swift.max(sol.flows[k], 0) / scale, at: name(), into: \.quotaViolation)
             }
         }
         certificate.yearSolved = sol.status == .solved
@@ -245,7 +270,12 @@ public struct MarketClearing: Sendable {
         }
 
         // Unknowns.
+        // Each list reserved at its exact size (growing them was a tenth of the set-up of a
+        // year with nothing binding).
         var capacityNodes: [Int] = [], capacityValues: [Double] = []
+        let capacitated = (0..<n).reduce(0) { $0 + (!closure.unavailable[$1] && capacity[$1] ?? 0 > 0 ? 1 : 0) }
+        capacityNodes.reserveCapacity(capacitated)
+        capacityValues.reserveCapacity(capacitated)
         for j in 0..<n where !closure.unavailable[j] {
             if let k = capacity[j], k > 0 { capacityNodes.append(j); capacityValues.append(k) }
         }
@@ -255,6 +285,13 @@ public struct MarketClearing: Sendable {
         }
         let baseComposite = c.baseCompositePrices
         var demandMarkets: [Int] = [], reference: [Double] = [], base: [Double] = [], choke: [Double] = []
+        let demanded = c.markets.indices.reduce(0) { count, m in
+            count + (closure.marketOpen[m] && conditions.finalDemand[c.markets[m].importer, c.markets[m].product] > 0 ? 1 : 0)
+        }
+        demandMarkets.reserveCapacity(demanded)
+        reference.reserveCapacity(demanded)
+        base.reserveCapacity(demanded)
+        choke.reserveCapacity(demanded)
         for (m, market) in c.markets.enumerated() where closure.marketOpen[m] {
             let d = conditions.finalDemand[market.importer, market.product]
             guard d > 0 else { continue }

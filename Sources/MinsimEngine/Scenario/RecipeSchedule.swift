@@ -40,6 +40,9 @@ public struct RecipeSchedule: Sendable {
         self.chemistryMix = chemistryMix
     }
 
+    /// No paths, indices or chemistry mix: every year has the base recipes.
+    public var isEmpty: Bool { paths.isEmpty && indices.isEmpty && chemistryMix.isEmpty }
+
     /// The region's own entry, else the default one.
     private func regional(_ table: [Key: YearPath], _ r: RegionIndex, _ p: ProductIndex, _ q: ProductIndex) -> YearPath? {
         table[Key(region: r, product: p, input: q)] ?? table[Key(region: nil, product: p, input: q)]

@@ -53,9 +53,14 @@ public struct Scenario: Sendable {
     /// The network and conditions of year t (see the type's equation). A new node with
     /// K(t) = 0 is not built yet; the solve closes its routes.
     public func inputs(in t: Int) -> YearInputs {
-        let yearNetwork = Network(
-            regions: network.regions, products: network.products, stages: network.stages,
-            recipes: recipes.recipes(in: t, base: network))
+        // Without a recipe schedule b(t) = b₀: the base network itself (same arrays, which
+        // `Calibration.updating` recognises), not a rebuilt copy (≈ 0.1 s at 100,000 nodes).
+        let yearNetwork =
+            recipes.isEmpty
+            ? network
+            : Network(
+                regions: network.regions, products: network.products, stages: network.stages,
+                recipes: recipes.recipes(in: t, base: network))
         var conditions = YearConditions(
             tariffs: tariffs.tariffs(in: t), capacities: capacity.capacities(in: t), finalDemand: demand.finalDemand(in: t))
         shocks.apply(to: &conditions, in: t)

@@ -9,8 +9,8 @@ import Foundation
 /// back to the identical Double, and every common CSV reader accepts it. `-0.0` is written as
 /// `0.0`. Missing values and non-finite numbers are empty cells — never `nan` or `inf`.
 ///
-/// Rows are appended as UTF-8 bytes to one buffer: O(bytes) in all, with no intermediate
-/// joined strings. Without an output the buffer holds the whole table (`data`, `text`); with
+/// Rows are appended as UTF-8 bytes to one buffer in raw memory (`ByteBuffer`): O(bytes) in
+/// all, with no intermediate joined strings, and numbers formatted in place. Without an output the buffer holds the whole table (`data`, `text`); with
 /// one (`init(columns:to:)`) it is handed to the output whenever it reaches `chunkBytes` at the
 /// end of a row, and `finish()` hands over the rest, so a table of any size takes one chunk of
 /// memory (the resolved tables of a 100,000-node scenario are ≈ 170 MB).
@@ -18,7 +18,9 @@ import Foundation
 /// each column remembers its last long field and its escaped bytes: a repeat is one string
 /// comparison (identical storage compares in O(1)) and one copy instead of a scan and escape.
 package struct CSVWriter {
-    private var bytes: [UInt8] = []
+    /// The bytes not yet handed to the output (copied on write, like an array, but tested for
+    /// uniqueness once per field rather than once per append).
+    private var bytes = ByteBuffer()
     /// Fields appended to the current row so far.
     private var column = 0
     package let columns: [String]
@@ -28,7 +30,8 @@ package struct CSVWriter {
     /// chunk costs one `write(2)` and one hash update, small beside any table worth streaming.
     static let chunkBytes = 1 << 20
     /// Per column: the last field longer than `Self.cachedLength` bytes, and its escaped form.
-    private var lastLong: [(field: String, escaped: [UInt8])?]
+    private var lastLong: [String?]
+    private var lastEscaped: [[UInt8]]
     /// Fields of at most this many UTF-8 bytes are escaped directly (they are stored inline in
     /// the `String` and scanning them costs less than comparing).
     private static let cachedLength = 15
@@ -39,25 +42,27 @@ package struct CSVWriter {
         self.columns = columns
         self.output = output
         self.lastLong = Array(repeating: nil, count: columns.count)
+        self.lastEscaped = Array(repeating: [], count: columns.count)
         appendRow(columns)
     }
 
     /// The CSV text written so far.
     package var text: String {
         precondition(output == nil, "CSVWriter.text of a writer that streams to an output")
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: bytes.bytes, as: UTF8.self)
     }
 
     /// The CSV file's bytes so far (UTF-8), without going through a `String`.
     package var data: Data {
         precondition(output == nil, "CSVWriter.data of a writer that streams to an output")
-        return Data(bytes)
+        return Data(bytes.bytes)
     }
 
     /// Hands the rows not yet passed on to the output (a no-op without one).
     package mutating func finish() {
         guard let output else { return }
-        output.write(bytes)
+        output.write(bytes.bytes)
+        unique()
         bytes.removeAll()
     }
 
@@ -72,18 +77,19 @@ package struct CSVWriter {
     /// their rows field by field with this, `append(_: Double?)` and `endRow()`, which makes no
     /// array and no number string per row.
     package mutating func append(_ field: String) {
+        unique()
         let k = column
         if k > 0 { bytes.append(UInt8(ascii: ",")) }
         column += 1
         if field.utf8.count <= Self.cachedLength {
-            Self.appendEscaped(field, to: &bytes)
-        } else if let last = lastLong[k], last.field == field {
-            bytes.append(contentsOf: last.escaped)
+            Self.appendEscaped(field, to: bytes)
+        } else if lastLong[k] == field {
+            lastEscaped[k].withUnsafeBytes { bytes.append($0) }
         } else {
-            var escaped: [UInt8] = []
-            Self.appendEscaped(field, to: &escaped)
-            bytes.append(contentsOf: escaped)
-            lastLong[k] = (field, escaped)
+            let start = bytes.count
+            Self.appendEscaped(field, to: bytes)
+            lastLong[k] = field
+            lastEscaped[k] = Array(bytes.bytes[start...])
         }
     }
 
@@ -99,8 +105,9 @@ package struct CSVWriter {
         case long([UInt8])
 
         package init(_ text: String) {
-            var escaped: [UInt8] = []
-            CSVWriter.appendEscaped(text, to: &escaped)
+            let buffer = ByteBuffer()
+            CSVWriter.appendEscaped(text, to: buffer)
+            let escaped = Array(buffer.bytes)
             guard escaped.count <= 16 else {
                 self = .long(escaped)
                 return
@@ -113,26 +120,36 @@ package struct CSVWriter {
 
     /// Appends the next field of the current row, escaped beforehand.
     package mutating func append(_ field: Field) {
+        unique()
         if column > 0 { bytes.append(UInt8(ascii: ",")) }
         column += 1
         switch field {
         case .short(let low, let high, let count):
-            withUnsafeBytes(of: (low, high)) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            // Both words stored whole (16 bytes reserved), then only `count` of them kept.
+            let at = UnsafeMutableRawPointer(bytes.reserve(16))
+            at.storeBytes(of: low, as: UInt64.self)
+            at.storeBytes(of: high, toByteOffset: 8, as: UInt64.self)
+            bytes.advance(count)
         case .long(let escaped):
-            bytes.append(contentsOf: escaped)
+            escaped.withUnsafeBytes { bytes.append($0) }
         }
     }
 
     /// Appends the next field as a number, formatted as `number(_:)` does (digits, sign, `.`
     /// and `e` never need quotes).
     package mutating func append(_ value: Double?) {
+        unique()
         if column > 0 { bytes.append(UInt8(ascii: ",")) }
         column += 1
         guard let v = value, v.isFinite else { return }
+        let at = bytes.reserve(DoubleText.scratchBytes)
         if v == 0 {
-            bytes.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: "."), UInt8(ascii: "0")])
+            at[0] = UInt8(ascii: "0")
+            at[1] = UInt8(ascii: ".")
+            at[2] = UInt8(ascii: "0")
+            bytes.advance(3)
         } else {
-            DoubleText.append(v, to: &bytes)
+            bytes.advance(DoubleText.write(v, into: at))
         }
     }
 
@@ -140,30 +157,36 @@ package struct CSVWriter {
     /// otherwise).
     package mutating func endRow() {
         precondition(column == columns.count, "CSV row has \(column) fields, header has \(columns.count)")
+        unique()
         bytes.append(UInt8(ascii: "\n"))
         column = 0
         if let output, bytes.count >= Self.chunkBytes {
-            output.write(bytes)
-            bytes.removeAll(keepingCapacity: true)
+            output.write(bytes.bytes)
+            bytes.removeAll()
         }
     }
 
+    /// Gives this writer its own buffer if a copy of it shares the buffer.
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&bytes) { bytes = bytes.copy() }
+    }
+
     package static func escape(_ field: String) -> String {
-        var out: [UInt8] = []
-        appendEscaped(field, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        let out = ByteBuffer()
+        appendEscaped(field, to: out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// The field as is, or quoted with embedded quotes doubled when it holds `,`, `"`, CR or LF
     /// (all ASCII, so a byte scan finds exactly those characters).
-    private static func appendEscaped(_ field: String, to out: inout [UInt8]) {
+    private static func appendEscaped(_ field: String, to out: ByteBuffer) {
         var field = field
         field.withUTF8 { utf8 in
             let special = utf8.contains {
                 $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
             }
             guard special else {
-                out.append(contentsOf: utf8)
+                out.append(UnsafeRawBufferPointer(utf8))
                 return
             }
             out.append(UInt8(ascii: "\""))

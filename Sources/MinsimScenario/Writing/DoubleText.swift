@@ -12,20 +12,26 @@
 /// prepared as `description` prepares it (64 bytes of ASCII "0").
 enum DoubleText {
     /// Bytes of scratch space per number; `description` gives the same routine 64.
-    private static let scratchBytes = 64
+    static let scratchBytes = 64
 
     /// Appends the text of `value` to `bytes`. `value` must be finite (the CSV writers write
     /// an empty cell otherwise); `-0.0` gives `-0.0`, as `description` does.
     static func append(_ value: Double, to bytes: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchBytes) { scratch in
             guard let start = scratch.baseAddress else { return }
-            // The Swift 6 formatter leaves the leading zeros of a number below 1 (`0.0…`) to
-            // the buffer's prior contents and `description` fills its buffer with "0" first;
-            // so does this (harmless for a formatter that writes every byte).
-            scratch.initialize(repeating: UInt8(ascii: "0"))
-            let count = Int(swiftFloat64ToString(start, UInt(scratchBytes), value, false))
-            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: min(count, scratchBytes)))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: write(value, into: start)))
         }
+    }
+
+    /// Writes the text of `value` at `start`, which has room for `scratchBytes` bytes (the
+    /// CSV writer's buffer: no copy), and returns its length. `value` must be finite.
+    static func write(_ value: Double, into start: UnsafeMutablePointer<UInt8>) -> Int {
+        // The Swift 6 formatter leaves the leading zeros of a number below 1 (`0.0…`) to the
+        // buffer's prior contents and `description` fills its buffer with "0" first; so does
+        // this (harmless for a formatter that writes every byte).
+        start.initialize(repeating: UInt8(ascii: "0"), count: scratchBytes)
+        let count = Int(swiftFloat64ToString(start, UInt(scratchBytes), value, false))
+        return min(count, scratchBytes)
     }
 }
 

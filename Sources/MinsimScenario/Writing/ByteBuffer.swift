@@ -1,0 +1,68 @@
+/// A growable byte buffer in raw memory, for `CSVWriter`: an append is a capacity test and a
+/// copy, and a number is formatted straight into it (`reserve`, then `advance`), with none of
+/// `[UInt8]`'s per-append uniqueness tests and generic sequence paths (together ≈ 12 % of
+/// writing a 100,000-node run's output).
+///
+/// A reference type: the writer that holds it copies it before writing when it is shared
+/// (`isKnownUniquelyReferenced`), as an array copies its storage, which is also why it may be
+/// sent between threads like an array.
+final class ByteBuffer: @unchecked Sendable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
+
+    init(capacity: Int = 4096) {
+        self.capacity = Swift.max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far (valid until the next write).
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// A buffer with the same bytes.
+    func copy() -> ByteBuffer {
+        let other = ByteBuffer(capacity: capacity)
+        other.base.update(from: base, count: count)
+        other.count = count
+        return other
+    }
+
+    /// Room for `n` more bytes: where they go. Write at most `n` bytes there and `advance` by
+    /// the number written.
+    @inline(__always)
+    func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + n > capacity { grow(to: count + n) }
+        return base + count
+    }
+
+    /// Counts `n` bytes written at `reserve`'s pointer.
+    @inline(__always)
+    func advance(_ n: Int) { count += n }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        reserve(1).pointee = byte
+        count += 1
+    }
+
+    func append(_ source: UnsafeRawBufferPointer) {
+        guard let from = source.baseAddress, !source.isEmpty else { return }
+        UnsafeMutableRawPointer(reserve(source.count)).copyMemory(from: from, byteCount: source.count)
+        count += source.count
+    }
+
+    /// Empties the buffer, keeping its memory.
+    func removeAll() { count = 0 }
+
+    private func grow(to minimum: Int) {
+        let larger = Swift.max(2 * capacity, minimum)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+}
