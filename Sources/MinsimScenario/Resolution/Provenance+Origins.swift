@@ -43,6 +43,10 @@ extension Provenance {
     /// The origins of every row of `table`, in row order.
     public func origins(_ table: ResolvedTable) -> [Origin] { (rowOrigins[table] ?? []).map { texts.origin($0) } }
 
+    /// The `source` texts of every row of `table`, in row order: what the `resolved/` tables
+    /// write, without making each row's location.
+    public func sources(_ table: ResolvedTable) -> [String] { (rowOrigins[table] ?? []).map { texts.source($0) } }
+
     /// Where a settings section was written and its source; nil when the scenario has none.
     public func origin(of section: Section) -> Origin? { sectionOrigins[section] }
 

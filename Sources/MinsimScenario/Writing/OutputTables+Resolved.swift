@@ -26,7 +26,7 @@ extension OutputTables {
         let n = CSVWriter.number
         // Sources are kept in the provenance, one per row of each table, in row order.
         let origins = scenario.provenance
-        func sources(_ table: Provenance.ResolvedTable) -> [String] { origins.origins(table).map(\.source) }
+        func sources(_ table: Provenance.ResolvedTable) -> [String] { origins.sources(table) }
         func source(_ section: Provenance.Section) -> String { origins.origin(of: section)?.source ?? "" }
 
         var regions = CSVWriter(columns: ["region", "name", "source"])
@@ -44,12 +44,12 @@ extension OutputTables {
 
         func recipes(_ output: CSVOutput) {
             var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"], to: output)
-            for (row, origin) in zip(scenario.recipes, origins.origins(.recipes)) {
+            for (row, source) in zip(scenario.recipes, origins.sources(.recipes)) {
                 csv.append(codes.regions[row.node.region.rawValue])
                 csv.append(codes.products[row.node.product.rawValue])
                 csv.append(codes.products[row.input.rawValue])
                 csv.append(row.quantityPerUnit)
-                csv.append(origin.source)
+                csv.append(source)
                 csv.endRow()
             }
             csv.finish()
@@ -60,11 +60,11 @@ extension OutputTables {
             _ output: CSVOutput
         ) {
             var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"], to: output)
-            for (row, origin) in zip(rows, origins.origins(table)) {
+            for (row, source) in zip(rows, origins.sources(table)) {
                 csv.append(codes.regions[row.node.region.rawValue])
                 csv.append(codes.products[row.node.product.rawValue])
                 csv.append(row.value)
-                csv.append(origin.source)
+                csv.append(source)
                 csv.endRow()
             }
             csv.finish()
@@ -74,12 +74,12 @@ extension OutputTables {
             _ output: CSVOutput
         ) {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"], to: output)
-            for (row, origin) in zip(rows, origins.origins(table)) {
+            for (row, source) in zip(rows, origins.sources(table)) {
                 csv.append(codes.products[row.route.product.rawValue])
                 csv.append(codes.regions[row.route.exporter.rawValue])
                 csv.append(codes.regions[row.route.importer.rawValue])
                 csv.append(row.value)
-                csv.append(origin.source)
+                csv.append(source)
                 csv.endRow()
             }
             csv.finish()
@@ -96,13 +96,13 @@ extension OutputTables {
         }
         func tariffs(_ output: CSVOutput) {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"], to: output)
-            for (row, origin) in zip(scenario.tariffs, origins.origins(.tariffs)) {
+            for (row, source) in zip(scenario.tariffs, origins.sources(.tariffs)) {
                 csv.append(codes.products[row.route.product.rawValue])
                 csv.append(codes.regions[row.route.exporter.rawValue])
                 csv.append(codes.regions[row.route.importer.rawValue])
                 csv.append(row.baseRate)
                 csv.append(row.rate)
-                csv.append(origin.source)
+                csv.append(source)
                 csv.endRow()
             }
             csv.finish()
