@@ -69,7 +69,8 @@ public struct ComplementaritySettings: Sendable, Equatable {
     public var lineSearchTrials: Int = 11
     /// Backtracking keeps whole bound switches: at `t < 1` the trial point is `z + t d` except
     /// for the unknowns that sit on one finite bound while the Newton target puts them on the
-    /// other (an unserved share going from 0 to 1, or back), which take the target's value. On
+    /// other (an unserved share going from 0 to 1, or back), which take the target's value
+    /// (unless no other unknown moves: every shortened trial would then be the full step). On
     /// the straight segment such an unknown sits mid-box at `t = ½` while its F has already
     /// changed sign, so the merit there is as bad in the linear model as in F and no shortened
     /// step passes the test (docs/performance.md, c10-hard). Measured on the ten shipped

@@ -208,12 +208,14 @@ public struct ComplementaritySolver: Sendable {
             if !accepted, let targetW = lcpTarget {
                 let target = expand(targetW)
                 let reference = recent.max() ?? merit
-                var switching: [Int] = []
-                for i in 0..<n where l[i].isFinite && u[i].isFinite {
+                var switching: [Int] = [], othersMove = false
+                for i in 0..<n where target[i] != z[i] {
                     let up = z[i] == l[i] && target[i] == u[i]
                     let down = z[i] == u[i] && target[i] == l[i]
-                    if up || down { switching.append(i) }
+                    if (up || down) && l[i].isFinite && u[i].isFinite { switching.append(i) } else { othersMove = true }
                 }
+                // Where only switching unknowns move, every shortened trial would be the full step.
+                if !othersMove { switching = [] }
                 var step = 1.0
                 while step >= 1.0 / 1024 && evaluations < settings.maxEvaluations && trials < settings.lineSearchTrials {
                     var moved = z
