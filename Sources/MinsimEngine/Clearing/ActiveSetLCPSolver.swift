@@ -109,6 +109,9 @@ public struct ActiveSetLCPSolver: Sendable {
             }
             if next == state {
                 if updated { return z }
+                // The solve above is the one polishing would repeat (the same free block and
+                // right-hand side, the same LU) when every free unknown is strictly inside its box.
+                if !regularized && free.allSatisfy({ z[$0] > l[$0] && z[$0] < u[$0] }) { return z }
                 return regularized
                     ? LinearComplementaritySolver.polished(p, z) : (LinearComplementaritySolver.polished(p, z) ?? z)
             }

@@ -67,6 +67,18 @@ public struct ComplementaritySettings: Sendable, Equatable {
     /// there means the warm start is far from the year's solution, and the homotopy from it
     /// (`MarketClearing.homotopy`) costs fewer year solves than searching on.
     public var lineSearchTrials: Int = 11
+    /// Backtracking keeps whole bound switches: at `t < 1` the trial point is `z + t d` except
+    /// for the unknowns that sit on one finite bound while the Newton target puts them on the
+    /// other (an unserved share going from 0 to 1, or back), which take the target's value
+    /// (unless no other unknown moves: every shortened trial would then be the full step). On
+    /// the straight segment such an unknown sits mid-box at `t = ½` while its F has already
+    /// changed sign, so the merit there is as bad in the linear model as in F and no shortened
+    /// step passes the test (docs/performance.md, c10-hard). Measured on the ten shipped
+    /// scenarios (c12-sub): 1,352 → 1,264 year solves, 815 → 787 Jacobians and 85 → 56
+    /// homotopy stages in 17 years each; instructions of whole `minsim run`s −0.8 to −4.7 %
+    /// (all ten −2.0 %), except iea-steps: +1.1 % (its clearing +2.7 %: one more Jacobian, and
+    /// more of its subproblems go to Lemke's method). false = the straight segment.
+    public var snapSwitches = true
     /// Initial Levenberg–Marquardt factor ν, `λ = ν·‖Φ‖`.
     public var initialDamping: Double = 1e-2
     public init() {}

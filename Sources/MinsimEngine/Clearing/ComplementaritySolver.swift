@@ -208,10 +208,24 @@ public struct ComplementaritySolver: Sendable {
             if !accepted, let targetW = lcpTarget {
                 let target = expand(targetW)
                 let reference = recent.max() ?? merit
+                var switching: [Int] = [], othersMove = false
+                for i in 0..<n where target[i] != z[i] {
+                    let up = z[i] == l[i] && target[i] == u[i]
+                    let down = z[i] == u[i] && target[i] == l[i]
+                    if (up || down) && l[i].isFinite && u[i].isFinite { switching.append(i) } else { othersMove = true }
+                }
+                // Where only switching unknowns move, every shortened trial would be the full step.
+                if !othersMove { switching = [] }
                 var step = 1.0
                 while step >= 1.0 / 1024 && evaluations < settings.maxEvaluations && trials < settings.lineSearchTrials {
                     var moved = z
                     for i in 0..<n { moved[i] += step * (target[i] - z[i]) }
+                    // A shortened step takes the unknowns that the target moves across their whole
+                    // box (an unserved share from 0 to 1) all the way: halfway, such an unknown sits
+                    // mid-box against an F that has already changed sign (`snapSwitches`).
+                    if step < 1 && settings.snapSwitches {
+                        for i in switching { moved[i] = target[i] }
+                    }
                     let trial = project(moved)
                     trials += 1
                     evaluations += 1

@@ -185,14 +185,15 @@ struct NewtonSubproblemSolver: Sendable {
     func solve(_ sub: BoxLCP, from start: [Double]) -> [Double]? {
         let lemkeFirst = sub.offset.count <= pivotingLimit
         var activeSet = ActiveSetLCPSolver()
-        // On a large subproblem a repeated guess goes to the semismooth method at once: Murty's
-        // single moves cost a dense LU each. On a small one a singular free block goes to
-        // Lemke's method at once, as before: shifted guesses that then cycle through Murty's
-        // moves cost more there than Lemke's few pivots.
+        // A repeated guess goes to the next method at once: Murty's single moves cost a dense
+        // LU each, and on these (non-P) matrices they often cycle too — on the 5-region data
+        // they cost more than the Lemke solves they saved (docs/performance.md, c12-sub). On a
+        // small subproblem a singular free block goes to Lemke's method at once, as before:
+        // shifted guesses cost more there than Lemke's few pivots.
+        activeSet.maxSingleMoves = 0
         if lemkeFirst {
             activeSet.maxShifts = 0
         } else {
-            activeSet.maxSingleMoves = 0
             activeSet.updates = true
             activeSet.maxIterations = 50
         }
