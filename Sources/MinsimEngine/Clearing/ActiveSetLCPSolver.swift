@@ -21,8 +21,9 @@ public struct ActiveSetLCPSolver: Sendable {
     public var maxIterations: Int = 20
     /// Murty's single moves after a repeated guess, at most (and never more than 4 per
     /// unknown); 0 gives up at the first repeated guess. Each move costs a dense LU of the
-    /// free block and the method is finite but not polynomial, so on large subproblems the
-    /// caller sets 0 and uses the semismooth Newton method (`SemismoothLCPSolver`) instead.
+    /// free block and the method is finite but not polynomial; the clearing's subproblems
+    /// (`NewtonSubproblemSolver`, `SemismoothLCPSolver`) set 0 and go on to Lemke's or the
+    /// semismooth Newton method, which on their (non-P) matrices cost less than the moves.
     public var maxSingleMoves: Int = .max
     /// Shifted solves of singular free blocks before giving up: where the guesses keep
     /// landing on singular blocks the shift is not leading anywhere.

@@ -209,7 +209,7 @@ public struct ComplementaritySolver: Sendable {
                 let target = expand(targetW)
                 let reference = recent.max() ?? merit
                 var switching: [Int] = [], othersMove = false
-                for i in 0..<n where target[i] != z[i] {
+                for i in 0..<n where settings.snapSwitches && target[i] != z[i] {
                     let up = z[i] == l[i] && target[i] == u[i]
                     let down = z[i] == u[i] && target[i] == l[i]
                     if (up || down) && l[i].isFinite && u[i].isFinite { switching.append(i) } else { othersMove = true }
@@ -223,7 +223,7 @@ public struct ComplementaritySolver: Sendable {
                     // A shortened step takes the unknowns that the target moves across their whole
                     // box (an unserved share from 0 to 1) all the way: halfway, such an unknown sits
                     // mid-box against an F that has already changed sign (`snapSwitches`).
-                    if step < 1 && settings.snapSwitches {
+                    if step < 1 {
                         for i in switching { moved[i] = target[i] }
                     }
                     let trial = project(moved)
