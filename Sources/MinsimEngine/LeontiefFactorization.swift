@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 
 /// Which linear solver handles `I − A` and `I − Ã`.
@@ -103,10 +104,10 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
 /// - loops: the sparse LU's ordering is analysed (`SparseLU.Analysis`: block triangular form
 ///   and AMD, near O(nonzeros)), which estimates the flops of factoring the cyclic blocks
 ///   sparsely. Dense LU is chosen only where it is measured to win: when those flops exceed
-///   `denseFlopFraction` of dense LU's `(2/3) N³` (dgetrf runs that much faster per flop than
-///   the sparse kernels) and N ≤ `denseNodeLimit`. Otherwise sparse LU: on every benchmark
+///   `denseBreakEven(nodes:)` of dense LU's `(2/3) N³` (dgetrf runs that much faster per flop
+///   than the sparse kernels) and N ≤ `denseNodeLimit`. Otherwise sparse LU: on every benchmark
 ///   network, whose loops are small (largest diagonal block 60–1,100 nodes of 1,000–100,000),
-///   it beat dense LU by 10–4,000× and GMRES by 1.3–2×.
+///   it beat dense LU by 8–600× and GMRES by 1.7–2.9× (1,000–10,000 nodes, Cooperlake kernels).
 ///
 /// GMRES + ILU(0) is never chosen automatically: on every benchmark network the sparse LU
 /// was faster (docs/performance.md, "Solver choice"); it stays available as `.krylov`.
@@ -118,13 +119,32 @@ public struct LeontiefFactorizer: Sendable {
     public static let defaultDenseNodeLimit = 4000
 
     /// Dense LU is chosen when the sparse LU's estimated flops exceed this fraction of
-    /// `(2/3) N³`: the ratio of the two methods' speeds per flop, measured (docs/performance.md,
-    /// "Solver choice"; `RatioReport --sections choice`). On random strongly connected matrices
-    /// of 500–2,000 nodes KLU ran at 0.9–2.1 GFLOP/s of its own estimate and dgetrf at
-    /// 5–8 GFLOP/s (Debian's OpenBLAS 0.3.21, one thread); dense and sparse took equal time at
-    /// a flops ratio of 0.17 at all three sizes. A faster BLAS kernel moves the break-even
-    /// down, in proportion to dgetrf's speed.
-    public static let denseFlopFraction = 1.0 / 6
+    /// `(2/3) N³` — the ratio of the two methods' speeds per flop, measured by
+    /// `RatioReport --sections choice` (docs/performance.md, "Solver choice"): on random
+    /// strongly connected matrices of 0.2–40 % density, one thread, OpenBLAS on the CPU's own
+    /// kernels (Cooperlake), the ratio at which the two take equal time,
+    /// `flops ratio × dense time ÷ sparse time`, had medians 0.073 (N = 500), 0.057 (1,000) and
+    /// 0.030 (2,000): KLU runs at ≈ 1.1–1.3 GFLOP/s of its estimate at every size, while dgetrf
+    /// gets faster per flop as N grows (≈ 16 GFLOP/s at 500, 36 at 2,000). Between those sizes
+    /// the break-even is interpolated linearly in `log N`; below 500 and above 2,000 it is held
+    /// at the end values (above 2,000 dgetrf is near its peak, so 0.030 leans, if anything, to
+    /// the sparse LU, which needs far less memory). The rule is a fixed function of the
+    /// structure, so the choice — and the output — does not depend on the machine it runs on.
+    /// (On OpenBLAS's generic Prescott kernels, which ran before minsim chose the CPU's own, the
+    /// break-even was 0.17 at all three sizes.)
+    public static func denseBreakEven(nodes: Int) -> Double {
+        let points: [(nodes: Double, ratio: Double)] = [(500, 0.073), (1_000, 0.057), (2_000, 0.030)]
+        let n = Double(nodes)
+        guard let first = points.first, let last = points.last else { return 0 }
+        if n <= first.nodes { return first.ratio }
+        if n >= last.nodes { return last.ratio }
+        for (lo, hi) in zip(points, points.dropFirst()) where n <= hi.nodes {
+            if n == hi.nodes { return hi.ratio }
+            let t = log(n / lo.nodes) / log(hi.nodes / lo.nodes)
+            return exp(log(lo.ratio) + t * (log(hi.ratio) - log(lo.ratio)))
+        }
+        return last.ratio
+    }
 
     public var choice: LinearSolverChoice
     /// Largest cyclic system `.automatic` factors densely (default `defaultDenseNodeLimit`).
@@ -139,10 +159,11 @@ public struct LeontiefFactorizer: Sendable {
     public enum Decision: Sendable, Equatable {
         /// No loops: triangular substitution over `levels` levels.
         case triangular(levels: Int)
-        /// Loops; sparse LU whose estimated flops are `estimatedFlops`, against dense `denseFlops`.
-        case sparse(blocks: Int, largestBlock: Int, estimatedFlops: Double, denseFlops: Double)
+        /// Loops; sparse LU whose estimated flops are `estimatedFlops`, against dense `denseFlops`
+        /// and the measured `breakEven` fraction of them for this size.
+        case sparse(blocks: Int, largestBlock: Int, estimatedFlops: Double, denseFlops: Double, breakEven: Double)
         /// Loops; dense LU, since the sparse LU's estimated flops come too close to it.
-        case dense(blocks: Int, largestBlock: Int, estimatedFlops: Double, denseFlops: Double)
+        case dense(blocks: Int, largestBlock: Int, estimatedFlops: Double, denseFlops: Double, breakEven: Double)
 
         /// One sentence for the manifest.
         public var reason: String {
@@ -150,12 +171,12 @@ public struct LeontiefFactorizer: Sendable {
             switch self {
             case .triangular(let levels):
                 return "automatic: no supply loops (\(levels) levels), so block triangular substitution"
-            case .sparse(let blocks, let largest, let flops, let dense):
+            case .sparse(let blocks, let largest, let flops, let dense, let breakEven):
                 return
-                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), below the measured break-even of 1/6, so sparse LU"
-            case .dense(let blocks, let largest, let flops, let dense):
+                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), below the measured break-even of \(e(breakEven)) of them at this size, so sparse LU"
+            case .dense(let blocks, let largest, let flops, let dense, let breakEven):
                 return
-                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), above the measured break-even of 1/6, so dense LU"
+                    "automatic: supply loops (\(blocks) diagonal blocks, largest \(largest) nodes); sparse LU needs ≈ \(e(flops)) flops against dense LU's \(e(dense)), above the measured break-even of \(e(breakEven)) of them at this size, so dense LU"
             }
         }
     }
@@ -273,15 +294,18 @@ public struct LeontiefFactorizer: Sendable {
 
     /// The automatic choice for a matrix with loops, from the sparse LU's analysis of its
     /// pattern: dense LU when N ≤ `denseNodeLimit` and the estimated sparse flops exceed
-    /// `denseFlopFraction · (2/3) N³`, else sparse LU.
+    /// `denseBreakEven(nodes: N) · (2/3) N³`, else sparse LU.
     public func decide(_ analysis: SparseLU.Analysis) -> Decision {
         let n = Double(analysis.dimension)
         let denseFlops = 2.0 / 3.0 * n * n * n
         let (blocks, largest, flops) = (analysis.blocks, analysis.largestBlock, analysis.estimatedFlops)
-        if analysis.dimension <= denseNodeLimit && flops > Self.denseFlopFraction * denseFlops {
-            return .dense(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops)
+        let breakEven = Self.denseBreakEven(nodes: analysis.dimension)
+        if analysis.dimension <= denseNodeLimit && flops > breakEven * denseFlops {
+            return .dense(
+                blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops, breakEven: breakEven)
         }
-        return .sparse(blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops)
+        return .sparse(
+            blocks: blocks, largestBlock: largest, estimatedFlops: flops, denseFlops: denseFlops, breakEven: breakEven)
     }
 
     /// Factors an arbitrary square sparse matrix `m` with the sparse LU (for systems that are

@@ -237,8 +237,9 @@ struct SolverAgreementTests {
     }
 
     /// The break-even measured in `RatioReport --sections choice` (docs/performance.md): a
-    /// strongly connected block whose sparse LU would cost more than 1/6 of dense LU's flops
-    /// is factored densely. A 40-node loop in which every node uses every other is dense.
+    /// strongly connected block whose sparse LU would cost more than `denseBreakEven(nodes:)`
+    /// (0.03–0.073) of dense LU's flops is factored densely. A 40-node loop in which every node
+    /// uses every other is dense.
     @Test("automatic choice: dense LU when the loop is dense enough to win")
     func automaticDense() throws {
         let n = 40
@@ -257,6 +258,47 @@ struct SolverAgreementTests {
             return
         }
         #expect(LeontiefFactorizer().denseNodeLimit == 4000)
+    }
+
+    /// The break-even is the measured table (exact at its three sizes), falls with N between
+    /// them (dgetrf's speed per flop rises with N, KLU's does not), and is held outside.
+    @Test("the dense/sparse break-even follows the measured table")
+    func breakEvenTable() {
+        let b = LeontiefFactorizer.denseBreakEven
+        #expect(b(500) == 0.073 && b(1_000) == 0.057 && b(2_000) == 0.030)
+        #expect(b(40) == 0.073 && b(4_000) == 0.030)
+        let sizes = Array(stride(from: 400, through: 2_100, by: 50))
+        for (n, m) in zip(sizes, sizes.dropFirst()) { #expect(b(m) <= b(n), "break-even rises from \(n) to \(m) nodes") }
+        // log-linear halfway (in log N) between 1,000 and 2,000: the geometric mean, to rounding.
+        #expect(abs(b(1_414) / (0.057 * 0.030).squareRoot() - 1) < 1e-3)
+    }
+
+    /// The rows of that measurement which the old break-even (1/6, measured on OpenBLAS's generic
+    /// kernels) got wrong: random strongly connected 1,000- and 2,000-node matrices at 0.3 % and
+    /// 0.2 % density, flops ratios ≈ 0.10 and 0.14, where dense LU took 37 against 41 ms and 193
+    /// against 666 ms CPU. The same construction as `RatioReport`'s, so the same matrices.
+    @Test(
+        "automatic choice: dense LU on the measured rows between the new and the old break-even",
+        arguments: [(1_000, 0.003), (2_000, 0.002)])
+    func automaticDenseNearBreakEven(n: Int, density: Double) throws {
+        var rng = SeededGenerator(seed: UInt64(n) &+ UInt64(density * 1e4))
+        var r: [Int] = [], c: [Int] = [], v: [Double] = []
+        for j in 0..<n {
+            r.append((j + 1) % n); c.append(j); v.append(rng.uniform() + 0.1)
+            for i in 0..<n where i != j && rng.uniform() < density { r.append(i); c.append(j); v.append(rng.uniform()) }
+        }
+        var sums = [Double](repeating: 0, count: n)
+        for k in v.indices { sums[c[k]] += v[k] }
+        for k in v.indices { v[k] *= 0.9 / sums[c[k]] }
+        let a = SparseMatrix(rows: n, columns: n, rowIndices: r, columnIndices: c, values: v)
+        let analysis = try SparseLU.Analysis(SparseLeontiefFactorization.leontiefMatrix(a))
+        let ratio = analysis.estimatedFlops / (2.0 / 3.0 * Double(n) * Double(n) * Double(n))
+        // The row's premise: a ratio between the new break-even and the old 1/6.
+        try #require(ratio > LeontiefFactorizer.denseBreakEven(nodes: n) && ratio < 1.0 / 6, "flops ratio \(ratio)")
+        guard case .dense = LeontiefFactorizer().decide(analysis) else {
+            Issue.record("\(n) nodes at flops ratio \(ratio): \(LeontiefFactorizer().decide(analysis).reason)")
+            return
+        }
     }
 
     /// The benchmark cases of docs/performance.md ("Solver choice"): the sparse LU was the

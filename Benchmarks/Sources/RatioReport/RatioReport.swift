@@ -7,7 +7,7 @@
 //   sparse   — acyclic networks of 10,000 and 100,000 nodes: time per year and peak memory;
 //   breakdown — where the dense engine's time goes (opt-in: --sections breakdown);
 //   choice   — dense LU against the sparse LU on random strongly connected matrices of rising
-//              density, the measurement behind `LeontiefFactorizer.denseFlopFraction`, and every
+//              density, the measurement behind `LeontiefFactorizer.denseBreakEven(nodes:)`, and every
 //              solver on the benchmark networks (opt-in: --sections choice).
 //
 //   swift run -c release --package-path Benchmarks RatioReport [--runs 5] [--sections dense,shock,sparse]
@@ -65,14 +65,20 @@ struct RatioReport {
     /// each way) on `I − A` for a random A with `density` of its entries set (one strongly
     /// connected block: a ring keeps every node on a loop), scaled to column sums 0.9.
     static func choiceSection(runs: Int) throws {
-        print("### Solver choice: dense LU against sparse LU by density (median of \(runs), ms)\n")
+        print("### Solver choice: dense LU against sparse LU by density (median of \(runs), process CPU ms)\n")
         print(
             "`flops ratio` = KLU's estimated flops (`SparseLU.Analysis.estimatedFlops`) / (2/3 N³). "
-                + "`automatic` picks dense LU when that ratio exceeds \(f2(LeontiefFactorizer.denseFlopFraction)).\n")
-        print("| N | density | nonzeros | KLU blocks | flops ratio | sparse LU ms | dense LU ms | faster | automatic |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
+                + "`break-even` = flops ratio × dense ms ÷ sparse ms: the ratio at which the two would take "
+                + "equal time at the speeds per flop measured in that row. "
+                + "`automatic` picks dense LU when the flops ratio exceeds `LeontiefFactorizer.denseBreakEven(nodes: N)` "
+                + "(\([500, 1_000, 2_000].map { "\($0): \(String(format: "%.3g", LeontiefFactorizer.denseBreakEven(nodes: $0)))" }.joined(separator: ", "))).\n"
+        )
+        print(
+            "| N | density | nonzeros | KLU blocks | flops ratio | sparse LU ms | dense LU ms | break-even | faster | automatic |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
         for n in [500, 1_000, 2_000] {
-            for density in [0.005, 0.02, 0.05, 0.1, 0.2, 0.4] {
+            for density in [0.002, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4] {
                 var rng = SeededGenerator(seed: UInt64(n) &+ UInt64(density * 1e4))
                 var r: [Int] = [], c: [Int] = [], v: [Double] = []
                 for j in 0..<n {
@@ -99,12 +105,13 @@ struct RatioReport {
                     withExtendedLifetime((lu.solve(rhs), lu.solve(rhs, transposed: true))) {}
                 }
                 try sparseRun(); try denseRun()
-                let sp = try sample(runs) { try sparseRun() }.wall
-                let de = try sample(runs) { try denseRun() }.wall
-                let auto = ratio > LeontiefFactorizer.denseFlopFraction ? "dense" : "sparse"
+                let sp = try sample(runs) { try sparseRun() }.cpu
+                let de = try sample(runs) { try denseRun() }.cpu
+                let auto = ratio > LeontiefFactorizer.denseBreakEven(nodes: n) ? "dense" : "sparse"
                 print(
                     "| \(n) | \(f2(density * 100)) % | \(m.nonzeroCount) | \(analysis.blocks) | \(String(format: "%.3g", ratio)) | "
-                        + "\(ms(sp)) | \(ms(de)) | \(sp < de ? "sparse" : "dense") | \(auto) |")
+                        + "\(ms(sp)) | \(ms(de)) | \(String(format: "%.3g", ratio * de / sp)) | \(sp < de ? "sparse" : "dense") | \(auto) |"
+                )
             }
         }
         print("")
