@@ -278,7 +278,9 @@ struct LoaderFifthPassTests {
             var digits: String
             switch round % 8 {
             case 0: digits = String((1 << 53) + 2 * (r % (1 << 40)) + 1)
-            case 1: digits = String(String(Double(bitPattern: 0x3FF0_0000_0000_0000 | r >> 12).description.filter(\.isNumber)).prefix(18)) + "5"
+            case 1:
+                let shortest = Double(bitPattern: 0x3FF0_0000_0000_0000 | r >> 12).description
+                digits = String(shortest.filter(\.isNumber).prefix(18)) + "5"
             default: digits = String((1 << 53) + r % (10_000_000_000_000_000_000 - (1 << 53)))
             }
             let p = Int(mix.next() % 45) - 22
@@ -289,7 +291,10 @@ struct LoaderFifthPassTests {
                 texts.append(String(digits[..<point]) + "." + digits[point...])
             }
         }
-        texts += ["9007199254740993", "9007199254740995", "1844674407370955161", "-1844674407370955161e-3", "9999999999999999999e-22", "1000000000000000001e22"]
+        texts += [
+            "9007199254740993", "9007199254740995", "1844674407370955161", "-1844674407370955161e-3",
+            "9999999999999999999e-22", "1000000000000000001e22",
+        ]
         var wide = 0
         for text in texts {
             let expected = LoaderFourthPassTests.strtodValue(text)

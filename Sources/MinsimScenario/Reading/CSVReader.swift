@@ -221,7 +221,8 @@ package enum CSVReader {
                     }
                 }
             } else if fields.count < repeats.count, case let last = repeats[fields.count], last.count > 0,
-                i + last.count <= n, i + last.count == n || s[i + last.count] == comma || s[i + last.count] == lf
+                i + last.count <= n,
+                i + last.count == n || s[i + last.count] == comma || s[i + last.count] == lf
                     || s[i + last.count] == cr, memcmp(base + i, base + last.start, last.count) == 0
             {
                 begin = i
