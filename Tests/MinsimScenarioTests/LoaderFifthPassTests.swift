@@ -146,6 +146,8 @@ struct LoaderFifthPassTests {
             #expect(results[0].lines == results[1].lines, "round \(round), \(spec.key)")
             #expect(results[0].diagnostics == results[1].diagnostics, "round \(round), \(spec.key)")
         }
+        // A decoded row is 40 bytes (its fields were 24 bytes each, five or six a row).
+        #expect(MemoryLayout<DecodedRows.Row>.stride == 40)
         // Both kinds of row must occur, or this compares one reader with itself.
         #expect(decodedRows > 1_000 && generalRows > 1_000, "decoded \(decodedRows), general \(generalRows)")
     }

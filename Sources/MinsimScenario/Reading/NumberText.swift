@@ -120,27 +120,46 @@ package enum NumberText {
         ///   correctly rounded by IEEE 754, is the correctly rounded value (Clinger's fast path,
         ///   W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990);
         /// - m of 17 to 19 digits (most numbers `minsim generate` writes have 17): in exact
-        ///   128-bit integers, 10^p = 5^p · 2^p with 5^22 < 2⁵²; for p ≥ 0, m · 5^p is exact and
-        ///   converted once (correctly rounded); for p < 0, m shifted left to 128 bits divided by
-        ///   5^|p| leaves a quotient of more than 75 bits, whose lowest bit, set when the
-        ///   remainder is not zero, stands for everything below it, so converting it rounds as
-        ///   the exact quotient would. The power of two is then applied exactly (the result is
-        ///   a normal double: 10⁻²² ≤ |value| < 10⁴²).
+        ///   128-bit integers (two words), 10^p = 5^p · 2^p with 5^22 < 2⁵²; for p ≥ 0, m · 5^p
+        ///   is exact and converted once (correctly rounded); for p < 0, m shifted left to fill
+        ///   128 bits divided by 5^|p| leaves a quotient of more than 75 bits, whose lowest bit,
+        ///   set when the remainder is not zero, stands for everything below it, so converting
+        ///   it rounds as the exact quotient would. The power of two is then applied exactly
+        ///   (the result is a normal double: 10⁻²² ≤ |value| < 10⁴²).
         var exactValue: Double? {
             guard digits <= 19, (-22...22).contains(p) else { return nil }
             let magnitude: Double
             if m <= 1 << 53 {
                 magnitude = p < 0 ? Double(m) / NumberText.powersOfTen[-p] : Double(m) * NumberText.powersOfTen[p]
             } else if p >= 0 {
-                let product = UInt128(m) * UInt128(NumberText.powersOfFive[p])
-                magnitude = Double(sign: .plus, exponent: p, significand: Double(product))
+                let product = m.multipliedFullWidth(by: NumberText.powersOfFive[p])
+                magnitude = Self.double(high: product.high, low: product.low, sticky: false, times2: p)
             } else {
-                let shift = 64 + m.leadingZeroBitCount
-                var (q, r) = (UInt128(m) << shift).quotientAndRemainder(dividingBy: UInt128(NumberText.powersOfFive[-p]))
-                if r != 0 { q |= 1 }
-                magnitude = Double(sign: .plus, exponent: p - shift, significand: Double(q))
+                // m · 2^s fills 128 bits: its high word is m shifted to the top, its low word 0.
+                let s = 64 + m.leadingZeroBitCount
+                let five = NumberText.powersOfFive[-p]
+                let high = m << m.leadingZeroBitCount
+                let (q1, r1) = high.quotientAndRemainder(dividingBy: five)
+                let (q0, r0) = five.dividingFullWidth((high: r1, low: 0))
+                magnitude = Self.double(high: q1, low: q0, sticky: r0 != 0, times2: p - s)
             }
             return negative ? -magnitude : magnitude
+        }
+
+        /// (high · 2⁶⁴ + low, plus a fraction when `sticky`) · 2^e, correctly rounded: the top
+        /// 64 bits, the lowest of them set when any bit below is (64 bits hold the 53 kept, the
+        /// rounding bit and more), converted by the hardware's correctly rounded conversion,
+        /// then scaled by an exact power of two. For a normal result with `high` > 0 or
+        /// `sticky` false.
+        @inline(__always)
+        static func double(high: UInt64, low: UInt64, sticky: Bool, times2 e: Int) -> Double {
+            var top = low, shift = 0
+            if high != 0 {
+                shift = 64 - high.leadingZeroBitCount
+                top = high << (64 - shift) | low >> shift
+                if low << (64 - shift) != 0 || sticky { top |= 1 }
+            }
+            return Double(top) * Double(bitPattern: UInt64(1023 + e + shift) << 52)
         }
     }
 

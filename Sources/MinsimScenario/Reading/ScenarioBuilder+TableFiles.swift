@@ -132,12 +132,14 @@ extension ScenarioBuilder {
                 return
             }
             if decoded != nil,
-                let row = rowDecoder.decode(readableTo: raw.baseAddress.map { $0 + raw.count }) { k in
-                    let p = positions[k]
-                    if p < 0 { return .absent }
-                    let f = record[p]
-                    return f.quoted ? .quoted : .bytes(UnsafeRawBufferPointer(rebasing: raw[f.start..<f.end]))
-                }
+                let row = rowDecoder.decode(
+                    readableTo: raw.baseAddress.map { $0 + raw.count },
+                    { k in
+                        let p = positions[k]
+                        if p < 0 { return .absent }
+                        let f = record[p]
+                        return f.quoted ? .quoted : .bytes(UnsafeRawBufferPointer(rebasing: raw[f.start..<f.end]))
+                    })
             {
                 let p = positions[rowDecoder.sourceColumn]
                 let source = sources.number(p < 0 ? nil : record[p], s, quotedBytes, &provenance.texts)

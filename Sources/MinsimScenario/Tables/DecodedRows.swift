@@ -9,47 +9,29 @@ import MinsimEngine
 /// which reports its problems. Rows stay in file order, so the decoders meet them — and report
 /// duplicates — exactly as they did reading every row from its fields.
 struct DecodedRows {
-    /// One row: decoded, or (`source` = `Row.general`) one for the general reader.
+    /// One row: decoded, or (source number `Row.general`) one for the general reader.
     struct Row {
         /// The line the row starts on; for a general row, its index in the table's rows.
         let line: Int
-        /// The number of the row's `source` text (`Provenance.OriginTexts`); `Row.general` for
-        /// a row the general reader reads.
-        let source: UInt32
-        /// The row's names as indices: recipes region (−1: the default recipe), product,
-        /// input; node tables region, product; route tables product, exporter, importer.
-        let a: Int32
-        let b: Int32
-        let c: Int32
-        let value: Double
-        /// A tariff's rate; NaN when not given (the base rate applies). A read number is never
-        /// NaN (`NumberText` refuses it).
-        let rate: Double
+        let values: RowDecoder.Decoded
 
         static let general = UInt32.max
 
         /// A row the general reader reads: row `index` of the table's rows.
         init(general index: Int) {
             line = index
-            source = Self.general
-            a = 0
-            b = 0
-            c = 0
-            value = 0
-            rate = .nan
+            values = RowDecoder.Decoded(a: 0, b: 0, c: 0, source: Self.general, value: 0, rate: .nan)
         }
 
+        /// A decoded row, its source text numbered `source`.
         init(line: Int, source: UInt32, _ decoded: RowDecoder.Decoded) {
             self.line = line
-            self.source = source
-            a = decoded.a
-            b = decoded.b
-            c = decoded.c
-            value = decoded.value
-            rate = decoded.rate
+            var values = decoded
+            values.source = source
+            self.values = values
         }
 
-        var isDecoded: Bool { source != Self.general }
+        var isDecoded: Bool { values.source != Self.general }
     }
 
     var rows: [Row] = []
@@ -65,7 +47,7 @@ struct DecodedRows {
 
     /// The origin of decoded row `row`.
     func origin(_ row: Row) -> Provenance.RowOrigin {
-        Provenance.RowOrigin(line: row.line, column: 1, file: file, source: row.source)
+        Provenance.RowOrigin(line: row.line, column: 1, file: file, source: row.values.source)
     }
 
     /// Every row of `table` for the general reader (a table not decoded by `readCSV`: written
@@ -104,11 +86,17 @@ struct RowDecoder {
         case bytes(UnsafeRawBufferPointer)
     }
 
-    /// A decoded row's names, value and rate (as in `DecodedRows.Row`).
+    /// A decoded row: its names as indices (recipes region — −1: the default recipe —,
+    /// product, input; node tables region, product; route tables product, exporter,
+    /// importer), its value, a tariff's rate (NaN when not given: the base rate applies; a
+    /// read number is never NaN, `NumberText` refuses it) and, once numbered, the number of
+    /// its `source` text (`Provenance.OriginTexts`).
     struct Decoded {
         let a: Int32
         let b: Int32
         let c: Int32
+        // (Before the doubles: 32 bytes in all.)
+        var source: UInt32 = 0
         let value: Double
         let rate: Double
     }

@@ -101,9 +101,9 @@ extension ScenarioBuilder {
         for (i, d) in decoded.rows.enumerated() {
             if d.isDecoded {
                 // Region −1: blank, `*` or absent, the default recipe.
-                let r = d.a < 0 ? nil : RegionIndex(Int(d.a))
-                let p = ProductIndex(Int(d.b)), q = ProductIndex(Int(d.c))
-                if firstTime(r, p, q, row: i) { store(r, p, (q, d.value, decoded.origin(d))) }
+                let r = d.values.a < 0 ? nil : RegionIndex(Int(d.values.a))
+                let p = ProductIndex(Int(d.values.b)), q = ProductIndex(Int(d.values.c))
+                if firstTime(r, p, q, row: i) { store(r, p, (q, d.values.value, decoded.origin(d))) }
                 continue
             }
             let row = table.rows[d.line]
@@ -150,8 +150,10 @@ extension ScenarioBuilder {
         let location = { (i: Int) in decoded.location(i, general: table.rows) }
         for (i, d) in decoded.rows.enumerated() {
             if d.isDecoded {
-                let node = Node(RegionIndex(Int(d.a)), ProductIndex(Int(d.b)))
-                if isFirstRow(of: node, in: spec, row: i, seen: &seen, at: location) { store(node, d.value, decoded.origin(d)) }
+                let node = Node(RegionIndex(Int(d.values.a)), ProductIndex(Int(d.values.b)))
+                if isFirstRow(of: node, in: spec, row: i, seen: &seen, at: location) {
+                    store(node, d.values.value, decoded.origin(d))
+                }
                 continue
             }
             let row = table.rows[d.line]
@@ -233,8 +235,9 @@ extension ScenarioBuilder {
         }
         for (i, d) in decoded.rows.enumerated() {
             if d.isDecoded {
-                let route = Route(ProductIndex(Int(d.a)), from: RegionIndex(Int(d.b)), to: RegionIndex(Int(d.c)))
-                if firstTime(route, row: i) { store(route, d.value, rate: d.rate.isNaN ? nil : d.rate, decoded.origin(d)) }
+                let v = d.values
+                let route = Route(ProductIndex(Int(v.a)), from: RegionIndex(Int(v.b)), to: RegionIndex(Int(v.c)))
+                if firstTime(route, row: i) { store(route, v.value, rate: v.rate.isNaN ? nil : v.rate, decoded.origin(d)) }
                 continue
             }
             let row = table.rows[d.line]
