@@ -40,7 +40,7 @@ struct LoaderIndexTests {
         let c = Route(ProductIndex(1), from: RegionIndex(0), to: RegionIndex(0))
         #expect(a < b && b < c)
         // In order, then a repeat of the middle one, then a repeat of the last one.
-        var seen = ScenarioBuilder.FirstRouteRows()
+        var seen = ScenarioBuilder.FirstKeyRows<Route>(rows: 6)
         var found: [Int?] = []
         for (row, route) in [a, b, c, b, c, a].enumerated() {
             let first = seen.firstRow(of: route)
@@ -49,10 +49,22 @@ struct LoaderIndexTests {
         }
         #expect(found == [nil, nil, nil, 1, 2, 0])
         // A repeat straight after the first row (not after a larger route).
-        var adjacent = ScenarioBuilder.FirstRouteRows()
+        var adjacent = ScenarioBuilder.FirstKeyRows<Route>(rows: 6)
         #expect(adjacent.firstRow(of: a) == nil)
         adjacent.insert(a, row: 0)
         #expect(adjacent.firstRow(of: a) == 0)
+        // Recipe keys, ordered by region (−1: the default recipe), product and input.
+        let keys = [(-1, 2, 0), (0, 1, 3), (0, 2, 0), (0, 2, 1), (1, 0, 0), (0, 2, 0), (-1, 2, 0)].map {
+            ScenarioBuilder.RecipeKey(region: $0.0, product: $0.1, input: $0.2)
+        }
+        var recipes = ScenarioBuilder.FirstKeyRows<ScenarioBuilder.RecipeKey>(rows: keys.count)
+        var firsts: [Int?] = []
+        for (row, key) in keys.enumerated() {
+            let first = recipes.firstRow(of: key)
+            firsts.append(first)
+            if first == nil { recipes.insert(key, row: row) }
+        }
+        #expect(firsts == [nil, nil, nil, nil, nil, 2, 0])
     }
 
     @Test("a node set answers as Set<Node> does, and nothing outside the network is a member")

@@ -40,20 +40,31 @@ package enum CSVReader {
         return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, path: path, body) } ?? []
     }
 
-    /// A field as the parser finds it: an unquoted field is the byte range `start..<end` of
-    /// the input; a quoted one is its text (quotes removed, `""` undone).
+    /// A field as the parser finds it, in plain integers (no `String`, nothing to count when
+    /// the fields of a record are copied or dropped): an unquoted field is the byte range
+    /// `start..<end` of the input; a quoted one (`quoted`) is the range of its text (quotes
+    /// removed, `""` undone) in the record's quoted bytes.
     struct RawField {
         let start: Int
         let end: Int
-        let quotedText: String?
         let line: Int
         let column: Int
+        let quoted: Bool
+
+        /// The field's text: its bytes in `input`, or for a quoted field in `quotedBytes`.
+        func text(_ input: UnsafeBufferPointer<UInt8>, _ quotedBytes: [UInt8]) -> String {
+            if quoted { return String(decoding: quotedBytes[start..<end], as: UTF8.self) }
+            return String(decoding: UnsafeBufferPointer(rebasing: input[start..<end]), as: UTF8.self)
+        }
     }
 
     /// Parses `bytes` (UTF-8 without a byte-order mark), handing each good record to `body` as
-    /// its line and its fields, which index into `bytes` — no `String` is made for an unquoted
-    /// field (`ScenarioBuilder.readCSV` keeps the bytes and makes the texts it needs).
-    static func parseRaw(bytes: UnsafeBufferPointer<UInt8>, path: String, _ body: (Int, [RawField]) -> Void) -> [Diagnostic] {
+    /// its line, its fields, which index into `bytes`, and the texts of its quoted fields, which
+    /// the quoted fields index into — no `String` is made for a field
+    /// (`ScenarioBuilder.readCSV` keeps the bytes and makes the texts it needs).
+    static func parseRaw(
+        bytes: UnsafeBufferPointer<UInt8>, path: String, _ body: (Int, [RawField], [UInt8]) -> Void
+    ) -> [Diagnostic] {
         parseCore(bytes: bytes, path: path, body)
     }
 
@@ -78,6 +89,16 @@ package enum CSVReader {
             p = UnsafeRawPointer(hit) + 1
         }
         return count
+    }
+
+    /// About the number of lines of `bytes`, at least as many in a file of rows of similar
+    /// length: exact up to 1 MB; beyond, the line feeds of the first MB scaled to the whole and
+    /// a tenth added (counting every line feed of a large file was ≈ 1–2 % of loading it).
+    static func estimatedLines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let sample = 1 << 20
+        guard bytes.count > sample else { return lineFeeds(bytes) + 1 }
+        let feeds = lineFeeds(UnsafeRawBufferPointer(rebasing: bytes[..<sample]))
+        return Int(Double(feeds) * Double(bytes.count) / Double(sample) * 1.1) + 16
     }
 
     /// True when no byte of `bytes` has its high bit set.
@@ -111,20 +132,21 @@ package enum CSVReader {
         // validation). Short fields are stored inline in `String` and are cheap to make.
         var lastLong: [(start: Int, count: Int, text: String)?] = []
         var fields: [Field] = []
-        return parseCore(bytes: s, path: path) { line, raw in
+        return parseCore(bytes: s, path: path) { line, raw, quotedBytes in
             fields.removeAll(keepingCapacity: true)
             for (k, f) in raw.enumerated() {
-                let text = f.quotedText ?? unquotedText(s, f.start, f.end, position: k, cache: &lastLong)
-                fields.append(Field(text: text, quoted: f.quotedText != nil, line: f.line, column: f.column))
+                let text = f.quoted ? f.text(s, quotedBytes) : unquotedText(s, f.start, f.end, position: k, cache: &lastLong)
+                fields.append(Field(text: text, quoted: f.quoted, line: f.line, column: f.column))
             }
             body(Record(line: line, fields: fields))
         }
     }
 
     /// The parser proper (see `parse(bytes:path:_:)`), handing each good record's fields as
-    /// byte ranges or quoted texts.
+    /// byte ranges (an unquoted field in the input, a quoted one's text in the record's
+    /// quoted bytes).
     private static func parseCore(
-        bytes s: UnsafeBufferPointer<UInt8>, path: String, _ body: (Int, [RawField]) -> Void
+        bytes s: UnsafeBufferPointer<UInt8>, path: String, _ body: (Int, [RawField], [UInt8]) -> Void
     ) -> [Diagnostic] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         @inline(__always) func startsScalar(_ b: UInt8) -> Bool { b & 0xC0 != 0x80 }
@@ -137,21 +159,31 @@ package enum CSVReader {
         var recordLine = 1
         var recordBroken = false
         var i = 0, line = 1, column = 1
+        // The texts of the current record's quoted fields, one after another.
         var quotedValue: [UInt8] = []
+        // Per field position: the last long unquoted field without a quote (where its bytes
+        // start, how many, and its scalars). A long field such as a `source` column usually
+        // repeats row after row: the same bytes followed by a separator are that field again
+        // (they hold no special byte), crossed by one `memcmp` instead of a scan.
+        var repeats: [(start: Int, count: Int, scalars: Int)] = []
 
         func fail(_ l: Int, _ c: Int, _ message: String) {
             diagnostics.append(Diagnostic(at: SourceLocation(path: path, line: l, column: c), message))
         }
 
         while i < n {
-            if fields.isEmpty { recordLine = line; recordBroken = false }
+            if fields.isEmpty {
+                recordLine = line; recordBroken = false
+                quotedValue.removeAll(keepingCapacity: true)
+            }
             let fieldLine = line, fieldColumn = column
-            var quotedText: String? = nil
+            var quoted = false
             var begin = i
             if s[i] == quote {
                 i += 1; column += 1
                 var closed = false
-                quotedValue.removeAll(keepingCapacity: true)
+                quoted = true
+                begin = quotedValue.count
                 while i < n {
                     let c = s[i]
                     if c == quote {
@@ -177,7 +209,6 @@ package enum CSVReader {
                     )
                     return diagnostics
                 }
-                quotedText = String(decoding: quotedValue, as: UTF8.self)
                 if i < n && s[i] != comma && s[i] != lf && s[i] != cr {
                     fail(
                         line, column,
@@ -189,11 +220,20 @@ package enum CSVReader {
                         i += 1
                     }
                 }
+            } else if fields.count < repeats.count, case let last = repeats[fields.count], last.count > 0,
+                i + last.count <= n,
+                i + last.count == n || s[i + last.count] == comma || s[i + last.count] == lf
+                    || s[i + last.count] == cr, memcmp(base + i, base + last.start, last.count) == 0
+            {
+                begin = i
+                i += last.count
+                column += last.scalars
             } else {
                 begin = i
                 // One test per ordinary byte (`special`: a bit per byte value below 64 for
                 // `"`, `,`, CR and LF), and the scalars counted without a branch.
                 var scalars = 0
+                var quoteInside = false
                 while i < n {
                     // Eight bytes at a time up to the next special byte: most bytes of a large
                     // table are in long fields such as `source`.
@@ -215,6 +255,7 @@ package enum CSVReader {
                     let c = s[i]
                     if c < 64 && (special >> UInt64(c)) & 1 != 0 {
                         if c != quote { break }
+                        quoteInside = true
                         if !recordBroken {
                             fail(
                                 line, column + scalars,
@@ -227,21 +268,26 @@ package enum CSVReader {
                     i += 1
                 }
                 column += scalars
+                if i - begin >= 32 && !quoteInside {
+                    while repeats.count <= fields.count { repeats.append((0, 0, 0)) }
+                    repeats[fields.count] = (begin, i - begin, scalars)
+                }
             }
-            fields.append(RawField(start: begin, end: i, quotedText: quotedText, line: fieldLine, column: fieldColumn))
+            let end = quoted ? quotedValue.count : i
+            fields.append(RawField(start: begin, end: end, line: fieldLine, column: fieldColumn, quoted: quoted))
 
             // Separator: a comma continues the record, a line break or the end of input ends it.
             if i < n && s[i] == comma {
                 i += 1; column += 1
                 guard i == n else { continue }
-                fields.append(RawField(start: i, end: i, quotedText: nil, line: line, column: column))
+                fields.append(RawField(start: i, end: i, line: line, column: column, quoted: false))
             } else if i < n {
                 i += (s[i] == cr && i + 1 < n && s[i + 1] == lf) ? 2 : 1
                 line += 1; column = 1
             }
-            if fields.count == 1 && fields[0].quotedText == nil && fields[0].start == fields[0].end {
+            if fields.count == 1 && !fields[0].quoted && fields[0].start == fields[0].end {
                 fail(recordLine, 1, "blank line; CSV tables may not contain empty lines")
-            } else if let first = fields.first, first.quotedText == nil, first.start < first.end,
+            } else if let first = fields.first, !first.quoted, first.start < first.end,
                 s[first.start] == UInt8(ascii: "#"),
                 // (a `#` with a combining mark after it is another character)
                 String(decoding: UnsafeBufferPointer(rebasing: s[first.start..<first.end]), as: UTF8.self).hasPrefix("#")
@@ -251,7 +297,7 @@ package enum CSVReader {
                     "comment lines are not allowed in CSV tables; remove the line (keep notes in the source column or in a README)"
                 )
             } else if !recordBroken {
-                body(recordLine, fields)
+                body(recordLine, fields, quotedValue)
             }
             fields.removeAll(keepingCapacity: true)
         }
@@ -300,10 +346,8 @@ package enum CSVReader {
 }
 
 extension CSVReader.Field {
-    /// The field `raw` of the input `bytes`, with its text.
-    init(_ raw: CSVReader.RawField, in bytes: UnsafeBufferPointer<UInt8>) {
-        self.init(
-            text: raw.quotedText ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[raw.start..<raw.end]), as: UTF8.self),
-            quoted: raw.quotedText != nil, line: raw.line, column: raw.column)
+    /// The field `raw` of the input `bytes` (a quoted one's text in `quotedBytes`), with its text.
+    init(_ raw: CSVReader.RawField, in bytes: UnsafeBufferPointer<UInt8>, quotedBytes: [UInt8]) {
+        self.init(text: raw.text(bytes, quotedBytes), quoted: raw.quoted, line: raw.line, column: raw.column)
     }
 }

@@ -28,11 +28,12 @@ package enum NumberText {
     /// `String`: only when `double(_:)` of its text would give `.value` with the same bits
     /// (both read with the C library's correctly rounded `strtod`); nil for anything else,
     /// including an overflow, an underflow or a text longer than 63 bytes, which the caller
-    /// then reads with `double(_:)` to learn the value or the reason.
+    /// then reads with `double(_:)` to learn the value or the reason. The grammar is checked
+    /// and the digits gathered in one pass (`Decimal.scan`).
     static func value(bytes: UnsafeRawBufferPointer) -> Double? {
         let n = bytes.count
-        guard n < 64, isDecimal(bytes: bytes) else { return nil }
-        if let v = exactValue(decimal: bytes) { return v }
+        guard n < 64, let decimal = Decimal.scan(bytes) else { return nil }
+        if let v = decimal.exactValue { return v }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
             guard let start = buffer.baseAddress else { return nil }
             for i in 0..<n { start[i] = CChar(bitPattern: bytes[i]) }
@@ -47,63 +48,157 @@ package enum NumberText {
         }
     }
 
-    /// The value of a plain decimal (already checked by `isDecimal(bytes:)`) without `strtod`,
-    /// when it can be computed exactly: the digits without the point form an integer m ≤ 2⁵³
-    /// and the power of ten p it is scaled by has |p| ≤ 22, so m and 10^|p| are both exact
-    /// doubles and the one multiplication or division, correctly rounded by IEEE 754, gives the
-    /// correctly rounded value — the same bits as `strtod` (Clinger's fast path, W. D. Clinger,
-    /// "How to read floating point numbers accurately", PLDI 1990). Nil otherwise (more digits,
-    /// a larger exponent), for `strtod` to read.
-    static func exactValue(decimal s: UnsafeRawBufferPointer) -> Double? {
-        var i = 0
-        let n = s.count
-        var negative = false
-        if i < n, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
-            negative = s[i] == UInt8(ascii: "-")
-            i += 1
-        }
-        var m: UInt64 = 0
-        var digits = 0  // significant digits in m (leading zeros not counted)
-        var scale = 0  // digits after the point
-        var afterPoint = false
-        while i < n {
-            let b = s[i]
-            if b == UInt8(ascii: ".") {
-                afterPoint = true
-            } else if b &- UInt8(ascii: "0") < 10 {
-                if m != 0 || b != UInt8(ascii: "0") { digits += 1 }
-                guard digits <= 16 else { return nil }
-                m = m &* 10 &+ UInt64(b &- UInt8(ascii: "0"))
-                if afterPoint { scale += 1 }
-            } else {
-                break  // `e` or `E`
-            }
-            i += 1
-        }
-        var exponent = 0
-        if i < n {
-            // The exponent: `[eE][+-]digits` (the grammar was checked).
-            i += 1
-            var negativeExponent = false
-            if s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
-                negativeExponent = s[i] == UInt8(ascii: "-")
+    /// The value of a plain decimal without `strtod`, when it can be computed exactly (see
+    /// `Decimal.exactValue`); nil otherwise, or when `s` is not a plain decimal.
+    static func exactValue(decimal s: UnsafeRawBufferPointer) -> Double? { Decimal.scan(s)?.exactValue }
+
+    /// A plain decimal's sign, digits and power of ten, as one pass over its bytes finds them.
+    struct Decimal {
+        let negative: Bool
+        /// The digits without the point, as an integer (meaningful when `digits` ≤ 19).
+        let m: UInt64
+        /// Significant digits in `m` (leading zeros not counted).
+        let digits: Int
+        /// The power of ten `m` is scaled by (the exponent less the digits after the point),
+        /// held within ±100,000 (any larger exponent is far outside a double's range either way).
+        let p: Int
+
+        /// The text `s` as `[+-]digits[.digits][(e|E)[+-]digits]` (at least one mantissa
+        /// digit, nothing after): the grammar of `isDecimal(bytes:)`; nil when it is not one.
+        @inline(__always)
+        static func scan(_ s: UnsafeRawBufferPointer) -> Decimal? {
+            let n = s.count
+            var i = 0
+            var negative = false
+            if i < n, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
+                negative = s[i] == UInt8(ascii: "-")
                 i += 1
             }
+            var m: UInt64 = 0
+            var digits = 0, mantissaDigits = 0, scale = 0
+            var afterPoint = false
             while i < n {
-                exponent = exponent * 10 + Int(s[i] &- UInt8(ascii: "0"))
-                guard exponent <= 1000 else { return nil }
+                // Eight digits at a time once a significant digit is met (every one then counts).
+                if m != 0, i + 8 <= n {
+                    let word = s.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if Self.eightDigits(word) {
+                        m = m &* 100_000_000 &+ Self.valueOfEightDigits(word)
+                        digits += 8
+                        mantissaDigits += 8
+                        if afterPoint { scale += 8 }
+                        i += 8
+                        continue
+                    }
+                }
+                let d = s[i] &- UInt8(ascii: "0")
+                if d < 10 {
+                    if m != 0 || d != 0 { digits += 1 }
+                    // (Wraps past 19 digits, when `m` is not used.)
+                    m = m &* 10 &+ UInt64(d)
+                    mantissaDigits += 1
+                    if afterPoint { scale += 1 }
+                } else if s[i] == UInt8(ascii: "."), !afterPoint {
+                    afterPoint = true
+                } else {
+                    break
+                }
                 i += 1
             }
-            if negativeExponent { exponent = -exponent }
+            guard mantissaDigits > 0 else { return nil }
+            var exponent = 0
+            if i < n, s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E") {
+                i += 1
+                var negativeExponent = false
+                if i < n, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
+                    negativeExponent = s[i] == UInt8(ascii: "-")
+                    i += 1
+                }
+                let start = i
+                while i < n, s[i] &- UInt8(ascii: "0") < 10 {
+                    exponent = min(exponent * 10 + Int(s[i] &- UInt8(ascii: "0")), 100_000)
+                    i += 1
+                }
+                guard i > start else { return nil }
+                if negativeExponent { exponent = -exponent }
+            }
+            guard i == n else { return nil }
+            return Decimal(negative: negative, m: m, digits: digits, p: exponent - scale)
         }
-        let p = exponent - scale
-        guard m <= 1 << 53, (-22...22).contains(p) else { return nil }
-        let magnitude = p < 0 ? Double(m) / powersOfTen[-p] : Double(m) * powersOfTen[p]
-        return negative ? -magnitude : magnitude
+
+        /// True when the eight bytes of `word` are all ASCII digits: each byte's high nibble is
+        /// 3, and adding 6 leaves it 3 (no low nibble above 9).
+        @inline(__always)
+        static func eightDigits(_ word: UInt64) -> Bool {
+            let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+            return (word & highs) | (((word &+ 0x0606_0606_0606_0606) & highs) >> 4) == 0x3333_3333_3333_3333
+        }
+
+        /// The value of eight ASCII digits, the first in the lowest byte: pairs, then fours,
+        /// then the eight combined by multiplications that hold each partial sum in its own
+        /// lane (D. Lemire, "Fast number parsing", simdjson's `parse_eight_digits_unrolled`).
+        @inline(__always)
+        static func valueOfEightDigits(_ word: UInt64) -> UInt64 {
+            var v = word & 0x0F0F_0F0F_0F0F_0F0F
+            v = (v &* 2561) >> 8
+            v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+            return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+        }
+
+        /// The value without `strtod`, when it can be computed exactly; nil otherwise (more
+        /// than 19 digits, |p| > 22), for `strtod` to read. Both ways give the correctly rounded
+        /// value — the same bits as `strtod`:
+        /// - m ≤ 2⁵³: m and 10^|p| are exact doubles, and the one multiplication or division,
+        ///   correctly rounded by IEEE 754, is the correctly rounded value (Clinger's fast path,
+        ///   W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990);
+        /// - m of 17 to 19 digits (most numbers `minsim generate` writes have 17): in exact
+        ///   128-bit integers (two words), 10^p = 5^p · 2^p with 5^22 < 2⁵²; for p ≥ 0, m · 5^p
+        ///   is exact and converted once (correctly rounded); for p < 0, m shifted left to fill
+        ///   128 bits divided by 5^|p| leaves a quotient of more than 75 bits, whose lowest bit,
+        ///   set when the remainder is not zero, stands for everything below it, so converting
+        ///   it rounds as the exact quotient would. The power of two is then applied exactly
+        ///   (the result is a normal double: 10⁻²² ≤ |value| < 10⁴²).
+        var exactValue: Double? {
+            guard digits <= 19, (-22...22).contains(p) else { return nil }
+            let magnitude: Double
+            if m <= 1 << 53 {
+                magnitude = p < 0 ? Double(m) / NumberText.powersOfTen[-p] : Double(m) * NumberText.powersOfTen[p]
+            } else if p >= 0 {
+                let product = m.multipliedFullWidth(by: NumberText.powersOfFive[p])
+                magnitude = Self.double(high: product.high, low: product.low, sticky: false, times2: p)
+            } else {
+                // m · 2^s fills 128 bits: its high word is m shifted to the top, its low word 0.
+                let s = 64 + m.leadingZeroBitCount
+                let five = NumberText.powersOfFive[-p]
+                let high = m << m.leadingZeroBitCount
+                let (q1, r1) = high.quotientAndRemainder(dividingBy: five)
+                let (q0, r0) = five.dividingFullWidth((high: r1, low: 0))
+                magnitude = Self.double(high: q1, low: q0, sticky: r0 != 0, times2: p - s)
+            }
+            return negative ? -magnitude : magnitude
+        }
+
+        /// (high · 2⁶⁴ + low, plus a fraction when `sticky`) · 2^e, correctly rounded: the top
+        /// 64 bits, the lowest of them set when any bit below is (64 bits hold the 53 kept, the
+        /// rounding bit and more), converted by the hardware's correctly rounded conversion,
+        /// then scaled by an exact power of two. For a normal result with `high` > 0 or
+        /// `sticky` false.
+        @inline(__always)
+        static func double(high: UInt64, low: UInt64, sticky: Bool, times2 e: Int) -> Double {
+            var top = low, shift = 0
+            if high != 0 {
+                shift = 64 - high.leadingZeroBitCount
+                top = high << (64 - shift) | low >> shift
+                if low << (64 - shift) != 0 || sticky { top |= 1 }
+            }
+            return Double(top) * Double(bitPattern: UInt64(1023 + e + shift) << 52)
+        }
     }
 
+    /// 5⁰ … 5²², each below 2⁵².
+    fileprivate static let powersOfFive: [UInt64] = (0...22).map { k in (0..<k).reduce(1) { a, _ in a * 5 } }
+
     /// 10⁰ … 10²², each exact as a double.
-    private static let powersOfTen: [Double] = [
+    fileprivate static let powersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
         1e20, 1e21, 1e22,
     ]

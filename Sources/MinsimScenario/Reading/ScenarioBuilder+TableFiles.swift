@@ -10,8 +10,11 @@ extension ScenarioBuilder {
     /// laid over them in order (ScenarioDocument). A merged row replaces the inherited row with
     /// the same key (`TableSpec.mergeKey`), keeping its place; other rows are added at the end.
     /// Duplicates within one file are left for `interpret` to report. Nil when unreadable.
-    mutating func readTable(_ spec: ScenarioFormat.TableSpec, entry: ScenarioDocument.Entry) -> Table? {
-        guard var table = readTable(spec, entry.value, in: YAMLFile(path: entry.path)) else { return nil }
+    /// `decode`: a CSV table without merges is decoded as it is read, where its decoder allows
+    /// (`Table.decoded`).
+    mutating func readTable(_ spec: ScenarioFormat.TableSpec, entry: ScenarioDocument.Entry, decode: Bool = false) -> Table? {
+        let decoder = decode && entry.merges.isEmpty ? RowDecoder(spec, names: names) : nil
+        guard var table = readTable(spec, entry.value, in: YAMLFile(path: entry.path), decoder: decoder) else { return nil }
         for patch in entry.merges {
             guard let rows = readTable(spec, patch.value, in: YAMLFile(path: patch.path))?.rows else { return nil }
             var position: [[String]: Int] = [:]
@@ -30,8 +33,11 @@ extension ScenarioBuilder {
         return table
     }
 
-    /// Reads a table written inline or as `{file: path.csv}`; nil when unreadable.
-    mutating func readTable(_ spec: ScenarioFormat.TableSpec, _ node: Yams.Node, in yaml: YAMLFile) -> Table? {
+    /// Reads a table written inline or as `{file: path.csv}` (a CSV file decoded by `decoder`
+    /// as it is read, when given); nil when unreadable.
+    mutating func readTable(
+        _ spec: ScenarioFormat.TableSpec, _ node: Yams.Node, in yaml: YAMLFile, decoder: RowDecoder? = nil
+    ) -> Table? {
         provenance.record(table: spec.key, at: yaml.location(node))
         switch node {
         case .sequence(let seq):
@@ -43,7 +49,7 @@ extension ScenarioBuilder {
                 let (file, loc) = requiredText(ref, "file", what: "the \(spec.key) table reference")
             else { return nil }
             if file.isEmpty { error(loc, "the file name of \(spec.key) is empty"); return nil }
-            return readCSV(spec, file: file, at: loc, in: yaml)
+            return readCSV(spec, file: file, at: loc, in: yaml, decoder: decoder)
         default:
             error(yaml.location(node), "expected \(spec.key) as a list of rows or {file: path.csv}, found \(yaml.kind(node))")
             return nil
@@ -51,7 +57,8 @@ extension ScenarioBuilder {
     }
 
     mutating func readCSV(
-        _ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation, in yaml: YAMLFile
+        _ spec: ScenarioFormat.TableSpec, file: String, at reference: SourceLocation, in yaml: YAMLFile,
+        decoder: RowDecoder? = nil
     ) -> Table? {
         let csvPath = ScenarioLoader.resolve(file, relativeTo: yaml.path)
         var isFolder: ObjCBool = false
@@ -77,8 +84,8 @@ extension ScenarioBuilder {
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             bytes = FileBytes(copying: Data(text.utf8))
         }
-        // Records are turned into fields as the parser meets them: the known columns' byte
-        // ranges, one row after another, and each row's line (no string per field).
+        // Records are turned into rows as the parser meets them: decoded (`decoder`), or the
+        // known columns' byte ranges, one row after another, and each row's line.
         let names = spec.columnNames
         var header: CSVReader.Record?
         var columns: [String?] = []
@@ -87,20 +94,33 @@ extension ScenarioBuilder {
         var fields: [Table.Cells.Field] = []
         var quotedTexts: [String] = []
         var lines: [Int] = []
+        var decoded: DecodedRows? = nil
+        if decoder != nil { decoded = DecodedRows(path: csvPath, file: provenance.texts.number(ofPath: csvPath)) }
+        var sources = SourceNumbers()
+        var positions: [Int] = []
+        // (Unwrapped once: binding the optional in the loop copied the decoder, and retained
+        // each of its arrays, per row.)
+        let rowDecoder = decoder ?? RowDecoder.none
         let raw = bytes.buffer
-        let problems = CSVReader.parseRaw(bytes: raw.bindMemory(to: UInt8.self), path: csvPath) { line, record in
-            let s = raw.bindMemory(to: UInt8.self)
+        let s = raw.bindMemory(to: UInt8.self)
+        let problems = CSVReader.parseRaw(bytes: s, path: csvPath) { line, record, quotedBytes in
             guard header != nil else {
-                let first = CSVReader.Record(line: line, fields: record.map { CSVReader.Field($0, in: s) })
+                let first = CSVReader.Record(
+                    line: line, fields: record.map { CSVReader.Field($0, in: s, quotedBytes: quotedBytes) })
                 header = first
                 headerComplete = readHeader(first, spec: spec, csvPath: csvPath, columns: &columns)
                 // Every row shares one header: the known columns (and their field positions).
                 kept = columns.indices.filter { columns[$0] != nil }
-                // At most one row per line feed: room for all of them at once (growing
-                // by doubling copies a large table's fields several times).
-                let rows = CSVReader.lineFeeds(raw) + 1
-                lines.reserveCapacity(rows)
-                fields.reserveCapacity(rows * kept.count)
+                positions = decoder?.positions(in: columns) ?? []
+                // Room for all rows at once (growing by doubling copies a large table's rows
+                // several times): about one per line feed.
+                let rows = CSVReader.estimatedLines(raw)
+                if decoded != nil {
+                    decoded?.rows.reserveCapacity(rows)
+                } else {
+                    lines.reserveCapacity(rows)
+                    fields.reserveCapacity(rows * kept.count)
+                }
                 return
             }
             guard headerComplete else { return }
@@ -111,8 +131,24 @@ extension ScenarioBuilder {
                 )
                 return
             }
-            for k in kept { fields.append(Table.Cells.Field(record[k], quotedTexts: &quotedTexts)) }
+            if decoded != nil,
+                let row = rowDecoder.decode(
+                    readableTo: raw.baseAddress.map { $0 + raw.count },
+                    { k in
+                        let p = positions[k]
+                        if p < 0 { return .absent }
+                        let f = record[p]
+                        return f.quoted ? .quoted : .bytes(UnsafeRawBufferPointer(rebasing: raw[f.start..<f.end]))
+                    })
+            {
+                let p = positions[rowDecoder.sourceColumn]
+                let source = sources.number(p < 0 ? nil : record[p], s, quotedBytes, &provenance.texts)
+                decoded?.rows.append(DecodedRows.Row(line: line, source: source, row))
+                return
+            }
+            for k in kept { fields.append(Table.Cells.Field(record[k], quotedBytes: quotedBytes, quotedTexts: &quotedTexts)) }
             lines.append(line)
+            decoded?.rows.append(DecodedRows.Row(general: lines.count - 1))
         }
         diagnostics += problems
         guard header != nil else {
@@ -125,7 +161,35 @@ extension ScenarioBuilder {
         let shared = Table.Cells.Header(
             names: kept.compactMap { columns[$0] }, path: csvPath, bytes: bytes, fields: fields, quotedTexts: quotedTexts,
             lines: lines)
-        return Table(spec: spec, rows: Table.Rows(csv: shared, count: lines.count), file: csvPath)
+        var table = Table(spec: spec, rows: Table.Rows(csv: shared, count: lines.count), file: csvPath)
+        table.decoded = decoded
+        return table
+    }
+
+    /// The source number of each decoded row, found from the `source` field's bytes: a source
+    /// usually repeats row after row, and a repeat of the previous row's bytes is the previous
+    /// row's number (no `String` made or compared).
+    struct SourceNumbers {
+        /// The previous unquoted source: its bytes in the input and its number.
+        private var last: (start: Int, count: Int, number: UInt32)? = nil
+
+        /// The number of the text of `field` (nil: no `source` column, the empty text).
+        mutating func number(
+            _ field: CSVReader.RawField?, _ input: UnsafeBufferPointer<UInt8>, _ quotedBytes: [UInt8],
+            _ texts: inout Provenance.OriginTexts
+        ) -> UInt32 {
+            guard let field else { return texts.number(ofSource: "") }
+            if field.quoted { return texts.number(ofSource: field.text(input, quotedBytes)) }
+            let count = field.end - field.start
+            if let last, last.count == count, let base = input.baseAddress,
+                memcmp(base + last.start, base + field.start, count) == 0
+            {
+                return last.number
+            }
+            let number = texts.number(ofSource: field.text(input, quotedBytes))
+            last = (field.start, count, number)
+            return number
+        }
     }
 
     /// Maps the header's fields to the spec's columns (nil for an unknown or repeated one,

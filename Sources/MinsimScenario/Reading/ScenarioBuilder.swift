@@ -102,7 +102,7 @@ struct ScenarioBuilder {
         for spec in ScenarioFormat.tables {
             guard let entry = document.entries[spec.key] else { continue }
             let before = diagnostics.count
-            if let table = readTable(spec, entry: entry) { interpret(table, into: &tables) }
+            if let table = readTable(spec, entry: entry, decode: true) { interpret(table, into: &tables) }
             if diagnostics.count != before { tables.unclean.insert(spec.key) }
         }
         tables.indexTrade(regions: regions.count, products: products.count)

@@ -169,7 +169,7 @@ struct Table {
 
             /// The UTF-8 bytes of unquoted field `i`; nil for a quoted field (whose text is not
             /// the file's bytes).
-            func span(_ i: Int) -> UnsafeRawBufferPointer? {
+            private func span(_ i: Int) -> UnsafeRawBufferPointer? {
                 let f = fields[i]
                 if f.count == Field.quoted { return nil }
                 return UnsafeRawBufferPointer(rebasing: bytes.buffer[f.start..<f.start + Int(f.count)])
@@ -191,11 +191,12 @@ struct Table {
             let line: Int
             static let quoted = UInt32.max
 
-            init(_ raw: CSVReader.RawField, quotedTexts: inout [String]) {
-                if let text = raw.quotedText {
+            /// The field `raw` of a record whose quoted texts are `quotedBytes`.
+            init(_ raw: CSVReader.RawField, quotedBytes: [UInt8], quotedTexts: inout [String]) {
+                if raw.quoted {
                     start = quotedTexts.count
                     count = Self.quoted
-                    quotedTexts.append(text)
+                    quotedTexts.append(String(decoding: quotedBytes[raw.start..<raw.end], as: UTF8.self))
                 } else {
                     start = raw.start
                     count = UInt32(raw.end - raw.start)
@@ -234,16 +235,10 @@ struct Table {
             self.row = row
         }
 
-        /// The shared header of a CSV row; nil for a YAML row or a row a cell was set on.
-        var csvHeader: Header? { header }
-
         /// Column 1 of the line a CSV row starts on; nil for other cells.
         var csvRowStart: SourceLocation? {
             header.map { SourceLocation(path: $0.path, line: $0.lines[row], column: 1) }
         }
-
-        /// Index in `csvHeader.fields` of field `k` (in the header's order) of a CSV row.
-        func csvField(_ k: Int) -> Int { first + k }
 
         private static func cell(_ header: Header, _ i: Int) -> Cell {
             Cell(csv: header.text(i), location: header.location(i))
@@ -274,9 +269,13 @@ struct Table {
     }
 
     let spec: ScenarioFormat.TableSpec
+    /// The rows; when `decoded` is set, only the rows it leaves to the general reader.
     var rows: Rows
     /// Path of the CSV file the rows came from; nil for inline rows.
     var file: String?
+    /// Every row in file order, decoded as the parser found it where that was plain (a large
+    /// one-year table read by `ScenarioBuilder.readCSV` for its decoder); nil otherwise.
+    var decoded: DecodedRows? = nil
 
     init(spec: ScenarioFormat.TableSpec, rows: Rows, file: String?) {
         self.spec = spec

@@ -89,10 +89,18 @@ extension Provenance {
         private var lastSource: UInt32? = nil
 
         mutating func origin(source: String, at location: SourceLocation) -> RowOrigin {
-            let file = Self.number(of: location.path, in: &paths, &pathNumbers, last: &lastPath)
-            let text = Self.number(of: source, in: &sources, &sourceNumbers, last: &lastSource)
+            let file = number(ofPath: location.path)
+            let text = number(ofSource: source)
             // A column past 2³² would need a line of over 4 GB.
             return RowOrigin(line: location.line, column: UInt32(clamping: location.column), file: file, source: text)
+        }
+
+        /// The number of file path `path` (stored once).
+        mutating func number(ofPath path: String) -> UInt32 { Self.number(of: path, in: &paths, &pathNumbers, last: &lastPath) }
+
+        /// The number of `source` text `text` (stored once).
+        mutating func number(ofSource text: String) -> UInt32 {
+            Self.number(of: text, in: &sources, &sourceNumbers, last: &lastSource)
         }
 
         func origin(_ row: RowOrigin) -> Origin {

@@ -40,11 +40,14 @@ extension ScenarioBuilder {
         }
     }
 
-    /// A recipe entry's identity: region (−1 for the default recipe), product and input.
-    struct RecipeKey: Hashable {
+    /// A recipe entry's identity: region (−1 for the default recipe), product and input,
+    /// ordered by the three in turn.
+    struct RecipeKey: Hashable, Comparable {
         let region: Int
         let product: Int
         let input: Int
+
+        static func < (a: RecipeKey, b: RecipeKey) -> Bool { (a.region, a.product, a.input) < (b.region, b.product, b.input) }
 
         /// One word hashed instead of three (equality stays field by field).
         func hash(into hasher: inout Hasher) {
@@ -71,21 +74,21 @@ extension ScenarioBuilder {
         let spec = table.spec
         let what = "\(spec.key) row"
         let quantityField = spec.columns.first { $0.name == "quantity_per_unit" }
+        let decoded = table.decoded ?? .general(table)
         // The row where each key was first given, for duplicate reports.
-        var seen: [RecipeKey: Int] = [:]
-        seen.reserveCapacity(table.rows.count)
+        var seen = FirstKeyRows<RecipeKey>(rows: decoded.rows.count)
         /// False, after reporting the duplicate, when an earlier row gave the same key.
         func firstTime(_ r: RegionIndex?, _ p: ProductIndex, _ q: ProductIndex, row i: Int) -> Bool {
             let key = RecipeKey(region: r?.rawValue ?? -1, product: p.rawValue, input: q.rawValue)
-            if let first = seen[key] {
+            if let first = seen.firstRow(of: key) {
                 let scope = r.map { "region \(regions[$0.rawValue].code)" } ?? "the default recipe"
                 error(
-                    table.rows[i].location,
-                    "duplicate recipe row: \(products[p.rawValue].product.name) already has input \(products[q.rawValue].product.name) in \(scope) (first given at \(table.rows[first].location)); give each input once"
+                    decoded.location(i, general: table.rows),
+                    "duplicate recipe row: \(products[p.rawValue].product.name) already has input \(products[q.rawValue].product.name) in \(scope) (first given at \(decoded.location(first, general: table.rows))); give each input once"
                 )
                 return false
             }
-            seen[key] = i
+            seen.insert(key, row: i)
             return true
         }
         func store(_ r: RegionIndex?, _ p: ProductIndex, _ entry: RecipeEntry) {
@@ -95,22 +98,15 @@ extension ScenarioBuilder {
                 set.defaultRecipes[p.rawValue, default: []].append(entry)
             }
         }
-        let fast = CSVRowFields(["region", "product", "input", "quantity_per_unit", "source"], names: names)
-        for (i, row) in table.rows.enumerated() {
-            if fast.read(row), let p = fast.product(1, row), let q = fast.product(2, row),
-                let b = fast.number(3, row, quantityField)
-            {
-                // Blank, `*` or absent = the default recipe; otherwise a known region.
-                let code = fast.text(0, row) ?? ""
-                let every = code.isEmpty || code == "*"
-                let r = every ? nil : fast.region(0, row)
-                if every || r != nil {
-                    if firstTime(r, p, q, row: i) {
-                        store(r, p, (q, b, provenance.origin(source: fast.source(4, row), at: row.location)))
-                    }
-                    continue
-                }
+        for (i, d) in decoded.rows.enumerated() {
+            if d.isDecoded {
+                // Region −1: blank, `*` or absent, the default recipe.
+                let r = d.values.a < 0 ? nil : RegionIndex(Int(d.values.a))
+                let p = ProductIndex(Int(d.values.b)), q = ProductIndex(Int(d.values.c))
+                if firstTime(r, p, q, row: i) { store(r, p, (q, d.values.value, decoded.origin(d))) }
+                continue
             }
+            let row = table.rows[d.line]
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let region = reader.regionOrEvery()  // .some(nil) = default row
@@ -129,15 +125,16 @@ extension ScenarioBuilder {
         let what = "\(spec.key) row"
         // The one numeric column (quantity, price, capacity, affinity).
         let valueField = spec.columns.first { $0.type == .number }
+        let decoded = table.decoded ?? .general(table)
         var seen = FirstRows(regions: regions.count, products: products.count)
         // Room for every row at once: no doubling copies of a large table's decoded rows.
         switch spec.key {
-        case ScenarioFormat.finalDemand.key: set.finalDemand.reserveCapacity(set.finalDemand.count + table.rows.count)
-        case ScenarioFormat.basePrices.key: set.basePrices.reserveCapacity(set.basePrices.count + table.rows.count)
-        default: set.capacities.reserveCapacity(set.capacities.count + table.rows.count)
+        case ScenarioFormat.finalDemand.key: set.finalDemand.reserveCapacity(set.finalDemand.count + decoded.rows.count)
+        case ScenarioFormat.basePrices.key: set.basePrices.reserveCapacity(set.basePrices.count + decoded.rows.count)
+        default: set.capacities.reserveCapacity(set.capacities.count + decoded.rows.count)
         }
-        func store(_ node: Node, _ v: Double, _ source: String, _ row: Table.Row) {
-            let value = sourced(ResolvedScenario.NodeValue(node: node, value: v), source: source, at: row.location)
+        func store(_ node: Node, _ v: Double, _ origin: Provenance.RowOrigin) {
+            let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), origin: origin)
             switch spec.key {
             case ScenarioFormat.finalDemand.key:
                 set.finalDemand.append(value)
@@ -150,15 +147,16 @@ extension ScenarioBuilder {
                     .capacity(node), row: set.capacities.count - 1, regions: regions.count, products: products.count)
             }
         }
-        let fast = CSVRowFields(["region", "product", valueField?.name ?? "", "source"], names: names)
-        for (i, row) in table.rows.enumerated() {
-            if fast.read(row), let r = fast.region(0, row), let p = fast.product(1, row),
-                let v = fast.number(2, row, valueField)
-            {
-                let node = Node(r, p)
-                if isFirstRow(of: node, in: table, row: i, seen: &seen) { store(node, v, fast.source(3, row), row) }
+        let location = { (i: Int) in decoded.location(i, general: table.rows) }
+        for (i, d) in decoded.rows.enumerated() {
+            if d.isDecoded {
+                let node = Node(RegionIndex(Int(d.values.a)), ProductIndex(Int(d.values.b)))
+                if isFirstRow(of: node, in: spec, row: i, seen: &seen, at: location) {
+                    store(node, d.values.value, decoded.origin(d))
+                }
                 continue
             }
+            let row = table.rows[d.line]
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let r = reader.region("region")
@@ -166,8 +164,8 @@ extension ScenarioBuilder {
             let v = valueField.flatMap { reader.number($0) }
             guard let r, let p, let v else { continue }
             let node = Node(r, p)
-            guard isFirstRow(of: node, in: table, row: i, seen: &seen) else { continue }
-            store(node, v, reader.source(), row)
+            guard isFirstRow(of: node, in: spec, row: i, seen: &seen, at: location) else { continue }
+            store(node, v, provenance.origin(source: reader.source(), at: row.location))
         }
     }
 
@@ -186,7 +184,7 @@ extension ScenarioBuilder {
             let capacity = fields["reference_capacity"].flatMap { reader.number($0) }
             guard let r, let p, let price, let capacity else { continue }
             let node = Node(r, p)
-            guard isFirstRow(of: node, in: table, row: i, seen: &seen) else { continue }
+            guard isFirstRow(of: node, in: spec, row: i, seen: &seen, at: { table.rows[$0].location }) else { continue }
             set.newNodes.append(
                 sourced(.init(node: node, price: price, referenceCapacity: capacity), source: reader.source(), at: row.location))
         }
@@ -196,62 +194,53 @@ extension ScenarioBuilder {
     mutating func decodeRoutes(_ table: Table, into set: inout TableSet) {
         let spec = table.spec
         let what = "\(spec.key) row"
-        let isTariffs = spec.key == ScenarioFormat.tariffs.key
-        // The value: the one numeric column (quantity, affinity), or a tariff's base rate and rate.
+        // The value: the one numeric column (quantity, affinity), or a tariff's base rate.
         let valueField = spec.columns.first { $0.name == "base_rate" } ?? spec.columns.first { $0.type == .number }
-        let rateField = isTariffs ? spec.columns.first { $0.name == "rate" } : nil
-        var seen = FirstRouteRows()
+        let rateField = spec.key == ScenarioFormat.tariffs.key ? spec.columns.first { $0.name == "rate" } : nil
+        let decoded = table.decoded ?? .general(table)
+        var seen = FirstKeyRows<Route>(rows: decoded.rows.count)
         // Room for every row at once: no doubling copies of a large table's decoded rows.
         switch spec.key {
-        case ScenarioFormat.baseTrade.key: set.baseTrade.reserveCapacity(set.baseTrade.count + table.rows.count)
-        case ScenarioFormat.routes.key: set.routes.reserveCapacity(set.routes.count + table.rows.count)
-        default: set.tariffs.reserveCapacity(set.tariffs.count + table.rows.count)
+        case ScenarioFormat.baseTrade.key: set.baseTrade.reserveCapacity(set.baseTrade.count + decoded.rows.count)
+        case ScenarioFormat.routes.key: set.routes.reserveCapacity(set.routes.count + decoded.rows.count)
+        default: set.tariffs.reserveCapacity(set.tariffs.count + decoded.rows.count)
         }
         /// False, after reporting the duplicate, when an earlier row gave the same route.
         func firstTime(_ route: Route, row i: Int) -> Bool {
             if let first = seen.firstRow(of: route) {
                 error(
-                    table.rows[i].location,
-                    "duplicate \(spec.key) row for \(routeName(route)) (first given at \(table.rows[first].location)); give each product, exporter and importer once"
+                    decoded.location(i, general: table.rows),
+                    "duplicate \(spec.key) row for \(routeName(route)) (first given at \(decoded.location(first, general: table.rows))); give each product, exporter and importer once"
                 )
                 return false
             }
             seen.insert(route, row: i)
             return true
         }
-        func store(_ route: Route, _ v: Double, rate: Double?, _ src: String, _ row: Table.Row) {
+        func store(_ route: Route, _ v: Double, rate: Double?, _ origin: Provenance.RowOrigin) {
             switch spec.key {
-            case ScenarioFormat.baseTrade.key:
-                set.baseTrade.append(sourced(.init(route: route, value: v), source: src, at: row.location))
-            case ScenarioFormat.routes.key:
-                set.routes.append(sourced(.init(route: route, value: v), source: src, at: row.location))
+            case ScenarioFormat.baseTrade.key: set.baseTrade.append(Sourced(.init(route: route, value: v), origin: origin))
+            case ScenarioFormat.routes.key: set.routes.append(Sourced(.init(route: route, value: v), origin: origin))
             default:
                 if route.exporter == route.importer {
                     error(
-                        row.location,
+                        location(origin),
                         "tariff on \(routeName(route)) has the same exporter and importer; tariffs apply to imports only")
                     return
                 }
-                set.tariffs.append(sourced(.init(route: route, baseRate: v, rate: rate ?? v), source: src, at: row.location))
+                set.tariffs.append(Sourced(.init(route: route, baseRate: v, rate: rate ?? v), origin: origin))
                 provenance.recordBase(
                     .tariff(route), row: set.tariffs.count - 1, regions: regions.count, products: products.count)
             }
         }
-        let fast = CSVRowFields(
-            ["product", "exporter", "importer", valueField?.name ?? "", rateField?.name ?? "", "source"], names: names)
-        for (i, row) in table.rows.enumerated() {
-            if fast.read(row), let p = fast.product(0, row), let s = fast.region(1, row), let r = fast.region(2, row),
-                let v = fast.number(3, row, valueField)
-            {
-                // A tariff's rate: absent or blank = the base rate; otherwise a valid number.
-                let rateText = rateField == nil ? "" : fast.text(4, row) ?? ""
-                let rate = rateText.isEmpty ? nil : fast.number(4, row, rateField)
-                if rateText.isEmpty || rate != nil {
-                    let route = Route(p, from: s, to: r)
-                    if firstTime(route, row: i) { store(route, v, rate: rate, fast.source(5, row), row) }
-                    continue
-                }
+        for (i, d) in decoded.rows.enumerated() {
+            if d.isDecoded {
+                let v = d.values
+                let route = Route(ProductIndex(Int(v.a)), from: RegionIndex(Int(v.b)), to: RegionIndex(Int(v.c)))
+                if firstTime(route, row: i) { store(route, v.value, rate: v.rate.isNaN ? nil : v.rate, decoded.origin(d)) }
+                continue
             }
+            let row = table.rows[d.line]
             var reader = rowReader(row, what: what)
             defer { absorb(reader) }
             let p = reader.product("product")
@@ -270,34 +259,37 @@ extension ScenarioBuilder {
             guard let p, let s, let r, let v, rateOK else { continue }
             let route = Route(p, from: s, to: r)
             guard firstTime(route, row: i) else { continue }
-            store(route, v, rate: rate, reader.source(), row)
+            store(route, v, rate: rate, provenance.origin(source: reader.source(), at: row.location))
         }
     }
 
-    /// The row where each route of a route table was first given, for duplicate reports. Rows
-    /// written in route order (as `minsim generate` and `resolved/` write them) cannot repeat
-    /// an earlier route, so until a row breaks the order the routes are only listed; the
-    /// dictionary is built when one does.
-    struct FirstRouteRows {
-        private var inOrder: [(route: Route, row: Int)] = []
-        private var byRoute: [Route: Int]? = nil
+    /// The row where each key (a route, a recipe entry) of a table was first given, for
+    /// duplicate reports. Rows written in key order (as `minsim generate` and `resolved/` write
+    /// them) cannot repeat an earlier key, so until a row breaks the order the keys are only
+    /// listed; the dictionary is built when one does.
+    struct FirstKeyRows<Key: Hashable & Comparable> {
+        private var inOrder: [(key: Key, row: Int)] = []
+        private var byKey: [Key: Int]? = nil
 
-        /// The row where `route` was given before; nil when it was not.
-        mutating func firstRow(of route: Route) -> Int? {
-            if byRoute == nil {
-                guard let last = inOrder.last, !(last.route < route) else { return nil }
-                var all: [Route: Int] = [:]
+        /// Room for `rows` keys in order.
+        init(rows: Int) { inOrder.reserveCapacity(rows) }
+
+        /// The row where `key` was given before; nil when it was not.
+        mutating func firstRow(of key: Key) -> Int? {
+            if byKey == nil {
+                guard let last = inOrder.last, !(last.key < key) else { return nil }
+                var all: [Key: Int] = [:]
                 all.reserveCapacity(inOrder.count * 2)
-                for entry in inOrder { all[entry.route] = entry.row }
-                byRoute = all
+                for entry in inOrder { all[entry.key] = entry.row }
+                byKey = all
                 inOrder = []
             }
-            return byRoute?[route]
+            return byKey?[key]
         }
 
-        /// Records the first row of `route` (after `firstRow(of:)` returned nil for it).
-        mutating func insert(_ route: Route, row: Int) {
-            if byRoute != nil { byRoute?[route] = row } else { inOrder.append((route, row)) }
+        /// Records the first row of `key` (after `firstRow(of:)` returned nil for it).
+        mutating func insert(_ key: Key, row: Int) {
+            if byKey != nil { byKey?[key] = row } else { inOrder.append((key, row)) }
         }
     }
 
@@ -313,14 +305,16 @@ extension ScenarioBuilder {
     }
 
     /// True for the first row of `node` in a node table; false, after reporting the duplicate,
-    /// for a later one.
-    mutating func isFirstRow(of node: Node, in table: Table, row: Int, seen: inout FirstRows) -> Bool {
+    /// for a later one (rows located by `location`).
+    mutating func isFirstRow(
+        of node: Node, in spec: ScenarioFormat.TableSpec, row: Int, seen: inout FirstRows, at location: (Int) -> SourceLocation
+    ) -> Bool {
         let slot = node.region.rawValue * seen.products + node.product.rawValue
         if seen.rows[slot] > 0 {
-            let first = table.rows[seen.rows[slot] - 1].location
+            let first = location(seen.rows[slot] - 1)
             error(
-                table.rows[row].location,
-                "duplicate \(table.spec.key) row for \(nodeName(node)) (first given at \(first)); give each region and product once"
+                location(row),
+                "duplicate \(spec.key) row for \(nodeName(node)) (first given at \(first)); give each region and product once"
             )
             return false
         }
