@@ -44,14 +44,27 @@ extension ScenarioBuilder {
             }
             return out
         }
+        /// The rows' values by route in route order, the first row of a route kept: one pass
+        /// when the rows are in route order (as generated tables are), no hashing.
+        func byRoute<Row>(_ rows: [Sourced<Row>], _ entry: (Row) -> (Route, Double)) -> RouteValues {
+            var routes: [Route] = [], values: [Double] = []
+            routes.reserveCapacity(rows.count)
+            values.reserveCapacity(rows.count)
+            for i in rows.indices {
+                let (route, value) = entry(rows[i].row)
+                routes.append(route)
+                values.append(value)
+            }
+            return RouteValues(routes: routes, values: values)
+        }
         let timeline = years.timeline(
             network: network, baseYear: baseYear, capacities: capacityTable, finalDemand: demand,
             tariffRates: byKey(t.tariffs) { ($0.route, $0.rate) })
         let base = BaseYear(
-            trade: byKey(t.baseTrade) { ($0.route, $0.value) }, prices: prices,
-            tariffs: byKey(t.tariffs) { ($0.route, $0.baseRate) },
+            trade: byRoute(t.baseTrade) { ($0.route, $0.value) }, prices: prices,
+            tariffs: byRoute(t.tariffs) { ($0.route, $0.baseRate) },
             capacities: timeline.capacity.capacities(in: baseYear), finalDemand: demand,
-            openedRoutes: byKey(t.routes) { ($0.route, $0.value) },
+            openedRoutes: byRoute(t.routes) { ($0.route, $0.value) },
             referenceCapacities: byKey(t.newNodes) { ($0.node, $0.referenceCapacity) })
         for (q, row) in products.enumerated() {
             provenance.record(.product(ProductIndex(q)), table: "products", .base, at: row.location)
