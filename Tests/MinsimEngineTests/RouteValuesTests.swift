@@ -136,3 +136,38 @@ struct RouteValuesTests {
         #expect(merged.openedShares == all.indices.map { $0 % 3 == 0 ? Double($0) : nil })
     }
 }
+
+@Suite("Network: recipes from a function of the node")
+struct NetworkInputsTests {
+    @Test("the same recipes, in the same order, as from a dictionary of them")
+    func sameAsDictionary() {
+        var rng = RouteValuesTests.LCG(state: 21)
+        let regions = (0..<7).map { Region(code: "R\($0)") }
+        let products = (0..<9).map { Product(name: "p\($0)", stage: "s\($0 / 3)", unit: "t", elasticity: 1) }
+        var table: [Node: [RecipeInput]] = [:]
+        for r in 0..<7 {
+            for p in 3..<9 where rng.next(4) != 0 {
+                // Inputs given out of order (and one product twice), so the sort is exercised.
+                let count = 1 + rng.next(4)
+                table[Node(RegionIndex(r), ProductIndex(p))] = (0..<count).map { _ in
+                    RecipeInput(ProductIndex(rng.next(p)), Double(rng.next(100)) / 64)
+                }
+            }
+        }
+        let fromDictionary = Network(regions: regions, products: products, recipes: table)
+        var asked: [Node] = []
+        let fromFunction = Network(regions: regions, products: products) { node in
+            asked.append(node)
+            return table[node] ?? []
+        }
+        #expect(asked.count == 7 * 9 && Set(asked).count == 7 * 9)
+        for r in 0..<7 {
+            for p in 0..<9 {
+                let node = Node(RegionIndex(r), ProductIndex(p))
+                #expect(fromFunction.recipe(for: node) == fromDictionary.recipe(for: node))
+                #expect(fromFunction.recipe(for: node).map(\.input) == fromFunction.recipe(for: node).map(\.input).sorted())
+            }
+        }
+        #expect(fromFunction.stages == fromDictionary.stages)
+    }
+}

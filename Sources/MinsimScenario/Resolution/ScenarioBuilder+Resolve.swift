@@ -13,19 +13,22 @@ extension ScenarioBuilder {
         let engineRegions = regions.map { Region(code: $0.code, name: $0.name) }
         let engineProducts = products.map(\.product)
         var recipeRows: [Sourced<ResolvedScenario.RecipeRow>] = []
-        var recipeTable: [Node: [RecipeInput]] = [:]
+        // Each node's inputs by node number r · products + p (no dictionary of 100,000 nodes).
+        var recipeTable = [[RecipeInput]](repeating: [], count: engineRegions.count * engineProducts.count)
         for r in engineRegions.indices {
             for p in engineProducts.indices {
                 let node = Node(RegionIndex(r), ProductIndex(p))
                 let rows = recipe(t, node)
                 guard !rows.isEmpty else { continue }
-                recipeTable[node] = rows.map { RecipeInput($0.input, $0.quantity) }
+                recipeTable[r * engineProducts.count + p] = rows.map { RecipeInput($0.input, $0.quantity) }
                 recipeRows += rows.map {
                     Sourced(.init(node: node, input: $0.input, quantityPerUnit: $0.quantity), origin: $0.origin)
                 }
             }
         }
-        let network = Network(regions: engineRegions, products: engineProducts, stages: stages, recipes: recipeTable)
+        let network = Network(regions: engineRegions, products: engineProducts, stages: stages) {
+            recipeTable[$0.region.rawValue * engineProducts.count + $0.product.rawValue]
+        }
         var prices: NodeTable<Double?> = network.nodeTable(repeating: nil)
         for row in t.basePrices { prices[row.node] = row.value }
         for row in t.newNodes { prices[row.node] = row.price }
