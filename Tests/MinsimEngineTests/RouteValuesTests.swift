@@ -17,6 +17,16 @@ struct RouteValuesTests {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int(state >> 33) % bound
         }
+
+        /// The distinct routes among `draws` drawn ones, sorted.
+        mutating func distinctRoutes(draws: Int, products: Int, regions: Int) -> [Route] {
+            var routes = Set<Route>()
+            for _ in 0..<draws {
+                routes.insert(
+                    Route(ProductIndex(next(products)), from: RegionIndex(next(regions)), to: RegionIndex(next(regions))))
+            }
+            return routes.sorted()
+        }
     }
 
     /// `count` entries over `products` × `regions`², about a fifth of them repeating an earlier
@@ -104,12 +114,7 @@ struct RouteValuesTests {
         let given = Self.entries(count: 3000, products: 5, regions: 30, seed: 3)
         let table = RouteValues(routes: given.map(\.0), values: given.map(\.1))
         var rng = LCG(state: 5)
-        let targets = Array(
-            Set(
-                (0..<1500).map { _ in
-                    Route(ProductIndex(rng.next(6)), from: RegionIndex(rng.next(31)), to: RegionIndex(rng.next(31)))
-                })
-        ).sorted()
+        let targets = rng.distinctRoutes(draws: 1500, products: 6, regions: 31)
         let dictionary = table.dictionary
         #expect(table.values(at: targets) == targets.map { dictionary[$0] ?? 0 })
         #expect(table.values(at: []) == [])
@@ -119,12 +124,7 @@ struct RouteValuesTests {
     @Test("the calibration's merge of traded and opened routes is their sorted union")
     func merge() {
         var rng = LCG(state: 9)
-        let all = Array(
-            Set(
-                (0..<400).map { _ in
-                    Route(ProductIndex(rng.next(3)), from: RegionIndex(rng.next(8)), to: RegionIndex(rng.next(8)))
-                })
-        ).sorted()
+        let all = rng.distinctRoutes(draws: 400, products: 3, regions: 8)
         // Every third route opened, the rest traded; the quantity and share are the route's position.
         let opened = all.enumerated().filter { $0.offset % 3 == 0 }
         let traded = all.enumerated().filter { $0.offset % 3 != 0 }

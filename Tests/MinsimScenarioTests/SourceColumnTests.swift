@@ -25,12 +25,9 @@ struct SourceColumnTests {
 
     @Test("every resolved table of every shipped scenario")
     func shippedScenarios() throws {
-        let folder = TestSupport.repositoryRoot.appendingPathComponent("Scenarios")
-        let scenarios = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let scenarios = try TestSupport.shippedScenarios()
         #expect(scenarios.count >= 10)
-        for name in scenarios {
-            let loaded = ScenarioLoader.load(path: folder.appendingPathComponent(name).path)
-            let s = try #require(loaded.scenario, "\(name): \(loaded.diagnostics)")
+        for (name, s) in scenarios {
             for table in Provenance.ResolvedTable.allCases {
                 let (texts, fields, rows) = Self.bothWays(s.provenance, table)
                 #expect(texts == fields, "\(name): \(table)")
