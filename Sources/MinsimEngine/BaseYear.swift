@@ -1,11 +1,17 @@
 /// Observed base-year data from which the model is calibrated (MODEL.md §2–4).
+///
+/// The route tables are `RouteValues` (routes in the calibration's order, values beside them)
+/// rather than dictionaries: a 100,000-node scenario has 500,000 routes of base trade, and
+/// hashing them and sorting them again for the calibration was a tenth of loading it. A
+/// dictionary literal still makes one (`trade: [route: 100]`), and `RouteValues(dictionary)`
+/// converts a dictionary.
 public struct BaseYear: Sendable {
     /// Base-year sourcing quantities `T₀[q][s→r]`, domestic supply included (`s == r`), in product units.
-    public var trade: [Route: Double]
+    public var trade: RouteValues
     /// Observed producer prices `P₀[(s, q)]` in currency per product unit; `nil` where not observed.
     public var prices: NodeTable<Double?>
     /// Ad-valorem tariffs in force in the base year, `τ₀` (0.25 = 25 %); absent routes are 0.
-    public var tariffs: [Route: Double]
+    public var tariffs: RouteValues
     /// Capacities `K₀` in product units per year; `nil` = not given (weight 1, no limit).
     public var capacities: NodeTable<Double?>
     /// Final demand `D[r][q]` in product units.
@@ -13,7 +19,7 @@ public struct BaseYear: Sendable {
     /// Routes with no base trade that the scenario opens, with their reference share: the share
     /// of the importer's use the route would take at base-year prices and capacities if it were
     /// the only new route into that market.
-    public var openedRoutes: [Route: Double]
+    public var openedRoutes: RouteValues
     /// Nodes with no base output that the scenario activates (a new plant), with the capacity
     /// `K_ref` at which the reference shares of their opened routes apply. Calibration uses
     /// `K_ref` in place of `K₀` for these nodes, so a route from a plant that is not yet built
@@ -27,9 +33,9 @@ public struct BaseYear: Sendable {
     public var referenceCapacities: [Node: Double]
 
     public init(
-        trade: [Route: Double], prices: NodeTable<Double?>, tariffs: [Route: Double] = [:],
+        trade: RouteValues, prices: NodeTable<Double?>, tariffs: RouteValues = [:],
         capacities: NodeTable<Double?>, finalDemand: NodeTable<Double>,
-        openedRoutes: [Route: Double] = [:], referenceCapacities: [Node: Double] = [:]
+        openedRoutes: RouteValues = [:], referenceCapacities: [Node: Double] = [:]
     ) {
         self.trade = trade
         self.prices = prices
@@ -84,6 +90,6 @@ public struct YearConditions: Sendable {
 
     /// The base year's own conditions: solving them reproduces the observed base year.
     public init(base: BaseYear) {
-        self.init(tariffs: base.tariffs, capacities: base.capacities, finalDemand: base.finalDemand)
+        self.init(tariffs: base.tariffs.dictionary, capacities: base.capacities, finalDemand: base.finalDemand)
     }
 }

@@ -155,29 +155,28 @@ public struct Calibration: Sendable {
                 if let k = base.capacities[r, q], !(k.isFinite && k >= 0) { issues.append(.invalidCapacity(Node(r, q), k)) }
             }
         }
-        // Problems are sorted so messages come in the same order every run; the tables
-        // themselves are not sorted here (at millions of routes that is a visible cost).
-        for (route, rate) in base.tariffs.filter({ !($0.value.isFinite && $0.value > -1) }).sorted(by: { $0.key < $1.key }) {
-            issues.append(.invalidTariff(route, rate))
+        // The route tables are in route order (`RouteValues`), so problems come in the same
+        // order every run and the routes need no sorting or hashing here.
+        let tariffs = base.tariffs
+        for k in 0..<tariffs.count where !(tariffs.values[k].isFinite && tariffs.values[k] > -1) {
+            issues.append(.invalidTariff(tariffs.routes[k], tariffs.values[k]))
         }
 
-        // Routes that carry trade in the base year or are opened by the scenario.
-        // Kept as a sorted array rather than a dictionary: at millions of routes the hashing
-        // was a visible share of loading, and the routes are sorted below anyway.
-        var traded: [(route: Route, quantity: Double)] = []  // route → base quantity
-        traded.reserveCapacity(base.trade.count)
-        var badTrade: [(Route, Double)] = []
-        for (route, quantity) in base.trade {
+        // Routes that carry trade in the base year (quantity > 0), in route order.
+        let trade = base.trade
+        var tradedRoutes: [Route] = [], tradedQuantity: [Double] = []
+        tradedRoutes.reserveCapacity(trade.count)
+        tradedQuantity.reserveCapacity(trade.count)
+        for k in 0..<trade.count {
+            let quantity = trade.values[k]
             if !(quantity.isFinite && quantity >= 0) {
-                badTrade.append((route, quantity))
+                issues.append(.invalidTradeQuantity(trade.routes[k], quantity))
             } else if quantity > 0 {
-                traded.append((route, quantity))
+                tradedRoutes.append(trade.routes[k])
+                tradedQuantity.append(quantity)
             }
         }
-        Self.sortByRoute(&traded, network: network)
-        let tradedRoutes = traded.map(\.route)
         func isTraded(_ route: Route) -> Bool { Self.position(of: route, in: tradedRoutes) != nil }
-        for (route, quantity) in badTrade.sorted(by: { $0.0 < $1.0 }) { issues.append(.invalidTradeQuantity(route, quantity)) }
         // Only scanned when there are new nodes: at millions of routes the set is a visible cost.
         let trading = base.referenceCapacities.isEmpty ? [] : Set(tradedRoutes.map(\.supplier))
         for (node, k) in base.referenceCapacities.sorted(by: {
@@ -186,17 +185,28 @@ public struct Calibration: Sendable {
         where !(k.isFinite && k > 0) || trading.contains(node) {
             issues.append(.invalidReferenceCapacity(node, k))
         }
-        for (route, share) in base.openedRoutes.sorted(by: { $0.key < $1.key }) {
+        // Opened routes with a valid share and no base trade join the traded ones, merged in
+        // route order (both lists are sorted and share no route); `openedShare` is nil for
+        // traded routes.
+        var openedRoutes: [Route] = [], openedShares: [Double] = []
+        for (route, share) in zip(base.openedRoutes.routes, base.openedRoutes.values) {
             if !(share > 0 && share < 1) || isTraded(route) {
                 issues.append(.invalidOpenedRoute(route, share))
+            } else {
+                openedRoutes.append(route)
+                openedShares.append(share)
             }
         }
-        let opened = base.openedRoutes.filter { $0.value > 0 && $0.value < 1 && !isTraded($0.key) }
-        let allRoutes = opened.isEmpty ? tradedRoutes : (tradedRoutes + Array(opened.keys)).sorted()
-        let baseQuantity =
-            opened.isEmpty
-            ? traded.map(\.quantity) : allRoutes.map { Self.position(of: $0, in: tradedRoutes).map { traded[$0].quantity } ?? 0 }
-        let baseTau = Self.routeVector(base.tariffs, routes: allRoutes)
+        let allRoutes: [Route], baseQuantity: [Double], openedShare: [Double?]
+        if openedRoutes.isEmpty {
+            (allRoutes, baseQuantity, openedShare) = (tradedRoutes, tradedQuantity, [])
+        } else {
+            (allRoutes, baseQuantity, openedShare) = Self.merge(
+                traded: tradedRoutes, quantities: tradedQuantity, opened: openedRoutes, shares: openedShares)
+        }
+        let baseTau = tariffs.values(at: allRoutes)
+        // Looked up per route only when there are new nodes.
+        let referenceCapacities = base.referenceCapacities.isEmpty ? nil : base.referenceCapacities
 
         // Active nodes, in system order (product-major so stages form blocks).
         var isActive = network.nodeTable(repeating: false)
@@ -244,7 +254,7 @@ public struct Calibration: Sendable {
                 let route = allRoutes[k]
                 let tau = baseTau[k]
                 let price = p0[supplierIdx[k]]
-                let logK = Self.logWeight(capacity: base.referenceCapacities[route.supplier] ?? base.capacities[route.supplier])
+                let logK = Self.logWeight(capacity: referenceCapacities?[route.supplier] ?? base.capacities[route.supplier])
                 let weight: Double
                 if baseQuantity[k] > 0 {
                     shares[k] = baseQuantity[k] / total
@@ -252,7 +262,7 @@ public struct Calibration: Sendable {
                 } else {
                     // Opened route: weight s/(1−s) relative to the existing suppliers' total
                     // weight of 1, so that alone it takes share s at base conditions.
-                    let s = opened[route] ?? 0.5
+                    let s = (k < openedShare.count ? openedShare[k] : nil) ?? 0.5
                     weight = total > 0 ? s / (1 - s) : s
                 }
                 logPhi[k] = Foundation.log(weight) - logK + sigma * Foundation.log(price * (1 + tau))
@@ -346,18 +356,6 @@ public struct Calibration: Sendable {
         guard issues.isEmpty else { throw CalibrationError(issues: Self.unique(issues)) }
         copy.consumption = consumption
         return copy
-    }
-
-    /// Values of a route table in the order of `routes` (sorted); absent routes are 0.
-    ///
-    /// Walks the table and places each entry by binary search, O(|table| · log |routes|), so a
-    /// few tariffs on millions of routes cost a few lookups rather than millions of hashes.
-    static func routeVector(_ table: [Route: Double], routes: [Route]) -> [Double] {
-        var out = [Double](repeating: 0, count: routes.count)
-        for (route, value) in table {
-            if let k = position(of: route, in: routes) { out[k] = value }
-        }
-        return out
     }
 
     /// Position of `node` in `activeNodes` (the order of the linear systems and of the

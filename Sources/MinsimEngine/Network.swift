@@ -29,20 +29,31 @@ public struct Network: Sendable {
         regions: [Region], products: [Product], stages: [String]? = nil,
         recipes: [Node: [RecipeInput]]
     ) {
+        self.init(regions: regions, products: products, stages: stages) { recipes[$0] ?? [] }
+    }
+
+    /// Creates a network whose node `(r, p)` uses `inputs(Node(r, p))`, asked once per node:
+    /// no dictionary of recipes to hash (a 100,000-node scenario has 100,000 of them).
+    /// Coefficients must be finite and ≥ 0.
+    public init(
+        regions: [Region], products: [Product], stages: [String]? = nil, inputs: (Node) -> [RecipeInput]
+    ) {
         self.regions = regions
         self.products = products
         var stageOrder: [String] = stages ?? []
         for p in products where !stageOrder.contains(p.stage) { stageOrder.append(p.stage) }
         self.stages = stageOrder
-        var table = Array(repeating: Array(repeating: [RecipeInput](), count: regions.count), count: products.count)
-        for (node, inputs) in recipes {
-            precondition(
-                inputs.allSatisfy { $0.quantityPerUnit.isFinite && $0.quantityPerUnit >= 0 },
-                "Recipe coefficients must be finite and non-negative (node \(node))")
-            // Sorted so that assembly order, and hence rounding, never depends on hashing.
-            table[node.product.rawValue][node.region.rawValue] = inputs.sorted { $0.input < $1.input }
+        self.recipes = products.indices.map { p in
+            regions.indices.map { r in
+                let node = Node(RegionIndex(r), ProductIndex(p))
+                let given = inputs(node)
+                precondition(
+                    given.allSatisfy { $0.quantityPerUnit.isFinite && $0.quantityPerUnit >= 0 },
+                    "Recipe coefficients must be finite and non-negative (node \(node))")
+                // Sorted so that assembly order, and hence rounding, never depends on hashing.
+                return given.count > 1 ? given.sorted { $0.input < $1.input } : given
+            }
         }
-        self.recipes = table
     }
 
     public var regionIndices: [RegionIndex] { regions.indices.map(RegionIndex.init) }

@@ -174,7 +174,7 @@ public struct SyntheticNetwork: Sendable {
 
         self.network = network
         self.base = BaseYear(
-            trade: trade, prices: basePrices, tariffs: tariffs,
+            trade: RouteValues(trade), prices: basePrices, tariffs: RouteValues(tariffs),
             capacities: capacities, finalDemand: demand)
     }
 }

@@ -71,6 +71,6 @@ func handCase(
     for (node, v) in capacities { k[node] = v }
     var d = network.nodeTable(repeating: 0.0)
     for (node, v) in demand { d[node] = v }
-    let base = BaseYear(trade: trade, prices: p, capacities: k, finalDemand: d)
+    let base = BaseYear(trade: RouteValues(trade), prices: p, capacities: k, finalDemand: d)
     return (try Calibration(network: network, base: base), base)
 }

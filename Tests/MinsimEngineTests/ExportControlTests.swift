@@ -14,7 +14,7 @@ private func market(onlyImports: Bool = false) throws -> (Calibration, YearCondi
     prices[A, q] = 1; prices[B, q] = 1
     var demand = network.nodeTable(repeating: 0.0)
     demand[A, q] = 100
-    let trade: [Route: Double] =
+    let trade: RouteValues =
         onlyImports
         ? [Route(q, from: B, to: A): 100]
         : [Route(q, from: A, to: A): 50, Route(q, from: B, to: A): 50]

@@ -38,12 +38,12 @@ enum TwoByTwo {
         prices[A, ore] = 10; prices[B, ore] = 8; prices[A, metal] = 30; prices[B, metal] = 25
         var demand = network.nodeTable(repeating: 0.0)
         demand[A, metal] = 100; demand[B, metal] = 200
-        let trade: [Route: Double] = [
+        let trade: RouteValues = [
             Route(ore, from: A, to: A): 60, Route(ore, from: B, to: A): 40, Route(ore, from: B, to: B): 100,
             Route(metal, from: A, to: A): 100, Route(metal, from: A, to: B): 30, Route(metal, from: B, to: B): 70,
         ]
         let base = BaseYear(
-            trade: trade, prices: prices, tariffs: baseTariffs,
+            trade: trade, prices: prices, tariffs: RouteValues(baseTariffs),
             capacities: network.nodeTable(repeating: nil), finalDemand: demand)
         return (network, base)
     }

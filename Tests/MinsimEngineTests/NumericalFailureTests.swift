@@ -13,7 +13,7 @@ private func loopNetwork(selfUse: Double, importShare: Double, sigma: Double = 0
     prices[X, p] = 1; prices[Y, p] = 1
     var demand = network.nodeTable(repeating: 0.0)
     demand[X, p] = 10; demand[Y, p] = 10
-    var trade: [Route: Double] = [Route(p, from: X, to: X): 1 - importShare, Route(p, from: Y, to: Y): 1 - importShare]
+    var trade: RouteValues = [Route(p, from: X, to: X): 1 - importShare, Route(p, from: Y, to: Y): 1 - importShare]
     if importShare > 0 {
         trade[Route(p, from: Y, to: X)] = importShare
         trade[Route(p, from: X, to: Y)] = importShare

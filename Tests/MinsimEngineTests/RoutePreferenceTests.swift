@@ -15,7 +15,7 @@ private func market() throws -> (Calibration, YearConditions) {
     prices[A, q] = 1; prices[B, q] = 1
     var demand = network.nodeTable(repeating: 0.0)
     demand[A, q] = 100
-    let trade: [Route: Double] = [Route(q, from: A, to: A): 50, Route(q, from: B, to: A): 50]
+    let trade: RouteValues = [Route(q, from: A, to: A): 50, Route(q, from: B, to: A): 50]
     let base = BaseYear(trade: trade, prices: prices, capacities: network.nodeTable(repeating: nil), finalDemand: demand)
     let cal = try Calibration(network: network, base: base)
     return (cal, YearConditions(base: base))

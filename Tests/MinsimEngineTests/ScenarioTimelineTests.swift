@@ -18,7 +18,7 @@ struct ScenarioTimelineTests {
         let (network, base) = TwoByTwo.make()
         let scenario = Scenario(
             network: network, baseYear: 2024, horizon: horizon, demand: DemandSchedule(base: base.finalDemand),
-            capacity: CapacitySchedule(base: base.capacities), tariffs: TariffSchedule(rates: base.tariffs),
+            capacity: CapacitySchedule(base: base.capacities), tariffs: TariffSchedule(rates: base.tariffs.dictionary),
             settings: SimulationSettings(demandElasticity: [0, 0]))
         return (scenario, base)
     }

@@ -29,7 +29,7 @@ private enum Chain {
         caps[A, ev] = evCapacityA
         var demand = network.nodeTable(repeating: 0.0)
         demand[A, ev] = 100; demand[B, ev] = 100
-        let trade: [Route: Double] = [
+        let trade: RouteValues = [
             Route(ore, from: A, to: A): 1, Route(ore, from: B, to: A): 1, Route(ore, from: B, to: B): 1,
             Route(refined, from: A, to: A): 1, Route(refined, from: B, to: B): 1,
             Route(ev, from: A, to: A): 1, Route(ev, from: B, to: B): 1,

@@ -96,6 +96,47 @@ struct OutputFileTests {
         #expect(written == expected)
     }
 
+    /// Pieces handed over in place from a page-aligned `ByteBuffer`, as a streaming
+    /// `CSVWriter` does (whole blocks taken where they are, the rest moved to the front and
+    /// sent with the next piece), mixed with ordinary writes: the file and its SHA-256 are
+    /// those of the bytes in order.
+    @Test(
+        "whole blocks written in place, the rest kept for the next hand-over, mixed with copied writes",
+        arguments: [
+            [0], [1], [4_095], [4_096], [4_097], [12_288], [3 * 8_192 + 5], [1, 4_095, 4_096, 1, 8_192, 100, 20_000, 7],
+            [-10, 5_000, 9_000, -3, 4_096, 8_191],
+        ])
+    func inPlaceRoundTrip(sizes: [Int]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inplace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("f.bin").path
+        let output = try CSVOutput(path: path, buffer: OutputFile.Buffer(capacity: 8_192))
+        let pending = ByteBuffer(capacity: 64, alignment: OutputFile.Buffer.alignment)
+        var expected = Data()
+        var rng = SeededGenerator(seed: UInt64(sizes.count * 31 + sizes.reduce(0, +)))
+        // A negative size is an ordinary (copied) write of that many bytes, after handing over
+        // whatever is pending.
+        for size in sizes {
+            let piece = (0..<abs(size)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            expected.append(contentsOf: piece)
+            if size < 0 {
+                output.write(Data(pending.bytes))
+                pending.removeAll()
+                output.write(piece)
+            } else {
+                piece.withUnsafeBytes { pending.append($0) }
+                let taken = output.writeInPlace(pending.bytes)
+                #expect(taken <= pending.count)
+                pending.removeFirst(taken)
+            }
+        }
+        output.write(Data(pending.bytes))
+        let digest = try output.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == expected)
+        #expect(digest == SHA256.hex(of: expected))
+    }
+
     @Test("a file that cannot be created is an error naming it")
     func unwritableFolder() {
         let path = "/nonexistent-\(UUID().uuidString)/t.csv"

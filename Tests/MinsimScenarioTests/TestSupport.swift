@@ -14,6 +14,15 @@ enum TestSupport {
 
     static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
 
+    /// Every shipped scenario (`Scenarios/*.yaml`), loaded, by file name in name order.
+    static func shippedScenarios() throws -> [(name: String, scenario: ResolvedScenario)] {
+        let folder = repositoryRoot.appendingPathComponent("Scenarios")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
+            let loaded = ScenarioLoader.load(path: folder.appendingPathComponent($0).path)
+            return ($0, try #require(loaded.scenario, "\($0): \(loaded.diagnostics)"))
+        }
+    }
+
     /// A fresh folder under the system temporary folder; the caller removes it.
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("minsim-tests-\(UUID().uuidString)")

@@ -151,7 +151,7 @@ public struct EngineFixture: Sendable {
     public static func tariffShock(_ synthetic: SyntheticNetwork) -> YearConditions {
         var conditions = YearConditions(base: synthetic.base)
         let hit = max(1, synthetic.parameters.regions / 10)
-        for route in synthetic.base.trade.keys where route.exporter != route.importer && route.exporter.rawValue < hit {
+        for route in synthetic.base.trade.routes where route.exporter != route.importer && route.exporter.rawValue < hit {
             conditions.tariffs[route, default: 0] += 0.25
         }
         return conditions

@@ -13,19 +13,22 @@ extension ScenarioBuilder {
         let engineRegions = regions.map { Region(code: $0.code, name: $0.name) }
         let engineProducts = products.map(\.product)
         var recipeRows: [Sourced<ResolvedScenario.RecipeRow>] = []
-        var recipeTable: [Node: [RecipeInput]] = [:]
+        // Each node's inputs by node number r · products + p (no dictionary of 100,000 nodes).
+        var recipeTable = [[RecipeInput]](repeating: [], count: engineRegions.count * engineProducts.count)
         for r in engineRegions.indices {
             for p in engineProducts.indices {
                 let node = Node(RegionIndex(r), ProductIndex(p))
                 let rows = recipe(t, node)
                 guard !rows.isEmpty else { continue }
-                recipeTable[node] = rows.map { RecipeInput($0.input, $0.quantity) }
+                recipeTable[r * engineProducts.count + p] = rows.map { RecipeInput($0.input, $0.quantity) }
                 recipeRows += rows.map {
                     Sourced(.init(node: node, input: $0.input, quantityPerUnit: $0.quantity), origin: $0.origin)
                 }
             }
         }
-        let network = Network(regions: engineRegions, products: engineProducts, stages: stages, recipes: recipeTable)
+        let network = Network(regions: engineRegions, products: engineProducts, stages: stages) {
+            recipeTable[$0.region.rawValue * engineProducts.count + $0.product.rawValue]
+        }
         var prices: NodeTable<Double?> = network.nodeTable(repeating: nil)
         for row in t.basePrices { prices[row.node] = row.value }
         for row in t.newNodes { prices[row.node] = row.price }
@@ -44,14 +47,27 @@ extension ScenarioBuilder {
             }
             return out
         }
+        /// The rows' values by route in route order, the first row of a route kept: one pass
+        /// when the rows are in route order (as generated tables are), no hashing.
+        func byRoute<Row>(_ rows: [Sourced<Row>], _ entry: (Row) -> (Route, Double)) -> RouteValues {
+            var routes: [Route] = [], values: [Double] = []
+            routes.reserveCapacity(rows.count)
+            values.reserveCapacity(rows.count)
+            for i in rows.indices {
+                let (route, value) = entry(rows[i].row)
+                routes.append(route)
+                values.append(value)
+            }
+            return RouteValues(routes: routes, values: values)
+        }
         let timeline = years.timeline(
             network: network, baseYear: baseYear, capacities: capacityTable, finalDemand: demand,
             tariffRates: byKey(t.tariffs) { ($0.route, $0.rate) })
         let base = BaseYear(
-            trade: byKey(t.baseTrade) { ($0.route, $0.value) }, prices: prices,
-            tariffs: byKey(t.tariffs) { ($0.route, $0.baseRate) },
+            trade: byRoute(t.baseTrade) { ($0.route, $0.value) }, prices: prices,
+            tariffs: byRoute(t.tariffs) { ($0.route, $0.baseRate) },
             capacities: timeline.capacity.capacities(in: baseYear), finalDemand: demand,
-            openedRoutes: byKey(t.routes) { ($0.route, $0.value) },
+            openedRoutes: byRoute(t.routes) { ($0.route, $0.value) },
             referenceCapacities: byKey(t.newNodes) { ($0.node, $0.referenceCapacity) })
         for (q, row) in products.enumerated() {
             provenance.record(.product(ProductIndex(q)), table: "products", .base, at: row.location)

@@ -40,6 +40,24 @@ package final class CSVOutput {
         }
     }
 
+    /// Hands over the start of `bytes` (all of them, or the whole blocks that the file can
+    /// write from where they are, `OutputFile.writeInPlace`) and returns how many bytes were
+    /// taken; the caller passes the rest on later, so every byte is hashed once, in order.
+    func writeInPlace(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard let file, failure == nil else {
+            write(bytes)
+            return bytes.count
+        }
+        do {
+            let taken = try file.writeInPlace(bytes)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[..<taken]))
+            return taken
+        } catch {
+            failure = error
+            return bytes.count
+        }
+    }
+
     /// Closes the file and returns the SHA-256 of everything written, as lowercase hex.
     ///
     /// - Throws: the first error writing or closing the file.

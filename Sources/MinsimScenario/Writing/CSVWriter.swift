@@ -41,6 +41,11 @@ package struct CSVWriter {
     package init(columns: [String], to output: CSVOutput? = nil) {
         self.columns = columns
         self.output = output
+        if output != nil {
+            // Page-aligned and a chunk and a row large, so that its whole blocks go to the
+            // file from where they are (`CSVOutput.writeInPlace`): no copy into the file's buffer.
+            bytes = ByteBuffer(capacity: Self.chunkBytes + 64 << 10, alignment: OutputFile.Buffer.alignment)
+        }
         self.lastLong = Array(repeating: nil, count: columns.count)
         self.lastEscaped = Array(repeating: [], count: columns.count)
         appendRow(columns)
@@ -161,8 +166,9 @@ package struct CSVWriter {
         bytes.append(UInt8(ascii: "\n"))
         column = 0
         if let output, bytes.count >= Self.chunkBytes {
-            output.write(bytes.bytes)
-            bytes.removeAll()
+            // The whole blocks are written (and hashed) where they are; the part of a block
+            // left over moves to the start and goes with the next chunk.
+            bytes.removeFirst(output.writeInPlace(bytes.bytes))
         }
     }
 

@@ -86,6 +86,23 @@ final class OutputFile {
         }
     }
 
+    /// Writes the whole blocks at the start of `bytes` to the file from where they are, with
+    /// no copy into the buffer, and returns how many bytes that is; the caller keeps the rest
+    /// and hands it over later. This needs direct I/O on, nothing pending in the buffer (so the
+    /// file's length is a whole number of blocks) and `bytes` starting at a block boundary;
+    /// otherwise `bytes` is copied in whole as `write(_:)` does and all of it is taken.
+    func writeInPlace(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        let whole = bytes.count / Buffer.alignment * Buffer.alignment
+        guard direct, pending == 0, whole > 0, let start = bytes.baseAddress,
+            Int(bitPattern: start) % Buffer.alignment == 0
+        else {
+            try write(bytes)
+            return bytes.count
+        }
+        try writeOut(start, count: whole)
+        return whole
+    }
+
     /// Writes what is left (the whole blocks directly, the tail through the page cache) and
     /// closes the file.
     func close() throws {
@@ -103,7 +120,7 @@ final class OutputFile {
 
     /// `write(2)` until all `count` bytes are written; a direct write refused with `EINVAL`
     /// (alignment the file system does not accept) is repeated as an ordinary one.
-    private func writeOut(_ start: UnsafeMutableRawPointer, count: Int) throws {
+    private func writeOut(_ start: UnsafeRawPointer, count: Int) throws {
         var done = 0
         while done < count {
             let n = Foundation.write(descriptor, start + done, count - done)

@@ -44,12 +44,13 @@ extension OutputTables {
 
         func recipes(_ output: CSVOutput) {
             var csv = CSVWriter(columns: ["region", "product", "input", "quantity_per_unit", "source"], to: output)
-            for (row, source) in zip(scenario.recipes, origins.sources(.recipes)) {
+            var sources = SourceColumn(origins, .recipes)
+            for (i, row) in scenario.recipes.prefix(sources.count).enumerated() {
                 csv.append(codes.regions[row.node.region.rawValue])
                 csv.append(codes.products[row.node.product.rawValue])
                 csv.append(codes.products[row.input.rawValue])
                 csv.append(row.quantityPerUnit)
-                csv.append(source)
+                csv.append(sources.field(row: i))
                 csv.endRow()
             }
             csv.finish()
@@ -60,11 +61,12 @@ extension OutputTables {
             _ output: CSVOutput
         ) {
             var csv = CSVWriter(columns: ["region", "product", valueColumn, "source"], to: output)
-            for (row, source) in zip(rows, origins.sources(table)) {
+            var sources = SourceColumn(origins, table)
+            for (i, row) in rows.prefix(sources.count).enumerated() {
                 csv.append(codes.regions[row.node.region.rawValue])
                 csv.append(codes.products[row.node.product.rawValue])
                 csv.append(row.value)
-                csv.append(source)
+                csv.append(sources.field(row: i))
                 csv.endRow()
             }
             csv.finish()
@@ -74,12 +76,13 @@ extension OutputTables {
             _ output: CSVOutput
         ) {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", valueColumn, "source"], to: output)
-            for (row, source) in zip(rows, origins.sources(table)) {
+            var sources = SourceColumn(origins, table)
+            for (i, row) in rows.prefix(sources.count).enumerated() {
                 csv.append(codes.products[row.route.product.rawValue])
                 csv.append(codes.regions[row.route.exporter.rawValue])
                 csv.append(codes.regions[row.route.importer.rawValue])
                 csv.append(row.value)
-                csv.append(source)
+                csv.append(sources.field(row: i))
                 csv.endRow()
             }
             csv.finish()
@@ -96,13 +99,14 @@ extension OutputTables {
         }
         func tariffs(_ output: CSVOutput) {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", "base_rate", "rate", "source"], to: output)
-            for (row, source) in zip(scenario.tariffs, origins.sources(.tariffs)) {
+            var sources = SourceColumn(origins, .tariffs)
+            for (i, row) in scenario.tariffs.prefix(sources.count).enumerated() {
                 csv.append(codes.products[row.route.product.rawValue])
                 csv.append(codes.regions[row.route.exporter.rawValue])
                 csv.append(codes.regions[row.route.importer.rawValue])
                 csv.append(row.baseRate)
                 csv.append(row.rate)
-                csv.append(source)
+                csv.append(sources.field(row: i))
                 csv.endRow()
             }
             csv.finish()

@@ -103,7 +103,7 @@ public enum ScenarioWriter {
 
         func trade() -> Data {
             var csv = CSVWriter(columns: ["product", "exporter", "importer", "quantity", "source"])
-            for (route, t) in base.trade.sorted(by: { $0.key < $1.key }) {
+            for (route, t) in zip(base.trade.routes, base.trade.values) {
                 csv.appendRow([
                     product(route.product.rawValue), region(route.exporter.rawValue),
                     region(route.importer.rawValue), number(t), source,
@@ -113,7 +113,7 @@ public enum ScenarioWriter {
         }
         func tariffs() -> Data {
             var csv = CSVWriter(columns: ["product", "importer", "exporter", "base_rate", "rate", "source"])
-            for (route, rate) in base.tariffs.sorted(by: { $0.key < $1.key }) {
+            for (route, rate) in zip(base.tariffs.routes, base.tariffs.values) {
                 csv.appendRow([
                     product(route.product.rawValue), region(route.importer.rawValue),
                     region(route.exporter.rawValue), number(rate), number(rate), source,
