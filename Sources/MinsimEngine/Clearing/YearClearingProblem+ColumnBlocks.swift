@@ -20,9 +20,9 @@ extension YearClearingProblem {
     /// The quantity right-hand sides of a block of rent columns from their price responses
     /// `dP` (N × k, column-major, column t for `columns[t]`), into the columns `offsets[t]` of
     /// `rhs` (N × chunk, column-major, zero there on entry), with dP̄ of the demand markets in
-    /// `w.dComposite`. The same sums in the same order as `rentColumn` for each column, so the
-    /// same values; only without quota rows (`w.quotaRows` false), where no column is a quota
-    /// rent's.
+    /// `w.dComposite`. Each column visits the markets `rentColumn` visits, with the same sums in
+    /// the same order, so the values are the same; only without quota rows (`w.quotaRows`
+    /// false), where no column is a quota rent's.
     func rentBlock(
         offsets: [Int], dP: Matrix, live: LiveRoutes, use: [Double], into rhs: inout Matrix, _ w: inout ColumnWork
     ) {
@@ -31,35 +31,44 @@ extension YearClearingProblem {
         let k = offsets.count
         guard k > 0 else { return }
         let demandCount = demandMarkets.count
-        // dP interleaved (node-major): the columns of one supplier side by side.
+        // dP interleaved (node-major): the columns of one supplier side by side; and which
+        // columns reach which market (`reach[m·k + t]`: a supplier of m has dP ≠ 0 in column
+        // t), so that each column visits exactly the markets `rentColumn` would visit.
+        let markets = w.touched.count
         var price = [Double](repeating: 0, count: n * k)
-        var moved = [Bool](repeating: false, count: n)
+        var reach = [Bool](repeating: false, count: markets * k)
+        var widest = 0
         dP.withUnsafeBufferPointer { d in
             for t in 0..<k {
                 for j in 0..<n where d[j &+ t &* n] != 0 {
                     price[j &* k &+ t] = d[j &+ t &* n]
-                    moved[j] = true
+                    for s in live.supplierMarketStart[j]..<live.supplierMarketStart[j + 1] {
+                        let m = live.supplierMarkets[s]
+                        reach[m &* k &+ t] = true
+                        widest = Swift.max(widest, live.start[m + 1] - live.start[m])
+                    }
                 }
             }
         }
-        for j in 0..<n where moved[j] {
-            for s in live.supplierMarketStart[j]..<live.supplierMarketStart[j + 1] { w.touched[live.supplierMarkets[s]] = true }
-        }
-        var widest = 0
-        for m in 0..<w.touched.count where w.touched[m] { widest = Swift.max(widest, live.start[m + 1] - live.start[m]) }
         var dLog = [Double](repeating: 0, count: widest * k)
         var total = [Double](repeating: 0, count: k), meanLog = total, dDm = total
+        var active = [Int](repeating: 0, count: k)
         var out = [Double](repeating: 0, count: n * k)
         price.withUnsafeBufferPointer { dPs in
             out.withUnsafeMutableBufferPointer { r in
-                for m in 0..<w.touched.count where w.touched[m] {
-                    w.touched[m] = false
+                for m in 0..<markets {
+                    var count = 0
+                    for t in 0..<k where reach[m &* k &+ t] {
+                        active[count] = t
+                        count += 1
+                    }
+                    if count == 0 { continue }
                     let lo = live.start[m], hi = live.start[m + 1]
-                    for t in 0..<k { total[t] = 0; meanLog[t] = 0 }
+                    for t in active[0..<count] { total[t] = 0; meanLog[t] = 0 }
                     for p in lo..<hi {
                         let s = live.supplier[p] &* k, row = (p &- lo) &* k
                         let price = live.price[p], gm = live.g[p] * (1 + live.markup[p]), share = live.share[p]
-                        for t in 0..<k {
+                        for t in active[0..<count] {
                             let x = dPs[s &+ t]
                             let dl = x / price
                             total[t] += gm * x
@@ -68,13 +77,13 @@ extension YearClearingProblem {
                         }
                     }
                     let a = live.demandIndex[m]
-                    if a >= 0 { for t in 0..<k { w.dComposite[offsets[t] &* demandCount &+ a] = total[t] } }
+                    if a >= 0 { for t in active[0..<count] { w.dComposite[offsets[t] &* demandCount &+ a] = total[t] } }
                     let response = live.demandResponse[m]
-                    for t in 0..<k { dDm[t] = response * total[t] }
+                    for t in active[0..<count] { dDm[t] = response * total[t] }
                     let sigma = live.sigma[m], u = use[m]
                     for p in lo..<hi {
                         let s = live.supplier[p] &* k, row = (p &- lo) &* k, share = live.share[p]
-                        for t in 0..<k {
+                        for t in active[0..<count] {
                             let dSp = sigma != 0 ? -sigma * share * (dLog[row &+ t] - meanLog[t]) : 0
                             r[s &+ t] += dSp * u + share * dDm[t]
                         }
