@@ -170,6 +170,13 @@ struct ClearingReport {
                     + "\(s.rentUnknowns + s.quotaUnknowns + s.marketUnknowns) | \(s.bindingNodes.count) | \(ms(plain)) | \(ms(clearing))\(verdict) | "
                     + "\(f1(clearing.wall / plain.wall)) | \(f1(clearing.cpu / plain.cpu)) | \(s.iterations) | \(s.evaluations) | "
                     + "\(s.jacobians) (\(s.jacobianColumns)) |")
+            if ProcessInfo.processInfo.environment["MINSIM_BENCH_LOG"] != nil {
+                for step in s.log {
+                    print(
+                        "<!-- step \(step.iteration): merit \(step.merit), natural residual \(step.naturalResidual), "
+                            + "free \(step.freeCount), trials \(step.trials), damping \(step.damping), step \(step.stepNorm) -->")
+                }
+            }
         }
         print()
     }

@@ -110,7 +110,7 @@ public struct ComplementaritySolver: Sendable {
         var merit = 0.5 * Self.squaredNorm(phi.value)
         var recent = [merit]
         var memory = settings.meritMemory
-        var relaxedLeft = settings.relaxedSteps, relaxedUsed = false
+        var relaxedLeft = settings.relaxedSteps, relaxedUsed = false, visited = [z]
         var best = (merit: merit, z: z, f: f, point: point, phi: phi, iteration: 0)
         var nu = settings.initialDamping
         var log: [ComplementarityIteration] = []
@@ -207,7 +207,7 @@ public struct ComplementaritySolver: Sendable {
             let lcpTarget = fresh ? try newtonTarget(&jac) : nil
             if !accepted, let targetW = lcpTarget {
                 let target = expand(targetW)
-                let reference = recent.max() ?? merit
+                let recentMax = recent.max() ?? merit
                 var switching: [Int] = [], othersMove = false
                 for i in 0..<n where settings.snapSwitches && target[i] != z[i] {
                     let up = z[i] == l[i] && target[i] == u[i]
@@ -232,6 +232,7 @@ public struct ComplementaritySolver: Sendable {
                     if let evaluated = try? problem.evaluate(trial) {
                         let phiT = Self.reformulation(trial, evaluated.residual, l, u)
                         let meritT = 0.5 * Self.squaredNorm(phiT.value)
+                        let reference = Self.reference(recentMax, merit: merit, trial: (trial, meritT), visited: visited)
                         let relaxed = step == 1 && relaxedLeft > 0 && meritT.isFinite && meritT <= 100 * reference
                         if relaxed && !(meritT <= (1 - 1e-4) * reference) {
                             relaxedLeft -= 1
@@ -328,7 +329,7 @@ public struct ComplementaritySolver: Sendable {
                 break
             }
             iterations += 1
-            recent.append(merit)
+            recent.append(merit); visited = [visited.last ?? z, z]
             if recent.count > memory { recent.removeFirst() }
             if merit < 0.9 * best.merit {
                 best = (merit, z, f, point, phi, iterations)

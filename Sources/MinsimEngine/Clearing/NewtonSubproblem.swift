@@ -94,6 +94,23 @@ struct PartialJacobian {
 }
 
 extension ComplementaritySolver {
+    /// The merit a trial of the Newton line search must fall below (by the Armijo margin): the
+    /// nonmonotone reference `recentMax` (the largest of the last merits), except for a trial
+    /// that raises the merit and lands back near the iterate before the current one — within
+    /// a tenth of the last step's length of `visited[0]` (`visited`: the last two accepted
+    /// iterates) — which must lower the current `merit`. Such a trial is the second half of a
+    /// two-cycle of the Newton map (A → B → A → B …): the nonmonotone rule accepts each
+    /// increase, since the cycle's own larger merit stays among the last five, and only the
+    /// watchdog ended it, ten steps later. Seen on the 10,000-node cyclic benchmark network
+    /// (docs/performance.md, c13-large), where five Newton steps and Jacobians went that way;
+    /// rejected, the step is shortened from the current point at once. The tenth is an
+    /// assumption: a return far closer than the step's length (there, ≈ 10 in scaled units).
+    static func reference(_ recentMax: Double, merit: Double, trial: ([Double], Double), visited: [[Double]]) -> Double {
+        guard trial.1 > merit, visited.count == 2 else { return recentMax }
+        let length = maxDifference(visited[1], visited[0])
+        return length > 0 && maxDifference(trial.0, visited[0]) <= 0.1 * length ? merit : recentMax
+    }
+
     /// The Josephy–Newton target on the working set: the solution of the linearized problem
     /// `F + J(ẑ − z) ⊥ [l, u]` (rows weighted by `weights`), by constraint generation: first
     /// only on the unknowns that are free or near a bound's switch (`F` within 0.05 of 0, in

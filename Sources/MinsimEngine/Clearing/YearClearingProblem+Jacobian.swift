@@ -27,6 +27,12 @@ extension YearClearingProblem {
     /// per-column market loops writing the quantity right-hand sides straight into one block,
     /// one block solve with `I − A`; nothing is allocated per column.
     mutating func jacobian(at point: Point, rows: [Int], columns: [Int]) throws(SolveError) -> Matrix {
+        try jacobian(at: point, rows: rows, columns: columns, blocked: nil)
+    }
+
+    /// `jacobian(at:rows:columns:)` with the block loops of `rentBlock` chosen (`blocked`;
+    /// nil: above `wideBlockNodes` nodes); either way the columns are the same numbers.
+    mutating func jacobian(at point: Point, rows: [Int], columns: [Int], blocked: Bool?) throws(SolveError) -> Matrix {
         let n = calibration.dimension
         var out = Matrix(rows: rows.count, columns: columns.count)
         guard !rows.isEmpty, !columns.isEmpty else { return out }
@@ -37,7 +43,9 @@ extension YearClearingProblem {
         // Columns per block solve: at most 64, and an interleaved block (N × chunk doubles in
         // the triangular and sparse solves) of at most 64 KiB, below glibc's mmap threshold,
         // so that each block's work array comes from the heap rather than fresh zeroed pages.
-        let chunk = Swift.max(1, Swift.min(64, 8192 / Swift.max(n, 1)))
+        // Above `wideBlockNodes` (no quota rows) the rent columns go a block at a time.
+        let wide = (blocked ?? (n > Self.wideBlockNodes)) && !work.quotaRows
+        let chunk = wide ? Self.wideChunk : Swift.max(1, Swift.min(64, 8192 / Swift.max(n, 1)))
         var first = 0
         while first < columns.count {
             let block = columns[first..<Swift.min(first + chunk, columns.count)]
@@ -53,17 +61,32 @@ extension YearClearingProblem {
             // demand markets, dS of the quota routes, dD of every market (quota rows).
             var dOutput = Matrix(rows: n, columns: block.count)
             work.startChunk(columns: block.count, demandMarkets: demandMarkets.count, quotaRoutes: quotaRoutes.count)
-            dPrice.withUnsafeBufferPointer { dP in
-                dOutput.withUnsafeMutableBufferPointer { rhs in
-                    var rent = 0
-                    for (offset, col) in block.enumerated() {
-                        let r = UnsafeMutableBufferPointer(rebasing: rhs[(offset * n)..<((offset + 1) * n)])
-                        if col < marketOffset {
-                            let column = UnsafeBufferPointer(rebasing: dP[(rent * n)..<((rent + 1) * n)])
-                            rent += 1
-                            rentColumn(col, offset: offset, dP: column, live: factors.live, use: point.use, into: r, &work)
-                        } else {
+            if wide {
+                var offsets: [Int] = []
+                for (offset, col) in block.enumerated() {
+                    if col < marketOffset {
+                        offsets.append(offset)
+                    } else {
+                        dOutput.withUnsafeMutableBufferPointer { rhs in
+                            let r = UnsafeMutableBufferPointer(rebasing: rhs[(offset * n)..<((offset + 1) * n)])
                             unservedColumn(col, offset: offset, point: point, live: factors.live, into: r, &work)
+                        }
+                    }
+                }
+                rentBlock(offsets: offsets, dP: dPrice, live: factors.live, use: point.use, into: &dOutput, &work)
+            } else {
+                dPrice.withUnsafeBufferPointer { dP in
+                    dOutput.withUnsafeMutableBufferPointer { rhs in
+                        var rent = 0
+                        for (offset, col) in block.enumerated() {
+                            let r = UnsafeMutableBufferPointer(rebasing: rhs[(offset * n)..<((offset + 1) * n)])
+                            if col < marketOffset {
+                                let column = UnsafeBufferPointer(rebasing: dP[(rent * n)..<((rent + 1) * n)])
+                                rent += 1
+                                rentColumn(col, offset: offset, dP: column, live: factors.live, use: point.use, into: r, &work)
+                            } else {
+                                unservedColumn(col, offset: offset, point: point, live: factors.live, into: r, &work)
+                            }
                         }
                     }
                 }
