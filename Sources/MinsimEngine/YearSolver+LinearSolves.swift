@@ -44,12 +44,20 @@ extension YearSolver {
     /// With `deferCondition` (the price side, which solves `(I − Ã)ᵀ z = 1` for the productivity
     /// test anyway) the dense path skips dgecon and the caller records the exact condition
     /// number from z with `recordCondition`.
+    /// With `memo` (the market clearing's evaluations) the pattern's analysis is kept there and
+    /// redone only when the pattern changes (`PatternMemo`); the factors are the same.
     func factor(
         _ system: LeontiefSystem, withTariffs: Bool, stats: inout SolverStatistics,
-        deferCondition: Bool = false
+        deferCondition: Bool = false, memo: PatternMemo? = nil
     ) throws(SolveError) -> any LeontiefFactorization {
-        var (lu, decision) = try LeontiefFactorizer(choice: options.linearSolver)
-            .factorWithDecision(system, withTariffs: withTariffs, estimateCondition: !deferCondition)
+        let factorizer = LeontiefFactorizer(choice: options.linearSolver)
+        var (lu, decision) =
+            if let memo {
+                try factorizer.factorWithDecision(
+                    system, withTariffs: withTariffs, estimateCondition: !deferCondition, memo: memo)
+            } else {
+                try factorizer.factorWithDecision(system, withTariffs: withTariffs, estimateCondition: !deferCondition)
+            }
         // Triangular substitution has no deferred form: its estimate runs here, as before
         // `estimateCondition` reached it (the same numbers), unless the caller skips it.
         if deferCondition && !triangularConditionOnRequest, var t = lu as? TriangularLeontiefFactorization {

@@ -103,7 +103,7 @@ public struct YearSolver: Sendable {
     /// of `conditions`).
     func solvePrices(
         _ calibration: Calibration, conditions: YearConditions, inputs: PricingInputs,
-        scarcityRent: [Double]?, routeRent: [Double]?, startingPrices: [Double]?
+        scarcityRent: [Double]?, routeRent: [Double]?, startingPrices: [Double]?, memo: PatternMemo? = nil
     ) throws(SolveError) -> PriceSolution {
         let c = calibration
         let n = c.dimension
@@ -150,7 +150,7 @@ public struct YearSolver: Sendable {
                 stats.reusedFactorizations += 1
                 chordSinceFactor = true
             } else {
-                let lu = try factor(system, withTariffs: true, stats: &stats, deferCondition: true)
+                let lu = try factor(system, withTariffs: true, stats: &stats, deferCondition: true, memo: memo)
                 sol = lu.solve([costTarget, ones], transposed: true)
                 try checkProductive(test: sol[1], calibration: c, withTariffs: true)
                 try recordCondition(of: lu, test: sol[1], stats: &stats)
@@ -185,7 +185,7 @@ public struct YearSolver: Sendable {
             if let test = refine(system, lu: lu, rhs: ones, withTariffs: true, transposed: true, accept: 1e-13) {
                 try checkProductive(test: test, calibration: c, withTariffs: true)
             } else {
-                let fresh = try factor(system, withTariffs: true, stats: &stats)
+                let fresh = try factor(system, withTariffs: true, stats: &stats, memo: memo)
                 try checkProductive(test: fresh.solve(ones, transposed: true), calibration: c, withTariffs: true)
                 priceLU = fresh
             }

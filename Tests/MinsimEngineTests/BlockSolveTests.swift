@@ -47,24 +47,29 @@ struct BlockSolveTests {
         }
     }
 
+    /// A seeded network's base system, the same pattern with other values (every share
+    /// scaled), then a pattern with one route fewer (its share 0: a route into a market that
+    /// some node uses as an input, so that A loses entries).
+    static func patterns(seed: UInt64, feedback: Double) throws -> [(label: String, system: LeontiefSystem)] {
+        let base = try system(seed: seed, feedback: feedback)
+        let c = base.calibration
+        let scaled = LeontiefSystem(calibration: c, shares: base.shares.map { 0.9 * $0 }, tariffs: base.tariffs)
+        var fewer = base.shares
+        let dropped = try #require(
+            fewer.indices.first { k in fewer[k] > 0 && c.consumption.contains { $0.market == c.routeMarket[k] } })
+        fewer[dropped] = 0
+        let thinner = LeontiefSystem(calibration: c, shares: fewer, tariffs: base.tariffs)
+        return [("base", base), ("scaled", scaled), ("thinner", thinner)]
+    }
+
     @Test("factoring on a kept analysis equals factoring afresh; a new pattern is analysed again", arguments: seeds)
     func keptStructure(seed: UInt64) throws {
         for feedback in [0.0, 0.05] {
-            let base = try Self.system(seed: seed, feedback: feedback)
-            let c = base.calibration
-            // The same pattern with other values (every share scaled), then a pattern with one
-            // route fewer (its share 0).
-            let scaled = LeontiefSystem(calibration: c, shares: base.shares.map { 0.9 * $0 }, tariffs: base.tariffs)
-            var fewer = base.shares
-            // A route into a market that some node uses as an input, so that A loses entries.
-            let dropped = try #require(
-                fewer.indices.first { k in fewer[k] > 0 && c.consumption.contains { $0.market == c.routeMarket[k] } })
-            fewer[dropped] = 0
-            let thinner = LeontiefSystem(calibration: c, shares: fewer, tariffs: base.tariffs)
+            let systems = try Self.patterns(seed: seed, feedback: feedback)
             var structure: LeontiefStructure?
             let factorizer = LeontiefFactorizer()
-            let columns = Self.block(base.dimension, seed: seed)
-            for (label, system) in [("base", base), ("scaled", scaled), ("thinner", thinner)] {
+            let columns = Self.block(systems[0].system.dimension, seed: seed)
+            for (label, system) in systems {
                 let before = structure?.rows
                 let kept = try factorizer.factor(system, withTariffs: true, estimateCondition: false, reusing: &structure)
                 let fresh = try factorizer.factor(system, withTariffs: true, estimateCondition: false)

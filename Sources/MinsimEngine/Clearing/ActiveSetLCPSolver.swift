@@ -70,8 +70,7 @@ public struct ActiveSetLCPSolver: Sendable {
                 updated = true
             }
             if !free.isEmpty && !updated {
-                var block = Matrix(rows: free.count, columns: free.count)
-                for (b, j) in free.enumerated() { for (a, i) in free.enumerated() { block[a, b] = p.matrix[i, j] } }
+                let block = p.matrix.principal(free)
                 var lu = try? LUFactorization(factoring: block)
                 if lu == nil {
                     shifts += 1
@@ -119,5 +118,25 @@ public struct ActiveSetLCPSolver: Sendable {
             state = next
         }
         return nil
+    }
+}
+
+extension Matrix {
+    /// The principal submatrix `M[positions, positions]`, copied column by column through the
+    /// storage (element for element what `m[a, b] = self[positions[a], positions[b]]` gives,
+    /// without an index check and a uniqueness test per element: at 1,000 nodes that loop cost
+    /// a third as much as the dense LU of the block it fed).
+    func principal(_ positions: [Int]) -> Matrix {
+        let k = positions.count, n = rows
+        var out = Matrix(rows: k, columns: k)
+        withUnsafeBufferPointer { m in
+            out.withUnsafeMutableBufferPointer { o in
+                for (b, j) in positions.enumerated() {
+                    let source = j * n, target = b * k
+                    for (a, i) in positions.enumerated() { o[target + a] = m[source + i] }
+                }
+            }
+        }
+        return out
     }
 }

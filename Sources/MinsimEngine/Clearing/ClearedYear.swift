@@ -114,6 +114,8 @@ public struct ClearingWarmStart: Sendable {
     /// dictionary built or looked up.
     var priceNodes: [Node] = []
     var nodePrices: [Double] = []
+    /// The price system's analysed pattern, reused while it stays (`PatternMemo`).
+    var pricePattern: LeontiefStructure?
     public init() {}
 }
 

@@ -61,14 +61,18 @@ public struct LemkeSolver: Sendable {
             tab[n + a, size + i] = 1  // row n+a: +Eᵀ
         }
         var basis = Array(0..<size)
+        // Row r of the column-major tableau is strided by `size`: read and written through the
+        // storage (the same values as `tab[r, j]`, without an index check and a uniqueness test
+        // per element, which cost half as much as the rank-1 update itself).
         func pivot(_ r: Int, _ c: Int) {
             let pv = tab[r, c]
-            var row = [Double](repeating: 0, count: width)
-            for j in 0..<width { row[j] = tab[r, j] / pv }
+            let row = tab.withUnsafeBufferPointer { t in (0..<width).map { t[r + $0 * size] / pv } }
             var column = tab.column(c)
             column[r] = 0
             tab.addOuterProduct(-1, column, row)
-            for j in 0..<width { tab[r, j] = row[j] }
+            tab.withUnsafeMutableBufferPointer { t in
+                for j in 0..<width { t[r + j * size] = row[j] }
+            }
             basis[r] = c
         }
         // z₀ enters at the most negative q̃.

@@ -235,14 +235,12 @@ public struct LinearComplementaritySolver: Sendable {
         let free = (0..<n).filter { z[$0] > p.lower[$0] && z[$0] < p.upper[$0] }
         var out = z
         if !free.isEmpty {
-            var mff = Matrix(rows: free.count, columns: free.count)
+            let mff = p.matrix.principal(free)
             var rhs = [Double](repeating: 0, count: free.count)
-            let boundOnly = (0..<n).map { free.contains($0) ? 0 : z[$0] }
+            var boundOnly = z
+            for i in free { boundOnly[i] = 0 }
             let mb = p.matrix.multiply(boundOnly)
-            for (a, i) in free.enumerated() {
-                rhs[a] = -p.offset[i] - mb[i]
-                for (b, j) in free.enumerated() { mff[a, b] = p.matrix[i, j] }
-            }
+            for (a, i) in free.enumerated() { rhs[a] = -p.offset[i] - mb[i] }
             guard let lu = try? LUFactorization(factoring: mff), lu.reciprocalCondition() > 1e-14 else { return nil }
             let zf = lu.solve(rhs)
             for (a, i) in free.enumerated() {

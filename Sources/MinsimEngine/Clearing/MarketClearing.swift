@@ -215,6 +215,7 @@ public struct MarketClearing: Sendable {
         }
         next.priceNodes = c.activeNodes
         next.nodePrices = sol.prices
+        next.pricePattern = problem.patterns.structure
 
         return ClearedYear(
             solution: sol, scarcityRent: mu, markets: markets, desiredDemand: desired, unmetDemand: unmet,
@@ -317,7 +318,7 @@ public struct MarketClearing: Sendable {
             calibration: c, conditions: cond, solver: solver, elasticity: demandElasticity,
             capacityNodes: capacityNodes, capacity: capacityValues, quotaRoutes: quotaRoutes, quota: quotaValues,
             demandMarkets: demandMarkets, referenceDemand: reference, baseComposite: base, choke: choke,
-            startingPrices: startPrices)
+            startingPrices: startPrices, pricePattern: warmStart?.pricePattern)
         var z0 = [Double](repeating: 0, count: problem.lowerBounds.count)
         if let w = warmStart {
             // Only rents and shares above 0 are kept, so a year after one with nothing binding

@@ -118,6 +118,9 @@ struct YearClearingProblem: ComplementarityProblem {
     var factors: JacobianFactors?
     /// The analysed pattern of those factorizations, reused while the pattern stays.
     var structure: LeontiefStructure?
+    /// The analysed pattern of the evaluations' price systems, kept across the year's
+    /// evaluations and from the year before (`ClearingWarmStart.pricePattern`).
+    let patterns: PatternMemo
     /// The price responses `∂P/∂z_j` of the rent columns formed at the last Jacobian's point:
     /// the next evaluations start their fixed point from the first-order prediction
     /// (`startingPrices(for:)`).
@@ -127,7 +130,7 @@ struct YearClearingProblem: ComplementarityProblem {
         calibration: Calibration, conditions: YearConditions, solver: YearSolver, elasticity: [Double],
         capacityNodes: [Int], capacity: [Double], quotaRoutes: [Int], quota: [Double],
         demandMarkets: [Int], referenceDemand: [Double], baseComposite: [Double], choke: [Double],
-        startingPrices: [Double]?
+        startingPrices: [Double]?, pricePattern: LeontiefStructure? = nil
     ) {
         self.calibration = calibration
         self.conditions = conditions
@@ -145,6 +148,7 @@ struct YearClearingProblem: ComplementarityProblem {
         self.baseComposite = baseComposite
         self.choke = choke
         self.lastPrices = startingPrices
+        patterns = PatternMemo(pricePattern)
         let count = capacityNodes.count + quotaRoutes.count + demandMarkets.count
         var weights = zip(capacityNodes, capacity).map { calibration.basePrices[$0] * $1 }
         weights += zip(quotaRoutes, quota).map { calibration.basePrices[calibration.supplierIndex[$0]] * $1 }
@@ -186,7 +190,7 @@ struct YearClearingProblem: ComplementarityProblem {
         let (mu, kappa) = rents(z)
         let priced = try solver.solvePrices(
             c, conditions: conditions, inputs: pricing, scarcityRent: mu, routeRent: kappa,
-            startingPrices: startingPrices(for: z))
+            startingPrices: startingPrices(for: z), memo: patterns)
         lastPrices = priced.prices
         let markup = priced.deliveredMarkup
         var composite = [Double](repeating: 0, count: c.markets.count)

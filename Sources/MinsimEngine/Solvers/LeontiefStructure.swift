@@ -40,6 +40,15 @@ extension LeontiefFactorizer {
         else {
             return try factor(system, withTariffs: withTariffs, estimateCondition: estimateCondition)
         }
+        return try factor(
+            system, columns: columns, withTariffs: withTariffs, estimateCondition: estimateCondition, reusing: &structure)
+    }
+
+    /// The same with `system`'s canonical columns (no stored zero) in hand, for `.automatic`.
+    func factor(
+        _ system: LeontiefSystem, columns: CoefficientColumns, withTariffs: Bool, estimateCondition: Bool,
+        reusing structure: inout LeontiefStructure?
+    ) throws(SolveError) -> any LeontiefFactorization {
         let nodes = system.calibration.activeNodes
         if structure.map({ !$0.matches(columns) }) ?? true {
             let outcome: LeontiefStructure.Outcome
