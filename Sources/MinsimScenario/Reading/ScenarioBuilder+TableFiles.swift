@@ -103,6 +103,7 @@ extension ScenarioBuilder {
         let rowDecoder = decoder ?? RowDecoder.none
         let raw = bytes.buffer
         let s = raw.bindMemory(to: UInt8.self)
+        let end = raw.baseAddress.map { $0 + raw.count }
         let problems = CSVReader.parseRaw(bytes: s, path: csvPath) { line, record, quotedBytes in
             guard header != nil else {
                 let first = CSVReader.Record(
@@ -133,7 +134,7 @@ extension ScenarioBuilder {
             }
             if decoded != nil,
                 let row = rowDecoder.decode(
-                    readableTo: raw.baseAddress.map { $0 + raw.count },
+                    readableTo: end,
                     { k in
                         let p = positions[k]
                         if p < 0 { return .absent }

@@ -211,12 +211,18 @@ struct RowDecoder {
 }
 
 extension ScenarioFormat.Field {
-    /// True when `v` lies within the field's bounds: the checks of `RowReader.number`, which
-    /// also says which bound a value breaks.
-    func admits(_ v: Double) -> Bool {
-        if let lo = minimum, exclusiveMinimum ? !(v > lo) : !(v >= lo) { return false }
-        if let hi = maximum, !(v <= hi) { return false }
-        if let hi = exclusiveMaximum, !(v < hi) { return false }
-        return true
+    /// The bound of the field that `v` breaks, nil when it lies within them all: the one
+    /// statement of the field's bounds, for `RowReader.number` (which says which bound a value
+    /// breaks) and the row decoder (which only asks whether it breaks one).
+    enum Bound { case minimum(Double), maximum(Double), exclusiveMaximum(Double) }
+
+    func brokenBound(_ v: Double) -> Bound? {
+        if let lo = minimum, exclusiveMinimum ? !(v > lo) : !(v >= lo) { return .minimum(lo) }
+        if let hi = maximum, !(v <= hi) { return .maximum(hi) }
+        if let hi = exclusiveMaximum, !(v < hi) { return .exclusiveMaximum(hi) }
+        return nil
     }
+
+    /// True when `v` lies within the field's bounds.
+    func admits(_ v: Double) -> Bool { brokenBound(v) == nil }
 }

@@ -106,22 +106,20 @@ struct RowReader {
                 cell.location, "'\(field.name)' in \(what) is '\(text)', which is too large to represent; write a finite number")
             return nil
         }
-        if let lo = field.minimum, field.exclusiveMinimum ? !(v > lo) : !(v >= lo) {
+        switch field.brokenBound(v) {
+        case nil:
+            return v
+        case .minimum(let lo):
             let op = field.exclusiveMinimum ? ">" : "≥"
             let negative = v < 0 && lo >= 0 ? "negative value: " : ""
             let why = lo < 0 ? "; a rate of -1 or below would make goods free" : ""
             error(cell.location, "\(negative)'\(field.name)' in \(what) is \(text); it must be \(op) \(Self.format(lo))\(why)")
-            return nil
-        }
-        if let hi = field.maximum, !(v <= hi) {
+        case .maximum(let hi):
             error(cell.location, "'\(field.name)' in \(what) is \(text); it must be ≤ \(Self.format(hi))")
-            return nil
-        }
-        if let hi = field.exclusiveMaximum, !(v < hi) {
+        case .exclusiveMaximum(let hi):
             error(cell.location, "'\(field.name)' in \(what) is \(text); it must be < \(Self.format(hi))")
-            return nil
         }
-        return v
+        return nil
     }
 
     static func format(_ v: Double) -> String {
