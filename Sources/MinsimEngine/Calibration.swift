@@ -240,6 +240,15 @@ public struct Calibration: Sendable {
         var routeMarket = [Int](repeating: 0, count: allRoutes.count)
         var shares = [Double](repeating: 0, count: allRoutes.count)
         var logPhi = [Double](repeating: 0, count: allRoutes.count)
+        // log K and log P₀ per active node, taken once: a node supplies several routes (five
+        // per market in a generated network). Where a route has no tariff, P₀(1 + τ) is P₀
+        // exactly, so its logarithm is the node's; the values are those taken per route.
+        var logK = [Double](repeating: 0, count: active.count)
+        var logP = [Double](repeating: 0, count: active.count)
+        for (j, node) in active.enumerated() {
+            logK[j] = Self.logWeight(capacity: referenceCapacities?[node] ?? base.capacities[node])
+            logP[j] = Foundation.log(p0[j])
+        }
         var start = 0
         while start < allRoutes.count {
             let q = allRoutes[start].product, r = allRoutes[start].importer
@@ -251,10 +260,8 @@ public struct Calibration: Sendable {
             let sigma = network.product(q).elasticity
             let total = (start..<end).reduce(0.0) { $0 + baseQuantity[$1] }
             for k in start..<end {
-                let route = allRoutes[k]
                 let tau = baseTau[k]
-                let price = p0[supplierIdx[k]]
-                let logK = Self.logWeight(capacity: referenceCapacities?[route.supplier] ?? base.capacities[route.supplier])
+                let j = supplierIdx[k]
                 let weight: Double
                 if baseQuantity[k] > 0 {
                     shares[k] = baseQuantity[k] / total
@@ -265,7 +272,8 @@ public struct Calibration: Sendable {
                     let s = (k < openedShare.count ? openedShare[k] : nil) ?? 0.5
                     weight = total > 0 ? s / (1 - s) : s
                 }
-                logPhi[k] = Foundation.log(weight) - logK + sigma * Foundation.log(price * (1 + tau))
+                let logDelivered = tau == 0 ? logP[j] : Foundation.log(p0[j] * (1 + tau))
+                logPhi[k] = Foundation.log(weight) - logK[j] + sigma * logDelivered
                 if total == 0 { shares[k] = weight }
             }
             // A market with no base trade (every route opened, e.g. an input of a new plant)

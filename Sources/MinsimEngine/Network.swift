@@ -51,7 +51,14 @@ public struct Network: Sendable {
                     given.allSatisfy { $0.quantityPerUnit.isFinite && $0.quantityPerUnit >= 0 },
                     "Recipe coefficients must be finite and non-negative (node \(node))")
                 // Sorted so that assembly order, and hence rounding, never depends on hashing.
-                return given.count > 1 ? given.sorted { $0.input < $1.input } : given
+                // Inputs already in strictly increasing order (as generated and resolved tables
+                // give them) are that order: kept without a sorted copy.
+                var ordered = true
+                for k in given.indices.dropFirst() where !(given[k - 1].input < given[k].input) {
+                    ordered = false
+                    break
+                }
+                return ordered ? given : given.sorted { $0.input < $1.input }
             }
         }
     }

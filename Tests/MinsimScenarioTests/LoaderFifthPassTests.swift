@@ -48,7 +48,7 @@ struct LoaderFifthPassTests {
         for (p, entries) in set.defaultRecipes.sorted(by: { $0.key < $1.key }) {
             for e in entries { lines.append("default \(p) \(e.input) \(e.quantity.bitPattern) \(origin(e.origin))") }
         }
-        for (node, entries) in set.regionRecipes.sorted(by: {
+        for (node, entries) in set.regionRecipes.byNode.sorted(by: {
             ($0.key.region.rawValue, $0.key.product.rawValue) < ($1.key.region.rawValue, $1.key.product.rawValue)
         }) {
             for e in entries { lines.append("recipe \(node) \(e.input) \(e.quantity.bitPattern) \(origin(e.origin))") }

@@ -17,7 +17,7 @@ extension ScenarioBuilder {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let parsed: Yams.Node?
         do {
-            parsed = try Yams.compose(yaml: text)
+            parsed = try YAMLFile.compose(text)
         } catch let e as YamlError {
             yamlError(e, text: text, file: file)
             return nil

@@ -171,7 +171,12 @@ extension Provenance {
         /// recorded.
         private var finalDemand: [Int32] = []
         private var capacities: [Int32] = []
-        private var tariffs: [Route: Int] = [:]
+        /// The first row of each tariff route: a list while the routes come in increasing order
+        /// (as generated and `resolved/` tables give them; looked up by binary search), a
+        /// dictionary from the first route out of order on (no hashing of 80,000 routes at
+        /// 100,000 nodes in the usual case).
+        private var tariffsInOrder: [(route: Route, row: Int)] = []
+        private var tariffs: [Route: Int]? = nil
 
         mutating func record(_ key: Key, row: Int, nodes: Int, products: Int) {
             func note(_ slots: inout [Int32], _ node: Node) {
@@ -185,7 +190,16 @@ extension Provenance {
             switch key {
             case .finalDemand(let node): note(&finalDemand, node)
             case .capacity(let node): note(&capacities, node)
-            case .tariff(let route): if tariffs[route] == nil { tariffs[route] = row }
+            case .tariff(let route):
+                if tariffs == nil {
+                    guard let last = tariffsInOrder.last, !(last.route < route) else {
+                        tariffsInOrder.append((route, row))
+                        return
+                    }
+                    tariffs = Dictionary(tariffsInOrder.lazy.map { ($0.route, $0.row) }, uniquingKeysWith: { a, _ in a })
+                    tariffsInOrder = []
+                }
+                if tariffs?[route] == nil { tariffs?[route] = row }
             default: return  // other keys are recorded in `Provenance.rows`
             }
         }
@@ -200,9 +214,20 @@ extension Provenance {
             switch key {
             case .finalDemand(let node): return slot(finalDemand, node).map { (.finalDemand, ScenarioFormat.finalDemand.key, $0) }
             case .capacity(let node): return slot(capacities, node).map { (.capacities, ScenarioFormat.capacities.key, $0) }
-            case .tariff(let route): return tariffs[route].map { (.tariffs, ScenarioFormat.tariffs.key, $0) }
+            case .tariff(let route): return tariffRow(route).map { (.tariffs, ScenarioFormat.tariffs.key, $0) }
             default: return nil
             }
+        }
+
+        /// The first row of tariff route `route`; nil when none.
+        private func tariffRow(_ route: Route) -> Int? {
+            if let tariffs { return tariffs[route] }
+            var low = 0, high = tariffsInOrder.count
+            while low < high {
+                let mid = (low + high) / 2
+                if tariffsInOrder[mid].route < route { low = mid + 1 } else { high = mid }
+            }
+            return low < tariffsInOrder.count && tariffsInOrder[low].route == route ? tariffsInOrder[low].row : nil
         }
     }
 }

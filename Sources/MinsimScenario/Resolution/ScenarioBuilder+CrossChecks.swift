@@ -43,8 +43,8 @@ extension ScenarioBuilder {
     }
 
     /// Recipe of a node after defaults: the region's own rows, or the product's default rows.
-    func recipe(_ t: TableSet, _ node: Node) -> [RecipeEntry] {
-        t.regionRecipes[node] ?? t.defaultRecipes[node.product.rawValue] ?? []
+    func recipe(_ t: TableSet, _ node: Node) -> ArraySlice<RecipeEntry> {
+        t.regionRecipes[node] ?? t.defaultRecipes[node.product.rawValue]?[...] ?? []
     }
 
     mutating func crossCheck(_ t: TableSet) {
@@ -52,7 +52,8 @@ extension ScenarioBuilder {
         let supply = supplyLocations(t).nodes
         if tradeReady && !t.unclean.contains("base_prices") {
             let priced = NodeSet(
-                t.basePrices.map(\.node) + t.newNodes.map(\.node), regions: regions.count, products: products.count)
+                t.basePrices.rows.map { $0.node } + t.newNodes.rows.map { $0.node }, regions: regions.count,
+                products: products.count)
             let unpriced = supply.filter { !priced.contains($0.node) }.sorted { $0.location < $1.location }
             for (node, loc) in unpriced {
                 error(
@@ -106,7 +107,7 @@ extension ScenarioBuilder {
         let trading = Dictionary(
             t.baseTrade.filter { $0.value > 0 }.map { ($0.route.supplier, location($0)) }, uniquingKeysWith: { a, _ in a })
         let priced = Dictionary(t.basePrices.map { ($0.node, location($0)) }, uniquingKeysWith: { a, _ in a })
-        let selling = Set(t.routes.map(\.route.supplier))
+        let selling = Set(t.routes.rows.map { $0.route.supplier })
         for row in t.newNodes {
             let name = nodeName(row.node)
             if let at = trading[row.node] {

@@ -12,7 +12,9 @@ extension ScenarioBuilder {
     ) {
         let engineRegions = regions.map { Region(code: $0.code, name: $0.name) }
         let engineProducts = products.map(\.product)
-        var recipeRows: [Sourced<ResolvedScenario.RecipeRow>] = []
+        var recipeRows = SourcedRows<ResolvedScenario.RecipeRow>()
+        recipeRows.reserveCapacity(
+            t.regionRecipes.count + engineRegions.count * t.defaultRecipes.values.reduce(0) { $0 + $1.count })
         // Each node's inputs by node number r · products + p (no dictionary of 100,000 nodes).
         var recipeTable = [[RecipeInput]](repeating: [], count: engineRegions.count * engineProducts.count)
         for r in engineRegions.indices {
@@ -21,40 +23,42 @@ extension ScenarioBuilder {
                 let rows = recipe(t, node)
                 guard !rows.isEmpty else { continue }
                 recipeTable[r * engineProducts.count + p] = rows.map { RecipeInput($0.input, $0.quantity) }
-                recipeRows += rows.map {
-                    Sourced(.init(node: node, input: $0.input, quantityPerUnit: $0.quantity), origin: $0.origin)
+                for row in rows {
+                    recipeRows.append(
+                        Sourced(.init(node: node, input: row.input, quantityPerUnit: row.quantity), origin: row.origin))
                 }
             }
         }
         let network = Network(regions: engineRegions, products: engineProducts, stages: stages) {
             recipeTable[$0.region.rawValue * engineProducts.count + $0.product.rawValue]
         }
+        // (`set(_:at:)`, not the generic subscript: see `NodeTable+Entries.swift`.)
         var prices: NodeTable<Double?> = network.nodeTable(repeating: nil)
-        for row in t.basePrices { prices[row.node] = row.value }
-        for row in t.newNodes { prices[row.node] = row.price }
+        for row in t.basePrices.rows { prices.set(row.value, at: row.node) }
+        for row in t.newNodes.rows { prices.set(row.price, at: row.node) }
         var capacityTable: NodeTable<Double?> = network.nodeTable(repeating: nil)
-        for row in t.capacities { capacityTable[row.node] = row.value }
+        for row in t.capacities.rows { capacityTable.set(row.value, at: row.node) }
         var demand = network.nodeTable(repeating: 0.0)
-        for row in t.finalDemand { demand[row.node] = row.value }
+        for row in t.finalDemand.rows { demand.set(row.value, at: row.node) }
         /// The rows' values by key, the first row of a key kept; reserved once, and read in
         /// place (no copy of a row with its origin, no key path: base trade has a row per route).
-        func byKey<Row, Key: Hashable>(_ rows: [Sourced<Row>], _ entry: (Row) -> (Key, Double)) -> [Key: Double] {
+        func byKey<Row, Key: Hashable>(_ rows: SourcedRows<Row>, _ entry: (Row) -> (Key, Double)) -> [Key: Double] {
             var out: [Key: Double] = [:]
             out.reserveCapacity(rows.count)
-            for i in rows.indices {
-                let (key, value) = entry(rows[i].row)
+            for row in rows.rows {
+                let (key, value) = entry(row)
                 if out.index(forKey: key) == nil { out[key] = value }
             }
             return out
         }
         /// The rows' values by route in route order, the first row of a route kept: one pass
         /// when the rows are in route order (as generated tables are), no hashing.
-        func byRoute<Row>(_ rows: [Sourced<Row>], _ entry: (Row) -> (Route, Double)) -> RouteValues {
+        func byRoute<Row>(_ rows: SourcedRows<Row>, _ entry: (Row) -> (Route, Double)) -> RouteValues {
             var routes: [Route] = [], values: [Double] = []
             routes.reserveCapacity(rows.count)
             values.reserveCapacity(rows.count)
-            for i in rows.indices {
-                let (route, value) = entry(rows[i].row)
+            for row in rows.rows {
+                let (route, value) = entry(row)
                 routes.append(route)
                 values.append(value)
             }
@@ -85,7 +89,8 @@ extension ScenarioBuilder {
         // Values to the resolved scenario, sources and locations to its provenance.
         provenance.record(.regions, origins: regions.map { Provenance.Origin(source: $0.source, location: $0.location) })
         provenance.record(.products, origins: products.map { Provenance.Origin(source: $0.source, location: $0.location) })
-        func values<Row>(_ rows: [Sourced<Row>], _ table: Provenance.ResolvedTable) -> [Row] {
+        /// The rows to the resolved scenario and their origins to its provenance, as they are.
+        func values<Row>(_ rows: SourcedRows<Row>, _ table: Provenance.ResolvedTable) -> [Row] {
             let (values, origins) = rows.split()
             provenance.record(table, origins)
             return values

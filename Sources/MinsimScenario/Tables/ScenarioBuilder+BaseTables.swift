@@ -12,14 +12,14 @@ extension ScenarioBuilder {
         /// Tables that produced any diagnostic; checks that depend on them are skipped.
         var unclean: Set<String> = []
         var defaultRecipes: [Int: [RecipeEntry]] = [:]
-        var regionRecipes: [Node: [RecipeEntry]] = [:]
-        var finalDemand: [Sourced<ResolvedScenario.NodeValue>] = []
-        var baseTrade: [Sourced<ResolvedScenario.RouteValue>] = []
-        var basePrices: [Sourced<ResolvedScenario.NodeValue>] = []
-        var capacities: [Sourced<ResolvedScenario.NodeValue>] = []
-        var tariffs: [Sourced<ResolvedScenario.TariffRow>] = []
-        var routes: [Sourced<ResolvedScenario.RouteValue>] = []
-        var newNodes: [Sourced<ResolvedScenario.NewNodeRow>] = []
+        var regionRecipes = RegionRecipes()
+        var finalDemand: SourcedRows<ResolvedScenario.NodeValue> = []
+        var baseTrade: SourcedRows<ResolvedScenario.RouteValue> = []
+        var basePrices: SourcedRows<ResolvedScenario.NodeValue> = []
+        var capacities: SourcedRows<ResolvedScenario.NodeValue> = []
+        var tariffs: SourcedRows<ResolvedScenario.TariffRow> = []
+        var routes: SourcedRows<ResolvedScenario.RouteValue> = []
+        var newNodes: SourcedRows<ResolvedScenario.NewNodeRow> = []
         /// Markets (importer, product) that some route supplies: base trade > 0 or opened.
         var served = NodeSet()
         /// Nodes that supply some market: base trade > 0 or an opened route.
@@ -77,6 +77,8 @@ extension ScenarioBuilder {
         let decoded = table.decoded ?? .general(table)
         // The row where each key was first given, for duplicate reports.
         var seen = FirstKeyRows<RecipeKey>(rows: decoded.rows.count)
+        set.regionRecipes = RegionRecipes(regions: regions.count, products: products.count)
+        defer { set.regionRecipes.group() }
         /// False, after reporting the duplicate, when an earlier row gave the same key.
         func firstTime(_ r: RegionIndex?, _ p: ProductIndex, _ q: ProductIndex, row i: Int) -> Bool {
             let key = RecipeKey(region: r?.rawValue ?? -1, product: p.rawValue, input: q.rawValue)
@@ -93,7 +95,7 @@ extension ScenarioBuilder {
         }
         func store(_ r: RegionIndex?, _ p: ProductIndex, _ entry: RecipeEntry) {
             if let r {
-                set.regionRecipes[Node(r, p), default: []].append(entry)
+                set.regionRecipes.append(entry, for: Node(r, p))
             } else {
                 set.defaultRecipes[p.rawValue, default: []].append(entry)
             }
@@ -127,21 +129,26 @@ extension ScenarioBuilder {
         let valueField = spec.columns.first { $0.type == .number }
         let decoded = table.decoded ?? .general(table)
         var seen = FirstRows(regions: regions.count, products: products.count)
+        // Which table, found once (not a comparison of key texts per row).
+        enum Target { case finalDemand, basePrices, capacities }
+        let target: Target =
+            spec.key == ScenarioFormat.finalDemand.key
+            ? .finalDemand : spec.key == ScenarioFormat.basePrices.key ? .basePrices : .capacities
         // Room for every row at once: no doubling copies of a large table's decoded rows.
-        switch spec.key {
-        case ScenarioFormat.finalDemand.key: set.finalDemand.reserveCapacity(set.finalDemand.count + decoded.rows.count)
-        case ScenarioFormat.basePrices.key: set.basePrices.reserveCapacity(set.basePrices.count + decoded.rows.count)
-        default: set.capacities.reserveCapacity(set.capacities.count + decoded.rows.count)
+        switch target {
+        case .finalDemand: set.finalDemand.reserveCapacity(set.finalDemand.count + decoded.rows.count)
+        case .basePrices: set.basePrices.reserveCapacity(set.basePrices.count + decoded.rows.count)
+        case .capacities: set.capacities.reserveCapacity(set.capacities.count + decoded.rows.count)
         }
         func store(_ node: Node, _ v: Double, _ origin: Provenance.RowOrigin) {
             let value = Sourced(ResolvedScenario.NodeValue(node: node, value: v), origin: origin)
-            switch spec.key {
-            case ScenarioFormat.finalDemand.key:
+            switch target {
+            case .finalDemand:
                 set.finalDemand.append(value)
                 provenance.recordBase(
                     .finalDemand(node), row: set.finalDemand.count - 1, regions: regions.count, products: products.count)
-            case ScenarioFormat.basePrices.key: set.basePrices.append(value)
-            default:
+            case .basePrices: set.basePrices.append(value)
+            case .capacities:
                 set.capacities.append(value)
                 provenance.recordBase(
                     .capacity(node), row: set.capacities.count - 1, regions: regions.count, products: products.count)
@@ -199,11 +206,15 @@ extension ScenarioBuilder {
         let rateField = spec.key == ScenarioFormat.tariffs.key ? spec.columns.first { $0.name == "rate" } : nil
         let decoded = table.decoded ?? .general(table)
         var seen = FirstKeyRows<Route>(rows: decoded.rows.count)
+        // Which table, found once (not a comparison of key texts per row).
+        enum Target { case baseTrade, routes, tariffs }
+        let target: Target =
+            spec.key == ScenarioFormat.baseTrade.key ? .baseTrade : spec.key == ScenarioFormat.routes.key ? .routes : .tariffs
         // Room for every row at once: no doubling copies of a large table's decoded rows.
-        switch spec.key {
-        case ScenarioFormat.baseTrade.key: set.baseTrade.reserveCapacity(set.baseTrade.count + decoded.rows.count)
-        case ScenarioFormat.routes.key: set.routes.reserveCapacity(set.routes.count + decoded.rows.count)
-        default: set.tariffs.reserveCapacity(set.tariffs.count + decoded.rows.count)
+        switch target {
+        case .baseTrade: set.baseTrade.reserveCapacity(set.baseTrade.count + decoded.rows.count)
+        case .routes: set.routes.reserveCapacity(set.routes.count + decoded.rows.count)
+        case .tariffs: set.tariffs.reserveCapacity(set.tariffs.count + decoded.rows.count)
         }
         /// False, after reporting the duplicate, when an earlier row gave the same route.
         func firstTime(_ route: Route, row i: Int) -> Bool {
@@ -218,10 +229,10 @@ extension ScenarioBuilder {
             return true
         }
         func store(_ route: Route, _ v: Double, rate: Double?, _ origin: Provenance.RowOrigin) {
-            switch spec.key {
-            case ScenarioFormat.baseTrade.key: set.baseTrade.append(Sourced(.init(route: route, value: v), origin: origin))
-            case ScenarioFormat.routes.key: set.routes.append(Sourced(.init(route: route, value: v), origin: origin))
-            default:
+            switch target {
+            case .baseTrade: set.baseTrade.append(Sourced(.init(route: route, value: v), origin: origin))
+            case .routes: set.routes.append(Sourced(.init(route: route, value: v), origin: origin))
+            case .tariffs:
                 if route.exporter == route.importer {
                     error(
                         location(origin),

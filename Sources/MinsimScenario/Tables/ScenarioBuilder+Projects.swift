@@ -28,7 +28,7 @@ extension ScenarioBuilder {
         _ rows: [Sourced<ScenarioYears.PathRow>], _ t: TableSet, projects: [Sourced<ScenarioYears.Project>]
     ) -> NodeSet {
         var capacitated = NodeSet(
-            t.capacities.map(\.node) + projects.map(\.node), regions: regions.count, products: products.count)
+            t.capacities.rows.map { $0.node } + projects.map { $0.row.node }, regions: regions.count, products: products.count)
         for row in rows where row.kind == .capacities {
             if let r = row.key.region { capacitated.insert(Node(r, row.key.product)) }
         }
