@@ -96,42 +96,42 @@ struct OutputFileTests {
         #expect(written == expected)
     }
 
-    /// Pieces handed over in place from a page-aligned `ByteBuffer`, as a streaming
-    /// `CSVWriter` does (whole blocks taken where they are, the rest moved to the front and
-    /// sent with the next piece), mixed with ordinary writes: the file and its SHA-256 are
-    /// those of the bytes in order.
+    /// Pieces handed over from a page-aligned buffer, as a streaming `CSVWriter` does (whole
+    /// blocks queued for the writer thread where they are, the rest moved to the buffer handed
+    /// back and sent with the next piece), mixed with last hand-overs and copied writes: the
+    /// file and its SHA-256 are those of the bytes in order.
     @Test(
-        "whole blocks written in place, the rest kept for the next hand-over, mixed with copied writes",
+        "whole blocks handed over in place, the rest kept for the next hand-over, mixed with copied writes",
         arguments: [
             [0], [1], [4_095], [4_096], [4_097], [12_288], [3 * 8_192 + 5], [1, 4_095, 4_096, 1, 8_192, 100, 20_000, 7],
-            [-10, 5_000, 9_000, -3, 4_096, 8_191],
+            [-10, 5_000, 9_000, -3, 4_096, 8_191], [10, 4_086, -5_000, 3 * 4_096, 1, -70_000, 8_191, 4_096, -123_457, 3],
         ])
     func inPlaceRoundTrip(sizes: [Int]) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inplace-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("f.bin").path
-        let output = try CSVOutput(path: path, buffer: OutputFile.Buffer(capacity: 8_192))
-        let pending = ByteBuffer(capacity: 64, alignment: OutputFile.Buffer.alignment)
+        let output = try CSVOutput(path: path, writer: WriteBehind(fileBuffer: OutputFile.Buffer(capacity: 8_192)))
+        var pending = output.chunkBuffer()
         var expected = Data()
-        var rng = SeededGenerator(seed: UInt64(sizes.count * 31 + sizes.reduce(0, +)))
+        var rng = SeededGenerator(seed: UInt64(sizes.count * 31 + sizes.reduce(0) { $0 + abs($1) }))
         // A negative size is an ordinary (copied) write of that many bytes, after handing over
-        // whatever is pending.
+        // whatever is pending as a table's last bytes.
         for size in sizes {
             let piece = (0..<abs(size)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             expected.append(contentsOf: piece)
             if size < 0 {
-                output.write(Data(pending.bytes))
-                pending.removeAll()
+                output.finish(pending)
+                pending = output.chunkBuffer()
                 output.write(piece)
             } else {
                 piece.withUnsafeBytes { pending.append($0) }
-                let taken = output.writeInPlace(pending.bytes)
-                #expect(taken <= pending.count)
-                pending.removeFirst(taken)
+                let before = pending.count
+                pending = output.handOver(pending)
+                #expect(pending.count == before % OutputFile.Buffer.alignment)
             }
         }
-        output.write(Data(pending.bytes))
+        output.finish(pending)
         let digest = try output.close()
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == expected)
         #expect(digest == SHA256.hex(of: expected))

@@ -18,7 +18,7 @@ final class ByteBuffer: @unchecked Sendable {
 
     /// A buffer whose memory starts at a multiple of `alignment` (a power of two): a writer
     /// streaming to a file gives the page size, so that whole blocks of it can be written to
-    /// the file with direct I/O where they are (`CSVOutput.writeInPlace`).
+    /// the file with direct I/O where they are (`CSVOutput.handOver`).
     init(capacity: Int = 4096, alignment: Int = MemoryLayout<UInt8>.alignment) {
         self.capacity = Swift.max(capacity, 1)
         self.alignment = alignment

@@ -41,10 +41,10 @@ package struct CSVWriter {
     package init(columns: [String], to output: CSVOutput? = nil) {
         self.columns = columns
         self.output = output
-        if output != nil {
-            // Page-aligned and a chunk and a row large, so that its whole blocks go to the
-            // file from where they are (`CSVOutput.writeInPlace`): no copy into the file's buffer.
-            bytes = ByteBuffer(capacity: Self.chunkBytes + 64 << 10, alignment: OutputFile.Buffer.alignment)
+        if let output {
+            // For a file, one of its writer thread's buffers (page-aligned, a chunk and a row
+            // large), so that its whole blocks are written from where they are (`CSVOutput.handOver`).
+            bytes = output.chunkBuffer()
         }
         self.lastLong = Array(repeating: nil, count: columns.count)
         self.lastEscaped = Array(repeating: [], count: columns.count)
@@ -66,9 +66,10 @@ package struct CSVWriter {
     /// Hands the rows not yet passed on to the output (a no-op without one).
     package mutating func finish() {
         guard let output else { return }
-        output.write(bytes.bytes)
         unique()
-        bytes.removeAll()
+        output.finish(bytes)
+        // The buffer now belongs to the output (its writer thread's free list, once written).
+        bytes = ByteBuffer()
     }
 
     /// Appends a row; the number of fields must match the header (a programmer error otherwise).
@@ -166,9 +167,9 @@ package struct CSVWriter {
         bytes.append(UInt8(ascii: "\n"))
         column = 0
         if let output, bytes.count >= Self.chunkBytes {
-            // The whole blocks are written (and hashed) where they are; the part of a block
-            // left over moves to the start and goes with the next chunk.
-            bytes.removeFirst(output.writeInPlace(bytes.bytes))
+            // The whole blocks are hashed and go to the writer thread in this buffer; the part
+            // of a block left over goes with the next chunk, in the buffer handed back.
+            bytes = output.handOver(bytes)
         }
     }
 

@@ -51,19 +51,30 @@ package struct OutputDirectory {
     package struct Staging {
         fileprivate let folder: String
         fileprivate let target: String
-        /// The write buffer of every file streamed into the folder (one at a time).
-        fileprivate let buffer = OutputFile.Buffer()
+        /// The writer thread and buffers of every file streamed into the folder (one at a time).
+        fileprivate let writer = WriteBehind()
 
-        /// Writes `data` as `name` (relative, `/`-separated) in the temporary folder.
+        /// Writes `data` as `name` (relative, `/`-separated) in the temporary folder, through
+        /// the folder's writer thread and the page cache. Not `Data.write(to:)`: Foundation
+        /// `fsync`s each file it writes, which waits for the file system's journal (0.3 s for
+        /// a run's `manifest.json` after 270 MB of output), and the folder promises atomic
+        /// appearance (`rename`), not durability. Not direct I/O: the bytes are all at hand,
+        /// so there is no formatting for the device's time to hide behind, and the cache
+        /// takes them faster than the device (`minsim generate`'s tables: 0.49 s blocked with
+        /// `Data.write`, 1.1 s with direct I/O, at 100,000 nodes).
         package mutating func add(_ name: String, _ data: Data) throws(RunFailure) {
-            try writing(name) { try data.write(to: URL(fileURLWithPath: $0)) }
+            try writing(name) { full in
+                let file = try writer.open(full, direct: false)
+                data.withUnsafeBytes { writer.write($0, to: file) }
+                try writer.close(file)
+            }
         }
 
         /// Writes the file `name` (relative, `/`-separated) as `fill` produces it, chunk by
         /// chunk, and returns the SHA-256 of its bytes (lowercase hex).
         package mutating func stream(_ name: String, _ fill: (CSVOutput) -> Void) throws(RunFailure) -> String {
             try writing(name) { full in
-                let output = try CSVOutput(path: full, buffer: buffer)
+                let output = try CSVOutput(path: full, writer: writer)
                 fill(output)
                 return try output.close()
             }

@@ -16,6 +16,9 @@ import Foundation
 /// descriptor back to ordinary writes (`fcntl(F_SETFL)`). A file system that refuses
 /// `O_DIRECT` (at `open`, or with `EINVAL` on a write) gets ordinary writes: the bytes are the
 /// same either way.
+///
+/// A file is used by one thread at a time: created on the caller's, then written and closed
+/// on its folder's writer thread (`WriteBehind`).
 final class OutputFile {
     /// The staging buffer, shared by the files of one output folder (written one at a time):
     /// its pages are touched once per run, not once per file.
@@ -46,20 +49,21 @@ final class OutputFile {
 
     private let path: String
     private let buffer: Buffer
-    private var descriptor: Int32
+    private(set) var descriptor: Int32
     /// Bytes in the buffer not yet written.
     private var pending = 0
     /// Whether the descriptor still has `O_DIRECT` set.
     private var direct: Bool
 
-    /// Creates (or truncates) the file at `path` with mode 0666 less the umask, as `FileManager` does.
-    init(path: String, buffer: Buffer) throws {
+    /// Creates (or truncates) the file at `path` with mode 0666 less the umask, as `FileManager`
+    /// does; with `direct` false it is written through the page cache.
+    init(path: String, buffer: Buffer, direct: Bool = true) throws {
         self.path = path
         self.buffer = buffer
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
         var fd: Int32 = -1
-        if let directFlag = Self.directFlag { fd = open(path, flags | directFlag, 0o666) }
-        direct = fd >= 0
+        if direct, let directFlag = Self.directFlag { fd = open(path, flags | directFlag, 0o666) }
+        self.direct = fd >= 0
         if fd < 0 { fd = open(path, flags, 0o666) }
         guard fd >= 0 else { throw Failure(path: path, reason: Self.systemMessage()) }
         descriptor = fd
