@@ -21,8 +21,8 @@ import LinearAlgebra
 /// Unlike the interior-point method this needs no monotonicity: the linearized market model is
 /// only nearly monotone (tariffs and Armington share shifts break the duality of quantity and
 /// price responses), which can stall a path-following method but not a pivoting one.
-/// Cost: one rank-1 update of a (n + n_u) × 2(n + n_u) tableau per pivot (BLAS dger); typically a
-/// few pivots per unknown that changes status.
+/// Cost: one rank-1 update of a (n + n_u) × 2(n + n_u) tableau per pivot (BLAS dger, over the
+/// columns where the pivot row is nonzero); typically a few pivots per unknown that changes status.
 public struct LemkeSolver: Sendable {
     /// Pivots before giving up, per row of the standard LCP.
     public var maxPivotsPerRow: Int = 50
@@ -48,28 +48,47 @@ public struct LemkeSolver: Sendable {
         let width = 2 * size + 2
         let zColumn = 2 * size, rhs = 2 * size + 1
         var tab = Matrix(rows: size, columns: width)
-        for i in 0..<size {
-            tab[i, i] = 1
-            tab[i, zColumn] = -1
-            tab[i, rhs] = qt[i]
-        }
-        for j in 0..<n {
-            for i in 0..<n { tab[i, size + j] = -p.matrix[i, j] }
-        }
-        for (a, i) in upper.enumerated() {
-            tab[i, size + n + a] = -1  // row i: −E
-            tab[n + a, size + i] = 1  // row n+a: +Eᵀ
+        // Filled through the storage (element (i, j) at i + j·size): at n = 52 the subscripts'
+        // index checks cost as much as a dozen pivots.
+        tab.withUnsafeMutableBufferPointer { t in
+            for i in 0..<size {
+                t[i + i * size] = 1
+                t[i + zColumn * size] = -1
+                t[i + rhs * size] = qt[i]
+            }
+            p.matrix.withUnsafeBufferPointer { m in
+                for j in 0..<n {
+                    for i in 0..<n { t[i + (size + j) * size] = -m[i + j * n] }
+                }
+            }
+            for (a, i) in upper.enumerated() {
+                t[i + (size + n + a) * size] = -1  // row i: −E
+                t[(n + a) + (size + i) * size] = 1  // row n+a: +Eᵀ
+            }
         }
         var basis = Array(0..<size)
         // Row r of the column-major tableau is strided by `size`: read and written through the
         // storage (the same values as `tab[r, j]`, without an index check and a uniqueness test
-        // per element, which cost half as much as the rank-1 update itself).
+        // per element, which cost half as much as the rank-1 update itself). The update skips
+        // the columns where the pivot row is 0 (`addOuterProduct(_:_:sparseRow:)`, the same
+        // elements as the full update): the basis-inverse block starts as I and fills only with
+        // the pivots made, and the upper-bound block (±E) has one entry per column. (Skipping
+        // the pivot column's zeros as well, in a scalar loop, cost more than it saved on the
+        // 5-region data — dger's vector kernel does four elements an instruction.)
+        // The pivot row and column, reused by every pivot.
+        var row = [Double](repeating: 0, count: width), column = [Double](repeating: 0, count: size)
         func pivot(_ r: Int, _ c: Int) {
-            let pv = tab[r, c]
-            let row = tab.withUnsafeBufferPointer { t in (0..<width).map { t[r + $0 * size] / pv } }
-            var column = tab.column(c)
-            column[r] = 0
-            tab.addOuterProduct(-1, column, row)
+            tab.withUnsafeBufferPointer { t in
+                let pv = t[r + c * size]
+                row.withUnsafeMutableBufferPointer { y in
+                    for j in 0..<width { y[j] = t[r + j * size] / pv }
+                }
+                column.withUnsafeMutableBufferPointer { x in
+                    for i in 0..<size { x[i] = t[i + c * size] }
+                    x[r] = 0
+                }
+            }
+            tab.addOuterProduct(-1, column, sparseRow: row)
             tab.withUnsafeMutableBufferPointer { t in
                 for j in 0..<width { t[r + j * size] = row[j] }
             }
@@ -82,21 +101,36 @@ public struct LemkeSolver: Sendable {
         pivot(r, zColumn)
         for _ in 0..<(maxPivotsPerRow * size) {
             let entering = leaving < size ? leaving + size : leaving - size
-            // Lexicographic minimum ratio over rows with a positive entry in the entering column.
-            let col = tab.column(entering)
-            var colMax = 0.0
-            for v in col { colMax = Swift.max(colMax, abs(v)) }
-            let threshold = 1e-11 * Swift.max(colMax, 1e-300)
-            var best: Int? = nil
-            for i in 0..<size where col[i] > threshold {
-                guard let b = best else { best = i; continue }
-                var order = tab[i, rhs] / col[i] - tab[b, rhs] / col[b]
-                var k = 0
-                while order == 0 && k < size {
-                    order = tab[i, k] / col[i] - tab[b, k] / col[b]
-                    k += 1
+            // Lexicographic minimum ratio over rows with a positive entry in the entering column,
+            // read through the storage (column-major: element (i, k) at i + k·size).
+            let best: Int? = tab.withUnsafeBufferPointer { t in
+                let col = entering * size
+                var colMax = 0.0
+                for i in 0..<size { colMax = Swift.max(colMax, abs(t[col + i])) }
+                let threshold = 1e-11 * Swift.max(colMax, 1e-300)
+                // The best row's ratio is kept rather than divided again for every candidate
+                // (the same quotient, so the same comparisons).
+                var best: Int? = nil, bestRatio = 0.0
+                for i in 0..<size where t[col + i] > threshold {
+                    let ratio = t[i + rhs * size] / t[col + i]
+                    guard let b = best else {
+                        best = i
+                        bestRatio = ratio
+                        continue
+                    }
+                    let ci = t[col + i], cb = t[col + b]
+                    var order = ratio - bestRatio
+                    var k = 0
+                    while order == 0 && k < size {
+                        order = t[i + k * size] / ci - t[b + k * size] / cb
+                        k += 1
+                    }
+                    if order < 0 {
+                        best = i
+                        bestRatio = ratio
+                    }
                 }
-                if order < 0 { best = i }
+                return best
             }
             guard let row = best else { return nil }
             leaving = basis[row]

@@ -249,13 +249,22 @@ public struct LinearComplementaritySolver: Sendable {
             }
         }
         let w = p.matrix.multiply(out)
-        for i in 0..<n {
-            var rowScale = abs(p.offset[i])
-            for j in 0..<n { rowScale = Swift.max(rowScale, abs(p.matrix[i, j] * out[j])) }
-            let wi = w[i] + p.offset[i]
-            if out[i] == p.lower[i] && out[i] < p.upper[i] && wi < -1e-9 * rowScale { return nil }
-            if out[i] == p.upper[i] && out[i] > p.lower[i] && wi > 1e-9 * rowScale { return nil }
+        // Only rows on a bound are tested, and only their scale is needed: read row i of the
+        // column-major M through the storage (element (i, j) at i + j·n), the same products as
+        // `p.matrix[i, j] * out[j]` without an index check per element.
+        let violated = p.matrix.withUnsafeBufferPointer { m -> Bool in
+            for i in 0..<n {
+                let atLower = out[i] == p.lower[i] && out[i] < p.upper[i]
+                let atUpper = out[i] == p.upper[i] && out[i] > p.lower[i]
+                guard atLower || atUpper else { continue }
+                var rowScale = abs(p.offset[i])
+                for j in 0..<n { rowScale = Swift.max(rowScale, abs(m[i + j * n] * out[j])) }
+                let wi = w[i] + p.offset[i]
+                if atLower && wi < -1e-9 * rowScale { return true }
+                if atUpper && wi > 1e-9 * rowScale { return true }
+            }
+            return false
         }
-        return out
+        return violated ? nil : out
     }
 }

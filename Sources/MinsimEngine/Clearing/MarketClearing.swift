@@ -64,7 +64,7 @@ public struct MarketClearing: Sendable {
         let capacity = c.activeNodes.map { conditions.capacities[$0] }
         var (problem, z0, closure) = try makeProblem(
             c, conditions: conditions, demandElasticity: demandElasticity,
-            warmStart: warmStart)
+            warmStart: warmStart, capacity: capacity)
         let capacityNodes = problem.capacityNodes, quotaRoutes = problem.quotaRoutes, demandMarkets = problem.demandMarkets
         let reference = problem.referenceDemand, base = problem.baseComposite, choke = problem.choke
         let solver = ComplementaritySolver(settings: settings.solver)
@@ -249,10 +249,11 @@ public struct MarketClearing: Sendable {
     }
 
     /// The year's MCP (unknowns, bounds, the year model with closed routes applied), the
-    /// warm-started unknowns, and the closure of routes, nodes and markets.
+    /// warm-started unknowns, and the closure of routes, nodes and markets. `known`: K per
+    /// active node when the caller has it already (`solve(checked:…)` needs it too).
     func makeProblem(
         _ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
-        warmStart: ClearingWarmStart?
+        warmStart: ClearingWarmStart?, capacity known: [Double?]? = nil
     ) throws(SolveError)
         -> (
             problem: YearClearingProblem, start: [Double],
@@ -261,7 +262,7 @@ public struct MarketClearing: Sendable {
     {
         let net = c.network
         let n = c.dimension
-        let capacity = c.activeNodes.map { conditions.capacities[$0] }
+        let capacity = known ?? c.activeNodes.map { conditions.capacities[$0] }
         let closure = Self.closure(c, conditions: conditions, capacity: capacity)
 
         var cond = conditions
@@ -349,8 +350,10 @@ public struct MarketClearing: Sendable {
         -> (closedRoutes: [Bool], unavailable: [Bool], marketOpen: [Bool])
     {
         var unavailable = capacity.map { $0 == 0 }
+        // Without quotas no route is banned: no lookup (a hash of the route) per route.
+        let quotas = conditions.routeQuotas
         var closed = c.routes.indices.map { k in
-            conditions.routeQuotas[c.routes[k]] == 0 || unavailable[c.supplierIndex[k]]
+            (!quotas.isEmpty && quotas[c.routes[k]] == 0) || unavailable[c.supplierIndex[k]]
         }
         var open = [Bool](repeating: true, count: c.markets.count)
         var changed = true
