@@ -20,9 +20,9 @@ import LinearAlgebra
 /// own-price estimate of `YearClearingProblem.diagonalEstimate`).
 ///
 /// **Globalization.** `z + t d` projected onto the box, `t = 1, ½, …`, accepted under the
-/// nonmonotone Armijo rule of `ComplementaritySolver` (`ψ ≤ (1 − 10⁻⁴ t) · max` of the last
-/// `meritMemory` merits). Each trial's price fixed point starts from the linear prediction
-/// `P + t dP` (the product with d gives `dP`).
+/// Armijo rule `ψ ≤ (1 − 10⁻⁴ t) · max` of the last `meritMemory` merits (1: monotone). Each
+/// trial's price fixed point starts from the linear prediction `P + t dP` (the product with d
+/// gives `dP`).
 ///
 /// **Fallback.** Where GMRES fails to reduce the residual, the search fails, or the step limit is
 /// reached, the Josephy–Newton solver (`ComplementaritySolver`) continues from the best point
@@ -35,9 +35,17 @@ struct MatrixFreeNewton {
     var maxSteps = 40
     /// Trial points per line search (`t` down to 2⁻⁷) before the fallback takes over.
     var lineSearchTrials = 8
-    /// Products one Newton system may use, and GMRES's restart length.
+    /// Merits the line search compares against: 1, monotone. Measured at 10,000 nodes (acyclic,
+    /// cold): with the Josephy–Newton solver's 5 the full steps of the global phase raised
+    /// ‖Φ‖∞ up to sevenfold and the path wandered for 20 steps before the fallback (34 steps in
+    /// all); monotone, 23 (docs/performance.md, c14-large).
+    var meritMemory = 1
+    /// Products one Newton system may use, and GMRES's restart length: none (the Krylov basis
+    /// lives on the ≈ 1,000 working rows only, 300 vectors are 2.4 MB and their
+    /// orthogonalization a few per cent of the products' cost). Restarts every 60 took 869
+    /// products where none took 538 on the warm 10,000-node acyclic year.
     var maxProducts = 300
-    var restart = 60
+    var restart = 300
 
     /// Networks with more nodes than this clear on the matrix-free path; smaller ones keep
     /// the Josephy–Newton method (the shipped 5-region data and the 1,000-node benchmarks).
@@ -116,7 +124,7 @@ struct MatrixFreeNewton {
             }
             if !accepted { status = .stalled; break }
             recent.append(merit)
-            if recent.count > settings.meritMemory { recent.removeFirst() }
+            if recent.count > meritMemory { recent.removeFirst() }
         }
         // Leave the fallback (or the caller) starting its fixed points from this point's prices.
         problem.lastPrices = point.priced.prices
