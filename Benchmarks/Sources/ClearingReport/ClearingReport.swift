@@ -159,13 +159,15 @@ struct ClearingReport {
                 + "in a multi-year run is. Above \(largeNodes) nodes the clearing takes the matrix-free Newton path, "
                 + "whose Jacobian–vector products are counted with the columns (one product is one column's work).\n")
         print(
-            "| network | nodes | solver | start | unknowns | binding | plain year | cleared year | ratio (target ≤ \(Int(target))) | ratio of CPU times | iterations | year solves | Jacobians (columns + products) |"
-        )
+            "| network | nodes | solver | start | unknowns | binding | plain year | cleared year | ratio (target ≤ \(Int(target))) | "
+                + "ratio of CPU times | iterations | year solves | Jacobians (columns + products) |")
         print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
             let (cal, cond, elasticity) = try scarceYear(size)
             var next = cond
-            for r in cal.network.regionIndices { for q in cal.network.productIndices { next.finalDemand[r, q] *= nextYearGrowth } }
+            for r in cal.network.regionIndices {
+                for q in cal.network.productIndices { next.finalDemand[r, q] *= nextYearGrowth }
+            }
             var cleared: ClearedYear? = nil
             let plain = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: cond) }
             let clearing = try measure(runs: runs) {
@@ -182,15 +184,18 @@ struct ClearingReport {
                 let s = c.statistics
                 let verdict = c.certificate.certified ? "" : " (NOT certified)"
                 print(
-                    "| \(size)\(size.isCyclic ? " cyclic" : "") | \(cal.dimension) | \(c.solution.statistics.linearSolver.split(separator: "(").first.map { String($0) } ?? "") | \(label) | "
+                    "| \(size)\(size.isCyclic ? " cyclic" : "") | \(cal.dimension) | "
+                        + "\(c.solution.statistics.linearSolver.split(separator: "(").first.map { String($0) } ?? "") | \(label) | "
                         + "\(s.rentUnknowns + s.quotaUnknowns + s.marketUnknowns) | \(s.bindingNodes.count) | \(ms(plain)) | \(ms(clearing))\(verdict) | "
                         + "\(f1(clearing.wall / plain.wall)) | \(f1(clearing.cpu / plain.cpu)) | \(s.iterations) | \(s.evaluations) | "
                         + "\(s.jacobians) (\(s.jacobianColumns)) |")
                 if ProcessInfo.processInfo.environment["MINSIM_BENCH_LOG"] != nil {
                     for step in s.log {
                         print(
-                            "<!-- \(label) step \(step.iteration): merit \(step.merit), natural residual \(step.naturalResidual), "
-                                + "free \(step.freeCount), trials \(step.trials), damping \(step.damping), step \(step.stepNorm) -->")
+                            "<!-- \(label) step \(step.iteration): merit \(step.merit), "
+                                + "natural residual \(step.naturalResidual), "
+                                + "free \(step.freeCount), trials \(step.trials), damping \(step.damping), "
+                                + "step \(step.stepNorm) -->")
                     }
                 }
             }
