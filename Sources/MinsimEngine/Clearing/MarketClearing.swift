@@ -73,7 +73,11 @@ public struct MarketClearing: Sendable {
         direct.maxEvaluations = Swift.min(direct.maxEvaluations, 4 * settings.directIterations)
         direct.lineSearchTrials = Swift.min(direct.lineSearchTrials, settings.directTrials)
         direct.relaxedSteps = settings.directRelaxedSteps
-        var result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0)
+        // Large networks: semismooth Newton on Jacobian–vector products (`MatrixFreeNewton`).
+        var result =
+            try MatrixFreeNewton.applies(to: problem)
+            ? MatrixFreeNewton(settings: direct).solve(&problem, from: z0).result
+            : ComplementaritySolver(settings: direct).solve(&problem, from: z0)
         var continuationSteps = 0, homotopySteps = 0
         if result.status != .solved && settings.directTrials < 11 {
             (result, homotopySteps) = try Self.homotopy(&problem, settings: direct, first: result)

@@ -90,8 +90,10 @@ public struct RestartedGMRES: Sendable {
                 if hNext == 0 || !hNext.isFinite || abs(g[k]) <= tolerance * cNorm { break }
                 // Near the target the basis loses orthogonality and the estimate can plateau
                 // for many steps (seen at ≈ 1e-12 on 100,000-node networks) while a restart
-                // from the true residual converges in one or two: restart early there.
-                if abs(g[k]) > 0.9 * abs(g[k - 1]) && abs(g[k]) <= 1e3 * tolerance * cNorm { break }
+                // from the true residual converges in one or two: restart early there. Only
+                // near rounding level (a loose tolerance, as an inexact Newton step's, would
+                // otherwise end every cycle at its first slow Arnoldi step).
+                if abs(g[k]) > 0.9 * abs(g[k - 1]) && abs(g[k]) <= Swift.min(1e3 * tolerance, 1e-8) * cNorm { break }
                 basis.append(w.map { $0 / hNext })
             }
             // Back substitution H_k η = g_k, then y ← y + P⁻¹ V_k η.

@@ -1,0 +1,191 @@
+import LinearAlgebra
+
+/// The year's clearing on large networks without an explicit Jacobian: a semismooth Newton
+/// method on the box Fischer–Burmeister reformulation `Φ(z) = 0` of the whole MCP (see
+/// `FischerBurmeister`; De Luca, Facchinei & Kanzow 1996), each Newton system solved by GMRES on
+/// Jacobian–vector products (`YearClearingProblem.product(at:_:)`).
+///
+/// **Step.** With `H = D_a + D_b J` an element of Φ's generalized Jacobian, the Newton step
+/// solves `H d = −Φ`. Rows with `D_b = 0` are the unknowns on a bound whose F pushes them there
+/// (`z_i = l_i`, `F_i > 0`: a node with spare capacity and no rent); their `Φ_i` is 0 and `D_a`
+/// is 1, so `d_i = 0`, and only the other rows `W` (near-binding rents, markets near their choke
+/// price) enter the system
+/// ```
+/// (D_a + D_b J)_WW d_W = −Φ_W,      (J d)_W from one product with d on W, 0 elsewhere,
+/// ```
+/// solved inexactly (Eisenstat & Walker 1996; Dembo, Eisenstat & Steihaug 1982): GMRES stops at
+/// `‖H d + Φ‖₂ ≤ η ‖Φ‖₂` with `η = min(0.1, √‖Φ‖∞)`, which keeps d a descent direction of
+/// `ψ = ½‖Φ‖²` (`∇ψᵀd ≤ −(1 − η)‖Φ‖²`) and gives superlinear convergence of order 1.5 near the
+/// solution (`RestartedGMRES`, right-preconditioned by the diagonal `D_a + D_b Ĵ`, `Ĵ` the
+/// own-price estimate of `YearClearingProblem.diagonalEstimate`).
+///
+/// **Globalization.** `z + t d` projected onto the box, `t = 1, ½, …`, accepted under the
+/// Armijo rule `ψ ≤ (1 − 10⁻⁴ t) · max` of the last `meritMemory` merits (1: monotone). Each
+/// trial's price fixed point starts from the linear prediction `P + t dP` (the product with d
+/// gives `dP`).
+///
+/// **Fallback.** Where GMRES fails to reduce the residual, the search fails, or the step limit is
+/// reached, the Josephy–Newton solver (`ComplementaritySolver`) continues from the best point
+/// reached, so the path's end and its certificate are those of the solver the rest of the
+/// clearing uses.
+struct MatrixFreeNewton {
+    /// The Josephy–Newton settings, for the tolerance, the merit memory and the fallback.
+    var settings: ComplementaritySettings
+    /// Semismooth Newton steps before the fallback takes over.
+    var maxSteps = 40
+    /// Trial points per line search (`t` down to 2⁻⁷) before the fallback takes over.
+    var lineSearchTrials = 8
+    /// Merits the line search compares against: 1, monotone. Measured at 10,000 nodes (acyclic,
+    /// cold): with the Josephy–Newton solver's 5 the full steps of the global phase raised
+    /// ‖Φ‖∞ up to sevenfold and the path wandered for 20 steps before the fallback (34 steps in
+    /// all); monotone, 23 (docs/performance.md, c14-large).
+    var meritMemory = 1
+    /// Products one Newton system may use, and GMRES's restart length: none (the Krylov basis
+    /// lives on the ≈ 1,000 working rows only, 300 vectors are 2.4 MB and their
+    /// orthogonalization a few per cent of the products' cost). Restarts every 60 took 869
+    /// products where none took 538 on the warm 10,000-node acyclic year.
+    var maxProducts = 300
+    var restart = 300
+
+    /// Networks with more nodes than this clear on the matrix-free path; smaller ones keep
+    /// the Josephy–Newton method (the shipped 5-region data and the 1,000-node benchmarks).
+    /// The same limit as the block columns (`YearClearingProblem.wideBlockNodes`): above it a
+    /// Jacobian of ≈ 1,150 columns costs ≈ 67 plain year solves (docs/performance.md, c13-large).
+    static let minimumNodes = YearClearingProblem.wideBlockNodes
+
+    static func applies(to problem: YearClearingProblem) -> Bool { problem.calibration.dimension > minimumNodes }
+
+    /// Work counts of one solve besides the result's (`products` is also added to the result's
+    /// `jacobianColumns`: one product costs one column's work).
+    struct Counts: Equatable {
+        var steps = 0, products = 0, gmresFailures = 0, fellBack = false
+    }
+
+    func solve(_ problem: inout YearClearingProblem, from start: [Double]) throws(SolveError)
+        -> (result: ComplementarityResult<YearClearingProblem.Point>, counts: Counts)
+    {
+        let l = problem.lowerBounds, u = problem.upperBounds
+        let n = l.count
+        func project(_ z: [Double]) -> [Double] { (0..<n).map { Swift.min(Swift.max(z[$0], l[$0]), u[$0]) } }
+        func natural(_ z: [Double], _ f: [Double]) -> Double {
+            var worst = 0.0
+            for i in 0..<n {
+                worst = Swift.max(worst, FischerBurmeister.naturalResidual(z: z[i], f: f[i], lower: l[i], upper: u[i]))
+            }
+            return worst
+        }
+        var counts = Counts()
+        var z = project(start)
+        var (f, point) = try problem.evaluate(z)
+        var evaluations = 1
+        var phi = ComplementaritySolver.reformulation(z, f, l, u)
+        var merit = 0.5 * ComplementaritySolver.squaredNorm(phi.value)
+        var recent = [merit]
+        var log: [ComplementarityIteration] = []
+        var residual = natural(z, f)
+        var status = ComplementarityStatus.iterationLimit
+        while true {
+            if residual <= settings.tolerance { status = .solved; break }
+            if counts.steps >= maxSteps { break }
+            let work = (0..<n).filter { phi.db[$0] > 0 }
+            guard let direction = try newtonDirection(&problem, at: point, phi: phi, rows: work, counts: &counts)
+            else { status = .stalled; break }
+            var d = [Double](repeating: 0, count: n)
+            for (a, i) in work.enumerated() { d[i] = direction[a] }
+            // The price response along d, for the trials' starting prices.
+            let dPrice = try problem.product(at: point, d).dPrice
+            counts.products += 1
+            let prices = point.priced.prices
+            let reference = recent.max() ?? merit
+            var step = 1.0, trials = 0, accepted = false
+            while trials < lineSearchTrials {
+                let trial = project((0..<n).map { z[$0] + step * d[$0] })
+                let predicted = (0..<prices.count).map { prices[$0] + step * dPrice[$0] }
+                problem.lastPrices = predicted.allSatisfy { $0 > 0 && $0.isFinite } ? predicted : prices
+                trials += 1
+                evaluations += 1
+                if let evaluated = try? problem.evaluate(trial) {
+                    let phiT = ComplementaritySolver.reformulation(trial, evaluated.residual, l, u)
+                    let meritT = 0.5 * ComplementaritySolver.squaredNorm(phiT.value)
+                    if meritT.isFinite && meritT <= (1 - 1e-4 * step) * reference {
+                        let stepNorm = ComplementaritySolver.maxDifference(trial, z)
+                        z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
+                        counts.steps += 1
+                        residual = natural(z, f)
+                        log.append(
+                            ComplementarityIteration(
+                                iteration: counts.steps, merit: Vector.maxNorm(phi.value), naturalResidual: residual,
+                                damping: 0, stepNorm: stepNorm, freeCount: work.count, trials: trials))
+                        accepted = true
+                        break
+                    }
+                }
+                step *= 0.5
+            }
+            if !accepted { status = .stalled; break }
+            recent.append(merit)
+            if recent.count > meritMemory { recent.removeFirst() }
+        }
+        // Leave the fallback (or the caller) starting its fixed points from this point's prices.
+        problem.lastPrices = point.priced.prices
+        var result = ComplementarityResult(
+            status: status, z: z, residual: f, point: point, naturalResidual: residual, iterations: counts.steps,
+            evaluations: evaluations, jacobians: 0, jacobianColumns: counts.products, log: log)
+        if status != .solved {
+            counts.fellBack = true
+            let rest = try ComplementaritySolver(settings: settings).solve(&problem, from: z)
+            var totals = result.totals
+            totals.add(rest.totals)
+            result = rest.with(status: rest.status, totals: totals)
+        }
+        return (result, counts)
+    }
+
+    /// The inexact Newton direction on the rows `rows` (nil when GMRES does not reduce the
+    /// residual below 0.9‖Φ‖: no descent direction to search along).
+    private func newtonDirection(
+        _ problem: inout YearClearingProblem, at point: YearClearingProblem.Point,
+        phi: (value: [Double], da: [Double], db: [Double]), rows: [Int], counts: inout Counts
+    ) throws(SolveError) -> [Double]? {
+        guard !rows.isEmpty else { return [] }
+        let n = phi.value.count
+        let estimate = try problem.diagonalEstimate(at: point)
+        // Right preconditioner: the diagonal of H with J's diagonal estimated. Where the
+        // estimate vanishes (unserved shares: ∂F_m/∂ρ_m = 0) or is not positive, a tenth of
+        // D_a + D_b keeps the scaling within that of the rows (their entries, price
+        // pass-throughs over choke prices, are of order 0.01–0.1 in these units).
+        let diagonal = rows.map { i in
+            Swift.max(phi.da[i] + phi.db[i] * Swift.max(estimate[i], 0), 0.1 * (phi.da[i] + phi.db[i]))
+        }
+        let rhs = rows.map { -phi.value[$0] }
+        let size = Vector.maxNorm(phi.value)
+        let forcing = Swift.min(0.1, size.squareRoot())
+        let gmres = RestartedGMRES(restart: restart, tolerance: forcing, maxIterations: maxProducts)
+        var failure: SolveError? = nil
+        var used = 0
+        let solved = gmres.solve(
+            rhs,
+            operator: { v in
+                var full = [Double](repeating: 0, count: n)
+                for (a, i) in rows.enumerated() { full[i] = v[a] }
+                used += 1
+                guard failure == nil else { return v }
+                do throws(SolveError) {
+                    let jv = try problem.product(at: point, full).jv
+                    return rows.indices.map { phi.da[rows[$0]] * v[$0] + phi.db[rows[$0]] * jv[rows[$0]] }
+                } catch {
+                    failure = error
+                    return v
+                }
+            },
+            preconditioner: { v in v.indices.map { v[$0] / diagonal[$0] } })
+        counts.products += used
+        if let failure { throw failure }
+        guard solved.relativeResidual <= 0.9 else {
+            counts.gmresFailures += 1
+            return nil
+        }
+        if !solved.converged { counts.gmresFailures += 1 }
+        return solved.solution
+    }
+}
