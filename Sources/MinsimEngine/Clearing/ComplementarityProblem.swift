@@ -103,4 +103,19 @@ public enum FischerBurmeister {
     public static func naturalResidual(z: Double, f: Double, lower l: Double, upper u: Double) -> Double {
         abs(z - Swift.min(Swift.max(z - f, l), u))
     }
+
+    /// The largest component natural residual, `max_i |z_i − mid(l_i, z_i − F_i, u_i)|`: the
+    /// measure the Newton solvers stop on and the certificate reports.
+    public static func naturalResidual(z: [Double], f: [Double], lower l: [Double], upper u: [Double]) -> Double {
+        var worst = 0.0
+        for i in z.indices {
+            worst = Swift.max(worst, naturalResidual(z: z[i], f: f[i], lower: l[i], upper: u[i]))
+        }
+        return worst
+    }
+
+    /// `z` projected onto the box `[l, u]`, component by component.
+    public static func projected(_ z: [Double], lower l: [Double], upper u: [Double]) -> [Double] {
+        z.indices.map { Swift.min(Swift.max(z[$0], l[$0]), u[$0]) }
+    }
 }

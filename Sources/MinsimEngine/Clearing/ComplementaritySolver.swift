@@ -99,7 +99,7 @@ public struct ComplementaritySolver: Sendable {
         let l = problem.lowerBounds, u = problem.upperBounds
         let n = l.count
         precondition(u.count == n && start.count == n, "bounds and start must have one entry per unknown")
-        let project = { (z: [Double]) in (0..<n).map { Swift.min(Swift.max(z[$0], l[$0]), u[$0]) } }
+        let project = { (z: [Double]) in FischerBurmeister.projected(z, lower: l, upper: u) }
         let weights = problem.rowWeights
         precondition(weights.count == n && weights.allSatisfy { $0 > 0 && $0.isFinite }, "row weights must be positive")
 
@@ -117,13 +117,7 @@ public struct ComplementaritySolver: Sendable {
         var status = ComplementarityStatus.iterationLimit
         let subproblems = NewtonSubproblemSolver()
 
-        func natural(_ z: [Double], _ f: [Double]) -> Double {
-            var worst = 0.0
-            for i in 0..<n {
-                worst = Swift.max(worst, FischerBurmeister.naturalResidual(z: z[i], f: f[i], lower: l[i], upper: u[i]))
-            }
-            return worst
-        }
+        func natural(_ z: [Double], _ f: [Double]) -> Double { FischerBurmeister.naturalResidual(z: z, f: f, lower: l, upper: u) }
 
         // Whether a step that took ‖Φ‖ from √(2·before) to √(2·after) with `jac` leaves it worth
         // carrying: a large Jacobian always, a small one only where Newton's method is so far into

@@ -66,14 +66,8 @@ struct MatrixFreeNewton {
     {
         let l = problem.lowerBounds, u = problem.upperBounds
         let n = l.count
-        func project(_ z: [Double]) -> [Double] { (0..<n).map { Swift.min(Swift.max(z[$0], l[$0]), u[$0]) } }
-        func natural(_ z: [Double], _ f: [Double]) -> Double {
-            var worst = 0.0
-            for i in 0..<n {
-                worst = Swift.max(worst, FischerBurmeister.naturalResidual(z: z[i], f: f[i], lower: l[i], upper: u[i]))
-            }
-            return worst
-        }
+        func project(_ z: [Double]) -> [Double] { FischerBurmeister.projected(z, lower: l, upper: u) }
+        func natural(_ z: [Double], _ f: [Double]) -> Double { FischerBurmeister.naturalResidual(z: z, f: f, lower: l, upper: u) }
         var counts = Counts()
         var z = project(start)
         var (f, point) = try problem.evaluate(z)
