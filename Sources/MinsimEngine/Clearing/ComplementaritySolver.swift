@@ -90,12 +90,14 @@ public struct ComplementaritySolver: Sendable {
     public var settings: ComplementaritySettings
     public init(settings: ComplementaritySettings = ComplementaritySettings()) { self.settings = settings }
 
-    /// - Parameter start: the warm start (projected onto the box).
+    /// - Parameters:
+    ///   - start: the warm start (projected onto the box).
+    ///   - first: `problem`'s evaluation at the projected start, when the caller made it already.
     /// - Throws: the problem's failure when F cannot be evaluated at the (projected) start or
     ///   its Jacobian cannot be formed at an accepted point.
-    public func solve<P: ComplementarityProblem>(_ problem: inout P, from start: [Double])
-        throws(P.Failure) -> ComplementarityResult<P.Point>
-    {
+    public func solve<P: ComplementarityProblem>(
+        _ problem: inout P, from start: [Double], first: (residual: [Double], point: P.Point)? = nil
+    ) throws(P.Failure) -> ComplementarityResult<P.Point> {
         let l = problem.lowerBounds, u = problem.upperBounds
         let n = l.count
         precondition(u.count == n && start.count == n, "bounds and start must have one entry per unknown")
@@ -104,7 +106,8 @@ public struct ComplementaritySolver: Sendable {
         precondition(weights.count == n && weights.allSatisfy { $0 > 0 && $0.isFinite }, "row weights must be positive")
 
         var z = project(start)
-        var (f, point) = try problem.evaluate(z)
+        var (f, point): ([Double], P.Point)
+        if let first { (f, point) = first } else { (f, point) = try problem.evaluate(z) }
         var evaluations = 1, jacobians = 0, jacobianColumns = 0, iterations = 0
         var phi = Self.reformulation(z, f, l, u)
         var merit = 0.5 * Self.squaredNorm(phi.value)

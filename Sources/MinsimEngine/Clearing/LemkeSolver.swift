@@ -28,11 +28,28 @@ public struct LemkeSolver: Sendable {
     public var maxPivotsPerRow: Int = 50
     public init() {}
 
+    /// How the pivoting ended.
+    public enum Outcome: Sendable, Equatable {
+        case solution([Double])
+        /// No pivot row for the entering column (a secondary ray): for a positive semidefinite
+        /// M̃ — which it is when M is, since `xᵀM̃x = x₁ᵀMx₁` — this proves the problem has no
+        /// solution (Cottle, Pang & Stone 1992, Theorem 4.4.13).
+        case ray
+        /// `maxPivotsPerRow` pivots per row made without an end.
+        case pivotLimit
+    }
+
     /// The solution, or nil when the method ends on a ray (no solution found) or at the pivot
     /// limit. Lower bounds must be finite.
     public func solve(_ p: BoxLCP) -> [Double]? {
+        if case .solution(let z) = pivot(p) { return z }
+        return nil
+    }
+
+    /// The solution, or how the method failed (`Outcome`). Lower bounds must be finite.
+    public func pivot(_ p: BoxLCP) -> Outcome {
         let n = p.offset.count
-        guard n > 0 else { return [] }
+        guard n > 0 else { return .solution([]) }
         precondition(p.lower.allSatisfy(\.isFinite), "Lemke's method here needs finite lower bounds")
         let upper = (0..<n).filter { p.upper[$0].isFinite }
         let size = n + upper.count
@@ -41,7 +58,7 @@ public struct LemkeSolver: Sendable {
         var qt = [Double](repeating: 0, count: size)
         for i in 0..<n { qt[i] = p.offset[i] + ml[i] }
         for (a, i) in upper.enumerated() { qt[n + a] = p.upper[i] - p.lower[i] }
-        if qt.allSatisfy({ $0 >= 0 }) { return p.lower }
+        if qt.allSatisfy({ $0 >= 0 }) { return .solution(p.lower) }
         // Tableau [B⁻¹ (size) | −M̃ updated | z₀ column | rhs], one row per equation; columns
         // 0..<size are w̃, size..<2·size are x, 2·size is z₀, 2·size+1 the right-hand side.
         // Column-major, so that a pivot is one rank-1 update (BLAS dger).
@@ -132,7 +149,7 @@ public struct LemkeSolver: Sendable {
                 }
                 return best
             }
-            guard let row = best else { return nil }
+            guard let row = best else { return .ray }
             leaving = basis[row]
             pivot(row, entering)
             if leaving == zColumn {
@@ -141,9 +158,9 @@ public struct LemkeSolver: Sendable {
                     z[b - size] = p.lower[b - size] + Swift.max(tab[i, rhs], 0)
                 }
                 for i in 0..<n { z[i] = Swift.min(z[i], p.upper[i]) }
-                return z
+                return .solution(z)
             }
         }
-        return nil
+        return .pivotLimit
     }
 }

@@ -24,6 +24,10 @@ import LinearAlgebra
 public struct MarketClearing: Sendable {
     public var settings: MarketClearingSettings
     public var solver: YearSolver
+    /// Whether a year whose solution at zero rents and full service clears every market is
+    /// returned as it is (`plainEquilibrium`); off, the year goes through the problem and the
+    /// solver (the same result bit for bit: the tests compare the two).
+    var certifiesPlainYear = true
 
     public init(settings: MarketClearingSettings = MarketClearingSettings(), solver: YearSolver = YearSolver()) {
         self.settings = settings
@@ -59,14 +63,17 @@ public struct MarketClearing: Sendable {
         checked c: Calibration, conditions: YearConditions, demandElasticity: [Double],
         warmStart: ClearingWarmStart?
     ) throws(SolveError) -> ClearedYear {
-        let net = c.network
-        let n = c.dimension
         let capacity = c.activeNodes.map { conditions.capacities[$0] }
+        // A year whose plain solution already clears every market is its own equilibrium.
+        let plain =
+            certifiesPlainYear
+            ? try plainEquilibrium(
+                c, conditions: conditions, demandElasticity: demandElasticity, warmStart: warmStart, capacity: capacity)
+            : (year: nil, first: nil)
+        if let year = plain.year { return year }
         var (problem, z0, closure) = try makeProblem(
             c, conditions: conditions, demandElasticity: demandElasticity,
-            warmStart: warmStart, capacity: capacity)
-        let capacityNodes = problem.capacityNodes, quotaRoutes = problem.quotaRoutes, demandMarkets = problem.demandMarkets
-        let reference = problem.referenceDemand, base = problem.baseComposite, choke = problem.choke
+            warmStart: warmStart, capacity: capacity, evaluated: plain.first)
         let solver = ComplementaritySolver(settings: settings.solver)
         var direct = settings.solver
         direct.maxIterations = Swift.min(direct.maxIterations, settings.directIterations)
@@ -74,10 +81,14 @@ public struct MarketClearing: Sendable {
         direct.lineSearchTrials = Swift.min(direct.lineSearchTrials, settings.directTrials)
         direct.relaxedSteps = settings.directRelaxedSteps
         // Large networks: semismooth Newton on Jacobian–vector products (`MatrixFreeNewton`).
-        var result =
-            try MatrixFreeNewton.applies(to: problem)
-            ? MatrixFreeNewton(settings: direct).solve(&problem, from: z0).result
-            : ComplementaritySolver(settings: direct).solve(&problem, from: z0)
+        // Elsewhere the solve starts from the evaluation at z = 0 made already, if any.
+        var result: ComplementarityResult<YearClearingProblem.Point>
+        if MatrixFreeNewton.applies(to: problem) {
+            result = try MatrixFreeNewton(settings: direct).solve(&problem, from: z0).result
+        } else {
+            let first = plain.first?.startingEvaluation(of: &problem)
+            result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0, first: first)
+        }
         var continuationSteps = 0, homotopySteps = 0
         if result.status != .solved && settings.directTrials < 11 {
             (result, homotopySteps) = try Self.homotopy(&problem, settings: direct, first: result)
@@ -87,144 +98,27 @@ public struct MarketClearing: Sendable {
         }
 
         // Results at the final point.
-        let z = result.z
         let point = result.point
         // The condition estimate the evaluations left out, made once on the final solution.
         let sol = try problem.solver.estimatingCondition(point.solution, priced: point.priced)
-        let (mu, _) = problem.rents(z)
-        var markets: [MarketOutcome] = []
-        markets.reserveCapacity(demandMarkets.count)
-        var desired = net.nodeTable(repeating: 0.0), unmet = net.nodeTable(repeating: 0.0),
-            delivered = net.nodeTable(repeating: 0.0)
-        var certificate = EquilibriumCertificate(tolerance: settings.tolerance)
-        for (a, m) in demandMarkets.enumerated() {
-            let market = c.markets[m]
-            let node = Node(market.importer, market.product)
-            let rho = z[problem.marketOffset + a]
-            let pbar = point.composite[m]
-            let epsilon = demandElasticity[market.product.rawValue]
-            let want = reference[a] * YearClearingProblem.response(Swift.min(pbar, choke[a]) / base[a], epsilon)
-            let served = point.demand[m]
-            let short = Swift.max(want - served, 0)
-            markets.append(
-                MarketOutcome(
-                    region: market.importer, product: market.product, referenceDemand: reference[a],
-                    desiredDemand: want, served: served, unmet: short, unservedShare: rho,
-                    deliveredPrice: pbar, baseDeliveredPrice: base[a], chokePrice: choke[a]))
-            desired[node] = want
-            unmet[node] = short
-            delivered[node] = served
-            let gap = (choke[a] - pbar) / choke[a]
-            certificate.record(
-                "unmet demand below the choke price", Swift.min(rho, Swift.max(gap, 0)), at: net.name(of: node),
-                into: \.unmetBelowChoke)
-            certificate.record(
-                "demand served above the choke price", Swift.min(1 - rho, Swift.max(-gap, 0)), at: net.name(of: node),
-                into: \.servedAboveChoke)
-        }
-        // Markets nobody can supply: unserved in full at the choke price. (The markets above
-        // come in `c.markets` order, by product and region, so only these need sorting in.)
-        let servedCount = markets.count
-        for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
-            let d = conditions.finalDemand[market.importer, market.product]
-            guard d > 0 else { continue }
-            let node = Node(market.importer, market.product)
-            let p0 = c.baseCompositePrices[market.importer, market.product]
-            let multiple = settings.chokePriceMultiple(of: market.product)
-            let want = d * YearClearingProblem.response(multiple, demandElasticity[market.product.rawValue])
-            markets.append(
-                MarketOutcome(
-                    region: market.importer, product: market.product, referenceDemand: d,
-                    desiredDemand: want, served: 0, unmet: want, unservedShare: 1,
-                    deliveredPrice: nil, baseDeliveredPrice: p0, chokePrice: multiple * p0))
-            desired[node] = want
-            unmet[node] = want
-        }
-        if markets.count > servedCount { markets.sort { ($0.product, $0.region) < ($1.product, $1.region) } }
-
-        // Capacity and quota conditions on the final solution.
-        // The largest output and flow per product, the scale of a zero capacity's or a ban's
-        // violation: made only when there is one (a loop over every node or route otherwise).
-        var productScale: [Double] = []
-        if capacity.contains(where: { $0 == 0 }) {
-            productScale = [Double](repeating: 0, count: net.products.count)
-            for (j, node) in c.activeNodes.enumerated() {
-                productScale[node.product.rawValue] = Swift.max(productScale[node.product.rawValue], sol.output[j])
-            }
-        }
-        for j in 0..<n {
-            guard let k = capacity[j] else { continue }
-            let node = c.activeNodes[j]
-            let x = sol.output[j]
-            // Named only where a residual is the largest so far (`record`'s autoclosure).
-            let name = { net.name(of: node) }
-            if k > 0 {
-                let slack = (k - x) / k
-                certificate.record("capacity violation", Swift.max(-slack, 0), at: name(), into: \.capacityViolation)
-                certificate.record(
-                    "capacity complementarity", Swift.min(mu[j] / c.basePrices[j], Swift.max(slack, 0)), at: name(),
-                    into: \.capacityComplementarity)
-            } else {
-                let scale = Swift.max(productScale[node.product.rawValue], .leastNormalMagnitude)
-                certificate.record("capacity violation", Swift.max(x, 0) / scale, at: name(), into: \.capacityViolation)
-            }
-        }
-        var flowScale: [Double] = []
-        if conditions.routeQuotas.values.contains(0) {
-            flowScale = [Double](repeating: 0, count: net.products.count)
-            for (k, route) in c.routes.enumerated() {
-                flowScale[route.product.rawValue] = Swift.max(flowScale[route.product.rawValue], sol.flows[k])
-            }
-        }
-        for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) {
-            guard let k = c.index(of: route) else { continue }
-            let name = { net.name(of: route) }
-            if q > 0 {
-                let slack = (q - sol.flows[k]) / q
-                certificate.record("quota violation", Swift.max(-slack, 0), at: name(), into: \.quotaViolation)
-                certificate.record(
-                    "quota complementarity", Swift.min(sol.routeRents[k], Swift.max(slack, 0)), at: name(),
-                    into: \.quotaComplementarity)
-            } else {
-                let scale = Swift.max(flowScale[route.product.rawValue], .leastNormalMagnitude)
-                certificate.record("quota violation", Swift.max(sol.flows[k], 0) / scale, at: name(), into: \.quotaViolation)
-            }
-        }
-        certificate.yearSolved = sol.status == .solved
-
         var stats = ClearingStatistics()
         stats.status = result.status
         stats.iterations = result.iterations
         stats.evaluations = result.evaluations
         stats.jacobians = result.jacobians
         stats.jacobianColumns = result.jacobianColumns
-        stats.rentUnknowns = capacityNodes.count
-        stats.quotaUnknowns = quotaRoutes.count
-        stats.marketUnknowns = demandMarkets.count
         stats.naturalResidual = result.naturalResidual
-        stats.bindingNodes = capacityNodes.enumerated().filter { z[$0.offset] > 0 }.map { c.activeNodes[$0.element] }
-        stats.sheddingMarkets = markets.filter { $0.unservedShare > 0 }.map { Node($0.region, $0.product) }
-        stats.unavailableNodes = (0..<n).filter { closure.unavailable[$0] }.map { c.activeNodes[$0] }
         stats.log = result.log
         stats.continuationSteps = continuationSteps
         stats.homotopySteps = homotopySteps
-
-        var next = ClearingWarmStart()
-        for (a, j) in capacityNodes.enumerated() where z[a] > 0 { next.scaledRents[c.activeNodes[j]] = z[a] }
-        for (b, k) in quotaRoutes.enumerated() where z[problem.quotaOffset + b] > 0 {
-            next.quotaRents[c.routes[k]] = z[problem.quotaOffset + b]
-        }
-        for (a, m) in demandMarkets.enumerated() where z[problem.marketOffset + a] > 0 {
-            next.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] = z[problem.marketOffset + a]
-        }
-        next.priceNodes = c.activeNodes
-        next.nodePrices = sol.prices
-        next.pricePattern = problem.patterns.structure
-
-        return ClearedYear(
-            solution: sol, scarcityRent: mu, markets: markets, desiredDemand: desired, unmetDemand: unmet,
-            servedDemand: delivered,
-            certificate: certificate, statistics: stats, warmStart: next)
+        let unknowns = ClearingUnknowns(
+            capacityNodes: problem.capacityNodes, capacity: problem.capacity, quotaRoutes: problem.quotaRoutes,
+            quota: problem.quota, demandMarkets: problem.demandMarkets, reference: problem.referenceDemand,
+            base: problem.baseComposite, choke: problem.choke)
+        return clearedYear(
+            c, conditions: conditions, demandElasticity: demandElasticity, capacity: capacity, unknowns: unknowns,
+            closure: closure, z: result.z, composite: point.composite, demand: point.demand, solution: sol,
+            mu: problem.rents(result.z).mu, statistics: stats, pricePattern: problem.patterns.structure)
     }
 
     /// Demand continuation, the fallback when the direct solve from the warm start fails:
@@ -255,17 +149,13 @@ public struct MarketClearing: Sendable {
     /// The year's MCP (unknowns, bounds, the year model with closed routes applied), the
     /// warm-started unknowns, and the closure of routes, nodes and markets. `known`: K per
     /// active node when the caller has it already (`solve(checked:…)` needs it too).
+    /// `evaluated`: the year at z = 0 evaluated already (`plainEquilibrium`), whose analysed
+    /// price pattern the problem's memo then starts from, as the problem's own first evaluation
+    /// would have left it.
     func makeProblem(
         _ c: Calibration, conditions: YearConditions, demandElasticity: [Double],
-        warmStart: ClearingWarmStart?, capacity known: [Double?]? = nil
-    ) throws(SolveError)
-        -> (
-            problem: YearClearingProblem, start: [Double],
-            closure: (closedRoutes: [Bool], unavailable: [Bool], marketOpen: [Bool])
-        )
-    {
-        let net = c.network
-        let n = c.dimension
+        warmStart: ClearingWarmStart?, capacity known: [Double?]? = nil, evaluated: PlainEvaluation? = nil
+    ) throws(SolveError) -> (problem: YearClearingProblem, start: [Double], closure: ClearingClosure) {
         let capacity = known ?? c.activeNodes.map { conditions.capacities[$0] }
         let closure = Self.closure(c, conditions: conditions, capacity: capacity)
 
@@ -274,73 +164,93 @@ public struct MarketClearing: Sendable {
         for (m, market) in c.markets.enumerated() where !closure.marketOpen[m] {
             cond.finalDemand[market.importer, market.product] = 0
         }
-
-        // Unknowns.
-        // Each list reserved at its exact size (growing them was a tenth of the set-up of a
-        // year with nothing binding).
-        var capacityNodes: [Int] = [], capacityValues: [Double] = []
-        let capacitated = (0..<n).reduce(0) { $0 + (!closure.unavailable[$1] && capacity[$1] ?? 0 > 0 ? 1 : 0) }
-        capacityNodes.reserveCapacity(capacitated)
-        capacityValues.reserveCapacity(capacitated)
-        for j in 0..<n where !closure.unavailable[j] {
-            if let k = capacity[j], k > 0 { capacityNodes.append(j); capacityValues.append(k) }
-        }
-        var quotaRoutes: [Int] = [], quotaValues: [Double] = []
-        for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) where q > 0 {
-            if let k = c.index(of: route), !closure.closedRoutes[k] { quotaRoutes.append(k); quotaValues.append(q) }
-        }
-        let baseComposite = c.baseCompositePrices
-        var demandMarkets: [Int] = [], reference: [Double] = [], base: [Double] = [], choke: [Double] = []
-        let demanded = c.markets.indices.reduce(0) { count, m in
-            count + (closure.marketOpen[m] && conditions.finalDemand[c.markets[m].importer, c.markets[m].product] > 0 ? 1 : 0)
-        }
-        demandMarkets.reserveCapacity(demanded)
-        reference.reserveCapacity(demanded)
-        base.reserveCapacity(demanded)
-        choke.reserveCapacity(demanded)
-        for (m, market) in c.markets.enumerated() where closure.marketOpen[m] {
-            let d = conditions.finalDemand[market.importer, market.product]
-            guard d > 0 else { continue }
-            let p0 = baseComposite[market.importer, market.product]
-            guard p0 > 0 && p0.isFinite else {
-                throw .nonFinite(
-                    "the base delivered price of \(net.name(of: Node(market.importer, market.product))) is \(p0); a market with final demand needs a positive base price"
-                )
-            }
-            demandMarkets.append(m)
-            reference.append(d)
-            base.append(p0)
-            choke.append(settings.chokePriceMultiple(of: market.product) * p0)
-        }
-
-        let startPrices: [Double]? = warmStart.flatMap { w in
-            if w.priceNodes.isEmpty { return nil }
-            if w.priceNodes == c.activeNodes { return w.nodePrices }
-            let prices = w.prices
-            return c.activeNodes.enumerated().map { prices[$0.element] ?? c.basePrices[$0.offset] }
-        }
+        let u = try unknowns(
+            c, conditions: conditions, demandElasticity: demandElasticity, capacity: capacity, closure: closure)
         let problem = YearClearingProblem(
             calibration: c, conditions: cond, solver: solver, elasticity: demandElasticity,
-            capacityNodes: capacityNodes, capacity: capacityValues, quotaRoutes: quotaRoutes, quota: quotaValues,
-            demandMarkets: demandMarkets, referenceDemand: reference, baseComposite: base, choke: choke,
-            startingPrices: startPrices, pricePattern: warmStart?.pricePattern)
+            capacityNodes: u.capacityNodes, capacity: u.capacity, quotaRoutes: u.quotaRoutes, quota: u.quota,
+            demandMarkets: u.demandMarkets, referenceDemand: u.reference, baseComposite: u.base, choke: u.choke,
+            startingPrices: Self.startingPrices(c, warmStart: warmStart),
+            pricePattern: evaluated.map(\.pricePattern) ?? warmStart?.pricePattern)
         var z0 = [Double](repeating: 0, count: problem.lowerBounds.count)
         if let w = warmStart {
             // Only rents and shares above 0 are kept, so a year after one with nothing binding
             // looks nothing up.
             if !w.scaledRents.isEmpty {
-                for (a, j) in capacityNodes.enumerated() { z0[a] = w.scaledRents[c.activeNodes[j]] ?? 0 }
+                for (a, j) in u.capacityNodes.enumerated() { z0[a] = w.scaledRents[c.activeNodes[j]] ?? 0 }
             }
             if !w.quotaRents.isEmpty {
-                for (b, k) in quotaRoutes.enumerated() { z0[problem.quotaOffset + b] = w.quotaRents[c.routes[k]] ?? 0 }
+                for (b, k) in u.quotaRoutes.enumerated() { z0[problem.quotaOffset + b] = w.quotaRents[c.routes[k]] ?? 0 }
             }
             if !w.unservedShares.isEmpty {
-                for (a, m) in demandMarkets.enumerated() {
+                for (a, m) in u.demandMarkets.enumerated() {
                     z0[problem.marketOffset + a] = w.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] ?? 0
                 }
             }
         }
         return (problem, z0, closure)
+    }
+
+    /// The year's unknowns (`ClearingUnknowns`): every capacitated node that can produce
+    /// (K > 0), every open route under a positive quota (in route order), every open market
+    /// with final demand. `closure`: nil when nothing is closed.
+    /// - Throws: `SolveError.nonFinite` for a market with demand and no positive base price.
+    func unknowns(
+        _ c: Calibration, conditions: YearConditions, demandElasticity: [Double], capacity: [Double?],
+        closure: ClearingClosure?
+    ) throws(SolveError) -> ClearingUnknowns {
+        let n = c.dimension
+        var u = ClearingUnknowns()
+        // Each list reserved at its exact size (growing them was a tenth of the set-up of a
+        // year with nothing binding).
+        let capacitated = (0..<n).reduce(0) { $0 + (closure?.unavailable[$1] != true && capacity[$1] ?? 0 > 0 ? 1 : 0) }
+        u.capacityNodes.reserveCapacity(capacitated)
+        u.capacity.reserveCapacity(capacitated)
+        for j in 0..<n where closure?.unavailable[j] != true {
+            if let k = capacity[j], k > 0 { u.capacityNodes.append(j); u.capacity.append(k) }
+        }
+        if !conditions.routeQuotas.isEmpty {
+            for (route, q) in conditions.routeQuotas.sorted(by: { $0.key < $1.key }) where q > 0 {
+                if let k = c.index(of: route), closure?.closedRoutes[k] != true { u.quotaRoutes.append(k); u.quota.append(q) }
+            }
+        }
+        let baseComposite = c.baseCompositePrices
+        let demanded = c.markets.indices.reduce(0) { count, m in
+            count
+                + (closure?.marketOpen[m] != false && conditions.finalDemand[c.markets[m].importer, c.markets[m].product] > 0
+                    ? 1 : 0)
+        }
+        u.demandMarkets.reserveCapacity(demanded)
+        u.reference.reserveCapacity(demanded)
+        u.base.reserveCapacity(demanded)
+        u.choke.reserveCapacity(demanded)
+        for (m, market) in c.markets.enumerated() where closure?.marketOpen[m] != false {
+            let d = conditions.finalDemand[market.importer, market.product]
+            guard d > 0 else { continue }
+            let p0 = baseComposite[market.importer, market.product]
+            guard p0 > 0 && p0.isFinite else {
+                throw .nonFinite(
+                    "the base delivered price of \(c.network.name(of: Node(market.importer, market.product))) is \(p0); a market with final demand needs a positive base price"
+                )
+            }
+            u.demandMarkets.append(m)
+            u.reference.append(d)
+            u.base.append(p0)
+            u.choke.append(settings.chokePriceMultiple(of: market.product) * p0)
+        }
+        return u
+    }
+
+    /// The prices the year's first fixed point starts from: the warm start's, as they are when
+    /// its nodes are this year's active nodes, else per node (base prices for new nodes); nil
+    /// (base prices) without a warm start.
+    static func startingPrices(_ c: Calibration, warmStart: ClearingWarmStart?) -> [Double]? {
+        warmStart.flatMap { w in
+            if w.priceNodes.isEmpty { return nil }
+            if w.priceNodes == c.activeNodes { return w.nodePrices }
+            let prices = w.prices
+            return c.activeNodes.enumerated().map { prices[$0.element] ?? c.basePrices[$0.offset] }
+        }
     }
 
     /// Routes that cannot carry anything this year, nodes that cannot produce, and markets
@@ -350,9 +260,7 @@ public struct MarketClearing: Sendable {
     /// cannot produce when its capacity is 0 or when one of its recipe inputs comes from a
     /// market with no open route. The second rule feeds the first, so both are applied until
     /// nothing changes (at most once per node).
-    static func closure(_ c: Calibration, conditions: YearConditions, capacity: [Double?])
-        -> (closedRoutes: [Bool], unavailable: [Bool], marketOpen: [Bool])
-    {
+    static func closure(_ c: Calibration, conditions: YearConditions, capacity: [Double?]) -> ClearingClosure {
         var unavailable = capacity.map { $0 == 0 }
         // Without quotas no route is banned: no lookup (a hash of the route) per route.
         let quotas = conditions.routeQuotas

@@ -188,7 +188,8 @@ extension ComplementaritySolver {
 /// fails, on small subproblems Lemke's pivoting method (lexicographic, so it cannot cycle on
 /// degenerate problems) and on large ones the semismooth Newton method, whose dense LU per
 /// step costs less than Lemke's tableau once the subproblem has a few hundred unknowns; the
-/// interior-point method last.
+/// interior-point method last (on small subproblems only where Lemke's method stopped at its
+/// pivot limit, not where it ended on a ray).
 struct NewtonSubproblemSolver: Sendable {
     /// Subproblems with more unknowns than this skip Lemke's method unless everything else failed.
     /// An assumption, not a measured crossover: the 5-region data (≤ 52 unknowns) and the
@@ -216,7 +217,17 @@ struct NewtonSubproblemSolver: Sendable {
         }
         if let z = activeSet.solve(sub, from: start) { return z }
         let pivoted = { lemke.solve(sub).map { LinearComplementaritySolver.polished(sub, $0) ?? $0 } }
-        if lemkeFirst { return pivoted() ?? interior.solve(sub, from: start) }
+        if lemkeFirst {
+            switch lemke.pivot(sub) {
+            case .solution(let z): return LinearComplementaritySolver.polished(sub, z) ?? z
+            // Lemke's ray proves there is no solution where the weighted linearization is
+            // monotone, which is what the interior-point method needs to converge: there it
+            // cannot succeed. On the 5-region data its 8 calls after a ray (26 M instructions,
+            // 6 % of iea-steps' clearing) all returned nil (docs/performance.md, c15-small).
+            case .ray: return nil
+            case .pivotLimit: return interior.solve(sub, from: start)
+            }
+        }
         return semismooth.solve(sub, from: start) ?? interior.solve(sub, from: start) ?? pivoted()
     }
 }
