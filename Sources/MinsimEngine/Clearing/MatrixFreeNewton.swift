@@ -6,18 +6,25 @@ import LinearAlgebra
 /// Jacobian–vector products (`YearClearingProblem.product(at:_:)`).
 ///
 /// **Step.** With `H = D_a + D_b J` an element of Φ's generalized Jacobian, the Newton step
-/// solves `H d = −Φ`. Rows with `D_b = 0` are the unknowns on a bound whose F pushes them there
-/// (`z_i = l_i`, `F_i > 0`: a node with spare capacity and no rent); their `Φ_i` is 0 and `D_a`
-/// is 1, so `d_i = 0`, and only the other rows `W` (near-binding rents, markets near their choke
+/// solves `H d = −Φ`. Rows with `D_b = 0` and `Φ_i = 0` are the unknowns on a bound whose F
+/// pushes them there (`z_i = l_i`, `F_i > 0`: a node with spare capacity and no rent); `D_a` is
+/// 1, so `d_i = 0`, and only the other rows `W` (near-binding rents, markets near their choke
 /// price) enter the system
 /// ```
 /// (D_a + D_b J)_WW d_W = −Φ_W,      (J d)_W from one product with d on W, 0 elsewhere,
 /// ```
-/// solved inexactly (Eisenstat & Walker 1996; Dembo, Eisenstat & Steihaug 1982): GMRES stops at
-/// `‖H d + Φ‖₂ ≤ η ‖Φ‖₂` with `η = min(0.1, √‖Φ‖∞)`, which keeps d a descent direction of
-/// `ψ = ½‖Φ‖²` (`∇ψᵀd ≤ −(1 − η)‖Φ‖²`) and gives superlinear convergence of order 1.5 near the
-/// solution (`RestartedGMRES`, right-preconditioned by the diagonal `D_a + D_b Ĵ`, `Ĵ` the
-/// own-price estimate of `YearClearingProblem.diagonalEstimate`).
+/// `W` keeps a row whose `D_b` rounds to 0 while `Φ_i` does not: a rent a rounding off its
+/// bound under a large F (`z_i` below ≈ 1e-8 `F_i`: `z² + F²` rounds to `F²`, so
+/// `D_b = 1 − F/r = 0` and `Φ_i = z_i`). Its row is `D_a d_i = −Φ_i`, which takes it back to
+/// the bound; left out, it kept `d_i = 0` and its natural residual `z_i` above the tolerance
+/// for good (the 10,000-node acyclic year stalled so at ‖Φ‖∞ 5.1e-9 and fell back,
+/// docs/performance.md, c15-cold).
+///
+/// The system is solved inexactly (Eisenstat & Walker 1996; Dembo, Eisenstat & Steihaug
+/// 1982): GMRES stops at `‖H d + Φ‖₂ ≤ η ‖Φ‖₂` with `η = min(0.1, √‖Φ‖∞)`, which keeps d a
+/// descent direction of `ψ = ½‖Φ‖²` (`∇ψᵀd ≤ −(1 − η)‖Φ‖²`) and gives superlinear convergence
+/// of order 1.5 near the solution (`RestartedGMRES`, right-preconditioned by the diagonal
+/// `D_a + D_b Ĵ`, `Ĵ` the own-price estimate of `YearClearingProblem.diagonalEstimate`).
 ///
 /// **Globalization.** `z + t d` projected onto the box, `t = 1, ½, …`, accepted under the
 /// Armijo rule `ψ ≤ (1 − 10⁻⁴ t) · max` of the last `meritMemory` merits (1: monotone). Each
@@ -81,7 +88,7 @@ struct MatrixFreeNewton {
         while true {
             if residual <= settings.tolerance { status = .solved; break }
             if counts.steps >= maxSteps { break }
-            let work = (0..<n).filter { phi.db[$0] > 0 }
+            let work = (0..<n).filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
             guard let direction = try newtonDirection(&problem, at: point, phi: phi, rows: work, counts: &counts)
             else { status = .stalled; break }
             var d = [Double](repeating: 0, count: n)
