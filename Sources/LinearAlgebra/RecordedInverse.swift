@@ -91,24 +91,28 @@ public struct RecordedInverse: Sendable {
         y.withUnsafeBufferPointer { yp in
             v.withUnsafeBufferPointer { vp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    cblas_dgemv(CblasColMajor, CblasTrans, m, k, 1.0, yp.baseAddress, m, vp.baseAddress, 1, 0.0, cp.baseAddress, 1)
+                    cblas_dgemv(
+                        CblasColMajor, CblasTrans, m, k, 1.0, yp.baseAddress, m, vp.baseAddress, 1, 0.0, cp.baseAddress, 1)
                     r.withUnsafeBufferPointer { rp in
                         // c ← R⁻¹ R⁻ᵀ c: the normal equations of min ‖Y Π_k c − v‖.
                         cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, k, rp.baseAddress, k, cp.baseAddress, 1)
-                        cblas_dtrsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, k, rp.baseAddress, k, cp.baseAddress, 1)
+                        cblas_dtrsv(
+                            CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, k, rp.baseAddress, k, cp.baseAddress, 1)
                     }
                 }
             }
             c.withUnsafeBufferPointer { cp in
                 remainder.withUnsafeMutableBufferPointer { rem in
-                    cblas_dgemv(CblasColMajor, CblasNoTrans, m, k, -1.0, yp.baseAddress, m, cp.baseAddress, 1, 1.0, rem.baseAddress, 1)
+                    cblas_dgemv(
+                        CblasColMajor, CblasNoTrans, m, k, -1.0, yp.baseAddress, m, cp.baseAddress, 1, 1.0, rem.baseAddress, 1)
                 }
             }
         }
         s.withUnsafeBufferPointer { sp in
             c.withUnsafeBufferPointer { cp in
                 recorded.withUnsafeMutableBufferPointer { out in
-                    cblas_dgemv(CblasColMajor, CblasNoTrans, m, k, 1.0, sp.baseAddress, m, cp.baseAddress, 1, 0.0, out.baseAddress, 1)
+                    cblas_dgemv(
+                        CblasColMajor, CblasNoTrans, m, k, 1.0, sp.baseAddress, m, cp.baseAddress, 1, 0.0, out.baseAddress, 1)
                 }
             }
         }

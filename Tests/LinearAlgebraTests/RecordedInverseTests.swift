@@ -71,6 +71,8 @@ struct RecordedInverseTests {
         let r = y.multiply([0.5, 0.25, -1, 0])
         let back = m.multiply(inverse.split(r).recorded)
         for i in 0..<8 { #expect(abs(back[i] - r[i]) <= 1e-10) }
-        #expect(RecordedInverse(directions: Matrix(rows: 8, columns: 0), images: Matrix(rows: 8, columns: 0), rankTolerance: 1e-6).rank == 0)
+        #expect(
+            RecordedInverse(directions: Matrix(rows: 8, columns: 0), images: Matrix(rows: 8, columns: 0), rankTolerance: 1e-6)
+                .rank == 0)
     }
 }

@@ -57,7 +57,8 @@ struct MatrixFreeRecyclingTests {
                 var plainRecord = MatrixFreeNewton.ProductRecord(limit: 0)
                 var plainCounts = MatrixFreeNewton.Counts(), counts = MatrixFreeNewton.Counts()
                 let plain = try #require(
-                    try newton.newtonDirection(&problem, at: point, phi: phi, rows: rows, record: &plainRecord, counts: &plainCounts))
+                    try newton.newtonDirection(
+                        &problem, at: point, phi: phi, rows: rows, record: &plainRecord, counts: &plainCounts))
                 if stage == 0 {
                     // The record starts with this point's own system, solved once.
                     _ = try newton.newtonDirection(&problem, at: point, phi: phi, rows: rows, record: &record, counts: &counts)
@@ -71,7 +72,8 @@ struct MatrixFreeRecyclingTests {
                 #expect(try Self.relativeResidual(&problem, point, phi, rows, recycled) <= eta * (1 + 1e-9), "\(label)")
                 #expect(plainCounts.gmresFailures == 0 && counts.gmresFailures == 0, "\(label)")
                 if stage == 0 {
-                    #expect(counts.products < plainCounts.products, "\(label): \(counts.products) against \(plainCounts.products)")
+                    #expect(
+                        counts.products < plainCounts.products, "\(label): \(counts.products) against \(plainCounts.products)")
                 }
                 // Half a step on: the next system, with the record of this one.
                 var d = [Double](repeating: 0, count: at.count)

@@ -242,7 +242,9 @@ struct ClearingReport {
             }
         }
         let count = Double(years.count)
-        func mean(_ value: (ClearingStatistics) -> Int) -> String { f1(Double(cleared.map { value($0.statistics) }.reduce(0, +)) / count) }
+        func mean(_ value: (ClearingStatistics) -> Int) -> String {
+            f1(Double(cleared.map { value($0.statistics) }.reduce(0, +)) / count)
+        }
         let uncertified = cleared.filter { !$0.certificate.certified }.count
         let verdict = uncertified == 0 ? "" : " (\(uncertified) years NOT certified)"
         let s = cleared[0].statistics

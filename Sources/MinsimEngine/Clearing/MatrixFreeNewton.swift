@@ -17,7 +17,9 @@ import LinearAlgebra
 /// `‖H d + Φ‖₂ ≤ η ‖Φ‖₂` with `η = min(0.1, √‖Φ‖∞)`, which keeps d a descent direction of
 /// `ψ = ½‖Φ‖²` (`∇ψᵀd ≤ −(1 − η)‖Φ‖²`) and gives superlinear convergence of order 1.5 near the
 /// solution (`RestartedGMRES`, right-preconditioned by the diagonal `D_a + D_b Ĵ`, `Ĵ` the
-/// own-price estimate of `YearClearingProblem.diagonalEstimate`).
+/// own-price estimate of `YearClearingProblem.diagonalEstimate`; in the local phase, η < 0.1,
+/// by the earlier systems' products as well: exact on their images, the diagonal on the rest,
+/// `ProductRecord` and `RecordedInverse`).
 ///
 /// **Globalization.** `z + t d` projected onto the box, `t = 1, ½, …`, accepted under the
 /// Armijo rule `ψ ≤ (1 − 10⁻⁴ t) · max` of the last `meritMemory` merits (1: monotone). Each
