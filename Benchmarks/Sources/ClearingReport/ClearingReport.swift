@@ -5,7 +5,8 @@
 //   generated — seeded synthetic networks (about 1,000 and 10,000 nodes, acyclic and cyclic)
 //               with every tenth node capped at 90 % of its base output and final demand +20 %,
 //               so that those nodes bind: one cold-started cleared year against one plain solve,
-//               and the next year (demand +3 %) warm-started from it.
+//               and the next year (demand +3 %) warm-started from it; and a 17-year run of such
+//               years (demand +3 % a year, compounding), each warm-started from the one before.
 //
 //   swift run -c release --package-path Benchmarks ClearingReport [--runs 5] [--scenario PATH]
 //       [--sections scenario,generated]
@@ -153,10 +154,13 @@ struct ClearingReport {
         let sizes = NetworkSize.selected(from: named ? standard + intermediate : standard)
         print("### Generated networks, every tenth node capped at 90 % of its base output, final demand +20 %\n")
         print(
-            "Each network twice: **cold**, the year cleared from zero rents and full service (the first year of a run); "
+            "Each network three times: **cold**, the year cleared from zero rents and full service (the first year of a run); "
                 + "**warm**, the next year — every final demand a further +\(Int(((nextYearGrowth - 1) * 100).rounded())) % — "
                 + "cleared from the cold year's solution (`ClearedYear.warmStart`), as every year after the first "
-                + "in a multi-year run is. Above \(largeNodes) nodes the clearing takes the matrix-free Newton path, "
+                + "in a multi-year run is; and a **\(runYears)-year run**, the cold year and \(runYears - 1) more, each with every final demand "
+                + "a further +\(Int(((nextYearGrowth - 1) * 100).rounded())) % (compounding), each warm-started from the year before, "
+                + "reported per year (times and counts are means over the run; the ratio is the run's clearing time over the "
+                + "plain solves of its \(runYears) years' conditions). Above \(largeNodes) nodes the clearing takes the matrix-free Newton path, "
                 + "whose Jacobian–vector products are counted with the columns (one product is one column's work).\n")
         print(
             "| network | nodes | solver | start | unknowns | binding | plain year | cleared year | ratio (target ≤ \(Int(target))) | "
@@ -199,8 +203,60 @@ struct ClearingReport {
                     }
                 }
             }
+            try multiYearRow(size, cal, cond, elasticity, runs: runs)
         }
         print()
+    }
+
+    /// Years of the multi-year row: the base year and 16 more, as a 17-year run of the 5-region data.
+    static let runYears = 17
+
+    /// The multi-year row: the base year cleared cold, then each later year with every final demand
+    /// a further +3 % (compounding) cleared from the year before's `warmStart`, as `Simulation.run`
+    /// clears a run's years. Reported per year over the run: the clearing's mean time against the
+    /// mean plain solve of the same years' conditions (the ratio is total clearing time over total
+    /// plain time), and the mean counts.
+    static func multiYearRow(
+        _ size: NetworkSize, _ cal: Calibration, _ base: YearConditions, _ elasticity: [Double], runs: Int
+    ) throws {
+        var years = [base]
+        for _ in 1..<runYears {
+            var next = years[years.count - 1]
+            for r in cal.network.regionIndices {
+                for q in cal.network.productIndices { next.finalDemand[r, q] *= nextYearGrowth }
+            }
+            years.append(next)
+        }
+        var plainWall = 0.0, plainCPU = 0.0
+        for cond in years {
+            let p = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: cond) }
+            plainWall += p.wall
+            plainCPU += p.cpu
+        }
+        var cleared: [ClearedYear] = []
+        let run = try measure(runs: runs) {
+            cleared = []
+            for cond in years {
+                let warm = cleared.last?.warmStart
+                cleared.append(try MarketClearing().solve(cal, conditions: cond, demandElasticity: elasticity, warmStart: warm))
+            }
+        }
+        let count = Double(years.count)
+        func mean(_ value: (ClearingStatistics) -> Int) -> String {
+            f1(Double(cleared.map { value($0.statistics) }.reduce(0, +)) / count)
+        }
+        let uncertified = cleared.filter { !$0.certificate.certified }.count
+        let verdict = uncertified == 0 ? "" : " (\(uncertified) years NOT certified)"
+        let s = cleared[0].statistics
+        print(
+            "| \(size)\(size.isCyclic ? " cyclic" : "") | \(cal.dimension) | "
+                + "\(cleared[0].solution.statistics.linearSolver.split(separator: "(").first.map { String($0) } ?? "") | "
+                + "\(years.count)-year run, per year | \(s.rentUnknowns + s.quotaUnknowns + s.marketUnknowns) | "
+                + "\(f1(Double(cleared.map { $0.statistics.bindingNodes.count }.reduce(0, +)) / count)) | "
+                + "\(ms(Measured(wall: plainWall / count, cpu: plainCPU / count))) | "
+                + "\(ms(Measured(wall: run.wall / count, cpu: run.cpu / count)))\(verdict) | "
+                + "\(f1(run.wall / plainWall)) | \(f1(run.cpu / plainCPU)) | \(mean { $0.iterations }) | \(mean { $0.evaluations }) | "
+                + "\(mean { $0.jacobians }) (\(mean { $0.jacobianColumns })) |")
     }
 
     /// The warm-started year's final demand against the cold year's.

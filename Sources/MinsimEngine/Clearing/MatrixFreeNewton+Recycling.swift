@@ -1,0 +1,59 @@
+import LinearAlgebra
+
+extension MatrixFreeNewton {
+    /// The Jacobian–vector products of a year's earlier Newton systems, kept for the next
+    /// systems' preconditioner (`RecordedInverse`): the products are the Krylov spaces already
+    /// paid for, and from one Newton step to the next the working rows and J change little
+    /// (≈ 1,040–1,070 of ≈ 1,100 rows the same from the middle of a 10,000-node solve on,
+    /// docs/performance.md c14-large), so the directions GMRES needed many products to resolve
+    /// in one system are known in the next before its first product.
+    ///
+    /// A product with seed `s` (nonzero on the rows `W'` of its system) gave `J s` on every
+    /// row. On the next system's rows `W`, with its `D_a`, `D_b`, the pair becomes
+    /// ```
+    /// s_W                       (0 on rows of W not in W')
+    /// y_W = D_a s_W + D_b (J s)_W  =  H_WW s_W  exactly when W' ⊆ W and J has not moved
+    /// ```
+    /// and otherwise approximately — which only makes the preconditioner less exact, never the
+    /// Newton system GMRES solves (the products are always of the current H).
+    struct ProductRecord {
+        /// Pairs kept, the most recent (first in, first out).
+        var limit: Int
+        private(set) var seeds: [(rows: [Int], values: [Double])] = []
+        private(set) var images: [[Double]] = []
+
+        init(limit: Int) { self.limit = limit }
+
+        var count: Int { seeds.count }
+
+        /// Records the product `J s = image` for the seed with `values` on `rows`.
+        mutating func append(rows: [Int], values: [Double], image: [Double]) {
+            guard limit > 0 else { return }
+            if seeds.count == limit {
+                seeds.removeFirst()
+                images.removeFirst()
+            }
+            seeds.append((rows, values))
+            images.append(image)
+        }
+
+        /// The recorded pairs on the rows `rows` of the system `H = D_a + D_b J`, as an
+        /// approximate inverse of `H_WW` on the span of their images (nil when nothing is
+        /// recorded).
+        func inverse(rows: [Int], da: [Double], db: [Double], unknowns: Int, rankTolerance: Double) -> RecordedInverse? {
+            guard !seeds.isEmpty, !rows.isEmpty else { return nil }
+            var position = [Int](repeating: -1, count: unknowns)
+            for (a, i) in rows.enumerated() { position[i] = a }
+            let m = rows.count
+            var s = Matrix(rows: m, columns: seeds.count)
+            var y = Matrix(rows: m, columns: seeds.count)
+            for (column, seed) in seeds.enumerated() {
+                for (t, i) in seed.rows.enumerated() where position[i] >= 0 { s[position[i], column] = seed.values[t] }
+                let image = images[column]
+                for (a, i) in rows.enumerated() { y[a, column] = da[i] * s[a, column] + db[i] * image[i] }
+            }
+            let inverse = RecordedInverse(directions: s, images: y, rankTolerance: rankTolerance)
+            return inverse.rank > 0 ? inverse : nil
+        }
+    }
+}
