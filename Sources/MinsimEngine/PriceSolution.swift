@@ -50,11 +50,18 @@ extension Calibration {
     /// route serves.
     public func compositePrices(prices: [Double], shares: [Double], markup: [Double]) -> NodeTable<Double> {
         var pf = network.nodeTable(repeating: 0.0)
-        for market in markets {
-            var p = 0.0
-            for k in market.routes { p += shares[k] * prices[supplierIndex[k]] * (1 + markup[k]) }
+        for (market, p) in zip(markets, marketCompositePrices(prices: prices, shares: shares, markup: markup)) {
             pf[market.importer, market.product] = p
         }
         return pf
+    }
+
+    /// The same sums per market in `markets` order (the clearing's unknowns are indexed so).
+    func marketCompositePrices(prices: [Double], shares: [Double], markup: [Double]) -> [Double] {
+        markets.map { market in
+            var p = 0.0
+            for k in market.routes { p += shares[k] * prices[supplierIndex[k]] * (1 + markup[k]) }
+            return p
+        }
     }
 }

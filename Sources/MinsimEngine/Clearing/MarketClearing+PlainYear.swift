@@ -5,7 +5,8 @@ import LinearAlgebra
 /// evaluation (`YearClearingProblem.evaluate` at z = 0) computes, made without the problem.
 struct PlainEvaluation {
     let unknowns: ClearingUnknowns
-    /// μ per active node, `0 · P₀` on the rent unknowns as `YearClearingProblem.rents` makes it.
+    /// μ per active node: zeros (`YearClearingProblem.rents` at z = 0 gives `0 · P₀ = +0`, the
+    /// base prices being positive).
     let scarcityRent: [Double]
     let priced: PriceSolution
     let solution: YearSolution
@@ -91,19 +92,12 @@ extension MarketClearing {
         var inner = solver
         inner.triangularConditionOnRequest = true
         let memo = PatternMemo(warmStart?.pricePattern)
-        var mu = [Double](repeating: 0, count: c.dimension)
-        for j in u.capacityNodes { mu[j] = 0 * c.basePrices[j] }
+        let mu = [Double](repeating: 0, count: c.dimension)
         let priced = try inner.solvePrices(
             c, conditions: conditions, inputs: YearSolver.PricingInputs(c, conditions: conditions), scarcityRent: mu,
             routeRent: [Double](repeating: 0, count: c.routes.count),
             startingPrices: Self.startingPrices(c, warmStart: warmStart), memo: memo)
-        let markup = priced.deliveredMarkup
-        var composite = [Double](repeating: 0, count: c.markets.count)
-        for (m, market) in c.markets.enumerated() {
-            var p = 0.0
-            for k in market.routes { p += priced.shares[k] * priced.prices[c.supplierIndex[k]] * (1 + markup[k]) }
-            composite[m] = p
-        }
+        let composite = c.marketCompositePrices(prices: priced.prices, shares: priced.shares, markup: priced.deliveredMarkup)
         var finalDemand = c.network.nodeTable(repeating: 0.0)
         var demand = [Double](repeating: 0, count: c.markets.count)
         for (a, m) in u.demandMarkets.enumerated() {

@@ -192,13 +192,7 @@ struct YearClearingProblem: ComplementarityProblem {
             c, conditions: conditions, inputs: pricing, scarcityRent: mu, routeRent: kappa,
             startingPrices: startingPrices(for: z), memo: patterns)
         lastPrices = priced.prices
-        let markup = priced.deliveredMarkup
-        var composite = [Double](repeating: 0, count: c.markets.count)
-        for (m, market) in c.markets.enumerated() {
-            var p = 0.0
-            for k in market.routes { p += priced.shares[k] * priced.prices[c.supplierIndex[k]] * (1 + markup[k]) }
-            composite[m] = p
-        }
+        let composite = c.marketCompositePrices(prices: priced.prices, shares: priced.shares, markup: priced.deliveredMarkup)
         var finalDemand = c.network.nodeTable(repeating: 0.0)
         var demand = [Double](repeating: 0, count: c.markets.count)
         for (a, m) in demandMarkets.enumerated() {
