@@ -81,6 +81,15 @@ let package = Package(
             ],
             path: "Sources/ClearingReport"
         ),
+        // The matrix-free clearing's warm year, for the cost per Jacobian–vector product (docs/performance.md, c16-product).
+        .executableTarget(
+            name: "ProductReport",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "MinsimEngine", package: rootIdentity),
+            ],
+            path: "Sources/ProductReport"
+        ),
         // One ensemble sample against a plain run of the same scenario (docs/performance.md, "Ensembles").
         .executableTarget(
             name: "EnsembleReport",

@@ -31,6 +31,10 @@ public struct RecordedInverse: Sendable {
     var s: [Double]
     var y: [Double]
     var r: [Double]
+    /// With a diagonal folded in (`folding(diagonal:)`): `D` and `S Π_k − D⁻¹ Y Π_k`
+    /// (`rows × rank`); empty otherwise.
+    var diagonal: [Double] = []
+    var z: [Double] = []
 
     /// - Parameters:
     ///   - directions: S, `rows × pairs`.
@@ -84,23 +88,11 @@ public struct RecordedInverse: Sendable {
     public func split(_ v: [Double]) -> (recorded: [Double], remainder: [Double]) {
         precondition(v.count == rows, "one entry per row")
         guard rank > 0 else { return ([Double](repeating: 0, count: rows), v) }
-        var c = [Double](repeating: 0, count: rank)
+        let c = coefficients(v)
         var recorded = [Double](repeating: 0, count: rows)
         var remainder = v
         let m = Int32(rows), k = Int32(rank)
         y.withUnsafeBufferPointer { yp in
-            v.withUnsafeBufferPointer { vp in
-                c.withUnsafeMutableBufferPointer { cp in
-                    cblas_dgemv(
-                        CblasColMajor, CblasTrans, m, k, 1.0, yp.baseAddress, m, vp.baseAddress, 1, 0.0, cp.baseAddress, 1)
-                    r.withUnsafeBufferPointer { rp in
-                        // c ← R⁻¹ R⁻ᵀ c: the normal equations of min ‖Y Π_k c − v‖.
-                        cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, k, rp.baseAddress, k, cp.baseAddress, 1)
-                        cblas_dtrsv(
-                            CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, k, rp.baseAddress, k, cp.baseAddress, 1)
-                    }
-                }
-            }
             c.withUnsafeBufferPointer { cp in
                 remainder.withUnsafeMutableBufferPointer { rem in
                     cblas_dgemv(
@@ -117,5 +109,63 @@ public struct RecordedInverse: Sendable {
             }
         }
         return (recorded, remainder)
+    }
+
+    /// `c = R_k⁻¹ R_k⁻ᵀ Π_kᵀ Yᵀ v`: the normal equations of `min ‖Y Π_k c − v‖₂`.
+    func coefficients(_ v: [Double]) -> [Double] {
+        var c = [Double](repeating: 0, count: rank)
+        let m = Int32(rows), k = Int32(rank)
+        y.withUnsafeBufferPointer { yp in
+            v.withUnsafeBufferPointer { vp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    cblas_dgemv(
+                        CblasColMajor, CblasTrans, m, k, 1.0, yp.baseAddress, m, vp.baseAddress, 1, 0.0, cp.baseAddress, 1)
+                    r.withUnsafeBufferPointer { rp in
+                        cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, k, rp.baseAddress, k, cp.baseAddress, 1)
+                        cblas_dtrsv(
+                            CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, k, rp.baseAddress, k, cp.baseAddress, 1)
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    /// This inverse with the caller's diagonal `D` folded in, for `apply(_:)`:
+    /// ```
+    /// P⁻¹ v = S Π_k c + D⁻¹ (v − Y Π_k c) = D⁻¹ v + Z c,   Z = S Π_k − D⁻¹ Y Π_k
+    /// ```
+    /// formed once (`rows · rank` flops), so that each application streams one `rows × rank`
+    /// matrix for `Z c` where `split(_:)` and the caller's `D⁻¹` stream two (`Y c`, `S c`).
+    public func folding(diagonal: [Double]) -> RecordedInverse {
+        precondition(diagonal.count == rows, "one diagonal entry per row")
+        var folded = self
+        folded.diagonal = diagonal
+        var zk = s
+        for j in 0..<rank {
+            for i in 0..<rows { zk[i + j * rows] -= y[i + j * rows] / diagonal[i] }
+        }
+        folded.z = zk
+        return folded
+    }
+
+    /// `P⁻¹ v = D⁻¹ v + Z c` with the diagonal of `folding(diagonal:)` (the equation there;
+    /// c the least-squares coefficients of v on the kept images, as in `split(_:)`).
+    public func apply(_ v: [Double]) -> [Double] {
+        precondition(v.count == rows, "one entry per row")
+        precondition(diagonal.count == rows, "apply(_:) needs a diagonal folded in (folding(diagonal:))")
+        var out = (0..<rows).map { v[$0] / diagonal[$0] }
+        guard rank > 0 else { return out }
+        let c = coefficients(v)
+        let m = Int32(rows), k = Int32(rank)
+        z.withUnsafeBufferPointer { zp in
+            c.withUnsafeBufferPointer { cp in
+                out.withUnsafeMutableBufferPointer { op in
+                    cblas_dgemv(
+                        CblasColMajor, CblasNoTrans, m, k, 1.0, zp.baseAddress, m, cp.baseAddress, 1, 1.0, op.baseAddress, 1)
+                }
+            }
+        }
+        return out
     }
 }

@@ -178,19 +178,23 @@ struct MatrixFreeNewton {
         // paths' global phase (13 → 16 acyclic steps, 14 → 32 year solves) for no fewer products.
         let recorded =
             forcing < recordBelowForcing
-            ? record.inverse(rows: rows, da: phi.da, db: phi.db, unknowns: n, rankTolerance: recordRankTolerance) : nil
-        let gmres = RestartedGMRES(restart: restart, tolerance: forcing, maxIterations: maxProducts)
+            ? record.inverse(rows: rows, da: phi.da, db: phi.db, unknowns: n, rankTolerance: recordRankTolerance)?
+                .folding(diagonal: diagonal) : nil
+        // Classical Gram–Schmidt twice: the basis grows to a few hundred vectors in the local
+        // phase, where modified Gram–Schmidt's sequential dot products are slow.
+        let gmres = RestartedGMRES(
+            restart: restart, tolerance: forcing, maxIterations: maxProducts, orthogonalization: .classicalTwice)
         var failure: SolveError? = nil
         var used = 0
+        // The products' constants and scratch at this point, made at the first product.
+        var workspace = YearClearingProblem.ProductWorkspace()
         let solved = gmres.solve(
             rhs,
             operator: { v in
-                var full = [Double](repeating: 0, count: n)
-                for (a, i) in rows.enumerated() { full[i] = v[a] }
                 used += 1
                 guard failure == nil else { return v }
                 do throws(SolveError) {
-                    let jv = try problem.product(at: point, full).jv
+                    let jv = try problem.product(at: point, rows: rows, values: v, into: &workspace)
                     record.append(rows: rows, values: v, image: jv)
                     return rows.indices.map { phi.da[rows[$0]] * v[$0] + phi.db[rows[$0]] * jv[rows[$0]] }
                 } catch {
@@ -200,8 +204,7 @@ struct MatrixFreeNewton {
             },
             preconditioner: { v in
                 guard let recorded else { return v.indices.map { v[$0] / diagonal[$0] } }
-                let (exact, rest) = recorded.split(v)
-                return v.indices.map { exact[$0] + rest[$0] / diagonal[$0] }
+                return recorded.apply(v)
             })
         counts.products += used
         if let failure { throw failure }

@@ -21,98 +21,177 @@ extension YearClearingProblem {
     /// and the rows as in the Jacobian: `−dx_j / K`, `−(dS_k U_m + S_k dU_m) / Q`,
     /// `−dP̄_m / B_m`. Every term is a column's term times `v_j`, summed in another order, so
     /// `J v` equals the formed Jacobian times v to rounding (`MatrixFreeProductTests`).
+    /// This form makes a fresh workspace (`ProductWorkspace`); GMRES's many products at one
+    /// point share one (`product(at:rows:values:into:)`).
     ///
     /// - Returns: `J v` (one entry per unknown) and the price response `dP` (N entries), which
     ///   the Newton method uses to start the next fixed point from `P + t dP`.
     mutating func product(at point: Point, _ v: [Double]) throws(SolveError) -> (jv: [Double], dPrice: [Double]) {
+        precondition(v.count == lowerBounds.count, "one seed entry per unknown")
+        let rows = v.indices.filter { v[$0] != 0 }
+        var w = ProductWorkspace()
+        let jv = try product(at: point, rows: rows, values: rows.map { v[$0] }, into: &w)
+        return (jv, w.dPrice.column(0))
+    }
+
+    /// `J v` for the seed `v` with `values` on the unknowns `rows` (distinct) and 0 elsewhere,
+    /// with the constants and scratch of `w` (`ProductWorkspace`, made for the point at its first
+    /// product there): the equations of `product(at:_:)`, with no allocation but the result's.
+    /// `dP` is left in `w.dPrice`.
+    ///
+    /// - Complexity: one solve with each factorization and O(live routes + markets + rows).
+    mutating func product(
+        at point: Point, rows: [Int], values: [Double], into w: inout ProductWorkspace
+    ) throws(SolveError) -> [Double] {
+        precondition(rows.count == values.count, "one value per seeded row")
         let c = calibration
-        let n = c.dimension
-        let unknowns = lowerBounds.count
-        precondition(v.count == unknowns, "one seed entry per unknown")
         let factors = try factorizations(at: point)
         let live = factors.live
+        prepare(&w, at: point, live: live)
         let prices = point.priced.prices
-        // Price right-hand side: capacity rents at their node, quota rents through the
-        // consumption of their route's market.
-        var dPrice = Matrix(rows: n, columns: 1)
-        var quotaSeed = [Double](repeating: 0, count: live.route.count)
-        var rentMoves = false
-        dPrice.withUnsafeMutableBufferPointer { r in
-            for (a, j) in capacityNodes.enumerated() where v[a] != 0 {
-                r[j] += c.basePrices[j] * v[a]
-                rentMoves = true
-            }
-            for (e, k) in quotaRoutes.enumerated() where v[quotaOffset + e] != 0 {
-                let weight = v[quotaOffset + e]
-                let dPbar = factors.gFactor[k] * prices[c.supplierIndex[k]] * weight
-                let m = c.routeMarket[k]
-                for entry in c.consumption where entry.market == m { r[entry.column] += entry.coefficient * dPbar }
-                if live.position[k] >= 0 { quotaSeed[live.position[k]] = weight }
-                rentMoves = true
+        // The seed over all unknowns and the seeded quota routes (cleared again at the end).
+        var rentMoves = false, quotaSeeded = false
+        for (t, i) in rows.enumerated() where values[t] != 0 {
+            w.seed[i] = values[t]
+            if i >= marketOffset { prepareDemandLevel(&w, demandUnknown: i - marketOffset, at: point) }
+            guard i < marketOffset else { continue }
+            rentMoves = true
+            guard i >= quotaOffset else { continue }
+            let k = quotaRoutes[i - quotaOffset]
+            if live.position[k] >= 0 {
+                w.quotaSeed[live.position[k]] = values[t]
+                w.quotaMarket[c.routeMarket[k]] = true
+                quotaSeeded = true
             }
         }
-        if rentMoves { factors.g.solve(&dPrice, transposed: true) }
-        // Composite prices, shares, demand and the quantity right-hand side, market by market.
-        let markets = c.markets.count
-        var dComposite = [Double](repeating: 0, count: markets)
-        var dDemand = [Double](repeating: 0, count: markets)
-        var dShare = [Double](repeating: 0, count: live.route.count)
-        var dOutput = Matrix(rows: n, columns: 1)
-        var dLog = [Double](repeating: 0, count: live.route.count)
-        dPrice.withUnsafeBufferPointer { dP in
-            dOutput.withUnsafeMutableBufferPointer { r in
-                for m in 0..<markets {
-                    let lo = live.start[m], hi = live.start[m + 1]
-                    guard lo < hi else { continue }
-                    var total = 0.0, meanLog = 0.0
-                    for p in lo..<hi {
-                        let dPs = dP[live.supplier[p]]
-                        var dl = dPs / live.price[p]
-                        total += live.g[p] * (1 + live.markup[p]) * dPs
-                        let own = quotaSeed[p]
-                        if own != 0 {
-                            dl += own / (1 + live.markup[p])
-                            total += live.g[p] * live.price[p] * own
-                        }
-                        dLog[p] = dl
-                        meanLog += live.share[p] * dl
-                    }
-                    dComposite[m] = total
-                    var dDm = live.demandResponse[m] * total
-                    let a = live.demandIndex[m]
-                    if a >= 0, v[marketOffset + a] != 0 {
-                        let q = c.markets[m].product
-                        dDm -=
-                            demandScale * referenceDemand[a]
-                            * Self.response(point.composite[m] / baseComposite[a], elasticity[q.rawValue]) * v[marketOffset + a]
-                    }
-                    dDemand[m] = dDm
-                    let sigma = live.sigma[m], u = point.use[m]
-                    for p in lo..<hi {
-                        let dSp = sigma != 0 ? -sigma * live.share[p] * (dLog[p] - meanLog) : 0
-                        dShare[p] = dSp
-                        r[live.supplier[p]] += dSp * u + live.share[p] * dDm
-                    }
+        // Price right-hand side: capacity rents at their node, quota rents through the
+        // consumption of their route's market.
+        w.dPrice.withUnsafeMutableBufferPointer { r in
+            r.update(repeating: 0)
+            for (t, i) in rows.enumerated() where values[t] != 0 && i < marketOffset {
+                if i < quotaOffset {
+                    let j = capacityNodes[i]
+                    r[j] += c.basePrices[j] * values[t]
+                } else {
+                    let k = quotaRoutes[i - quotaOffset]
+                    let dPbar = factors.gFactor[k] * prices[c.supplierIndex[k]] * values[t]
+                    let m = c.routeMarket[k]
+                    for entry in c.consumption where entry.market == m { r[entry.column] += entry.coefficient * dPbar }
                 }
             }
         }
+        if rentMoves { factors.g.solve(&w.dPrice, transposed: true) }
+        var out = [Double](repeating: 0, count: lowerBounds.count)
+        // The market loop's outputs, moved out of the workspace (not copied) and back.
+        var dOutput = Matrix(rows: 0, columns: 1), dLog: [Double] = [], meanLog: [Double] = [], dDemand: [Double] = []
+        swap(&dOutput, &w.dOutput)
+        swap(&dLog, &w.dLog)
+        swap(&meanLog, &w.meanLog)
+        swap(&dDemand, &w.dDemand)
+        defer {
+            swap(&dOutput, &w.dOutput)
+            swap(&dLog, &w.dLog)
+            swap(&meanLog, &w.meanLog)
+            swap(&dDemand, &w.dDemand)
+        }
+        marketLoop(live: live, w, rhs: &dOutput, dLog: &dLog, meanLog: &meanLog, dDemand: &dDemand, out: &out)
         factors.a.solve(&dOutput, transposed: false)
-        let dx = dOutput.column(0)
-        var out = [Double](repeating: 0, count: unknowns)
-        for (a, j) in capacityNodes.enumerated() { out[a] = -dx[j] / capacity[a] }
-        if !quotaRoutes.isEmpty {
+        dOutput.withUnsafeBufferPointer { dx in
+            for (a, j) in capacityNodes.enumerated() { out[a] = -dx[j] / capacity[a] }
+            guard !quotaRoutes.isEmpty else { return }
             // dU_m = dD_m + Σ b dx over the market's consumers.
             var dUse = dDemand
             for entry in c.consumption { dUse[entry.market] += entry.coefficient * dx[entry.column] }
             let shares = point.priced.shares
             for (e, k) in quotaRoutes.enumerated() {
-                let m = c.routeMarket[k]
-                let dS = live.position[k] >= 0 ? dShare[live.position[k]] : 0
+                let m = c.routeMarket[k], p = live.position[k], sigma = live.sigma[m]
+                let dS = p >= 0 && sigma != 0 ? -sigma * live.share[p] * (dLog[p] - meanLog[m]) : 0
                 out[quotaOffset + e] = -(dS * point.use[m] + shares[k] * dUse[m]) / quota[e]
             }
         }
-        for (a, m) in demandMarkets.enumerated() { out[marketOffset + a] = -dComposite[m] / choke[a] }
-        return (out, dPrice.column(0))
+        // Leave the seed and the quota marks zero for the next product.
+        for (t, i) in rows.enumerated() where values[t] != 0 {
+            w.seed[i] = 0
+            guard quotaSeeded, i >= quotaOffset, i < marketOffset else { continue }
+            let k = quotaRoutes[i - quotaOffset]
+            if live.position[k] >= 0 {
+                w.quotaSeed[live.position[k]] = 0
+                w.quotaMarket[c.routeMarket[k]] = false
+            }
+        }
+        return out
+    }
+
+    /// The product's pass over the live routes, market by market, from `w.dPrice` (dP): dP̄_m
+    /// (into the demand rows of `out`), d log c_k (`dLog`), dS_k and dD_m, and the quantity
+    /// right-hand side `Σ_k e_s (dS_k U_m + S_k dD_m)` (`rhs`, N × 1); with quota rows,
+    /// `Σ S d log c` and dD_m per market (`meanLog`, `dDemand`). A market with a seeded quota
+    /// route takes the general loop (its own route's `v_κ` terms), the others the loop on the
+    /// workspace's per-route constants.
+    private func marketLoop(
+        live: LiveRoutes, _ w: ProductWorkspace, rhs: inout Matrix, dLog: inout [Double], meanLog: inout [Double],
+        dDemand: inout [Double], out: inout [Double]
+    ) {
+        let quotaRows = !quotaRoutes.isEmpty
+        let offset = marketOffset
+        rhs.withUnsafeMutableBufferPointer { r in
+            r.update(repeating: 0)
+            dLog.withUnsafeMutableBufferPointer { dLog in
+                w.dPrice.withUnsafeBufferPointer { dP in
+                    live.supplier.withUnsafeBufferPointer { supplier in
+                        live.share.withUnsafeBufferPointer { share in
+                            w.reciprocalPrice.withUnsafeBufferPointer { reciprocal in
+                                w.passThrough.withUnsafeBufferPointer { passThrough in
+                                    w.shareShift.withUnsafeBufferPointer { shift in
+                                        for m in 0..<(live.start.count - 1) {
+                                            let lo = live.start[m], hi = live.start[m + 1]
+                                            let a = live.demandIndex[m]
+                                            guard lo < hi else {
+                                                if a >= 0 { out[offset + a] = -0.0 / choke[a] }
+                                                if quotaRows { dDemand[m] = 0; meanLog[m] = 0 }
+                                                continue
+                                            }
+                                            var total = 0.0, mean = 0.0
+                                            if w.quotaMarket[m] {
+                                                for p in lo..<hi {
+                                                    let dPs = dP[supplier[p]], own = w.quotaSeed[p]
+                                                    var dl = dPs * reciprocal[p]
+                                                    total += passThrough[p] * dPs
+                                                    if own != 0 {
+                                                        dl += own / (1 + live.markup[p])
+                                                        total += live.g[p] * live.price[p] * own
+                                                    }
+                                                    dLog[p] = dl
+                                                    mean += share[p] * dl
+                                                }
+                                            } else {
+                                                for p in lo..<hi {
+                                                    let dPs = dP[supplier[p]]
+                                                    let dl = dPs * reciprocal[p]
+                                                    total += passThrough[p] * dPs
+                                                    dLog[p] = dl
+                                                    mean += share[p] * dl
+                                                }
+                                            }
+                                            var dDm = live.demandResponse[m] * total
+                                            if a >= 0 {
+                                                let unserved = w.seed[offset + a]
+                                                if unserved != 0 { dDm -= w.demandLevel[m] * unserved }
+                                                out[offset + a] = -total / choke[a]
+                                            }
+                                            if quotaRows { dDemand[m] = dDm; meanLog[m] = mean }
+                                            for p in lo..<hi {
+                                                r[supplier[p]] += shift[p] * (dLog[p] - mean) + share[p] * dDm
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A cheap estimate of the Jacobian's diagonal at `point`, the matrix-free Newton method's

@@ -1,7 +1,7 @@
 import LinearAlgebra
 
-/// Restarted GMRES(m) with right preconditioning and modified Gram–Schmidt (Saad & Schultz
-/// 1986; Saad 2003, Algorithm 9.5).
+/// Restarted GMRES(m) with right preconditioning and modified Gram–Schmidt, or classical
+/// Gram–Schmidt twice (Saad & Schultz 1986; Saad 2003, Algorithm 9.5; `KrylovBasis`).
 ///
 /// Solves `M y = c` through `M P⁻¹ u = c`, `y = P⁻¹ u`. Right preconditioning keeps the
 /// residual GMRES minimises equal to the true residual `c − M y`, so the stopping test is on
@@ -9,11 +9,12 @@ import LinearAlgebra
 /// ```
 /// y₀ = 0;  per cycle:  r = c − M y,  β = ‖r‖₂,  v₁ = r/β
 ///   Arnoldi (MGS):  w = M P⁻¹ v_j;  h_ij = w·v_i, w ← w − h_ij v_i (i ≤ j);  h_{j+1,j} = ‖w‖₂
+///     (CGS2: h = Vᵀw, w ← w − V h, twice, the two h summed)
 ///   Givens rotations reduce H to upper triangular; |g_{j+1}| = ‖r_j‖₂ without forming r_j
 ///   y ← y + P⁻¹ V_k η,   H_k η = g_k
 /// stop when ‖c − M y‖₂ ≤ tolerance · ‖c‖₂ (recomputed, not estimated, at every restart)
 /// ```
-/// Memory: (m + 1) vectors of length N for the Krylov basis.
+/// Memory: (m + 1) vectors of length N for the Krylov basis (one buffer, `KrylovBasis`).
 public struct RestartedGMRES: Sendable {
     /// Krylov subspace dimension m between restarts.
     public var restart: Int = 30
@@ -21,6 +22,15 @@ public struct RestartedGMRES: Sendable {
     public var tolerance: Double = 1e-13
     /// Total Arnoldi steps allowed over all cycles.
     public var maxIterations: Int = 1_000
+    /// How each Arnoldi step orthogonalizes against the basis.
+    public var orthogonalization: Orthogonalization = .modifiedGramSchmidt
+
+    /// The Arnoldi step's Gram–Schmidt variant (`KrylovBasis`): modified (one sequential dot
+    /// product and axpy per basis vector) or classical twice (four dgemv's over the basis; as
+    /// stable, and faster where the basis is long).
+    public enum Orthogonalization: Sendable {
+        case modifiedGramSchmidt, classicalTwice
+    }
 
     /// The outcome of one solve.
     public struct Result: Sendable {
@@ -32,10 +42,14 @@ public struct RestartedGMRES: Sendable {
         public var converged: Bool
     }
 
-    public init(restart: Int = 30, tolerance: Double = 1e-13, maxIterations: Int = 1_000) {
+    public init(
+        restart: Int = 30, tolerance: Double = 1e-13, maxIterations: Int = 1_000,
+        orthogonalization: Orthogonalization = .modifiedGramSchmidt
+    ) {
         self.restart = restart
         self.tolerance = tolerance
         self.maxIterations = maxIterations
+        self.orthogonalization = orthogonalization
     }
 
     /// Solves `M y = c` given `operator(v) = M v` and `preconditioner(v) = P⁻¹ v`.
@@ -55,22 +69,20 @@ public struct RestartedGMRES: Sendable {
         var best = (solution: y, residual: 1.0)
 
         while beta > tolerance * cNorm && iterations < maxIterations {
-            var basis: [[Double]] = [r.map { $0 / beta }]
+            var basis = KrylovBasis(rows: n, capacity: Swift.min(m, maxIterations - iterations) + 1)
+            basis.append(r, dividedBy: beta)
             // Hessenberg columns, already rotated to upper triangular form.
             var h: [[Double]] = []
             var cs: [Double] = [], sn: [Double] = []
             var g = [beta]
             var k = 0
             while k < m && iterations < maxIterations {
-                var w = apply(preconditioner(basis[k]))
-                var column = [Double](repeating: 0, count: k + 2)
-                for i in 0...k {
-                    let hik = Self.dot(w, basis[i])
-                    column[i] = hik
-                    Vector.axpy(-hik, basis[i], &w)
-                }
+                var w = apply(preconditioner(Array(basis.vector(k))))
+                var column =
+                    orthogonalization == .modifiedGramSchmidt
+                    ? basis.modifiedGramSchmidt(&w) : basis.classicalGramSchmidtTwice(&w)
                 let hNext = Self.norm(w)
-                column[k + 1] = hNext
+                column.append(hNext)
                 for i in 0..<k {
                     let t = cs[i] * column[i] + sn[i] * column[i + 1]
                     column[i + 1] = -sn[i] * column[i] + cs[i] * column[i + 1]
@@ -94,7 +106,7 @@ public struct RestartedGMRES: Sendable {
                 // near rounding level (a loose tolerance, as an inexact Newton step's, would
                 // otherwise end every cycle at its first slow Arnoldi step).
                 if abs(g[k]) > 0.9 * abs(g[k - 1]) && abs(g[k]) <= Swift.min(1e3 * tolerance, 1e-8) * cNorm { break }
-                basis.append(w.map { $0 / hNext })
+                basis.append(w, dividedBy: hNext)
             }
             // Back substitution H_k η = g_k, then y ← y + P⁻¹ V_k η.
             var eta = [Double](repeating: 0, count: k)
@@ -103,9 +115,7 @@ public struct RestartedGMRES: Sendable {
                 for j in (i + 1)..<k { s -= h[j][i] * eta[j] }
                 eta[i] = h[i][i] != 0 ? s / h[i][i] : 0
             }
-            var u = [Double](repeating: 0, count: n)
-            for j in 0..<k { Vector.axpy(eta[j], basis[j], &u) }
-            Vector.axpy(1, preconditioner(u), &y)
+            Vector.axpy(1, preconditioner(basis.combination(eta)), &y)
             let my = apply(y)
             for i in 0..<n { r[i] = c[i] - my[i] }
             let previous = beta
