@@ -241,6 +241,15 @@ struct ClearingReport {
                 cleared.append(try MarketClearing().solve(cal, conditions: cond, demandElasticity: elasticity, warmStart: warm))
             }
         }
+        if ProcessInfo.processInfo.environment["MINSIM_BENCH_LOG"] != nil {
+            for (t, year) in cleared.enumerated() {
+                let s = year.statistics
+                print(
+                    "<!-- run year \(t): steps \(s.iterations), year solves \(s.evaluations), Jacobians \(s.jacobians) "
+                        + "(\(s.jacobianColumns)), homotopy steps \(s.homotopySteps), continuation steps \(s.continuationSteps), "
+                        + "natural residual \(s.naturalResidual) -->")
+            }
+        }
         let count = Double(years.count)
         func mean(_ value: (ClearingStatistics) -> Int) -> String {
             f1(Double(cleared.map { value($0.statistics) }.reduce(0, +)) / count)

@@ -76,9 +76,7 @@ struct MatrixFreeNewton {
         var steps = 0, products = 0, gmresFailures = 0, fellBack = false
     }
 
-    /// `record`: the products the Newton systems' preconditioner starts from (the year
-    /// before's, `MarketClearing.solveMatrixFree`, or none), with this solve's appended.
-    func solve(_ problem: inout YearClearingProblem, from start: [Double], record: inout ProductRecord) throws(SolveError)
+    func solve(_ problem: inout YearClearingProblem, from start: [Double]) throws(SolveError)
         -> (result: ComplementarityResult<YearClearingProblem.Point>, counts: Counts)
     {
         let l = problem.lowerBounds, u = problem.upperBounds
@@ -93,6 +91,7 @@ struct MatrixFreeNewton {
         var merit = 0.5 * ComplementaritySolver.squaredNorm(phi.value)
         var recent = [merit]
         var log: [ComplementarityIteration] = []
+        var record = ProductRecord(limit: recordedProducts)
         var residual = natural(z, f)
         var status = ComplementarityStatus.iterationLimit
         while true {
