@@ -91,23 +91,8 @@ public struct RecordedInverse: Sendable {
         let c = coefficients(v)
         var recorded = [Double](repeating: 0, count: rows)
         var remainder = v
-        let m = Int32(rows), k = Int32(rank)
-        y.withUnsafeBufferPointer { yp in
-            c.withUnsafeBufferPointer { cp in
-                remainder.withUnsafeMutableBufferPointer { rem in
-                    cblas_dgemv(
-                        CblasColMajor, CblasNoTrans, m, k, -1.0, yp.baseAddress, m, cp.baseAddress, 1, 1.0, rem.baseAddress, 1)
-                }
-            }
-        }
-        s.withUnsafeBufferPointer { sp in
-            c.withUnsafeBufferPointer { cp in
-                recorded.withUnsafeMutableBufferPointer { out in
-                    cblas_dgemv(
-                        CblasColMajor, CblasNoTrans, m, k, 1.0, sp.baseAddress, m, cp.baseAddress, 1, 0.0, out.baseAddress, 1)
-                }
-            }
-        }
+        accumulate(y, c, scale: -1, into: &remainder, keeping: 1)
+        accumulate(s, c, scale: 1, into: &recorded, keeping: 0)
         return (recorded, remainder)
     }
 
@@ -156,16 +141,22 @@ public struct RecordedInverse: Sendable {
         precondition(diagonal.count == rows, "apply(_:) needs a diagonal folded in (folding(diagonal:))")
         var out = (0..<rows).map { v[$0] / diagonal[$0] }
         guard rank > 0 else { return out }
-        let c = coefficients(v)
+        accumulate(z, coefficients(v), scale: 1, into: &out, keeping: 1)
+        return out
+    }
+
+    /// `out ← α A c + β out` for a `rows × rank` column-major A (`S`, `Y` or `Z`), by dgemv.
+    private func accumulate(
+        _ a: [Double], _ c: [Double], scale alpha: Double, into out: inout [Double], keeping beta: Double
+    ) {
         let m = Int32(rows), k = Int32(rank)
-        z.withUnsafeBufferPointer { zp in
+        a.withUnsafeBufferPointer { ap in
             c.withUnsafeBufferPointer { cp in
                 out.withUnsafeMutableBufferPointer { op in
                     cblas_dgemv(
-                        CblasColMajor, CblasNoTrans, m, k, 1.0, zp.baseAddress, m, cp.baseAddress, 1, 1.0, op.baseAddress, 1)
+                        CblasColMajor, CblasNoTrans, m, k, alpha, ap.baseAddress, m, cp.baseAddress, 1, beta, op.baseAddress, 1)
                 }
             }
         }
-        return out
     }
 }

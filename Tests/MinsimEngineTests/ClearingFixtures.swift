@@ -47,6 +47,14 @@ struct ScarceNetwork {
     /// Capacities as they would be in the base calibration (every node uncapped): only the
     /// year's capacities above constrain.
     var network: Network { generator.network }
+
+    /// The year's clearing problem under default settings and its cold start (zero rents,
+    /// full service), as `MarketClearing` makes them without a warm start.
+    func clearingProblem() throws -> (problem: YearClearingProblem, start: [Double]) {
+        let (problem, start, _) = try MarketClearing().makeProblem(
+            calibration, conditions: conditions, demandElasticity: elasticity, warmStart: nil)
+        return (problem, start)
+    }
 }
 
 /// The clearing of `fixture` with default settings (choke multiple `choke`).

@@ -38,10 +38,7 @@ struct ClearingHomotopyTests {
     @Test("the Newton homotopy from zero reaches the year's equilibrium", arguments: [1, 7, 42] as [UInt64])
     func homotopyReachesEquilibrium(seed: UInt64) throws {
         let fixture = try ScarceNetwork(seed: seed)
-        let clearing = MarketClearing()
-        var (problem, start, _) = try clearing.makeProblem(
-            fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity,
-            warmStart: nil)
+        var (problem, start) = try fixture.clearingProblem()
         var none = ComplementaritySettings()
         none.maxIterations = 0
         let first = try ComplementaritySolver(settings: none).solve(&problem, from: start)

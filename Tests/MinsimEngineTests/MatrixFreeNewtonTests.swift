@@ -32,10 +32,8 @@ struct MatrixFreeNewtonTests {
     func slackRentReturns(seed: UInt64) throws {
         for feedback in [0.0, 0.05] {
             let fixture = try ScarceNetwork(seed: seed, feedback: feedback)
-            let clearing = MarketClearing()
-            var (problem, start, _) = try clearing.makeProblem(
-                fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil)
-            let settings = clearing.settings.solver
+            var (problem, start) = try fixture.clearingProblem()
+            let settings = MarketClearingSettings().solver
             let solved = try MatrixFreeNewton(settings: settings).solve(&problem, from: start).result
             try #require(solved.status == .solved)
             // A slack rent, or else a fully served market below its choke price (ρ = 0, F > 0:

@@ -93,11 +93,9 @@ struct MatrixFreeProductTests {
     func matrixFreeSolves(seed: UInt64) throws {
         for feedback in [0.0, 0.05] {
             let fixture = try ScarceNetwork(seed: seed, feedback: feedback)
-            let clearing = MarketClearing()
-            var (problem, start, _) = try clearing.makeProblem(
-                fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil)
+            var (problem, start) = try fixture.clearingProblem()
             var reference = problem
-            let settings = clearing.settings.solver
+            let settings = MarketClearingSettings().solver
             let (result, counts) = try MatrixFreeNewton(settings: settings).solve(&problem, from: start)
             #expect(result.status == .solved && !counts.fellBack, "seed \(seed) feedback \(feedback): \(counts)")
             #expect(result.naturalResidual <= settings.tolerance)

@@ -50,9 +50,7 @@ struct NewtonSubproblemTests {
     @Test("Jacobian columns formed in pieces equal those formed at once")
     func columnsInPieces() throws {
         let fixture = try ScarceNetwork(seed: 7, feedback: 0.05)
-        let clearing = MarketClearing()
-        var (problem, start, _) = try clearing.makeProblem(
-            fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil)
+        var (problem, start) = try fixture.clearingProblem()
         let z = start.indices.map { i in i >= problem.marketOffset ? 0.2 : 0.3 }
         let (_, point) = try problem.evaluate(z)
         let all = Array(z.indices)
