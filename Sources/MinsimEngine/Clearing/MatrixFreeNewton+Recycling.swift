@@ -37,6 +37,27 @@ extension MatrixFreeNewton {
             images.append(image)
         }
 
+        /// The pairs with the unknowns `held` taken out of their seeds: each seed's entry `s_j`
+        /// at a held unknown j set to 0 and `s_j · J e_j` (`columns`, in the order of `held`)
+        /// taken off its image, so that `J s = image` holds for the remaining seed (the record
+        /// for a system on rows without `held`: the hybrid step's, `hybridDirection`).
+        func removing(_ held: [Int], columns: [[Double]]) -> ProductRecord {
+            var out = ProductRecord(limit: limit)
+            for (seed, image) in zip(seeds, images) {
+                var values = seed.values
+                var corrected = image
+                for (t, i) in seed.rows.enumerated() {
+                    guard let b = held.firstIndex(of: i), values[t] != 0 else { continue }
+                    let sj = values[t]
+                    values[t] = 0
+                    let column = columns[b]
+                    for r in corrected.indices { corrected[r] -= sj * column[r] }
+                }
+                out.append(rows: seed.rows, values: values, image: corrected)
+            }
+            return out
+        }
+
         /// The recorded pairs on the rows `rows` of the system `H = D_a + D_b J`, as an
         /// approximate inverse of `H_WW` on the span of their images (nil when nothing is
         /// recorded).

@@ -33,10 +33,21 @@ import LinearAlgebra
 /// trial's price fixed point starts from the linear prediction `P + t dP` (the product with d
 /// gives `dP`).
 ///
-/// **Fallback.** Where GMRES fails to reduce the residual, the search fails, or the step limit is
-/// reached, the Josephy–Newton solver (`ComplementaritySolver`) continues from the best point
-/// reached, so the path's end and its certificate are those of the solver the rest of the
-/// clearing uses.
+/// **Stalls.** Where the search fails, or accepts only a step of `shortStep` or less, the unknown
+/// the full step takes farthest out of the box (else the row the full step got most wrong) is
+/// pinned, and from then on, while a pinned unknown is among the working rows, the step is
+/// `hybridDirection`'s: semismooth Newton on the other rows, the exact linearized
+/// complementarity (Josephy–Newton) on the pinned ones and the saddle pairs around them. On the
+/// generated networks every stall was a nearly singular pair of unserved shares whose Newton
+/// step the box cut (docs/performance.md, c16-stall); the hybrid step decides which of the pair
+/// sheds demand as the fallback's linear complementarity problem would, at the cost of a few
+/// GMRES solves instead of a Jacobian of every working column (measured: docs/performance.md,
+/// "The matrix-free stall finished by a hybrid step").
+///
+/// **Fallback.** Where GMRES fails to reduce the residual, the search fails with nothing left to
+/// pin, or the step or hybrid-step limit is reached, the Josephy–Newton solver
+/// (`ComplementaritySolver`) continues from the point reached, so the path's end and its
+/// certificate are those of the solver the rest of the clearing uses.
 struct MatrixFreeNewton {
     /// The Josephy–Newton settings, for the tolerance, the merit memory and the fallback.
     var settings: ComplementaritySettings
@@ -74,7 +85,23 @@ struct MatrixFreeNewton {
     /// `jacobianColumns`: one product costs one column's work).
     struct Counts: Equatable {
         var steps = 0, products = 0, gmresFailures = 0, fellBack = false
+        /// Steps taken along `hybridDirection`, and the unknowns pinned for it.
+        var hybridSteps = 0, pinned = 0
     }
+
+    /// Unknowns the hybrid step may solve exactly (`hybridDirection`; 0: never, the method of
+    /// main before it), how many join at one failed search (one: pinning both of a stalled pair
+    /// at once left H_RR singular more often on the seeded small networks), and the hybrid steps
+    /// one solve may take before the fallback.
+    var maxPinned = 8
+    var pinnedPerRound = 1
+    var maxHybridSteps = 12
+    /// A column's entries at least this fraction of its largest (among the other kind of
+    /// unknown) join the pinned set around a seed (`hybridDirection`).
+    var pinnedReach = 0.1
+    /// An accepted step this short also pins (the search creeping along a stall: 4–8 accepted
+    /// steps of t ≤ 1/16 before it failed, on the seeded small networks).
+    var shortStep = 1.0 / 16
 
     func solve(_ problem: inout YearClearingProblem, from start: [Double]) throws(SolveError)
         -> (result: ComplementarityResult<YearClearingProblem.Point>, counts: Counts)
@@ -94,20 +121,22 @@ struct MatrixFreeNewton {
         var record = ProductRecord(limit: recordedProducts)
         var residual = natural(z, f)
         var status = ComplementarityStatus.iterationLimit
-        while true {
-            if residual <= settings.tolerance { status = .solved; break }
-            if counts.steps >= maxSteps { break }
-            let work = (0..<n).filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
-            guard let direction = try newtonDirection(&problem, at: point, phi: phi, rows: work, record: &record, counts: &counts)
-            else { status = .stalled; break }
-            var d = [Double](repeating: 0, count: n)
-            for (a, i) in work.enumerated() { d[i] = direction[a] }
+        // Unknowns whose complementarity the hybrid step solves exactly (`hybridDirection`).
+        var pinned: [Int] = [], refused: [Int] = []
+
+        // The unknown with the largest |Φ| at the last search's full step (where the
+        // linearization failed most).
+        var worstAtFullStep: Int? = nil
+        // The projected search along d (on all unknowns): the accepted step length, nil when
+        // every trial failed.
+        func search(_ d: [Double], work: Int) throws(SolveError) -> Double? {
+            worstAtFullStep = nil
             // The price response along d, for the trials' starting prices.
             let dPrice = try problem.product(at: point, d).dPrice
             counts.products += 1
             let prices = point.priced.prices
             let reference = recent.max() ?? merit
-            var step = 1.0, trials = 0, accepted = false
+            var step = 1.0, trials = 0
             while trials < lineSearchTrials {
                 let trial = project((0..<n).map { z[$0] + step * d[$0] })
                 let predicted = (0..<prices.count).map { prices[$0] + step * dPrice[$0] }
@@ -117,6 +146,11 @@ struct MatrixFreeNewton {
                 if let evaluated = try? problem.evaluate(trial) {
                     let phiT = ComplementaritySolver.reformulation(trial, evaluated.residual, l, u)
                     let meritT = 0.5 * ComplementaritySolver.squaredNorm(phiT.value)
+                    if step == 1 {
+                        var worst = 0, size = -1.0
+                        for i in 0..<n where abs(phiT.value[i]) > size { worst = i; size = abs(phiT.value[i]) }
+                        worstAtFullStep = worst
+                    }
                     if meritT.isFinite && meritT <= (1 - 1e-4 * step) * reference {
                         let stepNorm = ComplementaritySolver.maxDifference(trial, z)
                         z = trial; f = evaluated.residual; point = evaluated.point; phi = phiT; merit = meritT
@@ -125,16 +159,65 @@ struct MatrixFreeNewton {
                         log.append(
                             ComplementarityIteration(
                                 iteration: counts.steps, merit: Vector.maxNorm(phi.value), naturalResidual: residual,
-                                damping: 0, stepNorm: stepNorm, freeCount: work.count, trials: trials))
-                        accepted = true
-                        break
+                                damping: 0, stepNorm: stepNorm, freeCount: work, trials: trials))
+                        return step
                     }
                 }
                 step *= 0.5
             }
-            if !accepted { status = .stalled; break }
-            recent.append(merit)
-            if recent.count > meritMemory { recent.removeFirst() }
+            return nil
+        }
+
+        while true {
+            if residual <= settings.tolerance { status = .solved; break }
+            if counts.steps >= maxSteps { break }
+            let work = (0..<n).filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
+            let inWork = Set(work)
+            let pinnedHere = pinned.filter { inWork.contains($0) }
+            let direction: [Double]?
+            if pinnedHere.isEmpty {
+                direction = try newtonDirection(&problem, at: point, phi: phi, rows: work, record: &record, counts: &counts)
+            } else {
+                if counts.hybridSteps >= maxHybridSteps { break }
+                counts.hybridSteps += 1
+                direction = try hybridDirection(
+                    &problem, at: point, z: z, f: f, phi: phi, rows: work, pinned: pinnedHere, record: record,
+                    counts: &counts)?.step
+            }
+            guard let direction else {
+                // Without the pinned unknowns the rest's system is singular (their rents are
+                // fixed only through the pinned shares): unpin them for good and step plainly.
+                guard !pinnedHere.isEmpty else { status = .stalled; break }
+                refused += pinned
+                pinned = []
+                continue
+            }
+            var d = [Double](repeating: 0, count: n)
+            for (a, i) in work.enumerated() { d[i] = direction[a] }
+            let accepted = try search(d, work: work.count)
+            if let accepted {
+                recent.append(merit)
+                if recent.count > meritMemory { recent.removeFirst() }
+                guard accepted <= shortStep && pinnedHere.isEmpty else { continue }
+            }
+            // A stall: pin the unknown the full step takes farthest out of the box (on the
+            // generated networks, one of a nearly singular pair of unserved shares) and take the
+            // hybrid step from here.
+            var joining = Array(
+                Self.leavingBox(z: z, d: d, lower: l, upper: u, among: work, except: pinned + refused)
+                    .prefix(pinnedPerRound))
+            // Nothing leaves the box: the step crossed a kink of Φ (an unknown at its bound with
+            // F near 0) instead; pin the row the full step got most wrong.
+            if joining.isEmpty, let worst = worstAtFullStep, !pinned.contains(worst), !refused.contains(worst) {
+                joining = [worst]
+            }
+            guard !joining.isEmpty && pinned.count + joining.count <= maxPinned else {
+                if accepted != nil { continue }
+                status = .stalled
+                break
+            }
+            pinned += joining
+            counts.pinned = pinned.count
         }
         // Leave the fallback (or the caller) starting its fixed points from this point's prices.
         problem.lastPrices = point.priced.prices
@@ -152,11 +235,13 @@ struct MatrixFreeNewton {
     }
 
     /// The inexact Newton direction on the rows `rows` (nil when GMRES does not reduce the
-    /// residual below 0.9‖Φ‖: no descent direction to search along).
+    /// residual below 0.9‖Φ‖: no descent direction to search along): the solution of
+    /// `H_WW d = b` with `b = −Φ_W`, or `rhs` where given (the hybrid step's other systems on
+    /// the same rows), to the relative residual `tolerance` (default: the forcing term of ‖Φ‖∞).
     func newtonDirection(
         _ problem: inout YearClearingProblem, at point: YearClearingProblem.Point,
-        phi: (value: [Double], da: [Double], db: [Double]), rows: [Int], record: inout ProductRecord,
-        counts: inout Counts
+        phi: (value: [Double], da: [Double], db: [Double]), rows: [Int], rhs given: [Double]? = nil,
+        tolerance: Double? = nil, record: inout ProductRecord, counts: inout Counts
     ) throws(SolveError) -> [Double]? {
         guard !rows.isEmpty else { return [] }
         let n = phi.value.count
@@ -168,7 +253,7 @@ struct MatrixFreeNewton {
         let diagonal = rows.map { i in
             Swift.max(phi.da[i] + phi.db[i] * Swift.max(estimate[i], 0), 0.1 * (phi.da[i] + phi.db[i]))
         }
-        let rhs = rows.map { -phi.value[$0] }
+        let rhs = given ?? rows.map { -phi.value[$0] }
         let size = Vector.maxNorm(phi.value)
         let forcing = Swift.min(0.1, size.squareRoot())
         // In the local phase (η < 0.1, ‖Φ‖∞ < 0.01), the earlier systems' products: exact on
@@ -183,7 +268,7 @@ struct MatrixFreeNewton {
         // Classical Gram–Schmidt twice: the basis grows to a few hundred vectors in the local
         // phase, where modified Gram–Schmidt's sequential dot products are slow.
         let gmres = RestartedGMRES(
-            restart: restart, tolerance: forcing, maxIterations: maxProducts, orthogonalization: .classicalTwice)
+            restart: restart, tolerance: tolerance ?? forcing, maxIterations: maxProducts, orthogonalization: .classicalTwice)
         var failure: SolveError? = nil
         var used = 0
         // The products' constants and scratch at this point, made at the first product.
