@@ -214,7 +214,8 @@ struct MatrixFreeHybridTests {
         // out by 1.0 (below 0), 0.5 (below 0), 0.3 (above 1); index 2 and 4 stay inside.
         #expect(MatrixFreeNewton.leavingBox(z: z, d: d, lower: l, upper: u, among: [0, 1, 2, 3, 4], except: []) == [0, 1, 3])
         #expect(MatrixFreeNewton.leavingBox(z: z, d: d, lower: l, upper: u, among: [0, 1, 2, 3, 4], except: [0]) == [1, 3])
-        let tie = MatrixFreeNewton.leavingBox(z: [0.5, 0.5], d: [-1, -1], lower: [0, 0], upper: [1, 1], among: [1, 0], except: [])
+        let tie = MatrixFreeNewton.leavingBox(
+            z: [0.5, 0.5], d: [-1, -1], lower: [0, 0], upper: [1, 1], among: [1, 0], except: [])
         #expect(tie == [0, 1])
     }
 }
