@@ -116,6 +116,9 @@ public struct ClearingWarmStart: Sendable {
     var nodePrices: [Double] = []
     /// The price system's analysed pattern, reused while it stays (`PatternMemo`).
     var pricePattern: LeontiefStructure?
+    /// The matrix-free solve's last Jacobian–vector products, the next year's first
+    /// preconditioner (`MarketClearing.solveMatrixFree`); nil off the matrix-free path.
+    var products: CarriedProducts?
     public init() {}
 }
 

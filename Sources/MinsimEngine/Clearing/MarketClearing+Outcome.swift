@@ -27,12 +27,13 @@ extension MarketClearing {
     ///   - z: the final unknowns (`u`'s order); `composite`, `demand`: P̄ and D per market there;
     ///   - solution: the year's solution there, with its condition estimate made;
     ///   - mu: μ per active node; `closure`: nil when nothing is closed (no route, node or market);
-    ///   - statistics: the solver's part filled in (status, counts, residual, log).
+    ///   - statistics: the solver's part filled in (status, counts, residual, log);
+    ///   - products: the matrix-free solve's products, for the next year's (`ClearingWarmStart`).
     func clearedYear(
         _ c: Calibration, conditions: YearConditions, demandElasticity: [Double], capacity: [Double?],
         unknowns u: ClearingUnknowns, closure: ClearingClosure?, z: [Double], composite: [Double],
         demand: [Double], solution sol: YearSolution, mu: [Double], statistics: ClearingStatistics,
-        pricePattern: LeontiefStructure?
+        pricePattern: LeontiefStructure?, products: CarriedProducts? = nil
     ) -> ClearedYear {
         let net = c.network
         let n = c.dimension
@@ -170,6 +171,7 @@ extension MarketClearing {
         next.priceNodes = c.activeNodes
         next.nodePrices = sol.prices
         next.pricePattern = pricePattern
+        next.products = products
 
         return ClearedYear(
             solution: sol, scarcityRent: mu, markets: markets, desiredDemand: desired, unmetDemand: unmet,

@@ -83,8 +83,10 @@ public struct MarketClearing: Sendable {
         // Large networks: semismooth Newton on Jacobian–vector products (`MatrixFreeNewton`).
         // Elsewhere the solve starts from the evaluation at z = 0 made already, if any.
         var result: ComplementarityResult<YearClearingProblem.Point>
+        var products: CarriedProducts? = nil
         if MatrixFreeNewton.applies(to: problem) {
-            result = try MatrixFreeNewton(settings: direct).solve(&problem, from: z0).result
+            let solved = try Self.solveMatrixFree(&problem, from: z0, warmStart: warmStart, settings: direct)
+            (result, products) = (solved.result, solved.products)
         } else {
             let first = plain.first?.startingEvaluation(of: &problem)
             result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0, first: first)
@@ -118,7 +120,8 @@ public struct MarketClearing: Sendable {
         return clearedYear(
             c, conditions: conditions, demandElasticity: demandElasticity, capacity: capacity, unknowns: unknowns,
             closure: closure, z: result.z, composite: point.composite, demand: point.demand, solution: sol,
-            mu: problem.rents(result.z).mu, statistics: stats, pricePattern: problem.patterns.structure)
+            mu: problem.rents(result.z).mu, statistics: stats, pricePattern: problem.patterns.structure,
+            products: products)
     }
 
     /// Demand continuation, the fallback when the direct solve from the warm start fails:
@@ -172,22 +175,7 @@ public struct MarketClearing: Sendable {
             demandMarkets: u.demandMarkets, referenceDemand: u.reference, baseComposite: u.base, choke: u.choke,
             startingPrices: Self.startingPrices(c, warmStart: warmStart),
             pricePattern: evaluated.map(\.pricePattern) ?? warmStart?.pricePattern)
-        var z0 = [Double](repeating: 0, count: problem.lowerBounds.count)
-        if let w = warmStart {
-            // Only rents and shares above 0 are kept, so a year after one with nothing binding
-            // looks nothing up.
-            if !w.scaledRents.isEmpty {
-                for (a, j) in u.capacityNodes.enumerated() { z0[a] = w.scaledRents[c.activeNodes[j]] ?? 0 }
-            }
-            if !w.quotaRents.isEmpty {
-                for (b, k) in u.quotaRoutes.enumerated() { z0[problem.quotaOffset + b] = w.quotaRents[c.routes[k]] ?? 0 }
-            }
-            if !w.unservedShares.isEmpty {
-                for (a, m) in u.demandMarkets.enumerated() {
-                    z0[problem.marketOffset + a] = w.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] ?? 0
-                }
-            }
-        }
+        let z0 = warmStart.map { Self.unknowns($0, of: problem) } ?? [Double](repeating: 0, count: problem.lowerBounds.count)
         return (problem, z0, closure)
     }
 

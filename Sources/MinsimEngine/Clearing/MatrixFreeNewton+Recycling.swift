@@ -1,6 +1,15 @@
 import LinearAlgebra
 
 extension MatrixFreeNewton {
+    /// `solve(_:from:record:)` with an empty record: the year's first Newton systems
+    /// preconditioned by the diagonal alone.
+    func solve(_ problem: inout YearClearingProblem, from start: [Double]) throws(SolveError)
+        -> (result: ComplementarityResult<YearClearingProblem.Point>, counts: Counts)
+    {
+        var record = ProductRecord(limit: recordedProducts)
+        return try solve(&problem, from: start, record: &record)
+    }
+
     /// The Jacobian–vector products of a year's earlier Newton systems, kept for the next
     /// systems' preconditioner (`RecordedInverse`): the products are the Krylov spaces already
     /// paid for, and from one Newton step to the next the working rows and J change little

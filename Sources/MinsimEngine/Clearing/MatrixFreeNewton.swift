@@ -103,7 +103,9 @@ struct MatrixFreeNewton {
     /// steps of t ≤ 1/16 before it failed, on the seeded small networks).
     var shortStep = 1.0 / 16
 
-    func solve(_ problem: inout YearClearingProblem, from start: [Double]) throws(SolveError)
+    /// `record`: the products the Newton systems' preconditioner starts from (the year
+    /// before's, `MarketClearing.solveMatrixFree`, or none), with this solve's appended.
+    func solve(_ problem: inout YearClearingProblem, from start: [Double], record: inout ProductRecord) throws(SolveError)
         -> (result: ComplementarityResult<YearClearingProblem.Point>, counts: Counts)
     {
         let l = problem.lowerBounds, u = problem.upperBounds
@@ -118,7 +120,6 @@ struct MatrixFreeNewton {
         var merit = 0.5 * ComplementaritySolver.squaredNorm(phi.value)
         var recent = [merit]
         var log: [ComplementarityIteration] = []
-        var record = ProductRecord(limit: recordedProducts)
         var residual = natural(z, f)
         var status = ComplementarityStatus.iterationLimit
         // Unknowns whose complementarity the hybrid step solves exactly (`hybridDirection`).

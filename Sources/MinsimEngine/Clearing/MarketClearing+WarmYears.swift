@@ -1,0 +1,70 @@
+import LinearAlgebra
+
+/// The matrix-free solve's Jacobian–vector products at the end of a year
+/// (`MatrixFreeNewton.ProductRecord`) and the unknowns their rows index: the next year's
+/// Newton systems start preconditioned by them when its unknowns are the same.
+struct CarriedProducts: Sendable {
+    var record: MatrixFreeNewton.ProductRecord
+    var activeNodes: [Node]
+    var capacityNodes: [Int], quotaRoutes: [Int], demandMarkets: [Int]
+
+    /// The record, when `problem`'s unknowns are the ones it was made on (same active nodes,
+    /// capacitated nodes, quota routes and markets, so every row index means the same
+    /// unknown); nil otherwise.
+    func record(for problem: YearClearingProblem) -> MatrixFreeNewton.ProductRecord? {
+        guard capacityNodes == problem.capacityNodes, quotaRoutes == problem.quotaRoutes,
+            demandMarkets == problem.demandMarkets, activeNodes == problem.calibration.activeNodes
+        else { return nil }
+        return record
+    }
+}
+
+extension MarketClearing {
+    /// The warm start's unknowns in `problem`'s order (rents, quota rents, unserved shares),
+    /// matched by node, route and market; 0 for what the warm start does not name.
+    static func unknowns(_ w: ClearingWarmStart, of problem: YearClearingProblem) -> [Double] {
+        let c = problem.calibration
+        var z = [Double](repeating: 0, count: problem.lowerBounds.count)
+        // Only rents and shares above 0 are kept, so a year after one with nothing binding
+        // looks nothing up.
+        if !w.scaledRents.isEmpty {
+            for (a, j) in problem.capacityNodes.enumerated() { z[a] = w.scaledRents[c.activeNodes[j]] ?? 0 }
+        }
+        if !w.quotaRents.isEmpty {
+            for (b, k) in problem.quotaRoutes.enumerated() { z[problem.quotaOffset + b] = w.quotaRents[c.routes[k]] ?? 0 }
+        }
+        if !w.unservedShares.isEmpty {
+            for (a, m) in problem.demandMarkets.enumerated() {
+                z[problem.marketOffset + a] = w.unservedShares[Node(c.markets[m].importer, c.markets[m].product)] ?? 0
+            }
+        }
+        return z
+    }
+
+    /// The direct solve on the matrix-free path (`MatrixFreeNewton`) from `z0`, with the year
+    /// before's products as the preconditioner's record where its unknowns are this year's
+    /// (`CarriedProducts`). Returns the result and the products to carry on.
+    ///
+    /// With a carried record every Newton system of the year is preconditioned by it, the
+    /// global phase's too (`recordBelowForcing` = ∞), unlike a cold year's: the carried
+    /// products were made at the year before's solution, where the warm year starts, so its
+    /// first systems are those the record is nearest to (the Jacobian moved only by a year's
+    /// change in the conditions). In a cold year the global phase's iterates move far between
+    /// steps, and the record made there did not pay (c15-krylov). Measured at 4,000 nodes
+    /// (docs/performance.md, c16-warm): a warm year's products 98 → 38 acyclic and 79 → 36
+    /// cyclic, a 17-year run's 118 → 53 and 189 → 128 a year, against the year's own products
+    /// in its local phase only.
+    static func solveMatrixFree(
+        _ problem: inout YearClearingProblem, from z0: [Double], warmStart: ClearingWarmStart?,
+        settings: ComplementaritySettings
+    ) throws(SolveError) -> (result: ComplementarityResult<YearClearingProblem.Point>, products: CarriedProducts) {
+        var newton = MatrixFreeNewton(settings: settings)
+        var record = warmStart?.products?.record(for: problem) ?? MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)
+        if record.count > 0 { newton.recordBelowForcing = .infinity }
+        let result = try newton.solve(&problem, from: z0, record: &record).result
+        let carried = CarriedProducts(
+            record: record, activeNodes: problem.calibration.activeNodes, capacityNodes: problem.capacityNodes,
+            quotaRoutes: problem.quotaRoutes, demandMarkets: problem.demandMarkets)
+        return (result, carried)
+    }
+}
