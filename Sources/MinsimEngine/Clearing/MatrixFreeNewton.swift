@@ -102,6 +102,9 @@ struct MatrixFreeNewton {
     /// An accepted step this short also pins (the search creeping along a stall: 4–8 accepted
     /// steps of t ≤ 1/16 before it failed, on the seeded small networks).
     var shortStep = 1.0 / 16
+    /// EXPERIMENT: local phase threshold and trials there.
+    var localPhase = 0.01
+    var localTrials = 2
 
     /// `record`: the products the Newton systems' preconditioner starts from (the year
     /// before's, `MarketClearing.solveMatrixFree`, or none), with this solve's appended.
@@ -130,7 +133,7 @@ struct MatrixFreeNewton {
         var worstAtFullStep: Int? = nil
         // The projected search along d (on all unknowns): the accepted step length, nil when
         // every trial failed.
-        func search(_ d: [Double], work: Int) throws(SolveError) -> Double? {
+        func search(_ d: [Double], work: Int, trials limit: Int) throws(SolveError) -> Double? {
             worstAtFullStep = nil
             // The price response along d, for the trials' starting prices.
             let dPrice = try problem.product(at: point, d).dPrice
@@ -138,7 +141,7 @@ struct MatrixFreeNewton {
             let prices = point.priced.prices
             let reference = recent.max() ?? merit
             var step = 1.0, trials = 0
-            while trials < lineSearchTrials {
+            while trials < limit {
                 let trial = project((0..<n).map { z[$0] + step * d[$0] })
                 let predicted = (0..<prices.count).map { prices[$0] + step * dPrice[$0] }
                 problem.lastPrices = predicted.allSatisfy { $0 > 0 && $0.isFinite } ? predicted : prices
@@ -195,11 +198,13 @@ struct MatrixFreeNewton {
             }
             var d = [Double](repeating: 0, count: n)
             for (a, i) in work.enumerated() { d[i] = direction[a] }
-            let accepted = try search(d, work: work.count)
+            // In the local phase a plain step that is not taken in full is a stall's sign.
+            let local = pinnedHere.isEmpty && maxPinned > 0 && Vector.maxNorm(phi.value) <= localPhase
+            let accepted = try search(d, work: work.count, trials: local ? localTrials : lineSearchTrials)
             if let accepted {
                 recent.append(merit)
                 if recent.count > meritMemory { recent.removeFirst() }
-                guard accepted <= shortStep && pinnedHere.isEmpty else { continue }
+                guard (accepted <= shortStep || (local && accepted < 1)) && pinnedHere.isEmpty else { continue }
             }
             // A stall: pin the unknown the full step takes farthest out of the box (on the
             // generated networks, one of a nearly singular pair of unserved shares) and take the
