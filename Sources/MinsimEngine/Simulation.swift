@@ -204,7 +204,7 @@ public struct Simulation: Sendable {
             let issues = cond.issues(in: cal)
             guard issues.isEmpty else { throw .invalidInput(year: year, issues) }
 
-            let cleared: ClearedYear
+            var cleared: ClearedYear
             do {
                 cleared = try clearing.solve(
                     checked: cal, conditions: cond, demandElasticity: settings.demandElasticity,
@@ -214,6 +214,8 @@ public struct Simulation: Sendable {
                 throw .notCertified(year: year, cleared.certificate, cleared.statistics)
             }
             warmStart = cleared.warmStart
+            // The next year needs the matrix-free products; the year kept in the output does not.
+            cleared.warmStart.products = nil
             let sol = cleared.solution
 
             if let rule = settings.expansion {

@@ -60,6 +60,43 @@ struct MatrixFreeHybridTests {
         }
     }
 
+    /// A stalled case whose hybrid step's own search fails: the full hybrid step, taken all the
+    /// same (a relaxed step under the watchdog), leads on to the solution without the fallback;
+    /// without relaxed steps the same solve falls back. Found by the scan of 160 seeded networks
+    /// (docs/performance.md), where 2 solves took a relaxed step.
+    @Test("a relaxed hybrid step finishes a year the hybrid search alone left to the fallback")
+    func relaxedStepFinishes() throws {
+        let fixture = try ScarceNetwork(
+            seed: 10, regions: 4, stages: 3, productsPerStage: 3, feedback: 0.05, stride: 3, tightness: 0.6,
+            demandGrowth: 1.8)
+        let (problem, start) = try fixture.clearingProblem()
+        let settings = MarketClearing().settings.solver
+        var strict = MatrixFreeNewton(settings: settings)
+        strict.relaxedHybridSteps = 0
+        var p0 = problem, p1 = problem
+        let without = try strict.solve(&p0, from: start)
+        let with = try MatrixFreeNewton(settings: settings).solve(&p1, from: start)
+        try #require(without.counts.fellBack, "\(without.counts)")
+        #expect(with.counts.relaxedSteps == 1 && !with.counts.fellBack && with.result.jacobians == 0, "\(with.counts)")
+        #expect(with.result.status == .solved && with.result.naturalResidual <= settings.tolerance)
+    }
+
+    /// Where the relaxed step does not lead on, the watchdog returns to the point it left
+    /// within `watchdogSteps` and the Josephy–Newton fallback finishes from there: the year
+    /// still ends solved to the clearing's tolerance.
+    @Test("the watchdog takes a relaxed step back and the fallback finishes")
+    func watchdogReturns() throws {
+        let fixture = try ScarceNetwork(
+            seed: 17, regions: 4, stages: 3, productsPerStage: 3, feedback: 0, stride: 3, tightness: 0.9,
+            demandGrowth: 1.8)
+        let (problem, start) = try fixture.clearingProblem()
+        let settings = MarketClearing().settings.solver
+        var p = problem
+        let solved = try MatrixFreeNewton(settings: settings).solve(&p, from: start)
+        #expect(solved.counts.relaxedSteps == 1 && solved.counts.fellBack, "\(solved.counts)")
+        #expect(solved.result.status == .solved && solved.result.naturalResidual <= settings.tolerance)
+    }
+
     /// Where no step is cut short and no search fails, nothing is pinned and the path is the
     /// old one step for step: the same counts and the same iterate to the last bit.
     @Test("no hybrid step where the plain steps are accepted in full", arguments: [1, 7] as [UInt64])

@@ -138,6 +138,7 @@ public struct ClearedYear: Sendable {
     public let servedDemand: NodeTable<Double>
     public let certificate: EquilibriumCertificate
     public let statistics: ClearingStatistics
-    /// Start of the next year's clearing.
-    public let warmStart: ClearingWarmStart
+    /// Start of the next year's clearing. (Settable inside the module so that `Simulation`
+    /// can drop the carried products, ≈ 6.5 MB at 10,000 nodes, from the years it keeps.)
+    public internal(set) var warmStart: ClearingWarmStart
 }

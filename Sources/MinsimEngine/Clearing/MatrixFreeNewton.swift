@@ -42,7 +42,11 @@ import LinearAlgebra
 /// step the box cut (docs/performance.md, c16-stall); the hybrid step decides which of the pair
 /// sheds demand as the fallback's linear complementarity problem would, at the cost of a few
 /// GMRES solves instead of a Jacobian of every working column (measured: docs/performance.md,
-/// "The matrix-free stall finished by a hybrid step").
+/// "The matrix-free stall finished by a hybrid step"). Where a hybrid step's search fails too,
+/// its full step is taken all the same, at most `relaxedHybridSteps` times a solve, under a
+/// watchdog (Chamberlain, Powell, Lemaréchal & Pedersen 1982, as PATH and the Josephy–Newton
+/// solver use it): the merit must fall below the point the relaxed step left within
+/// `watchdogSteps` steps, or the solve returns there and falls back.
 ///
 /// **Fallback.** Where GMRES fails to reduce the residual, the search fails with nothing left to
 /// pin, or the step or hybrid-step limit is reached, the Josephy–Newton solver
@@ -107,7 +111,11 @@ struct MatrixFreeNewton {
     var relaxedHybridSteps = 2
     var relaxedGrowth = 1e4
     var watchdogSteps = 4
-    /// EXPERIMENT: local phase threshold and trials there.
+    /// In the local phase (‖Φ‖∞ ≤ `localPhase`, where a Newton step should be taken in full) a
+    /// plain step's search tries `localTrials` points, and a step it had to shorten pins as a
+    /// failed one does: there a shortened step was a stall's first sign, and the backtracking
+    /// before the stall was declared cost up to 8 year solves a time (10,000-node cyclic run:
+    /// cold year 40 → 34 year solves, acyclic 17-year run 11.2 → 10.0 a year).
     var localPhase = 0.01
     var localTrials = 2
 
@@ -210,7 +218,6 @@ struct MatrixFreeNewton {
             }
             var d = [Double](repeating: 0, count: n)
             for (a, i) in work.enumerated() { d[i] = direction[a] }
-            // In the local phase a plain step that is not taken in full is a stall's sign.
             let local = pinnedHere.isEmpty && maxPinned > 0 && Vector.maxNorm(phi.value) <= localPhase
             let accepted = try search(d, work: work.count, trials: local ? localTrials : lineSearchTrials)
             if let accepted {
