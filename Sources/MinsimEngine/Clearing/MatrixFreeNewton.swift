@@ -83,6 +83,12 @@ struct MatrixFreeNewton {
     /// Jacobian of ≈ 1,150 columns costs ≈ 67 plain year solves (docs/performance.md, c13-large).
     static let minimumNodes = YearClearingProblem.wideBlockNodes
 
+    /// An iterate with its F, point, Φ (with `D_a`, `D_b`) and merit `½‖Φ‖²`.
+    typealias Iterate = (
+        z: [Double], f: [Double], point: YearClearingProblem.Point, phi: (value: [Double], da: [Double], db: [Double]),
+        merit: Double
+    )
+
     static func applies(to problem: YearClearingProblem) -> Bool { problem.calibration.dimension > minimumNodes }
 
     /// Work counts of one solve besides the result's (`products` is also added to the result's
@@ -145,9 +151,9 @@ struct MatrixFreeNewton {
         // linearization failed most).
         var worstAtFullStep: Int? = nil
         // The last search's full step, evaluated (for a relaxed hybrid step).
-        var fullStep: (z: [Double], f: [Double], point: YearClearingProblem.Point, phi: (value: [Double], da: [Double], db: [Double]), merit: Double)? = nil
+        var fullStep: Iterate? = nil
         // The point a relaxed step left, and the step count then (the watchdog's).
-        var checkpoint: (z: [Double], f: [Double], point: YearClearingProblem.Point, phi: (value: [Double], da: [Double], db: [Double]), merit: Double, step: Int)? = nil
+        var checkpoint: (iterate: Iterate, step: Int)? = nil
         var relaxedLeft = relaxedHybridSteps
         // The projected search along d (on all unknowns): the accepted step length, nil when
         // every trial failed.
@@ -224,10 +230,10 @@ struct MatrixFreeNewton {
                 recent.append(merit)
                 if recent.count > meritMemory { recent.removeFirst() }
                 if let c = checkpoint {
-                    if merit <= (1 - 1e-4) * c.merit {
+                    if merit <= (1 - 1e-4) * c.iterate.merit {
                         checkpoint = nil
                     } else if counts.steps - c.step >= watchdogSteps {
-                        z = c.z; f = c.f; point = c.point; phi = c.phi; merit = c.merit
+                        (z, f, point, phi, merit) = c.iterate
                         residual = natural(z, f)
                         status = .stalled
                         break
@@ -243,7 +249,7 @@ struct MatrixFreeNewton {
             if accepted == nil, !pinnedHere.isEmpty, relaxedLeft > 0, checkpoint == nil, let full = fullStep,
                 full.merit.isFinite, full.merit <= relaxedGrowth * merit
             {
-                checkpoint = (z, f, point, phi, merit, counts.steps)
+                checkpoint = ((z, f, point, phi, merit), counts.steps)
                 relaxedLeft -= 1
                 let stepNorm = ComplementaritySolver.maxDifference(full.z, z)
                 z = full.z; f = full.f; point = full.point; phi = full.phi; merit = full.merit
