@@ -95,7 +95,8 @@ struct MatrixFreeNewton {
     /// `jacobianColumns`: one product costs one column's work).
     struct Counts: Equatable {
         var steps = 0, products = 0, gmresFailures = 0, fellBack = false
-        /// Steps taken along `hybridDirection`, and the unknowns pinned for it.
+        /// Steps taken along `hybridDirection`, the unknowns pinned for it, and the relaxed
+        /// (full, watched) hybrid steps among them.
         var hybridSteps = 0, pinned = 0, relaxedSteps = 0
     }
 
@@ -225,6 +226,7 @@ struct MatrixFreeNewton {
             var d = [Double](repeating: 0, count: n)
             for (a, i) in work.enumerated() { d[i] = direction[a] }
             let local = pinnedHere.isEmpty && maxPinned > 0 && Vector.maxNorm(phi.value) <= localPhase
+            let from = z
             let accepted = try search(d, work: work.count, trials: local ? localTrials : lineSearchTrials)
             if let accepted {
                 recent.append(merit)
@@ -267,7 +269,7 @@ struct MatrixFreeNewton {
             // generated networks, one of a nearly singular pair of unserved shares) and take the
             // hybrid step from here.
             var joining = Array(
-                Self.leavingBox(z: z, d: d, lower: l, upper: u, among: work, except: pinned + refused)
+                Self.leavingBox(z: from, d: d, lower: l, upper: u, among: work, except: pinned + refused)
                     .prefix(pinnedPerRound))
             // Nothing leaves the box: the step crossed a kink of Φ (an unknown at its bound with
             // F near 0) instead; pin the row the full step got most wrong.
@@ -281,6 +283,12 @@ struct MatrixFreeNewton {
             }
             pinned += joining
             counts.pinned = pinned.count
+        }
+        // A relaxed step still unresolved when the loop ended otherwise: the fallback starts
+        // from the better of the two points.
+        if status != .solved, let c = checkpoint, c.iterate.merit < merit {
+            (z, f, point, phi, merit) = c.iterate
+            residual = natural(z, f)
         }
         // Leave the fallback (or the caller) starting its fixed points from this point's prices.
         problem.lastPrices = point.priced.prices
