@@ -25,6 +25,13 @@ struct MatrixFreeHybridTests {
         return (problem, settings.tolerance, try old.solve(&p0, from: start), try new.solve(&p1, from: start))
     }
 
+    /// A network of the scan (4 regions × 3 stages × 3 products, every third node capped).
+    func scanNetwork(seed: UInt64, feedback: Double, tightness: Double, growth: Double) throws -> ScarceNetwork {
+        try ScarceNetwork(
+            seed: seed, regions: 4, stages: 3, productsPerStage: 3, feedback: feedback, stride: 3,
+            tightness: tightness, demandGrowth: growth)
+    }
+
     /// Seeded 30–36-unknown networks (4 regions × 3 stages × 3 products; acyclic and with scrap
     /// feedback 0.05; every third node capped at 60 or 90 % of its base output; final demand
     /// +30 or +80 %) on which, cleared cold, the method without the hybrid step stalls and falls
@@ -43,9 +50,7 @@ struct MatrixFreeHybridTests {
             (UInt64(3), 0.05, 0.9, 1.8),
         ])
     func stalledYearFinishesMatrixFree(seed: UInt64, feedback: Double, tightness: Double, growth: Double) throws {
-        let fixture = try ScarceNetwork(
-            seed: seed, regions: 4, stages: 3, productsPerStage: 3, feedback: feedback, stride: 3,
-            tightness: tightness, demandGrowth: growth)
+        let fixture = try scanNetwork(seed: seed, feedback: feedback, tightness: tightness, growth: growth)
         let (problem, tolerance, old, new) = try solvedBothWays(fixture)
         let label = "seed \(seed) feedback \(feedback) tightness \(tightness) growth \(growth)"
         // The case is one where the old method stalls: if this fails, the fixture no longer
@@ -66,9 +71,7 @@ struct MatrixFreeHybridTests {
     /// (docs/performance.md), where 2 solves took a relaxed step.
     @Test("a relaxed hybrid step finishes a year the hybrid search alone left to the fallback")
     func relaxedStepFinishes() throws {
-        let fixture = try ScarceNetwork(
-            seed: 10, regions: 4, stages: 3, productsPerStage: 3, feedback: 0.05, stride: 3, tightness: 0.6,
-            demandGrowth: 1.8)
+        let fixture = try scanNetwork(seed: 10, feedback: 0.05, tightness: 0.6, growth: 1.8)
         let (problem, start) = try fixture.clearingProblem()
         let settings = MarketClearing().settings.solver
         var strict = MatrixFreeNewton(settings: settings)
@@ -86,9 +89,7 @@ struct MatrixFreeHybridTests {
     /// still ends solved to the clearing's tolerance.
     @Test("the watchdog takes a relaxed step back and the fallback finishes")
     func watchdogReturns() throws {
-        let fixture = try ScarceNetwork(
-            seed: 17, regions: 4, stages: 3, productsPerStage: 3, feedback: 0, stride: 3, tightness: 0.9,
-            demandGrowth: 1.8)
+        let fixture = try scanNetwork(seed: 17, feedback: 0, tightness: 0.9, growth: 1.8)
         let (problem, start) = try fixture.clearingProblem()
         let settings = MarketClearing().settings.solver
         var p = problem
@@ -107,17 +108,26 @@ struct MatrixFreeHybridTests {
         #expect(new.counts.hybridSteps == 0 && new.counts.pinned == 0)
     }
 
+    /// `problem` evaluated at `z`: F, the point, Φ and the working rows (`MatrixFreeNewton.solve`'s rule).
+    static func evaluated(_ problem: YearClearingProblem, at z: [Double]) throws -> (
+        problem: YearClearingProblem, z: [Double], f: [Double], point: YearClearingProblem.Point,
+        phi: (value: [Double], da: [Double], db: [Double]), work: [Int]
+    ) {
+        var problem = problem
+        let (f, point) = try problem.evaluate(z)
+        let phi = ComplementaritySolver.reformulation(z, f, problem.lowerBounds, problem.upperBounds)
+        let work = z.indices.filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
+        return (problem, z, f, point, phi, work)
+    }
+
     /// The cold start of a seeded network: its point, F, Φ and the working rows.
     func coldPoint(seed: UInt64) throws -> (
         problem: YearClearingProblem, z: [Double], f: [Double], point: YearClearingProblem.Point,
         phi: (value: [Double], da: [Double], db: [Double]), work: [Int]
     ) {
-        var (problem, start) = try ScarceNetwork(seed: seed, productsPerStage: 3).clearingProblem()
+        let (problem, start) = try ScarceNetwork(seed: seed, productsPerStage: 3).clearingProblem()
         let z = FischerBurmeister.projected(start, lower: problem.lowerBounds, upper: problem.upperBounds)
-        let (f, point) = try problem.evaluate(z)
-        let phi = ComplementaritySolver.reformulation(z, f, problem.lowerBounds, problem.upperBounds)
-        let work = z.indices.filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
-        return (problem, z, f, point, phi, work)
+        return try Self.evaluated(problem, at: z)
     }
 
     /// With every working unknown pinned there are no rows left for GMRES, and the hybrid step
@@ -166,15 +176,12 @@ struct MatrixFreeHybridTests {
         phi: (value: [Double], da: [Double], db: [Double]), work: [Int]
     ) {
         let fixture = try ScarceNetwork(seed: 11, productsPerStage: 3, tightness: 0.6, demandGrowth: 1.3)
-        var (problem, start) = try fixture.clearingProblem()
+        let (problem, start) = try fixture.clearingProblem()
         var solver = problem
         let solved = try MatrixFreeNewton(settings: MarketClearing().settings.solver).solve(&solver, from: start).result
         var z = solved.z
         for i in 0..<problem.marketOffset { z[i] *= 1.05 }
-        let (f, point) = try problem.evaluate(z)
-        let phi = ComplementaritySolver.reformulation(z, f, problem.lowerBounds, problem.upperBounds)
-        let work = z.indices.filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
-        return (problem, z, f, point, phi, work)
+        return try Self.evaluated(problem, at: z)
     }
 
     /// One share pinned: R's rows satisfy the inexact Newton condition of a plain step,
