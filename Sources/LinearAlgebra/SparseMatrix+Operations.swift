@@ -76,59 +76,69 @@ extension SparseMatrix {
     ///   `y.count == rows · count`. Zero pivots are the caller's to exclude.
     /// - Complexity: O(count · (rows + nonzeros)).
     public func solveUpperTriangular(diagonal d: [Double], interleaved y: inout [Double], count k: Int, transposed: Bool) {
+        y.withUnsafeMutableBufferPointer { w in
+            solveUpperTriangular(diagonal: d, interleaved: w, count: k, transposed: transposed)
+        }
+    }
+
+    /// `solveUpperTriangular(diagonal:interleaved:count:transposed:)` on memory the caller owns,
+    /// e.g. the storage of a one-column `Matrix` solved in place with no copy (the matrix-free
+    /// clearing's Jacobian–vector products, where copying in and out cost as much as the
+    /// sweep: docs/performance.md, "Single-column substitution").
+    public func solveUpperTriangular(
+        diagonal d: [Double], interleaved w: UnsafeMutableBufferPointer<Double>, count k: Int, transposed: Bool
+    ) {
         precondition(
-            rows == columns && d.count == rows && k >= 0 && y.count == rows * k,
-            "triangular solve: \(rows)×\(columns) matrix, \(d.count) pivots, \(y.count) entries for \(k) right-hand sides")
+            rows == columns && d.count == rows && k >= 0 && w.count == rows * k,
+            "triangular solve: \(rows)×\(columns) matrix, \(d.count) pivots, \(w.count) entries for \(k) right-hand sides")
         let n = rows
         guard n > 0 && k > 0 else { return }
         rowStart.withUnsafeBufferPointer { rs in
             columnIndices.withUnsafeBufferPointer { ci in
                 values.withUnsafeBufferPointer { v in
                     d.withUnsafeBufferPointer { dp in
-                        y.withUnsafeMutableBufferPointer { w in
-                            if k == 1 {
-                                // One right-hand side (GMRES, ILU sweeps): no inner loop.
-                                if transposed {
-                                    for i in 0..<n {
-                                        let yi = w[i] / dp[i]
-                                        w[i] = yi
-                                        for p in rs[i]..<rs[i + 1] {
-                                            precondition(
-                                                ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
-                                            w[ci[p]] += v[p] * yi
-                                        }
-                                    }
-                                } else {
-                                    for i in stride(from: n - 1, through: 0, by: -1) {
-                                        var s = w[i]
-                                        for p in rs[i]..<rs[i + 1] {
-                                            precondition(
-                                                ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
-                                            s += v[p] * w[ci[p]]
-                                        }
-                                        w[i] = s / dp[i]
-                                    }
-                                }
-                            } else if transposed {
+                        if k == 1 {
+                            // One right-hand side (GMRES, ILU sweeps): no inner loop.
+                            if transposed {
                                 for i in 0..<n {
-                                    let di = dp[i]
-                                    for c in 0..<k { w[i * k + c] /= di }
+                                    let yi = w[i] / dp[i]
+                                    w[i] = yi
                                     for p in rs[i]..<rs[i + 1] {
-                                        let j = ci[p], a = v[p]
-                                        precondition(j > i, "triangular solve: entry (\(i), \(j)) is not above the diagonal")
-                                        for c in 0..<k { w[j * k + c] += a * w[i * k + c] }
+                                        precondition(
+                                            ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
+                                        w[ci[p]] += v[p] * yi
                                     }
                                 }
                             } else {
                                 for i in stride(from: n - 1, through: 0, by: -1) {
+                                    var s = w[i]
                                     for p in rs[i]..<rs[i + 1] {
-                                        let j = ci[p], a = v[p]
-                                        precondition(j > i, "triangular solve: entry (\(i), \(j)) is not above the diagonal")
-                                        for c in 0..<k { w[i * k + c] += a * w[j * k + c] }
+                                        precondition(
+                                            ci[p] > i, "triangular solve: entry (\(i), \(ci[p])) is not above the diagonal")
+                                        s += v[p] * w[ci[p]]
                                     }
-                                    let di = dp[i]
-                                    for c in 0..<k { w[i * k + c] /= di }
+                                    w[i] = s / dp[i]
                                 }
+                            }
+                        } else if transposed {
+                            for i in 0..<n {
+                                let di = dp[i]
+                                for c in 0..<k { w[i * k + c] /= di }
+                                for p in rs[i]..<rs[i + 1] {
+                                    let j = ci[p], a = v[p]
+                                    precondition(j > i, "triangular solve: entry (\(i), \(j)) is not above the diagonal")
+                                    for c in 0..<k { w[j * k + c] += a * w[i * k + c] }
+                                }
+                            }
+                        } else {
+                            for i in stride(from: n - 1, through: 0, by: -1) {
+                                for p in rs[i]..<rs[i + 1] {
+                                    let j = ci[p], a = v[p]
+                                    precondition(j > i, "triangular solve: entry (\(i), \(j)) is not above the diagonal")
+                                    for c in 0..<k { w[i * k + c] += a * w[j * k + c] }
+                                }
+                                let di = dp[i]
+                                for c in 0..<k { w[i * k + c] /= di }
                             }
                         }
                     }

@@ -47,13 +47,12 @@ extension MatrixFreeNewton {
         record earlier: ProductRecord, counts: inout Counts
     ) throws(SolveError) -> (step: [Double], pinned: [Int])? {
         let n = z.count
-        var workspace = YearClearingProblem.ProductWorkspace()
         // The pinned unknowns' columns are found first; the products until then go nowhere.
         var record = ProductRecord(limit: 0)
         func product(_ rows: [Int], _ values: [Double]) throws(SolveError) -> [Double] {
             guard !rows.isEmpty else { return [Double](repeating: 0, count: n) }
             counts.products += 1
-            let image = try problem.product(at: point, rows: rows, values: values, into: &workspace)
+            let image = try problem.product(at: point, rows: rows, values: values)
             record.append(rows: rows, values: values, image: image)
             return image
         }

@@ -162,7 +162,9 @@ struct MatrixFreeNewton {
             worstAtFullStep = nil
             fullStep = nil
             // The price response along d, for the trials' starting prices.
-            let dPrice = try problem.product(at: point, d).dPrice
+            let seeded = d.indices.filter { d[$0] != 0 }
+            _ = try problem.product(at: point, rows: seeded, values: seeded.map { d[$0] })
+            let dPrice = problem.productPriceResponse
             counts.products += 1
             let prices = point.priced.prices
             let reference = recent.max() ?? merit
@@ -342,15 +344,13 @@ struct MatrixFreeNewton {
             restart: restart, tolerance: tolerance ?? forcing, maxIterations: maxProducts, orthogonalization: .classicalTwice)
         var failure: SolveError? = nil
         var used = 0
-        // The products' constants and scratch at this point, made at the first product.
-        var workspace = YearClearingProblem.ProductWorkspace()
         let solved = gmres.solve(
             rhs,
             operator: { v in
                 used += 1
                 guard failure == nil else { return v }
                 do throws(SolveError) {
-                    let jv = try problem.product(at: point, rows: rows, values: v, into: &workspace)
+                    let jv = try problem.product(at: point, rows: rows, values: v)
                     record.append(rows: rows, values: v, image: jv)
                     return rows.indices.map { phi.da[rows[$0]] * v[$0] + phi.db[rows[$0]] * jv[rows[$0]] }
                 } catch {

@@ -34,6 +34,21 @@ extension YearClearingProblem {
         return (jv, w.dPrice.column(0))
     }
 
+    /// `J v` for the seed with `values` on the unknowns `rows` (distinct), with the problem's
+    /// own workspace (`productWorkspace`): every product of the matrix-free Newton method, so
+    /// that the point's constants are made once for all of its GMRES solves, hybrid-step solves
+    /// and the line search's price response (`productPriceResponse`), not once for each
+    /// (≈ 0.7 product apiece, docs/performance.md, "Per-point work of the matrix-free path").
+    mutating func product(at point: Point, rows: [Int], values: [Double]) throws(SolveError) -> [Double] {
+        var w = ProductWorkspace()
+        swap(&w, &productWorkspace)
+        defer { swap(&w, &productWorkspace) }
+        return try product(at: point, rows: rows, values: values, into: &w)
+    }
+
+    /// `dP` of the last `product(at:rows:values:)`.
+    var productPriceResponse: [Double] { productWorkspace.dPrice.column(0) }
+
     /// `J v` for the seed `v` with `values` on the unknowns `rows` (distinct) and 0 elsewhere,
     /// with the constants and scratch of `w` (`ProductWorkspace`, made for the point at its first
     /// product there): the equations of `product(at:_:)`, with no allocation but the result's.

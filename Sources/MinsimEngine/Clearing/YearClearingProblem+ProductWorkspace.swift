@@ -37,11 +37,16 @@ extension YearClearingProblem {
     func prepare(_ w: inout ProductWorkspace, at point: Point, live: LiveRoutes) {
         if w.serial == point.serial && w.demandScale == demandScale { return }
         let routes = live.route.count, markets = calibration.markets.count, n = calibration.dimension
-        var reciprocal = [Double](repeating: 0, count: routes)
-        var passThrough = [Double](repeating: 0, count: routes), shift = [Double](repeating: 0, count: routes)
-        reciprocal.withUnsafeMutableBufferPointer { reciprocal in
-            passThrough.withUnsafeMutableBufferPointer { passThrough in
-                shift.withUnsafeMutableBufferPointer { shift in
+        // Rewritten in place at each new point (every entry below is written): the live routes
+        // rarely change in number within a year.
+        if w.reciprocalPrice.count != routes {
+            w.reciprocalPrice = [Double](repeating: 0, count: routes)
+            w.passThrough = w.reciprocalPrice
+            w.shareShift = w.reciprocalPrice
+        }
+        w.reciprocalPrice.withUnsafeMutableBufferPointer { reciprocal in
+            w.passThrough.withUnsafeMutableBufferPointer { passThrough in
+                w.shareShift.withUnsafeMutableBufferPointer { shift in
                     for m in 0..<markets {
                         let sigmaUse = live.sigma[m] * point.use[m]
                         for p in live.start[m]..<live.start[m + 1] {
@@ -53,11 +58,12 @@ extension YearClearingProblem {
                 }
             }
         }
-        w.reciprocalPrice = reciprocal
-        w.passThrough = passThrough
-        w.shareShift = shift
         // The demand levels (a `pow` each) are made at the first product that seeds their market.
-        w.demandLevel = [Double](repeating: .nan, count: markets)
+        if w.demandLevel.count == markets {
+            w.demandLevel.withUnsafeMutableBufferPointer { $0.update(repeating: .nan) }
+        } else {
+            w.demandLevel = [Double](repeating: .nan, count: markets)
+        }
         if w.seed.count != lowerBounds.count { w.seed = [Double](repeating: 0, count: lowerBounds.count) }
         if w.quotaSeed.count != routes { w.quotaSeed = [Double](repeating: 0, count: routes) }
         if w.dLog.count != routes { w.dLog = [Double](repeating: 0, count: routes) }

@@ -118,6 +118,9 @@ struct YearClearingProblem: ComplementarityProblem {
     var factors: JacobianFactors?
     /// The analysed pattern of those factorizations, reused while the pattern stays.
     var structure: LeontiefStructure?
+    /// The matrix-free Newton method's products' workspace (`product(at:rows:values:)`), kept
+    /// across its GMRES solves, hybrid steps and line-search products at one point.
+    var productWorkspace = ProductWorkspace()
     /// The analysed pattern of the evaluations' price systems, kept across the year's
     /// evaluations and from the year before (`ClearingWarmStart.pricePattern`).
     let patterns: PatternMemo

@@ -43,6 +43,8 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
     private let pivots: [Double]
     /// `order[k]` is the system index at substitution position k.
     private let order: [Int]
+    /// `order` is the identity (system order is a substitution order).
+    private let inSystemOrder: Bool
 
     public var method: String {
         "\(Self.methodName) (\(levelCount) levels, \(offDiagonal.nonzeroCount) off-diagonal nonzeros)"
@@ -119,6 +121,36 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         reciprocalCondition = InverseNormEstimator.reciprocalCondition(oneNorm: oneNorm, inverseOneNorm: inverseNorm)
     }
 
+    /// One right-hand side (`block` N × 1), the matrix-free clearing's every Jacobian–vector
+    /// product: in system order (`inSystemOrder`, the stage-ordered case) the sweep runs on the
+    /// column itself; otherwise through one permuted copy. The arithmetic is the general path's
+    /// with k = 1, entry for entry, so the results are bit for bit the same
+    /// (`TriangularLeontiefFactorizationTests`); what goes is the interleaving around it, which
+    /// cost as much as the sweep (docs/performance.md, "Single-column substitution").
+    private func solveColumn(_ block: inout Matrix, transposed: Bool) {
+        if inSystemOrder {
+            block.withUnsafeMutableBufferPointer { b in
+                offDiagonal.solveUpperTriangular(diagonal: pivots, interleaved: b, count: 1, transposed: transposed)
+            }
+            return
+        }
+        let n = dimension
+        var w = [Double](unsafeUninitializedCapacity: n) { w, initialized in
+            order.withUnsafeBufferPointer { order in
+                block.withUnsafeBufferPointer { b in
+                    for pos in 0..<n { w[pos] = b[order[pos]] }
+                }
+            }
+            initialized = n
+        }
+        offDiagonal.solveUpperTriangular(diagonal: pivots, interleaved: &w, count: 1, transposed: transposed)
+        order.withUnsafeBufferPointer { order in
+            block.withUnsafeMutableBufferPointer { b in
+                for pos in 0..<n { b[order[pos]] = w[pos] }
+            }
+        }
+    }
+
     private init(
         dimension: Int, levelCount: Int, oneNorm: Double, reciprocalCondition: Double,
         offDiagonal: SparseMatrix, pivots: [Double], order: [Int]
@@ -130,6 +162,7 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         self.offDiagonal = offDiagonal
         self.pivots = pivots
         self.order = order
+        inSystemOrder = order.indices.allSatisfy { order[$0] == $0 }
     }
 
     /// Solves `M y = c` (back substitution) or `Mᵀ y = c` (forward substitution) for every column.
@@ -140,6 +173,12 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         guard k > 0 else { return [] }
         let n = dimension
         precondition(columns.allSatisfy { $0.count == n }, "right-hand sides must have \(n) entries")
+        if k == 1 {
+            // The year solver's every solve (one right-hand side): no interleaving.
+            var block = Matrix(column: columns[0])
+            solveColumn(&block, transposed: transposed)
+            return [block.column(0)]
+        }
         // w[pos·k + c]: right-hand side c at substitution position pos, interleaved.
         var w = [Double](repeating: 0, count: n * k)
         for pos in 0..<n {
@@ -166,6 +205,10 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         let n = dimension
         precondition(block.rows == n, "right-hand sides must have \(n) entries")
         guard k > 0 else { return }
+        if k == 1 {
+            solveColumn(&block, transposed: transposed)
+            return
+        }
         var w = [Double](repeating: 0, count: n * k)
         order.withUnsafeBufferPointer { order in
             block.withUnsafeBufferPointer { b in
