@@ -84,7 +84,7 @@ extension SparseMatrix {
     /// `solveUpperTriangular(diagonal:interleaved:count:transposed:)` on memory the caller owns,
     /// e.g. the storage of a one-column `Matrix` solved in place with no copy (the matrix-free
     /// clearing's Jacobian–vector products, where copying in and out cost as much as the
-    /// sweep: docs/performance.md, "Single-column substitution").
+    /// sweep: docs/performance.md, "Per-point work of the matrix-free path").
     public func solveUpperTriangular(
         diagonal d: [Double], interleaved w: UnsafeMutableBufferPointer<Double>, count k: Int, transposed: Bool
     ) {

@@ -125,8 +125,8 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
     /// product: in system order (`inSystemOrder`, the stage-ordered case) the sweep runs on the
     /// column itself; otherwise through one permuted copy. The arithmetic is the general path's
     /// with k = 1, entry for entry, so the results are bit for bit the same
-    /// (`TriangularLeontiefFactorizationTests`); what goes is the interleaving around it, which
-    /// cost as much as the sweep (docs/performance.md, "Single-column substitution").
+    /// (`SolverAgreementTests.triangularOneColumn`); what goes is the interleaving around it, which
+    /// cost as much as the sweep (docs/performance.md, "Per-point work of the matrix-free path").
     private func solveColumn(_ block: inout Matrix, transposed: Bool) {
         if inSystemOrder {
             block.withUnsafeMutableBufferPointer { b in
