@@ -72,16 +72,20 @@ public struct RecordedInverse: Sendable {
         var rk = [Double](repeating: 0, count: k * k)
         for j in 0..<k { for i in 0...j { rk[i + j * k] = g[i + j * pairs] } }
         r = rk
-        var sk = [Double](repeating: 0, count: m * k), yk = sk
-        for j in 0..<k {
-            let source = Int(pivots[j]) - 1
-            for i in 0..<m {
-                sk[i + j * m] = directions.storage[i + source * m]
-                yk[i + j * m] = images.storage[i + source * m]
+        // The kept columns in pivot order, copied whole.
+        func pivoted(_ a: Matrix) -> [Double] {
+            [Double](unsafeUninitializedCapacity: m * k) { out, initialized in
+                a.storage.withUnsafeBufferPointer { source in
+                    for j in 0..<k {
+                        let from = (Int(pivots[j]) - 1) * m
+                        for i in 0..<m { out[j &* m &+ i] = source[from &+ i] }
+                    }
+                }
+                initialized = m * k
             }
         }
-        s = sk
-        y = yk
+        s = pivoted(directions)
+        y = pivoted(images)
     }
 
     /// `S Π_k c` (the exact part) and `r − Y Π_k c` (the remainder, for the caller's `D⁻¹`).
@@ -127,8 +131,15 @@ public struct RecordedInverse: Sendable {
         var folded = self
         folded.diagonal = diagonal
         var zk = s
-        for j in 0..<rank {
-            for i in 0..<rows { zk[i + j * rows] -= y[i + j * rows] / diagonal[i] }
+        zk.withUnsafeMutableBufferPointer { zk in
+            y.withUnsafeBufferPointer { y in
+                diagonal.withUnsafeBufferPointer { d in
+                    for j in 0..<rank {
+                        let column = j &* rows
+                        for i in 0..<rows { zk[column &+ i] -= y[column &+ i] / d[i] }
+                    }
+                }
+            }
         }
         folded.z = zk
         return folded

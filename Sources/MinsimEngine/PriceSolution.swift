@@ -23,8 +23,27 @@ public struct PriceSolution: Sendable {
     /// the final ones); nil only for an empty network.
     let factorization: (any LeontiefFactorization)?
 
-    /// `τ + κ` per route: what delivered costs and Armington weights carry.
-    public var deliveredMarkup: [Double] { zip(statutoryTariffs, routeRents).map { $0 + $1 } }
+    /// `τ + κ` per route: what delivered costs and Armington weights carry. Stored, not
+    /// recomputed at each read: the market clearing reads it several times per evaluated point
+    /// (≈ 2 % of a 4,000-node cleared year as a computed property, docs/performance.md,
+    /// "Per-point work of the matrix-free path").
+    public let deliveredMarkup: [Double]
+
+    init(
+        calibration: Calibration, prices: [Double], shares: [Double], statutoryTariffs: [Double], routeRents: [Double],
+        costTarget: [Double], converged: Bool, statistics: SolverStatistics, factorization: (any LeontiefFactorization)?
+    ) {
+        self.calibration = calibration
+        self.prices = prices
+        self.shares = shares
+        self.statutoryTariffs = statutoryTariffs
+        self.routeRents = routeRents
+        self.costTarget = costTarget
+        self.converged = converged
+        self.statistics = statistics
+        self.factorization = factorization
+        deliveredMarkup = zip(statutoryTariffs, routeRents).map { $0 + $1 }
+    }
 
     /// The linear systems at these shares, with `τ + κ` on the price side.
     public var system: LeontiefSystem {

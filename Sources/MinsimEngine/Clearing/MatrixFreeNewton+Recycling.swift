@@ -77,10 +77,18 @@ extension MatrixFreeNewton {
             let m = rows.count
             var s = Matrix(rows: m, columns: seeds.count)
             var y = Matrix(rows: m, columns: seeds.count)
-            for (column, seed) in seeds.enumerated() {
-                for (t, i) in seed.rows.enumerated() where position[i] >= 0 { s[position[i], column] = seed.values[t] }
-                let image = images[column]
-                for (a, i) in rows.enumerated() { y[a, column] = da[i] * s[a, column] + db[i] * image[i] }
+            s.withUnsafeMutableBufferPointer { s in
+                y.withUnsafeMutableBufferPointer { y in
+                    for (column, seed) in seeds.enumerated() {
+                        let offset = column * m
+                        for (t, i) in seed.rows.enumerated() where position[i] >= 0 {
+                            s[offset + position[i]] = seed.values[t]
+                        }
+                        images[column].withUnsafeBufferPointer { image in
+                            for (a, i) in rows.enumerated() { y[offset + a] = da[i] * s[offset + a] + db[i] * image[i] }
+                        }
+                    }
+                }
             }
             let inverse = RecordedInverse(directions: s, images: y, rankTolerance: rankTolerance)
             return inverse.rank > 0 ? inverse : nil
