@@ -52,6 +52,94 @@ struct WarmYearTests {
         }
     }
 
+    /// The extrapolated start (`MarketClearing.solveMatrixFree`): three years, final demand
+    /// +3 % a year, on seeded 24-node networks. The second year carries its solution and its
+    /// change from the first, exactly (a difference of the two solutions, tolerance 0); the
+    /// third year, solved from the extrapolation and without it, ends certified at the same
+    /// solution (1e-7, as in `carriedRecord`: both meet the natural residual 1e-10).
+    @Test("a warm year starts from the years before's extrapolation, same solution", arguments: [1, 7, 42] as [UInt64])
+    func extrapolatedStart(seed: UInt64) throws {
+        for feedback in [0.0, 0.05] {
+            let fixture = try ScarceNetwork(seed: seed, feedback: feedback)
+            let clearing = MarketClearing()
+            let label = "seed \(seed) feedback \(feedback)"
+            var years = [fixture.conditions]
+            for _ in 1..<3 {
+                var next = years[years.count - 1]
+                for r in fixture.network.regionIndices {
+                    for q in fixture.network.productIndices { next.finalDemand[r, q] *= 1.03 }
+                }
+                years.append(next)
+            }
+            // Years 0 and 1 as a run clears them, the products and solutions carried along.
+            var warm: ClearingWarmStart? = nil
+            var solutions: [[Double]] = []
+            for t in 0..<2 {
+                var (p, start, _) = try clearing.makeProblem(
+                    fixture.calibration, conditions: years[t], demandElasticity: fixture.elasticity, warmStart: warm)
+                let (result, carried) = try MarketClearing.solveMatrixFree(
+                    &p, from: start, warmStart: warm, settings: clearing.settings.solver)
+                try #require(result.status == .solved, "\(label) year \(t)")
+                solutions.append(result.z)
+                var next = try clearing.solve(
+                    fixture.calibration, conditions: years[t], demandElasticity: fixture.elasticity, warmStart: warm
+                ).warmStart
+                next.products = carried
+                warm = next
+            }
+            let carried = try #require(warm?.products)
+            #expect(carried.solution == solutions[1], "\(label)")
+            #expect(carried.change == zip(solutions[1], solutions[0]).map { $0 - $1 }, "\(label)")
+            var results: [[Double]] = []
+            for change in [carried.change, nil] {
+                var w = try #require(warm)
+                w.products?.change = change
+                var (p, start, _) = try clearing.makeProblem(
+                    fixture.calibration, conditions: years[2], demandElasticity: fixture.elasticity, warmStart: w)
+                let (result, _) = try MarketClearing.solveMatrixFree(
+                    &p, from: start, warmStart: w, settings: clearing.settings.solver)
+                #expect(result.status == .solved && result.naturalResidual <= 1e-10, "\(label)")
+                results.append(result.z)
+            }
+            for i in results[0].indices {
+                #expect(abs(results[0][i] - results[1][i]) <= 1e-7, "\(label): z[\(i)] \(results[0][i]) \(results[1][i])")
+            }
+        }
+    }
+
+    /// The choice between the predicted and the plain start (`MatrixFreeNewton.solve`): with
+    /// the year's solution as the prediction, the solve starts there and takes no step; below
+    /// `acceptBelow` without evaluating the plain start (one evaluation), otherwise after
+    /// comparing both (two, and the plain start's merit reported). A prediction worse than the
+    /// plain start (every unknown at its upper bound, rents at 5; the plain start the solution)
+    /// is evaluated and passed over: no step, two evaluations.
+    @Test("the predicted start is taken below the bound or where its merit is lower")
+    func predictedStartChoice() throws {
+        let fixture = try ScarceNetwork(seed: 7)
+        let clearing = MarketClearing()
+        var (problem, z0, _) = try clearing.makeProblem(
+            fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil)
+        let newton = MatrixFreeNewton(settings: clearing.settings.solver)
+        let plain = try newton.solve(&problem, from: z0).result
+        try #require(plain.status == .solved)
+        for (bound, evaluations) in [(Double.infinity, 1), (0, 2)] {
+            var record = MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)
+            let (result, counts) = try newton.solve(
+                &problem, from: z0, predicted: plain.z, acceptBelow: bound, record: &record)
+            #expect(result.status == .solved && counts.steps == 0, "bound \(bound)")
+            #expect(result.evaluations == evaluations, "bound \(bound)")
+            #expect((counts.startMerit != nil) == (evaluations == 2), "bound \(bound)")
+        }
+        let far = problem.upperBounds.map { $0.isFinite ? $0 : 5 }
+        var record = MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)
+        let (result, counts) = try newton.solve(&problem, from: plain.z, predicted: far, acceptBelow: 0, record: &record)
+        let startMerit = try #require(counts.startMerit)
+        let atFar = try problem.evaluate(far)
+        let farPhi = ComplementaritySolver.reformulation(far, atFar.residual, problem.lowerBounds, problem.upperBounds)
+        #expect(0.5 * ComplementaritySolver.squaredNorm(farPhi.value) > startMerit)
+        #expect(result.status == .solved && counts.steps == 0 && result.evaluations == 2)
+    }
+
     /// A record is kept only for the unknowns it was made on: a year with one capacitated
     /// node fewer has other row indices.
     @Test("the products are dropped when the unknowns change")

@@ -98,6 +98,8 @@ struct MatrixFreeNewton {
         /// Steps taken along `hybridDirection`, the unknowns pinned for it, and the relaxed
         /// (full, watched) hybrid steps among them.
         var hybridSteps = 0, pinned = 0, relaxedSteps = 0
+        /// The merit `½‖Φ‖²` at `start`, where it was evaluated (`solve(_:from:predicted:…)`).
+        var startMerit: Double? = nil
     }
 
     /// Unknowns the hybrid step may solve exactly (`hybridDirection`; 0: never, the method of
@@ -128,7 +130,15 @@ struct MatrixFreeNewton {
 
     /// `record`: the products the Newton systems' preconditioner starts from (the year
     /// before's, `MarketClearing.solveMatrixFree`, or none), with this solve's appended.
-    func solve(_ problem: inout YearClearingProblem, from start: [Double], record: inout ProductRecord) throws(SolveError)
+    /// `predicted`: another starting point (a warm year's extrapolation of the years before,
+    /// `MarketClearing.solveMatrixFree`), evaluated first. The solve starts there when its merit
+    /// `½‖Φ‖²` is below `acceptBelow`; otherwise `start` is evaluated too and the solve starts
+    /// from the one of lower merit (a predicted point that cannot be evaluated is skipped).
+    /// `counts.startMerit` is the merit at `start` where it was evaluated.
+    func solve(
+        _ problem: inout YearClearingProblem, from start: [Double], predicted: [Double]? = nil,
+        acceptBelow: Double = 0, record: inout ProductRecord
+    ) throws(SolveError)
         -> (result: ComplementarityResult<YearClearingProblem.Point>, counts: Counts)
     {
         let l = problem.lowerBounds, u = problem.upperBounds
@@ -136,11 +146,31 @@ struct MatrixFreeNewton {
         func project(_ z: [Double]) -> [Double] { FischerBurmeister.projected(z, lower: l, upper: u) }
         func natural(_ z: [Double], _ f: [Double]) -> Double { FischerBurmeister.naturalResidual(z: z, f: f, lower: l, upper: u) }
         var counts = Counts()
-        var z = project(start)
-        var (f, point) = try problem.evaluate(z)
-        var evaluations = 1
-        var phi = ComplementaritySolver.reformulation(z, f, l, u)
-        var merit = 0.5 * ComplementaritySolver.squaredNorm(phi.value)
+        var evaluations = 0
+        // The predicted start, evaluated (nil: none, or it could not be evaluated).
+        var guess: Iterate? = nil
+        if let predicted {
+            let candidate = project(predicted)
+            evaluations += 1
+            if let evaluated = try? problem.evaluate(candidate) {
+                let phiP = ComplementaritySolver.reformulation(candidate, evaluated.residual, l, u)
+                let meritP = 0.5 * ComplementaritySolver.squaredNorm(phiP.value)
+                if meritP.isFinite { guess = (candidate, evaluated.residual, evaluated.point, phiP, meritP) }
+            }
+        }
+        var (z, f, point, phi, merit): Iterate
+        if let g = guess, g.merit < acceptBelow {
+            (z, f, point, phi, merit) = g
+        } else {
+            z = project(start)
+            (f, point) = try problem.evaluate(z)
+            evaluations += 1
+            phi = ComplementaritySolver.reformulation(z, f, l, u)
+            merit = 0.5 * ComplementaritySolver.squaredNorm(phi.value)
+            counts.startMerit = merit
+            if let g = guess, g.merit < merit { (z, f, point, phi, merit) = g }
+        }
+        if predicted != nil { problem.lastPrices = point.priced.prices }
         var recent = [merit]
         var log: [ComplementarityIteration] = []
         var residual = natural(z, f)
