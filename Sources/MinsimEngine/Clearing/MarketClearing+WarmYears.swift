@@ -93,8 +93,9 @@ extension MarketClearing {
         }
         let next = CarriedProducts(
             record: record, solution: solution, change: change,
-            startMerit: counts.startMerit ?? (same != nil ? carried?.startMerit : nil), activeNodes: problem.calibration.activeNodes,
-            capacityNodes: problem.capacityNodes, quotaRoutes: problem.quotaRoutes, demandMarkets: problem.demandMarkets)
+            startMerit: counts.startMerit ?? (same != nil ? carried?.startMerit : nil),
+            activeNodes: problem.calibration.activeNodes, capacityNodes: problem.capacityNodes,
+            quotaRoutes: problem.quotaRoutes, demandMarkets: problem.demandMarkets)
         return (result, next)
     }
 }
