@@ -405,6 +405,17 @@ struct SolverAgreementTests {
         }
     }
 
+    /// The triangular substitution of an acyclic `a` (one node per row), with its order; nil,
+    /// and an issue recorded, where `a` is reported cyclic.
+    static func substitution(_ a: SparseMatrix) throws -> (TriangularLeontiefFactorization, SubstitutionOrder)? {
+        guard case .acyclic(let levels) = SubstitutionOrder.analyse(a) else {
+            Issue.record("an acyclic matrix was reported cyclic")
+            return nil
+        }
+        let nodes = (0..<a.rows).map { Node(RegionIndex($0), ProductIndex(0)) }
+        return (try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes), levels)
+    }
+
     /// A random DAG in *reverse* system order with self-use on the diagonal: the triangular
     /// path must find the order from the coefficients alone and divide by `1 − a_jj`. Compared
     /// with dense LU on the same matrix; rcond ≈ 0.1, so 1e-12 relative is ≈ 100 × rounding.
@@ -421,12 +432,7 @@ struct SolverAgreementTests {
             if j % 5 == 0 { r.append(j); c.append(j); v.append(0.1) }
         }
         let a = SparseMatrix(rows: n, columns: n, rowIndices: r, columnIndices: c, values: v)
-        guard case .acyclic(let levels) = SubstitutionOrder.analyse(a) else {
-            Issue.record("an acyclic matrix was reported cyclic")
-            return
-        }
-        let nodes = (0..<n).map { Node(RegionIndex($0), ProductIndex(0)) }
-        let tri = try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes)
+        guard let (tri, _) = try Self.substitution(a) else { return }
         let m = SparseMatrix.identity(n).adding(a, scaledBy: -1).dense
         let lu = try LUFactorization(factoring: m)
         let rhs = (0..<n).map { _ in rng.uniform() }
@@ -449,22 +455,22 @@ struct SolverAgreementTests {
         var rng = SeededGenerator(seed: 5)
         for reversed in [false, true] {
             var r: [Int] = [], c: [Int] = [], v: [Double] = []
-            for j in 0..<n where j + 1 < n {
-                // Reversed: suppliers of j have higher indices (system order is not a substitution
-                // order) and some nodes use their own output; else users have higher indices.
-                for _ in 0..<3 {
-                    let other = j + 1 + Int(rng.next() % UInt64(n - j - 1))
+            // Three stages of ten nodes, each node supplying three of the next stage's, so that
+            // every node's level is its stage (stage-ordered: system order is a substitution
+            // order); reversed, the same entries transposed (it is not) and some nodes using their
+            // own output.
+            for j in 0..<(n - 10) {
+                let stage = j / 10
+                for t in 0..<3 {
+                    let other = (stage + 1) * 10 + (j + t) % 10
                     r.append(reversed ? other : j); c.append(reversed ? j : other); v.append(0.25 * rng.uniform())
                 }
                 if reversed && j % 4 == 0 { r.append(j); c.append(j); v.append(0.2) }
             }
             let a = SparseMatrix(rows: n, columns: n, rowIndices: r, columnIndices: c, values: v)
-            guard case .acyclic(let levels) = SubstitutionOrder.analyse(a) else {
-                Issue.record("an acyclic matrix was reported cyclic")
-                return
-            }
-            let nodes = (0..<n).map { Node(RegionIndex($0), ProductIndex(0)) }
-            let tri = try TriangularLeontiefFactorization(coefficients: a, levels: levels, nodes: nodes)
+            guard let (tri, levels) = try Self.substitution(a) else { return }
+            // The premise: the first network is in a substitution order already, the second not.
+            #expect((levels.order == Array(0..<n)) == !reversed, "reversed \(reversed)")
             let columns = (0..<3).map { _ in (0..<n).map { _ in rng.uniform() - 0.4 } }
             for transposed in [false, true] {
                 var all = Matrix(columns: columns)

@@ -7,6 +7,36 @@ import Testing
 /// its products (`MarketClearing.solveMatrixFree`, `CarriedProducts`).
 @Suite("Market clearing: the year before's products in a warm year")
 struct WarmYearTests {
+    /// The next year's conditions: every final demand +3 %.
+    static func grown(_ conditions: YearConditions, in network: Network) -> YearConditions {
+        var next = conditions
+        for r in network.regionIndices {
+            for q in network.productIndices { next.finalDemand[r, q] *= 1.03 }
+        }
+        return next
+    }
+
+    /// The year `conditions` on `fixture` solved matrix-free from its warm start, as
+    /// `MarketClearing` does above 2,048 nodes: the problem, the result and what it carries on.
+    static func solveMatrixFree(
+        _ fixture: ScarceNetwork, conditions: YearConditions, warmStart: ClearingWarmStart?, clearing: MarketClearing
+    ) throws -> (
+        problem: YearClearingProblem, result: ComplementarityResult<YearClearingProblem.Point>, carried: CarriedProducts
+    ) {
+        var (problem, start, _) = try clearing.makeProblem(
+            fixture.calibration, conditions: conditions, demandElasticity: fixture.elasticity, warmStart: warmStart)
+        let (result, carried) = try MarketClearing.solveMatrixFree(
+            &problem, from: start, warmStart: warmStart, settings: clearing.settings.solver)
+        return (problem, result, carried)
+    }
+
+    /// Two solutions agree entry by entry to 1e-7 (see `carriedRecord` for the tolerance).
+    static func expectSame(_ a: [Double], _ b: [Double], _ label: String) {
+        for i in a.indices {
+            #expect(abs(a[i] - b[i]) <= 1e-7, "\(label): z[\(i)] \(a[i]) \(b[i])")
+        }
+    }
+
     /// The next year (final demand +3 %) on seeded 24-node networks, acyclic and cyclic,
     /// solved matrix-free from the year's warm start with the year before's products as the
     /// first preconditioner and without: the record only preconditions (GMRES always applies
@@ -31,24 +61,16 @@ struct WarmYearTests {
                 fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity
             ).warmStart
             warm.products = carried
-            var next = fixture.conditions
-            for r in fixture.network.regionIndices {
-                for q in fixture.network.productIndices { next.finalDemand[r, q] *= 1.03 }
-            }
+            let next = Self.grown(fixture.conditions, in: fixture.network)
             var results: [[Double]] = []
             for products in [carried, nil] as [CarriedProducts?] {
                 warm.products = products
-                var (p, start, _) = try clearing.makeProblem(
-                    fixture.calibration, conditions: next, demandElasticity: fixture.elasticity, warmStart: warm)
+                let (p, result, _) = try Self.solveMatrixFree(fixture, conditions: next, warmStart: warm, clearing: clearing)
                 #expect((products?.record(for: p) != nil) == (products != nil), "\(label)")
-                let (result, _) = try MarketClearing.solveMatrixFree(
-                    &p, from: start, warmStart: warm, settings: clearing.settings.solver)
                 #expect(result.status == .solved && result.naturalResidual <= 1e-10, "\(label)")
                 results.append(result.z)
             }
-            for i in results[0].indices {
-                #expect(abs(results[0][i] - results[1][i]) <= 1e-7, "\(label): z[\(i)] \(results[0][i]) \(results[1][i])")
-            }
+            Self.expectSame(results[0], results[1], label)
         }
     }
 
@@ -64,21 +86,13 @@ struct WarmYearTests {
             let clearing = MarketClearing()
             let label = "seed \(seed) feedback \(feedback)"
             var years = [fixture.conditions]
-            for _ in 1..<3 {
-                var next = years[years.count - 1]
-                for r in fixture.network.regionIndices {
-                    for q in fixture.network.productIndices { next.finalDemand[r, q] *= 1.03 }
-                }
-                years.append(next)
-            }
+            for _ in 1..<3 { years.append(Self.grown(years[years.count - 1], in: fixture.network)) }
             // Years 0 and 1 as a run clears them, the products and solutions carried along.
             var warm: ClearingWarmStart? = nil
             var solutions: [[Double]] = []
             for t in 0..<2 {
-                var (p, start, _) = try clearing.makeProblem(
-                    fixture.calibration, conditions: years[t], demandElasticity: fixture.elasticity, warmStart: warm)
-                let (result, carried) = try MarketClearing.solveMatrixFree(
-                    &p, from: start, warmStart: warm, settings: clearing.settings.solver)
+                let (_, result, carried) = try Self.solveMatrixFree(
+                    fixture, conditions: years[t], warmStart: warm, clearing: clearing)
                 try #require(result.status == .solved, "\(label) year \(t)")
                 solutions.append(result.z)
                 var next = try clearing.solve(
@@ -94,16 +108,11 @@ struct WarmYearTests {
             for change in [carried.change, nil] {
                 var w = try #require(warm)
                 w.products?.change = change
-                var (p, start, _) = try clearing.makeProblem(
-                    fixture.calibration, conditions: years[2], demandElasticity: fixture.elasticity, warmStart: w)
-                let (result, _) = try MarketClearing.solveMatrixFree(
-                    &p, from: start, warmStart: w, settings: clearing.settings.solver)
+                let (_, result, _) = try Self.solveMatrixFree(fixture, conditions: years[2], warmStart: w, clearing: clearing)
                 #expect(result.status == .solved && result.naturalResidual <= 1e-10, "\(label)")
                 results.append(result.z)
             }
-            for i in results[0].indices {
-                #expect(abs(results[0][i] - results[1][i]) <= 1e-7, "\(label): z[\(i)] \(results[0][i]) \(results[1][i])")
-            }
+            Self.expectSame(results[0], results[1], label)
         }
     }
 

@@ -67,8 +67,10 @@ extension MarketClearing {
     /// year before it (same unknowns, both solved here), the year also tries
     /// `z0 + (z_{t−1} − z_{t−2})`, projected onto the box — the secant predictor of
     /// path-following (Allgower & Georg 1990, §2.3), with the years as the path parameter — and
-    /// starts from whichever of the two has the lower merit (one evaluation more, so a shock
-    /// year that breaks the trend starts where it did before). Measured on the 10,000-node
+    /// starts from whichever of the two has the lower merit. The plain start is evaluated only
+    /// when the predicted one's merit is not below the plain start's the last time it was
+    /// evaluated (`CarriedProducts.startMerit`), so the usual year pays no evaluation more and a
+    /// year that breaks the trend still starts no worse than before. Measured on the 10,000-node
     /// 17-year runs (every final demand +3 % a year): docs/performance.md, "Per-point work of
     /// the matrix-free path".
     static func solveMatrixFree(

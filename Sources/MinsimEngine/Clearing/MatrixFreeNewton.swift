@@ -3,7 +3,7 @@ import LinearAlgebra
 /// The year's clearing on large networks without an explicit Jacobian: a semismooth Newton
 /// method on the box Fischer–Burmeister reformulation `Φ(z) = 0` of the whole MCP (see
 /// `FischerBurmeister`; De Luca, Facchinei & Kanzow 1996), each Newton system solved by GMRES on
-/// Jacobian–vector products (`YearClearingProblem.product(at:_:)`).
+/// Jacobian–vector products (`YearClearingProblem.product(at:rows:values:)`).
 ///
 /// **Step.** With `H = D_a + D_b J` an element of Φ's generalized Jacobian, the Newton step
 /// solves `H d = −Φ`. Rows with `D_b = 0` and `Φ_i = 0` are the unknowns on a bound whose F
@@ -147,26 +147,25 @@ struct MatrixFreeNewton {
         func natural(_ z: [Double], _ f: [Double]) -> Double { FischerBurmeister.naturalResidual(z: z, f: f, lower: l, upper: u) }
         var counts = Counts()
         var evaluations = 0
+        // A starting point, projected and evaluated.
+        func iterate(at unprojected: [Double]) throws(SolveError) -> Iterate {
+            let z = project(unprojected)
+            evaluations += 1
+            let (f, point) = try problem.evaluate(z)
+            let phi = ComplementaritySolver.reformulation(z, f, l, u)
+            return (z, f, point, phi, 0.5 * ComplementaritySolver.squaredNorm(phi.value))
+        }
         // The predicted start, evaluated (nil: none, or it could not be evaluated).
         var guess: Iterate? = nil
         if let predicted {
-            let candidate = project(predicted)
-            evaluations += 1
-            if let evaluated = try? problem.evaluate(candidate) {
-                let phiP = ComplementaritySolver.reformulation(candidate, evaluated.residual, l, u)
-                let meritP = 0.5 * ComplementaritySolver.squaredNorm(phiP.value)
-                if meritP.isFinite { guess = (candidate, evaluated.residual, evaluated.point, phiP, meritP) }
-            }
+            guess = try? iterate(at: predicted)
+            if let g = guess, !g.merit.isFinite { guess = nil }
         }
         var (z, f, point, phi, merit): Iterate
         if let g = guess, g.merit < acceptBelow {
             (z, f, point, phi, merit) = g
         } else {
-            z = project(start)
-            (f, point) = try problem.evaluate(z)
-            evaluations += 1
-            phi = ComplementaritySolver.reformulation(z, f, l, u)
-            merit = 0.5 * ComplementaritySolver.squaredNorm(phi.value)
+            (z, f, point, phi, merit) = try iterate(at: start)
             counts.startMerit = merit
             if let g = guess, g.merit < merit { (z, f, point, phi, merit) = g }
         }

@@ -87,7 +87,8 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
             norm = max(norm, abs(pivots[k]) + columnSums[levels.order[k]])
         }
         let offDiagonal: SparseMatrix
-        if !hasDiagonal && levels.order.indices.allSatisfy({ levels.order[$0] == $0 }) {
+        let inSystemOrder = levels.order.indices.allSatisfy { levels.order[$0] == $0 }
+        if !hasDiagonal && inSystemOrder {
             // System order is already a substitution order (the usual stage-ordered case):
             // A itself is strictly upper triangular and is shared, not copied.
             offDiagonal = a
@@ -108,7 +109,7 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         self.init(
             dimension: n, levelCount: levels.levelCount, oneNorm: norm, reciprocalCondition: 0,
             offDiagonal: offDiagonal,
-            pivots: pivots, order: levels.order)
+            pivots: pivots, order: levels.order, inSystemOrder: inSystemOrder)
         if estimateCondition { try estimateReciprocalCondition() }
     }
 
@@ -153,7 +154,7 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
 
     private init(
         dimension: Int, levelCount: Int, oneNorm: Double, reciprocalCondition: Double,
-        offDiagonal: SparseMatrix, pivots: [Double], order: [Int]
+        offDiagonal: SparseMatrix, pivots: [Double], order: [Int], inSystemOrder: Bool
     ) {
         self.dimension = dimension
         self.levelCount = levelCount
@@ -162,7 +163,7 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         self.offDiagonal = offDiagonal
         self.pivots = pivots
         self.order = order
-        inSystemOrder = order.indices.allSatisfy { order[$0] == $0 }
+        self.inSystemOrder = inSystemOrder
     }
 
     /// Solves `M y = c` (back substitution) or `Mᵀ y = c` (forward substitution) for every column.
