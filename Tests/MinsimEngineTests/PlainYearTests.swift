@@ -97,6 +97,49 @@ struct PlainYearTests {
         expectSame(cold.shortcut, cold.full, "seed \(seed), binding")
     }
 
+    /// The matrix-free path (`MatrixFreeNewton`, networks above 2,048 nodes; here run directly on
+    /// the small seeded networks) started from the plain evaluation at z = 0 that the shortcut
+    /// made and rejected ends exactly where the solve that evaluates z = 0 itself ends: the same
+    /// iterates (`==` on every unknown and residual), the same counts, the evaluation counted
+    /// once. So a binding year on a large network pays nothing for the shortcut's try.
+    /// (Seed 7's network has a capacitated node without base output, so a capacity of 0, which
+    /// the shortcut does not try.)
+    @Test(
+        "the matrix-free solve from the rejected plain evaluation ends as the one that makes it",
+        arguments: [1, 42] as [UInt64])
+    func matrixFreeFromPlainEvaluation(seed: UInt64) throws {
+        for feedback in [0.0, 0.05] {
+            let fixture = try ScarceNetwork(seed: seed, feedback: feedback)
+            let c = fixture.calibration
+            let clearing = MarketClearing()
+            let label = "seed \(seed) feedback \(feedback)"
+            let plain = try clearing.plainEquilibrium(
+                c, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil,
+                capacity: c.activeNodes.map { fixture.conditions.capacities[$0] })
+            #expect(plain.year == nil, "\(label): some node binds")
+            let evaluated = try #require(plain.first, "\(label)")
+            var (given, z0, _) = try clearing.makeProblem(
+                c, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil,
+                evaluated: evaluated)
+            let first = evaluated.startingEvaluation(of: &given)
+            #expect(first.residual == evaluated.residual)
+            let a = try MarketClearing.solveMatrixFree(
+                &given, from: z0, warmStart: nil, settings: clearing.settings.solver, first: first
+            ).result
+            var (own, start, _) = try clearing.makeProblem(
+                c, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil,
+                evaluated: evaluated)
+            let b = try MarketClearing.solveMatrixFree(&own, from: start, warmStart: nil, settings: clearing.settings.solver)
+                .result
+            #expect(a.status == .solved && b.status == .solved, "\(label)")
+            #expect(a.z == b.z && a.residual == b.residual, "\(label): same solution")
+            #expect(a.naturalResidual == b.naturalResidual, "\(label)")
+            #expect(a.iterations == b.iterations && a.evaluations == b.evaluations, "\(label): same counts")
+            #expect(a.jacobianColumns == b.jacobianColumns, "\(label): same products")
+            #expect(given.evaluationCount == own.evaluationCount, "\(label): the evaluation counted once")
+        }
+    }
+
     /// A year with a warm start that carries a rent, or with a zero capacity, is not tried: z = 0
     /// is not where its clearing starts, or a node is closed. Both still end as the full path.
     @Test("a warm start with rents or a closed node goes the full way")

@@ -178,9 +178,12 @@ public struct EngineFixture: Sendable {
 /// Why a fixture cannot run a measurement.
 public enum FixtureError: Error, CustomStringConvertible {
     case noDenseMatrix(Int)
+    /// A measured closure that never ran, so left no result.
+    case noRun
     public var description: String {
         switch self {
         case .noDenseMatrix(let n): return "the fixture of \(n) nodes was built without its dense matrix"
+        case .noRun: return "the measured closure did not run"
         }
     }
 }

@@ -9,7 +9,11 @@
 //               years (demand +3 % a year, compounding), each warm-started from the one before.
 //
 //   swift run -c release --package-path Benchmarks ClearingReport [--runs 5] [--scenario PATH]
-//       [--sections scenario,generated]
+//       [--sections scenario,generated,slack]
+//
+//   slack     — (only when named) generated networks with nothing binding (every tenth node capped
+//               at twice its base output): the first and the next, warm-started year against the
+//               plain solve (issue 11: a year with nothing binding pays nothing for the clearing).
 //
 // Each timing is the median of `--runs` runs after one warm-up run; OpenBLAS uses one thread
 // unless MINSIM_BENCH_THREADS says otherwise; MINSIM_BENCH_NODES=1000 picks generated sizes.
@@ -44,6 +48,7 @@ struct ClearingReport {
         print("- Each time: median of \(runs) runs after 1 warm-up; wall clock, process CPU time in brackets.\n")
         if sections.contains("scenario") { try scenarioSection(path: scenario, runs: runs) }
         if sections.contains("generated") { try generatedSection(runs: runs) }
+        if sections.contains("slack") { try slackSection(runs: runs) }
     }
 
     /// The shipped scenario: the whole simulation, and per year the cleared year (from the run's
@@ -168,22 +173,9 @@ struct ClearingReport {
         print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
             let (cal, cond, elasticity) = try scarceYear(size)
-            var next = cond
-            for r in cal.network.regionIndices {
-                for q in cal.network.productIndices { next.finalDemand[r, q] *= nextYearGrowth }
-            }
-            var cleared: ClearedYear? = nil
-            let plain = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: cond) }
-            let clearing = try measure(runs: runs) {
-                cleared = try MarketClearing().solve(cal, conditions: cond, demandElasticity: elasticity)
-            }
-            guard let cold = cleared else { continue }
-            let plainNext = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: next) }
-            let warmClearing = try measure(runs: runs) {
-                cleared = try MarketClearing().solve(
-                    cal, conditions: next, demandElasticity: elasticity, warmStart: cold.warmStart)
-            }
-            guard let warm = cleared else { continue }
+            let (coldYear, warmYear) = try measureTwoYears(cal, first: cond, elasticity: elasticity, runs: runs)
+            let (cold, plain, clearing) = coldYear
+            let (warm, plainNext, warmClearing) = warmYear
             for (label, c, plain, clearing) in [("cold", cold, plain, clearing), ("warm", warm, plainNext, warmClearing)] {
                 let s = c.statistics
                 let verdict = c.certificate.certified ? "" : " (NOT certified)"
@@ -206,6 +198,34 @@ struct ClearingReport {
             try multiYearRow(size, cal, cond, elasticity, runs: runs)
         }
         print()
+    }
+
+    /// The year `first` cleared without a warm start and the next (every final demand ×
+    /// `nextYearGrowth`) cleared from its warm start, each with the plain solve of the same
+    /// conditions: (cleared year, plain solve, clearing) for each.
+    static func measureTwoYears(_ cal: Calibration, first: YearConditions, elasticity: [Double], runs: Int) throws -> (
+        first: (year: ClearedYear, plain: Measured, clearing: Measured),
+        next: (year: ClearedYear, plain: Measured, clearing: Measured)
+    ) {
+        var next = first
+        for r in cal.network.regionIndices {
+            for q in cal.network.productIndices { next.finalDemand[r, q] *= nextYearGrowth }
+        }
+        func cleared(_ conditions: YearConditions, from warmStart: ClearingWarmStart?) throws -> (
+            year: ClearedYear, plain: Measured, clearing: Measured
+        ) {
+            let plain = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: conditions) }
+            var year: ClearedYear? = nil
+            let clearing = try measure(runs: runs) {
+                year = try MarketClearing().solve(
+                    cal, conditions: conditions, demandElasticity: elasticity, warmStart: warmStart)
+            }
+            // `measure` runs its body at least once (the warm-up), so this does not throw.
+            guard let year else { throw FixtureError.noRun }
+            return (year, plain, clearing)
+        }
+        let cold = try cleared(first, from: nil)
+        return (cold, try cleared(next, from: cold.year.warmStart))
     }
 
     /// Years of the multi-year row: the base year and 16 more, as a 17-year run of the 5-region data.

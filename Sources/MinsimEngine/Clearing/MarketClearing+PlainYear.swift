@@ -40,11 +40,10 @@ extension MarketClearing {
     /// quota rent or unserved share) and nothing is closed (no zero capacity, no ban: every
     /// market, which has a route by construction, stays open).
     ///
-    /// - Returns: the cleared year when z = 0 solves it; otherwise nil and, where the caller's
-    ///   solver can start from it (`ComplementaritySolver.solve(_:from:first:)`), the
-    ///   evaluation made, so that it is not made again. Not tried (nil, nil) on the matrix-free
-    ///   path's networks without a warm start: their solver cannot take the evaluation, and a
-    ///   first year there (the generated benchmarks' cold years) usually binds.
+    /// - Returns: the cleared year when z = 0 solves it; otherwise nil and the evaluation made,
+    ///   which the solver starts from (`ComplementaritySolver.solve(_:from:first:)`,
+    ///   `MatrixFreeNewton.solve(_:from:predicted:acceptBelow:first:record:)`), so that it is
+    ///   not made again: a year that binds pays nothing for the try.
     /// - Throws: what `makeProblem` or the problem's first evaluation would throw.
     func plainEquilibrium(
         _ c: Calibration, conditions: YearConditions, demandElasticity: [Double], warmStart: ClearingWarmStart?,
@@ -53,12 +52,10 @@ extension MarketClearing {
         if let w = warmStart, !w.scaledRents.isEmpty || !w.quotaRents.isEmpty || !w.unservedShares.isEmpty {
             return (nil, nil)
         }
-        let matrixFree = c.dimension > MatrixFreeNewton.minimumNodes  // `MatrixFreeNewton.applies(to:)`
-        if matrixFree && warmStart == nil { return (nil, nil) }
         if capacity.contains(where: { $0 == 0 }) || conditions.routeQuotas.values.contains(0) { return (nil, nil) }
         let evaluation = try evaluatePlain(
             c, conditions: conditions, demandElasticity: demandElasticity, warmStart: warmStart, capacity: capacity)
-        guard evaluation.naturalResidual <= settings.solver.tolerance else { return (nil, matrixFree ? nil : evaluation) }
+        guard evaluation.naturalResidual <= settings.solver.tolerance else { return (nil, evaluation) }
 
         var inner = solver
         inner.triangularConditionOnRequest = true

@@ -75,7 +75,7 @@ extension MarketClearing {
     /// the matrix-free path".
     static func solveMatrixFree(
         _ problem: inout YearClearingProblem, from z0: [Double], warmStart: ClearingWarmStart?,
-        settings: ComplementaritySettings
+        settings: ComplementaritySettings, first: (residual: [Double], point: YearClearingProblem.Point)? = nil
     ) throws(SolveError) -> (result: ComplementarityResult<YearClearingProblem.Point>, products: CarriedProducts) {
         var newton = MatrixFreeNewton(settings: settings)
         let carried = warmStart?.products
@@ -87,7 +87,8 @@ extension MarketClearing {
             predicted = zip(z0, change).map { $0 + $1 }
         }
         let (result, counts) = try newton.solve(
-            &problem, from: z0, predicted: predicted, acceptBelow: carried?.startMerit ?? 0, record: &record)
+            &problem, from: z0, predicted: predicted, acceptBelow: carried?.startMerit ?? 0, first: first,
+            record: &record)
         let solution = result.status == .solved ? result.z : nil
         var change: [Double]? = nil
         if same != nil, let now = solution, let before = carried?.solution, before.count == now.count {

@@ -80,15 +80,16 @@ public struct MarketClearing: Sendable {
         direct.maxEvaluations = Swift.min(direct.maxEvaluations, 4 * settings.directIterations)
         direct.lineSearchTrials = Swift.min(direct.lineSearchTrials, settings.directTrials)
         direct.relaxedSteps = settings.directRelaxedSteps
-        // Large networks: semismooth Newton on Jacobian–vector products (`MatrixFreeNewton`).
-        // Elsewhere the solve starts from the evaluation at z = 0 made already, if any.
+        // Large networks: semismooth Newton on Jacobian–vector products (`MatrixFreeNewton`),
+        // elsewhere the Josephy–Newton method; either starts from the evaluation at z = 0 made
+        // already, if any.
         var result: ComplementarityResult<YearClearingProblem.Point>
         var products: CarriedProducts? = nil
+        let first = plain.first?.startingEvaluation(of: &problem)
         if MatrixFreeNewton.applies(to: problem) {
-            let solved = try Self.solveMatrixFree(&problem, from: z0, warmStart: warmStart, settings: direct)
+            let solved = try Self.solveMatrixFree(&problem, from: z0, warmStart: warmStart, settings: direct, first: first)
             (result, products) = (solved.result, solved.products)
         } else {
-            let first = plain.first?.startingEvaluation(of: &problem)
             result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0, first: first)
         }
         var continuationSteps = 0, homotopySteps = 0

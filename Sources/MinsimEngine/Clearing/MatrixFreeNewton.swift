@@ -134,10 +134,14 @@ struct MatrixFreeNewton {
     /// `MarketClearing.solveMatrixFree`), evaluated first. The solve starts there when its merit
     /// `½‖Φ‖²` is below `acceptBelow`; otherwise `start` is evaluated too and the solve starts
     /// from the one of lower merit (a predicted point that cannot be evaluated is skipped).
-    /// `counts.startMerit` is the merit at `start` where it was evaluated.
+    /// `counts.startMerit` is the merit at `start` where it was evaluated. `first`: the
+    /// problem's evaluation at the projected `start` when the caller made it already
+    /// (`MarketClearing.plainEquilibrium`'s at z = 0), taken in place of evaluating `start`
+    /// again; it counts as the solve's evaluation, as in `ComplementaritySolver.solve(_:from:first:)`.
     func solve(
         _ problem: inout YearClearingProblem, from start: [Double], predicted: [Double]? = nil,
-        acceptBelow: Double = 0, record: inout ProductRecord
+        acceptBelow: Double = 0, first: (residual: [Double], point: YearClearingProblem.Point)? = nil,
+        record: inout ProductRecord
     ) throws(SolveError)
         -> (result: ComplementarityResult<YearClearingProblem.Point>, counts: Counts)
     {
@@ -148,10 +152,13 @@ struct MatrixFreeNewton {
         var counts = Counts()
         var evaluations = 0
         // A starting point, projected and evaluated.
-        func iterate(at unprojected: [Double]) throws(SolveError) -> Iterate {
+        func iterate(at unprojected: [Double], given: (residual: [Double], point: YearClearingProblem.Point)? = nil)
+            throws(SolveError) -> Iterate
+        {
             let z = project(unprojected)
             evaluations += 1
-            let (f, point) = try problem.evaluate(z)
+            let (f, point): ([Double], YearClearingProblem.Point)
+            if let given { (f, point) = given } else { (f, point) = try problem.evaluate(z) }
             let phi = ComplementaritySolver.reformulation(z, f, l, u)
             return (z, f, point, phi, 0.5 * ComplementaritySolver.squaredNorm(phi.value))
         }
@@ -165,7 +172,7 @@ struct MatrixFreeNewton {
         if let g = guess, g.merit < acceptBelow {
             (z, f, point, phi, merit) = g
         } else {
-            (z, f, point, phi, merit) = try iterate(at: start)
+            (z, f, point, phi, merit) = try iterate(at: start, given: first)
             counts.startMerit = merit
             if let g = guess, g.merit < merit { (z, f, point, phi, merit) = g }
         }
