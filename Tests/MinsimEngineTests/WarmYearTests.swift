@@ -121,7 +121,8 @@ struct WarmYearTests {
     /// `acceptBelow` without evaluating the plain start (one evaluation), otherwise after
     /// comparing both (two, and the plain start's merit reported). A prediction worse than the
     /// plain start (every unknown at its upper bound, rents at 5; the plain start the solution)
-    /// is evaluated and passed over: no step, two evaluations.
+    /// is evaluated and passed over: no step, two evaluations. With the plain start's evaluation
+    /// given, both are compared whatever the bound.
     @Test("the predicted start is taken below the bound or where its merit is lower")
     func predictedStartChoice() throws {
         let fixture = try ScarceNetwork(seed: 7)
@@ -139,6 +140,16 @@ struct WarmYearTests {
             #expect(result.evaluations == evaluations, "bound \(bound)")
             #expect((counts.startMerit != nil) == (evaluations == 2), "bound \(bound)")
         }
+        // With the start's evaluation given (`first`, as the nothing-binding shortcut hands it
+        // over), the start is compared even below the bound: it costs no evaluation more, and is
+        // counted once.
+        let given = try problem.evaluate(z0)
+        var withFirst = MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)
+        let fromFirst = try newton.solve(
+            &problem, from: z0, predicted: plain.z, acceptBelow: .infinity, first: given, record: &withFirst)
+        #expect(fromFirst.result.status == .solved && fromFirst.counts.steps == 0)
+        #expect(fromFirst.result.evaluations == 2 && fromFirst.counts.startMerit != nil)
+        #expect(fromFirst.result.z == plain.z, "the predicted start (the solution) has the lower merit")
         let far = problem.upperBounds.map { $0.isFinite ? $0 : 5 }
         var record = MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)
         let (result, counts) = try newton.solve(&problem, from: plain.z, predicted: far, acceptBelow: 0, record: &record)

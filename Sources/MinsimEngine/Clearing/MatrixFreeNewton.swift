@@ -137,7 +137,8 @@ struct MatrixFreeNewton {
     /// `counts.startMerit` is the merit at `start` where it was evaluated. `first`: the
     /// problem's evaluation at the projected `start` when the caller made it already
     /// (`MarketClearing.plainEquilibrium`'s at z = 0), taken in place of evaluating `start`
-    /// again; it counts as the solve's evaluation, as in `ComplementaritySolver.solve(_:from:first:)`.
+    /// again and always compared with the predicted start (it costs nothing more); it counts as
+    /// the solve's evaluation, as in `ComplementaritySolver.solve(_:from:first:)`.
     func solve(
         _ problem: inout YearClearingProblem, from start: [Double], predicted: [Double]? = nil,
         acceptBelow: Double = 0, first: (residual: [Double], point: YearClearingProblem.Point)? = nil,
@@ -169,7 +170,7 @@ struct MatrixFreeNewton {
             if let g = guess, !g.merit.isFinite { guess = nil }
         }
         var (z, f, point, phi, merit): Iterate
-        if let g = guess, g.merit < acceptBelow {
+        if first == nil, let g = guess, g.merit < acceptBelow {
             (z, f, point, phi, merit) = g
         } else {
             (z, f, point, phi, merit) = try iterate(at: start, given: first)
