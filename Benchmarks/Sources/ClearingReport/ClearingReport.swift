@@ -173,10 +173,10 @@ struct ClearingReport {
         print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
             let (cal, cond, elasticity) = try scarceYear(size)
-            let (coldYear, warmYear) = try measureTwoYears(cal, first: cond, elasticity: elasticity, runs: runs)
-            let (cold, plain, clearing) = coldYear
-            let (warm, plainNext, warmClearing) = warmYear
-            for (label, c, plain, clearing) in [("cold", cold, plain, clearing), ("warm", warm, plainNext, warmClearing)] {
+            let (cold, warm) = try measureTwoYears(cal, first: cond, elasticity: elasticity, runs: runs)
+            for (label, c, plain, clearing) in [
+                ("cold", cold.year, cold.plain, cold.clearing), ("warm", warm.year, warm.plain, warm.clearing),
+            ] {
                 let s = c.statistics
                 let verdict = c.certificate.certified ? "" : " (NOT certified)"
                 print(

@@ -122,33 +122,27 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         reciprocalCondition = InverseNormEstimator.reciprocalCondition(oneNorm: oneNorm, inverseOneNorm: inverseNorm)
     }
 
-    /// One right-hand side (`block` N × 1), the matrix-free clearing's every Jacobian–vector
-    /// product: in system order (`inSystemOrder`, the stage-ordered case) the sweep runs on the
+    /// One right-hand side (N entries, solved in place), the year solver's every solve and the
+    /// matrix-free clearing's every Jacobian–vector product: in system order (`inSystemOrder`, the stage-ordered case) the sweep runs on the
     /// column itself; otherwise through one permuted copy. The arithmetic is the general path's
     /// with k = 1, entry for entry, so the results are bit for bit the same
     /// (`SolverAgreementTests.triangularOneColumn`); what goes is the interleaving around it, which
     /// cost as much as the sweep (docs/performance.md, "Per-point work of the matrix-free path").
-    private func solveColumn(_ block: inout Matrix, transposed: Bool) {
+    private func solveColumn(_ b: UnsafeMutableBufferPointer<Double>, transposed: Bool) {
         if inSystemOrder {
-            block.withUnsafeMutableBufferPointer { b in
-                offDiagonal.solveUpperTriangular(diagonal: pivots, interleaved: b, count: 1, transposed: transposed)
-            }
+            offDiagonal.solveUpperTriangular(diagonal: pivots, interleaved: b, count: 1, transposed: transposed)
             return
         }
         let n = dimension
         var w = [Double](unsafeUninitializedCapacity: n) { w, initialized in
             order.withUnsafeBufferPointer { order in
-                block.withUnsafeBufferPointer { b in
-                    for pos in 0..<n { w[pos] = b[order[pos]] }
-                }
+                for pos in 0..<n { w[pos] = b[order[pos]] }
             }
             initialized = n
         }
         offDiagonal.solveUpperTriangular(diagonal: pivots, interleaved: &w, count: 1, transposed: transposed)
         order.withUnsafeBufferPointer { order in
-            block.withUnsafeMutableBufferPointer { b in
-                for pos in 0..<n { b[order[pos]] = w[pos] }
-            }
+            for pos in 0..<n { b[order[pos]] = w[pos] }
         }
     }
 
@@ -176,9 +170,9 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         precondition(columns.allSatisfy { $0.count == n }, "right-hand sides must have \(n) entries")
         if k == 1 {
             // The year solver's every solve (one right-hand side): no interleaving.
-            var block = Matrix(column: columns[0])
-            solveColumn(&block, transposed: transposed)
-            return [block.column(0)]
+            var x = columns[0]
+            x.withUnsafeMutableBufferPointer { solveColumn($0, transposed: transposed) }
+            return [x]
         }
         // w[pos·k + c]: right-hand side c at substitution position pos, interleaved.
         var w = [Double](repeating: 0, count: n * k)
@@ -207,7 +201,7 @@ public struct TriangularLeontiefFactorization: LeontiefFactorization {
         precondition(block.rows == n, "right-hand sides must have \(n) entries")
         guard k > 0 else { return }
         if k == 1 {
-            solveColumn(&block, transposed: transposed)
+            block.withUnsafeMutableBufferPointer { solveColumn($0, transposed: transposed) }
             return
         }
         var w = [Double](repeating: 0, count: n * k)
