@@ -43,6 +43,21 @@ struct LinearSolverOption: ParsableArguments {
     var solver: LinearSolverChoice = .automatic
 }
 
+/// `--max-dense-unknowns`: how large a year's clearing may be for the dense method that the
+/// matrix-free method falls back on (run, compare).
+struct DenseLimitOption: ParsableArguments {
+    @Option(
+        name: .customLong("max-dense-unknowns"),
+        help:
+            "Most unknowns (rents and unserved shares) a clearing's dense fallback may take on; it needs up to about 48 bytes × unknowns² of memory (default 10000: ≈ 4.8 GB)."
+    )
+    var maxDenseUnknowns = ComplementaritySettings().maxDenseUnknowns
+
+    func validate() throws {
+        guard maxDenseUnknowns >= 1 else { throw ValidationError("--max-dense-unknowns must be at least 1") }
+    }
+}
+
 /// `--quiet` (every command that prints on success).
 struct QuietOption: ParsableArguments {
     @Flag(name: .long, help: "Print nothing on success and show no progress (warnings still go to stderr).")

@@ -31,6 +31,7 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var output: OutputFolderOptions
     @OptionGroup var blas: ThreadOptions
     @OptionGroup var solving: LinearSolverOption
+    @OptionGroup var dense: DenseLimitOption
     @OptionGroup var verbosity: QuietOption
 
     func run() throws {
@@ -38,7 +39,7 @@ struct CompareCommand: ParsableCommand {
         do {
             let report = try ResultComparison.compare(
                 a, b, outputDirectory: output.out, force: output.force, runtime: runtime,
-                options: ScenarioRunner.Options(linearSolver: solving.solver))
+                options: ScenarioRunner.Options(linearSolver: solving.solver, maxDenseUnknowns: dense.maxDenseUnknowns))
             for warning in report.warnings { StandardError.print("warning: \(warning)") }
             if !verbosity.quiet { print(ResultComparison.summaryText(report)) }
         } catch {

@@ -32,6 +32,7 @@ struct RunCommand: ParsableCommand {
     var report = false
 
     @OptionGroup var solving: LinearSolverOption
+    @OptionGroup var dense: DenseLimitOption
 
     func run() throws {
         let runtime = blas.applied()
@@ -40,7 +41,8 @@ struct RunCommand: ParsableCommand {
         do {
             let run = try ScenarioRunner.run(
                 path: file, outputDirectory: out, force: output.force, runtime: runtime,
-                options: ScenarioRunner.Options(writeCohorts: cohorts, linearSolver: solving.solver),
+                options: ScenarioRunner.Options(
+                    writeCohorts: cohorts, linearSolver: solving.solver, maxDenseUnknowns: dense.maxDenseUnknowns),
                 progress: progress.enabled ? { progress.update($0) } : nil)
             progress.finish()
             for warning in run.warnings { StandardError.print("warning: \(warning)") }

@@ -180,16 +180,35 @@ struct CommandLineTests {
     }
 
     /// The option groups shared by the commands (`--out`/`--force`, `--threads`, `--solver`,
-    /// `--quiet`) parse and validate the same everywhere.
+    /// `--max-dense-unknowns`, `--quiet`) parse and validate the same everywhere.
     @Test("shared options: the same names, checks and help in run and compare", arguments: ["run", "compare"])
     func sharedOptions(_ command: String) throws {
         let sides = command == "run" ? ["x.yaml"] : ["a.yaml", "b.yaml"]
         let zero = try Self.minsim([command] + sides + ["--out", "o", "--threads", "0"])
         #expect(zero.status == 64 && zero.stderr.contains("--threads must be at least 1"), "\(zero.stderr)")
+        let noDense = try Self.minsim([command] + sides + ["--out", "o", "--max-dense-unknowns", "0"])
+        #expect(
+            noDense.status == 64 && noDense.stderr.contains("--max-dense-unknowns must be at least 1"), "\(noDense.stderr)")
         let help = try Self.minsim([command, "--help"])
-        for option in ["--out <out>", "--force", "--threads <threads>", "--solver <solver>", "--quiet"] {
+        for option in [
+            "--out <out>", "--force", "--threads <threads>", "--solver <solver>", "--max-dense-unknowns <max-dense-unknowns>",
+            "--quiet",
+        ] {
             #expect(help.stdout.contains(option), "\(command) --help lacks \(option)")
         }
+    }
+
+    /// A year too large for the dense clearing method: exit status 1 (a failed solve), the
+    /// year and the option that raises the limit on stderr, no output folder.
+    @Test("run: a year above --max-dense-unknowns fails with exit 1 and names the option")
+    func denseLimit() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out").path
+        let r = try Self.minsim(["run", TestSupport.fixture("valid/years.yaml"), "--out", out, "--max-dense-unknowns", "1"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("more than the limit of 1 (--max-dense-unknowns"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 
     @Test("schema: prints valid JSON")

@@ -286,4 +286,28 @@ struct ScenarioConditionTests {
         }
         #expect(!FileManager.default.fileExists(atPath: out.path), "no output folder after a failed run")
     }
+
+    @Test("a year too large for the dense clearing method says so, with the limit and the option that raises it")
+    func denseLimitFails() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        do {
+            _ = try ScenarioRunner.run(
+                path: TestSupport.fixture("valid/years.yaml"), outputDirectory: out.path, runtime: TestSupport.runtime,
+                options: ScenarioRunner.Options(maxDenseUnknowns: 1))
+            Issue.record("expected the run to fail")
+        } catch {
+            guard case .solveFailed(let year, let message) = error else {
+                Issue.record("expected solveFailed, got \(error)")
+                return
+            }
+            #expect(year >= 2024, "\(year)")
+            #expect(message.contains("no certified equilibrium"), "\(message)")
+            #expect(message.contains("more than the limit of 1 (--max-dense-unknowns"), "\(message)")
+            #expect(message.contains("rerun with --max-dense-unknowns "), "\(message)")
+            #expect(error.exitCode == 1)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "no output folder after a failed run")
+    }
 }

@@ -81,5 +81,20 @@ public struct ComplementaritySettings: Sendable, Equatable {
     public var snapSwitches = true
     /// Initial Levenberg–Marquardt factor ν, `λ = ν·‖Φ‖`.
     public var initialDamping: Double = 1e-2
+    /// The most unknowns a Newton system may have (the working set, after `workingSetMargin`);
+    /// a solve that would need more stops with `.tooLarge` before forming anything.
+    ///
+    /// Why: a step holds the Jacobian's formed columns (w × formed) and the subproblem's
+    /// matrices over them; where every column is formed and a Levenberg–Marquardt step is
+    /// taken, the Jacobian, `D_a + D_b J`, the damped step's 2w × w least-squares system and
+    /// LAPACK's copy of it live at once: ≈ 48 w² bytes, 4.8 GB at the default of 10,000.
+    /// Measured (docs/performance.md): the generated 10,000-node network's cold and warm year
+    /// on this solver alone (5,749 unknowns, 1,121 columns formed) peaked 180 MB above the
+    /// matrix-free solve's; a binding 100,000-node year whose matrix-free solve stalled fell
+    /// back here with all 57,211 unknowns working (≈ 157 GB at 48 w²) and grew past 15 GB
+    /// before it was stopped. The default is the assumption that a run should stay within a
+    /// workstation's memory even where every column is formed; the shipped data has ≤ 60
+    /// unknowns and the matrix-free method (`MatrixFreeNewton`) carries the large networks.
+    public var maxDenseUnknowns: Int = 10_000
     public init() {}
 }

@@ -11,6 +11,9 @@ public enum ComplementarityStatus: String, Sendable, Equatable {
     /// projected-gradient fallback failed): a local minimum of `‖Φ‖` that is not a solution,
     /// or a residual at the noise level of the evaluations.
     case stalled
+    /// The Newton system would have more unknowns than `ComplementaritySettings.maxDenseUnknowns`:
+    /// the solve stopped before forming its dense Jacobian rather than exhaust the memory.
+    case tooLarge = "too_large"
 }
 
 /// One accepted step of the solver.
@@ -147,6 +150,9 @@ public struct ComplementaritySolver: Sendable {
                 if !heldLow && !heldHigh { work.append(i) }
             }
             let w = work.count
+            // A Jacobian, its generalized form and the subproblem's matrices of w² doubles each:
+            // stop before forming them where they would not fit (`maxDenseUnknowns`).
+            if w > settings.maxDenseUnknowns { status = .tooLarge; break }
             func expand(_ values: [Double]) -> [Double] {
                 var out = z
                 for (a, i) in work.enumerated() { out[i] = values[a] }

@@ -39,7 +39,8 @@ extension MarketClearing {
     /// solves the problem) to λ = 1, `solve(λ, z)` solving the problem at λ from `z`, each solve
     /// warm-started from the last solution. λ advances by the step that last worked (0.25 at
     /// first, doubled after a success, halved after a failure) until λ = 1, the step falls
-    /// below `minimumStep`, or the evaluations (counting `first`'s) reach `maxEvaluations`.
+    /// below `minimumStep`, the evaluations (counting `first`'s) reach `maxEvaluations`, or a
+    /// stage's Newton system is too large for the dense solver (`.tooLarge`: so at every λ).
     /// - Returns: whether λ = 1 was solved, the last stage's result, the iteration, evaluation,
     ///   Jacobian and log totals of `first` and every stage, and the number of stages.
     static func follow(
@@ -66,6 +67,8 @@ extension MarketClearing {
                 lambda = target
                 z = result.z
                 step *= 2
+            } else if result.status == .tooLarge {
+                break
             } else {
                 step *= 0.5
             }

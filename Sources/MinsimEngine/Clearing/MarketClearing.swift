@@ -93,10 +93,11 @@ public struct MarketClearing: Sendable {
             result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0, first: first)
         }
         var continuationSteps = 0, homotopySteps = 0
-        if result.status != .solved && settings.directTrials < 11 {
+        // A Newton system too large for the dense methods stays so on any path of them.
+        if result.status != .solved && result.status != .tooLarge && settings.directTrials < 11 {
             (result, homotopySteps) = try Self.homotopy(&problem, settings: direct, first: result)
         }
-        if result.status != .solved {
+        if result.status != .solved && result.status != .tooLarge {
             (result, continuationSteps) = try Self.continuation(&problem, solver: solver, first: result)
         }
 

@@ -51,7 +51,10 @@ import LinearAlgebra
 /// **Fallback.** Where GMRES fails to reduce the residual, the search fails with nothing left to
 /// pin, or the step or hybrid-step limit is reached, the Josephy–Newton solver
 /// (`ComplementaritySolver`) continues from the point reached, so the path's end and its
-/// certificate are those of the solver the rest of the clearing uses.
+/// certificate are those of the solver the rest of the clearing uses — unless its Newton
+/// system would exceed `ComplementaritySettings.maxDenseUnknowns`: then the year ends at the
+/// point reached with the status `.tooLarge` (a binding 100,000-node year's fallback had all
+/// 57,211 unknowns working and outgrew memory, docs/performance.md).
 struct MatrixFreeNewton {
     /// The Josephy–Newton settings, for the tolerance, the merit memory and the fallback.
     var settings: ComplementaritySettings

@@ -17,11 +17,17 @@ public enum ScenarioRunner {
         public var maxClearingIterations: Int? = nil
         /// The linear solver for every year (`minsim run --solver`); automatic by default.
         public var linearSolver: LinearSolverChoice = .automatic
-        public init(writeCohorts: Bool = false, maxClearingIterations: Int? = nil, linearSolver: LinearSolverChoice = .automatic)
-        {
+        /// Replaces the dense clearing method's size limit (`minsim run --max-dense-unknowns`,
+        /// `ComplementaritySettings.maxDenseUnknowns`).
+        public var maxDenseUnknowns: Int? = nil
+        public init(
+            writeCohorts: Bool = false, maxClearingIterations: Int? = nil, linearSolver: LinearSolverChoice = .automatic,
+            maxDenseUnknowns: Int? = nil
+        ) {
             self.writeCohorts = writeCohorts
             self.maxClearingIterations = maxClearingIterations
             self.linearSolver = linearSolver
+            self.maxDenseUnknowns = maxDenseUnknowns
         }
     }
 
@@ -118,6 +124,7 @@ public enum ScenarioRunner {
         let inputs = scenario.yearInputs()
         var settings = scenario.timeline.settings
         if let limit = options.maxClearingIterations { settings.clearing.solver.maxIterations = limit }
+        if let limit = options.maxDenseUnknowns { settings.clearing.solver.maxDenseUnknowns = limit }
         settings.solver.linearSolver = options.linearSolver
         // Bad input is reported as diagnostics before any year is solved, never as a failed solve.
         let problems = scenario.inputDiagnostics(inputs, settings: settings)
@@ -127,14 +134,19 @@ public enum ScenarioRunner {
             return zip(inputs, simulated).map { YearResult(inputs: $0, simulated: $1) }
         } catch {
             if case .invalidInput(let year, let issues) = error { throw .invalid(scenario.diagnostics(year: year, issues)) }
-            throw failure(error, network: scenario.network)
+            throw failure(error, network: scenario.network, denseLimit: settings.clearing.solver.maxDenseUnknowns)
         }
     }
 
     /// What a failed simulation says: the year and what failed (calibration of the year's
     /// recipes, the solve, a clearing without a certified equilibrium, or the fleet model).
     /// Invalid input (checked before solving) names the year, or the base year for settings.
-    static func failure(_ error: SimulationError, network net: Network, baseYear: Int = 0) -> RunFailure {
+    /// `denseLimit`: the run's `ComplementaritySettings.maxDenseUnknowns`, named where a
+    /// clearing stopped at it.
+    static func failure(
+        _ error: SimulationError, network net: Network, baseYear: Int = 0,
+        denseLimit: Int = ComplementaritySettings().maxDenseUnknowns
+    ) -> RunFailure {
         switch error {
         case .invalidInput(let year, let issues):
             return .solveFailed(
@@ -143,11 +155,24 @@ public enum ScenarioRunner {
             return .solveFailed(year: year, message: e.issues.map { $0.message(in: net) }.joined(separator: "; "))
         case .solve(let year, let e):
             return .solveFailed(year: year, message: e.message(in: net))
+        case .notCertified(let year, _, let stats) where stats.status == .tooLarge:
+            // The dense method's working set is every unknown (no working-set margin).
+            let unknowns = stats.rentUnknowns + stats.quotaUnknowns + stats.marketUnknowns
+            let bytes = 48 * Double(unknowns) * Double(unknowns)
+            let memory =
+                bytes >= 1e9
+                ? String(format: "≈ %.1f GB", bytes / 1e9)
+                : bytes >= 1e6 ? String(format: "≈ %.0f MB", bytes / 1e6) : "under 1 MB"
+            return .solveFailed(
+                year: year,
+                message:
+                    "the market clearing found no certified equilibrium: it stopped at natural residual \(stats.naturalResidual) after \(stats.iterations) iterations, where its dense Newton method would need a system of \(unknowns) unknowns, more than the limit of \(denseLimit) (--max-dense-unknowns; up to 48 bytes × unknowns² of memory: \(memory) here); rerun with --max-dense-unknowns \(unknowns) if the machine has that memory, or ease the year's binding capacities"
+            )
         case .notCertified(let year, let certificate, let stats):
             return .solveFailed(
                 year: year,
                 message:
-                    "the market clearing found no certified equilibrium (solver \(stats.status.rawValue) after \(stats.iterations) iterations, natural residual \(stats.naturalResidual)): \(certificate.failures.joined(separator: "; ")) — tolerance \(certificate.tolerance); no output was written"
+                    "the market clearing found no certified equilibrium (solver \(stats.status.rawValue) after \(stats.iterations) iterations, natural residual \(stats.naturalResidual)): \(certificate.failures.joined(separator: "; ")) — tolerance \(certificate.tolerance)"
             )
         case .fleet(let year, let e):
             return .solveFailed(year: year, message: "fleet stock model: " + e.issues.map(\.message).joined(separator: "; "))
