@@ -1,7 +1,8 @@
 // The matrix-free path's cost per Jacobian–vector product, for before/after comparisons of the
 // product and GMRES (docs/performance.md, c16-product): one generated scarce year cleared cold,
 // then the next year (every final demand +3 %) cleared warm from it `--runs` times; prints the
-// warm year's counts (steps, year solves, products) and CPU times. Meant for callgrind, whose
+// cold year's counts, status and CPU time, and the warm year's counts (steps, year solves,
+// products) and CPU times. Meant for callgrind, whose
 // per-function inclusive counts divided by the product count give the instructions a product
 // costs, and for alternated CPU-time runs.
 //
@@ -28,7 +29,13 @@ struct ProductReport {
         let (cal, cond, elasticity) = try scarceYear(size)
         var next = cond
         for r in cal.network.regionIndices { for q in cal.network.productIndices { next.finalDemand[r, q] *= 1.03 } }
-        let cold = try MarketClearing().solve(cal, conditions: cond, demandElasticity: elasticity)
+        let coldTime = try timed { try MarketClearing().solve(cal, conditions: cond, demandElasticity: elasticity) }
+        let cold = coldTime.value
+        let c = cold.statistics
+        print(
+            "cold year: steps \(c.iterations), year solves \(c.evaluations), Jacobians \(c.jacobians) (columns + products "
+                + "\(c.jacobianColumns)), status \(c.status.rawValue), certified \(cold.certificate.certified); CPU "
+                + String(format: "%.1f ms", coldTime.cpuSeconds * 1e3))
         var cpu: [Double] = []
         var warm: ClearedYear? = nil
         for _ in 0..<runs {
