@@ -53,6 +53,16 @@ extension LeontiefFactorization {
 
 /// Dense LU of `M` on LAPACK: one dgetrf, then dgetrs with 'N' or 'T' for all right-hand sides.
 public struct DenseLeontiefFactorization: LeontiefFactorization {
+    /// The most active nodes it factors (`--solver dense` on a larger network is refused with
+    /// a message that names the other solvers). Why: each factorization holds an N × N matrix
+    /// of 8N² bytes and a year makes several (the price fixed point keeps its factors while it
+    /// factors again), so at the 32-bit indexing limit of LAPACK (46,340) one matrix alone is
+    /// 17 GB; at 20,000 it is 3.2 GB and dgetrf's (2/3)N³ = 5.3e12 flops take about 2.5 min at
+    /// the 36 GFLOP/s measured at 2,000 nodes (docs/performance.md, "Solver choice"). The limit
+    /// is the assumption that a forced dense run should fit a workstation; `.automatic` never
+    /// factors densely above `LeontiefFactorizer.defaultDenseNodeLimit` (4,000).
+    public static let nodeLimit = 20_000
+
     public let lu: LUFactorization
     public let reciprocalCondition: Double
     public var dimension: Int { lu.dimension }
@@ -68,6 +78,14 @@ public struct DenseLeontiefFactorization: LeontiefFactorization {
     ///   Until then `reciprocalCondition` is 0.
     init(_ system: LeontiefSystem, withTariffs: Bool, estimateCondition: Bool = true) throws(SolveError) {
         let c = system.calibration
+        let n = c.activeNodes.count
+        guard n <= Self.nodeLimit else {
+            let gigabytes = String(format: "%.1f", 8 * Double(n) * Double(n) / 1e9)
+            let flops = String(format: "%.1e", 2.0 / 3.0 * pow(Double(n), 3))
+            throw .solverNotApplicable(
+                "the dense solver would factor a \(n) × \(n) matrix (\(gigabytes) GB, ≈ \(flops) flops a factorization, several a year); it takes at most \(Self.nodeLimit) active nodes — choose the automatic, sparse or krylov linear solver"
+            )
+        }
         do {
             lu = try LUFactorization(factoring: system.leontiefMatrix(withTariffs: withTariffs))
         } catch {
