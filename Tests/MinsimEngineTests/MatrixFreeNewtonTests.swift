@@ -51,4 +51,38 @@ struct MatrixFreeNewtonTests {
             #expect(result.z[i] <= settings.tolerance, "seed \(seed) feedback \(feedback): z = \(result.z[i])")
         }
     }
+
+    /// Near the solution the Newton system is solved only as far as the tolerance needs: from
+    /// the solution with its largest rent moved by 1e-9 (‖Φ‖∞ ≈ 1e-9, so `η = √‖Φ‖∞` ≈ 3e-5, while
+    /// a tenth of the tolerance 1e-10 over ‖Φ‖₂ is ≈ 1e-2), GMRES on the same Krylov sequence
+    /// stops at an earlier product than without the floor, and the solve from there still ends
+    /// within the tolerance.
+    @Test("the last Newton system is solved no further than the tolerance needs", arguments: [1, 7, 42] as [UInt64])
+    func oversolvingFloor(seed: UInt64) throws {
+        let fixture = try ScarceNetwork(seed: seed)
+        var (problem, start) = try fixture.clearingProblem()
+        let settings = MarketClearingSettings().solver
+        let solved = try MatrixFreeNewton(settings: settings).solve(&problem, from: start).result
+        try #require(solved.status == .solved)
+        let rent = try #require((0..<problem.quotaOffset).max { solved.z[$0] < solved.z[$1] })
+        var z = solved.z
+        z[rent] += 1e-9
+        let (f, point) = try problem.evaluate(z)
+        let phi = ComplementaritySolver.reformulation(z, f, problem.lowerBounds, problem.upperBounds)
+        let rows = z.indices.filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
+        var products: [Double: Int] = [:]
+        for floor in [0.0, 0.1] {
+            var method = MatrixFreeNewton(settings: settings)
+            method.oversolvingFloor = floor
+            var record = MatrixFreeNewton.ProductRecord(limit: 0)
+            var counts = MatrixFreeNewton.Counts()
+            let d = try method.newtonDirection(&problem, at: point, phi: phi, rows: rows, record: &record, counts: &counts)
+            #expect(d != nil, "seed \(seed), floor \(floor)")
+            products[floor] = counts.products
+        }
+        let tight = try #require(products[0.0]), loose = try #require(products[0.1])
+        #expect(loose < tight, "seed \(seed): \(loose) products with the floor, \(tight) without")
+        let (result, _) = try MatrixFreeNewton(settings: settings).solve(&problem, from: z)
+        #expect(result.status == .solved && result.naturalResidual <= settings.tolerance, "seed \(seed)")
+    }
 }

@@ -185,15 +185,7 @@ struct ClearingReport {
                         + "\(s.rentUnknowns + s.quotaUnknowns + s.marketUnknowns) | \(s.bindingNodes.count) | \(ms(plain)) | \(ms(clearing))\(verdict) | "
                         + "\(f1(clearing.wall / plain.wall)) | \(f1(clearing.cpu / plain.cpu)) | \(s.iterations) | \(s.evaluations) | "
                         + "\(s.jacobians) (\(s.jacobianColumns)) |")
-                if ProcessInfo.processInfo.environment["MINSIM_BENCH_LOG"] != nil {
-                    for step in s.log {
-                        print(
-                            "<!-- \(label) step \(step.iteration): merit \(step.merit), "
-                                + "natural residual \(step.naturalResidual), "
-                                + "free \(step.freeCount), trials \(step.trials), damping \(step.damping), "
-                                + "step \(step.stepNorm) -->")
-                    }
-                }
+                if ProcessInfo.processInfo.environment["MINSIM_BENCH_LOG"] != nil { printSteps(s.log, label: label) }
             }
             try multiYearRow(size, cal, cond, elasticity, runs: runs)
         }
@@ -236,6 +228,15 @@ struct ClearingReport {
     /// clears a run's years. Reported per year over the run: the clearing's mean time against the
     /// mean plain solve of the same years' conditions (the ratio is total clearing time over total
     /// plain time), and the mean counts.
+    /// The clearing's steps, one HTML comment each (`MINSIM_BENCH_LOG`).
+    static func printSteps(_ log: [ComplementarityIteration], label: String) {
+        for step in log {
+            print(
+                "<!-- \(label) step \(step.iteration): merit \(step.merit), natural residual \(step.naturalResidual), "
+                    + "free \(step.freeCount), trials \(step.trials), damping \(step.damping), step \(step.stepNorm) -->")
+        }
+    }
+
     static func multiYearRow(
         _ size: NetworkSize, _ cal: Calibration, _ base: YearConditions, _ elasticity: [Double], runs: Int
     ) throws {
@@ -268,6 +269,7 @@ struct ClearingReport {
                     "<!-- run year \(t): steps \(s.iterations), year solves \(s.evaluations), Jacobians \(s.jacobians) "
                         + "(\(s.jacobianColumns)), homotopy steps \(s.homotopySteps), continuation steps \(s.continuationSteps), "
                         + "natural residual \(s.naturalResidual) -->")
+                printSteps(s.log, label: "run year \(t)")
             }
         }
         let count = Double(years.count)
