@@ -385,7 +385,7 @@ struct MatrixFreeNewton {
         // or above `oversolvingFloor` × tolerance (Kelley 1995, §6.3; Eisenstat & Walker 1996).
         // Only for the Newton system itself (right-hand side −Φ): the hybrid step's other
         // systems have right-hand sides of another scale.
-        let norm = given == nil ? rows.reduce(0.0) { $0 + phi.value[$1] * phi.value[$1] }.squareRoot() : 0
+        let norm = given == nil ? ComplementaritySolver.squaredNorm(rhs).squareRoot() : 0
         let target = norm > 0 ? Swift.min(0.1, Swift.max(forcing, oversolvingFloor * settings.tolerance / norm)) : forcing
         // In the local phase (η < 0.1, ‖Φ‖∞ < 0.01), the earlier systems' products: exact on
         // their images, the diagonal on the rest. The global phase's systems, solved to 0.1 in
