@@ -20,8 +20,14 @@ public struct PriceSolution: Sendable {
     public let converged: Bool
     public let statistics: SolverStatistics
     /// Factors of `I − Ã` from the last factorization (of the shares one chord step before
-    /// the final ones); nil only for an empty network.
+    /// the final ones); nil only for an empty network. With `factoredNearby`, factors of
+    /// `I − A` at a nearby solution's shares instead (`YearSolver.NearbyFactors.quantity`):
+    /// a start for the quantity solve's refinement, not the price system's factors.
     let factorization: (any LeontiefFactorization)?
+    /// The fixed point was solved on a nearby solution's factors and made none of its own
+    /// (`YearSolver.nearbyNewton`): `factorization` is not of `I − Ã`, and no condition
+    /// estimate of `I − Ã` exists.
+    let factoredNearby: Bool
 
     /// `τ + κ` per route: what delivered costs and Armington weights carry. Stored, not
     /// recomputed at each read: the market clearing reads it several times per evaluated point
@@ -31,8 +37,10 @@ public struct PriceSolution: Sendable {
 
     init(
         calibration: Calibration, prices: [Double], shares: [Double], statutoryTariffs: [Double], routeRents: [Double],
-        costTarget: [Double], converged: Bool, statistics: SolverStatistics, factorization: (any LeontiefFactorization)?
+        costTarget: [Double], converged: Bool, statistics: SolverStatistics, factorization: (any LeontiefFactorization)?,
+        factoredNearby: Bool = false
     ) {
+        self.factoredNearby = factoredNearby
         self.calibration = calibration
         self.prices = prices
         self.shares = shares

@@ -102,8 +102,20 @@ extension YearSolver {
     /// `solution` (solved at `priced`) with the condition estimate that
     /// `triangularConditionOnRequest` left out made now: the same estimate of the same factors
     /// as a solve without it reports. Unchanged when there is nothing to estimate.
+    /// Where the prices were solved on a nearby solution's factors (`PriceSolution.factoredNearby`),
+    /// none of `I − Ã` exists: it is factored here, once, at the final shares, with its
+    /// estimate, so the solution reports the same solver and estimate as one solved afresh.
     /// - Throws: `.singular` when the estimate is below the singularity threshold.
     func estimatingCondition(_ solution: YearSolution, priced: PriceSolution) throws(SolveError) -> YearSolution {
+        if priced.factoredNearby {
+            var stats = solution.statistics
+            _ = try factor(priced.system, withTariffs: true, stats: &stats)
+            if stats.reciprocalCondition.isNaN { stats.reciprocalCondition = stats.priceReciprocalCondition }
+            return YearSolution(
+                calibration: solution.calibration, status: solution.status, statistics: stats, output: solution.output,
+                prices: solution.prices, valueAdded: solution.valueAdded, shares: solution.shares, tariffs: solution.tariffs,
+                routeRents: solution.routeRents, flows: solution.flows, secondaryUsed: solution.secondaryUsed)
+        }
         guard solution.statistics.priceReciprocalCondition.isNaN,
             var t = priced.factorization as? TriangularLeontiefFactorization
         else { return solution }

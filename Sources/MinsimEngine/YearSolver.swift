@@ -16,6 +16,11 @@ import LinearAlgebra
 ///
 /// Productivity is tested on every factorization by solving with a right-hand side of ones
 /// alongside the real one: for A ≥ 0, ρ(A) < 1 exactly when `(I − A)⁻¹·1 = Σ Aᵏ·1 ≥ 1`.
+///
+/// The market clearing's trial points on large networks lie one step from a point whose
+/// factors it made already; there the fixed point is solved by Newton's method on those
+/// factors (`nearbyNewton`, `P ← P + (I − G₀ᵀ)⁻¹ r(P)`), and productivity is certified by the
+/// prices themselves (`certifiesProductive`) instead of a factorization.
 public struct YearSolver: Sendable {
     public var options: SolverOptions
     /// For the market clearing's many evaluations of one year: the triangular solver's
@@ -103,7 +108,8 @@ public struct YearSolver: Sendable {
     /// of `conditions`).
     func solvePrices(
         _ calibration: Calibration, conditions: YearConditions, inputs: PricingInputs,
-        scarcityRent: [Double]?, routeRent: [Double]?, startingPrices: [Double]?, memo: PatternMemo? = nil
+        scarcityRent: [Double]?, routeRent: [Double]?, startingPrices: [Double]?, memo: PatternMemo? = nil,
+        near: NearbyFactors? = nil
     ) throws(SolveError) -> PriceSolution {
         let c = calibration
         let n = c.dimension
@@ -131,6 +137,35 @@ public struct YearSolver: Sendable {
                 logPreference: logPreference)
         }
 
+        // Near an evaluated solution (the market clearing's trial points): Newton's method with
+        // its factors, and no factorization where the result certifies productivity itself
+        // (`nearbyNewton`, `certifiesProductive`); otherwise the iteration below goes on from
+        // the last Newton iterate.
+        if let near {
+            let newton = nearbyNewton(
+                c, start: prices, factors: near, costTarget: costTarget, shares: shareAt, tariffs: tau)
+            prices = newton.prices
+            stats.iterations = newton.iterations
+            stats.reusedFactorizations = newton.iterations
+            if newton.converged {
+                let shares = shareAt(prices)
+                let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
+                if certifiesProductive(system, prices: prices) {
+                    stats.finalRelativeChange = newton.change
+                    // No factorization of I − Ã was made: the condition estimate is left to
+                    // the solution reported (`estimatingCondition` after a fresh evaluation).
+                    stats.priceReciprocalCondition = .nan
+                    stats.priceResidual =
+                        Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
+                        / max(Vector.maxNorm(costTarget), .leastNormalMagnitude)
+                    return PriceSolution(
+                        calibration: c, prices: prices, shares: shares, statutoryTariffs: statutory, routeRents: rent,
+                        costTarget: costTarget, converged: true, statistics: stats, factorization: near.quantity,
+                        factoredNearby: true)
+                }
+            }
+        }
+        let newtonIterations = stats.iterations
         for iteration in 1...max(options.maxIterations, 1) {
             let system = LeontiefSystem(calibration: c, shares: shareAt(prices), tariffs: tau)
             // After the first iteration the shares move less and less: take one chord step with
@@ -166,7 +201,7 @@ public struct YearSolver: Sendable {
             var change = 0.0
             for j in 0..<n { change = max(change, abs(newPrices[j] - prices[j]) / newPrices[j]) }
             prices = newPrices
-            stats.iterations = iteration
+            stats.iterations = newtonIterations + iteration
             // A chord step that does not at least halve the change is not contracting fast
             // enough to be worth the saved factorization.
             if chordSinceFactor && change > 0.5 * stats.finalRelativeChange && change > options.priceTolerance {

@@ -15,8 +15,11 @@
 //               at twice its base output): the first and the next, warm-started year against the
 //               plain solve (issue 11: a year with nothing binding pays nothing for the clearing).
 //
-// Each timing is the median of `--runs` runs after one warm-up run; OpenBLAS uses one thread
-// unless MINSIM_BENCH_THREADS says otherwise; MINSIM_BENCH_NODES=1000 picks generated sizes.
+// Each timing is the median of `--runs` runs after one warm-up run; on the generated networks the
+// plain solves and the clearing run back to back in each run, and the ratios are the median of the
+// runs' own ratios (`measurePair`: this machine's speed drifts between runs a minute apart); OpenBLAS uses one thread
+// unless MINSIM_BENCH_THREADS says otherwise; MINSIM_BENCH_NODES=1000 picks generated sizes, and
+// MINSIM_BENCH_CYCLIC=1 (0) only the cyclic (acyclic) ones.
 // Targets (issue 10): a cleared year ≤ 20 plain year solves; a 17-year IEA run end to end < 0.5 s
 // (the end-to-end figure is measured on the CLI, docs/performance.md).
 import BenchmarkSupport
@@ -165,13 +168,15 @@ struct ClearingReport {
                 + "in a multi-year run is; and a **\(runYears)-year run**, the cold year and \(runYears - 1) more, each with every final demand "
                 + "a further +\(Int(((nextYearGrowth - 1) * 100).rounded())) % (compounding), each warm-started from the year before, "
                 + "reported per year (times and counts are means over the run; the ratio is the run's clearing time over the "
-                + "plain solves of its \(runYears) years' conditions). Above \(largeNodes) nodes the clearing takes the matrix-free Newton path, "
+                + "plain solves of its \(runYears) years' conditions). Plain solves and clearing are timed back to back, "
+                + "\(runs) rounds after a warm-up; the times are medians, the ratios the median of the rounds' ratios. Above \(largeNodes) nodes the clearing takes the matrix-free Newton path, "
                 + "whose Jacobian–vector products are counted with the columns (one product is one column's work).\n")
         print(
             "| network | nodes | solver | start | unknowns | binding | plain year | cleared year | ratio (target ≤ \(Int(target))) | "
                 + "ratio of CPU times | iterations | year solves | Jacobians (columns + products) |")
         print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
+            if let only = ProcessInfo.processInfo.environment["MINSIM_BENCH_CYCLIC"], (only == "1") != size.isCyclic { continue }
             let (cal, cond, elasticity) = try scarceYear(size)
             let (cold, warm) = try measureTwoYears(cal, first: cond, elasticity: elasticity, runs: runs)
             for (label, c, plain, clearing) in [
@@ -183,7 +188,7 @@ struct ClearingReport {
                     "| \(size)\(size.isCyclic ? " cyclic" : "") | \(cal.dimension) | "
                         + "\(c.solution.statistics.linearSolver.split(separator: "(").first.map { String($0) } ?? "") | \(label) | "
                         + "\(s.rentUnknowns + s.quotaUnknowns + s.marketUnknowns) | \(s.bindingNodes.count) | \(ms(plain)) | \(ms(clearing))\(verdict) | "
-                        + "\(f1(clearing.wall / plain.wall)) | \(f1(clearing.cpu / plain.cpu)) | \(s.iterations) | \(s.evaluations) | "
+                        + "\(f1(clearing.ratio ?? clearing.wall / plain.wall)) | \(f1(clearing.cpuRatio ?? clearing.cpu / plain.cpu)) | \(s.iterations) | \(s.evaluations) | "
                         + "\(s.jacobians) (\(s.jacobianColumns)) |")
                 if ProcessInfo.processInfo.environment["MINSIM_BENCH_LOG"] != nil { printSteps(s.log, label: label) }
             }
@@ -206,13 +211,14 @@ struct ClearingReport {
         func cleared(_ conditions: YearConditions, from warmStart: ClearingWarmStart?) throws -> (
             year: ClearedYear, plain: Measured, clearing: Measured
         ) {
-            let plain = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: conditions) }
             var year: ClearedYear? = nil
-            let clearing = try measure(runs: runs) {
-                year = try MarketClearing().solve(
-                    cal, conditions: conditions, demandElasticity: elasticity, warmStart: warmStart)
-            }
-            // `measure` runs its body at least once (the warm-up), so this does not throw.
+            let (plain, clearing) = try measurePair(
+                runs: runs, plain: { _ = try YearSolver().solve(cal, conditions: conditions) },
+                cleared: {
+                    year = try MarketClearing().solve(
+                        cal, conditions: conditions, demandElasticity: elasticity, warmStart: warmStart)
+                })
+            // `measurePair` runs its bodies at least once (the warm-up), so this does not throw.
             guard let year else { throw FixtureError.noRun }
             return (year, plain, clearing)
         }
@@ -248,20 +254,19 @@ struct ClearingReport {
             }
             years.append(next)
         }
-        var plainWall = 0.0, plainCPU = 0.0
-        for cond in years {
-            let p = try measure(runs: runs) { _ = try YearSolver().solve(cal, conditions: cond) }
-            plainWall += p.wall
-            plainCPU += p.cpu
-        }
         var cleared: [ClearedYear] = []
-        let run = try measure(runs: runs) {
-            cleared = []
-            for cond in years {
-                let warm = cleared.last?.warmStart
-                cleared.append(try MarketClearing().solve(cal, conditions: cond, demandElasticity: elasticity, warmStart: warm))
-            }
-        }
+        let (plain, run) = try measurePair(
+            runs: runs,
+            plain: { for cond in years { _ = try YearSolver().solve(cal, conditions: cond) } },
+            cleared: {
+                cleared = []
+                for cond in years {
+                    let warm = cleared.last?.warmStart
+                    cleared.append(
+                        try MarketClearing().solve(cal, conditions: cond, demandElasticity: elasticity, warmStart: warm))
+                }
+            })
+        let plainWall = plain.wall, plainCPU = plain.cpu
         if ProcessInfo.processInfo.environment["MINSIM_BENCH_LOG"] != nil {
             for (t, year) in cleared.enumerated() {
                 let s = year.statistics
@@ -286,7 +291,7 @@ struct ClearingReport {
                 + "\(f1(Double(cleared.map { $0.statistics.bindingNodes.count }.reduce(0, +)) / count)) | "
                 + "\(ms(Measured(wall: plainWall / count, cpu: plainCPU / count))) | "
                 + "\(ms(Measured(wall: run.wall / count, cpu: run.cpu / count)))\(verdict) | "
-                + "\(f1(run.wall / plainWall)) | \(f1(run.cpu / plainCPU)) | \(mean { $0.iterations }) | \(mean { $0.evaluations }) | "
+                + "\(f1(run.ratio ?? run.wall / plainWall)) | \(f1(run.cpuRatio ?? run.cpu / plainCPU)) | \(mean { $0.iterations }) | \(mean { $0.evaluations }) | "
                 + "\(mean { $0.jacobians }) (\(mean { $0.jacobianColumns })) |")
     }
 
@@ -295,7 +300,39 @@ struct ClearingReport {
     /// Above this many nodes the clearing is matrix-free (`MatrixFreeNewton.minimumNodes` in the engine).
     static let largeNodes = 2048
 
-    struct Measured { let wall: Double; let cpu: Double }
+    struct Measured {
+        let wall: Double
+        let cpu: Double
+        /// For a cleared measurement of `measurePair`: the median over its rounds of the round's
+        /// time over the same round's plain time (wall clock, CPU).
+        var ratio: Double? = nil
+        var cpuRatio: Double? = nil
+    }
+
+    /// `plain` and `cleared` timed back to back in each of `runs` rounds after one warm-up round:
+    /// the medians of each, and on the cleared one the median of the rounds' ratios. Why: this
+    /// machine's speed drifts by ±20 % over tens of seconds (the plain 10,000-node year measured
+    /// 10.4–16.7 ms in one session), and a ratio of two medians taken a minute apart carries that
+    /// drift; a round's two timings lie seconds apart.
+    static func measurePair(runs: Int, plain: () throws -> Void, cleared: () throws -> Void) throws -> (
+        plain: Measured, cleared: Measured
+    ) {
+        try plain()
+        try cleared()
+        var p: [(wall: Double, cpu: Double)] = [], c: [(wall: Double, cpu: Double)] = []
+        for _ in 0..<runs {
+            let a = try timed { try plain() }
+            let b = try timed { try cleared() }
+            p.append((a.wallSeconds, a.cpuSeconds))
+            c.append((b.wallSeconds, b.cpuSeconds))
+        }
+        let ratios = zip(c, p).map { $0.wall / $1.wall }, cpuRatios = zip(c, p).map { $0.cpu / $1.cpu }
+        return (
+            Measured(wall: median(p.map(\.wall)), cpu: median(p.map(\.cpu))),
+            Measured(
+                wall: median(c.map(\.wall)), cpu: median(c.map(\.cpu)), ratio: median(ratios), cpuRatio: median(cpuRatios))
+        )
+    }
 
     static func measure(runs: Int, _ body: () throws -> Void) throws -> Measured {
         try body()

@@ -78,6 +78,7 @@ extension MarketClearing {
         settings: ComplementaritySettings, first: (residual: [Double], point: YearClearingProblem.Point)? = nil
     ) throws(SolveError) -> (result: ComplementarityResult<YearClearingProblem.Point>, products: CarriedProducts) {
         var newton = MatrixFreeNewton(settings: settings)
+        problem.nearbyPrices = true
         let carried = warmStart?.products
         let same = carried?.record(for: problem)
         var record = same ?? MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)

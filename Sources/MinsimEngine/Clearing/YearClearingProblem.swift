@@ -116,6 +116,10 @@ struct YearClearingProblem: ComplementarityProblem {
     var evaluationCount = 0
     /// The factorizations of the point whose Jacobian columns were formed last.
     var factors: JacobianFactors?
+    /// Whether evaluations solve their price fixed point by Newton's method on `factors`
+    /// (`YearSolver.nearbyNewton`) where those exist: the matrix-free path's, whose trial
+    /// points lie one step from the point of the last products (`MarketClearing.solveMatrixFree`).
+    var nearbyPrices = false
     /// The analysed pattern of those factorizations, reused while the pattern stays.
     var structure: LeontiefStructure?
     /// The matrix-free Newton method's products' workspace (`product(at:rows:values:)`), kept
@@ -193,7 +197,8 @@ struct YearClearingProblem: ComplementarityProblem {
         let (mu, kappa) = rents(z)
         let priced = try solver.solvePrices(
             c, conditions: conditions, inputs: pricing, scarcityRent: mu, routeRent: kappa,
-            startingPrices: startingPrices(for: z), memo: patterns)
+            startingPrices: startingPrices(for: z), memo: patterns,
+            near: nearbyPrices ? factors.map { YearSolver.NearbyFactors(derivative: $0.g, quantity: $0.a) } : nil)
         lastPrices = priced.prices
         let composite = c.marketCompositePrices(prices: priced.prices, shares: priced.shares, markup: priced.deliveredMarkup)
         var finalDemand = c.network.nodeTable(repeating: 0.0)
