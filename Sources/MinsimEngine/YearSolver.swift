@@ -153,7 +153,7 @@ public struct YearSolver: Sendable {
                 if certifiesProductive(system, prices: prices) {
                     stats.finalRelativeChange = newton.change
                     // No factorization of I − Ã was made: the condition estimate is left to
-                    // the solution reported (`estimatingCondition` after a fresh evaluation).
+                    // the solution reported (`estimatingCondition` factors its final system).
                     stats.priceReciprocalCondition = .nan
                     stats.priceResidual =
                         Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
@@ -165,8 +165,9 @@ public struct YearSolver: Sendable {
                 }
             }
         }
+        // The iteration limit counts the Newton iterations too.
         let newtonIterations = stats.iterations
-        for iteration in 1...max(options.maxIterations, 1) {
+        for iteration in 1...max(options.maxIterations - newtonIterations, 1) {
             let system = LeontiefSystem(calibration: c, shares: shareAt(prices), tariffs: tau)
             // After the first iteration the shares move less and less: take one chord step with
             // the previous factors, P ← P + LU⁻ᵀ(v + μ − (I − Ã(S))ᵀP), against the exact
