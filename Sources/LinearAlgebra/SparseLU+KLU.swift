@@ -28,22 +28,17 @@ final class KLUSymbolic: @unchecked Sendable {
     let structuralRank: Int
     let pointer: UnsafeMutablePointer<klu_l_symbolic>?
 
-    /// The same pattern CSR (`SparseMatrix` order), with `columnPosition[p]` the CSC offset of
-    /// CSR entry p. Kept from `init(pattern:)`; derived on first use for a pattern analysed
-    /// from its columns, which only the CSR-ordered calls (`refactor`, `rowStart`) need.
-    struct RowPattern {
-        let rowStart: [Int]
-        let columnIndices: [Int]
-        let columnPosition: [Int]
-    }
-    private var rowPatternStorage: RowPattern?
+    /// The same pattern CSR (`SparseRowPattern`). Kept from `init(pattern:)`; derived on first
+    /// use for a pattern analysed from its columns, which only the CSR-ordered calls
+    /// (`refactor`, `rowStart`) need.
+    private var rowPatternStorage: SparseRowPattern?
     private let rowPatternLock = NSLock()
 
-    var rowPattern: RowPattern {
+    var rowPattern: SparseRowPattern {
         rowPatternLock.lock()
         defer { rowPatternLock.unlock() }
         if let stored = rowPatternStorage { return stored }
-        let derived = Self.rowPattern(dimension: dimension, columnStart: columnStart, rowIndices: rowIndices)
+        let derived = SparseRowPattern(dimension: dimension, columnStart: columnStart, rowIndices: rowIndices)
         rowPatternStorage = derived
         return derived
     }
@@ -81,11 +76,12 @@ final class KLUSymbolic: @unchecked Sendable {
         }
         try self.init(
             dimension: n, columnStart: start, rowIndices: rows,
-            rowPattern: RowPattern(rowStart: m.rowStart, columnIndices: m.columnIndices, columnPosition: position))
+            rowPattern: SparseRowPattern(rowStart: m.rowStart, columnIndices: m.columnIndices, columnPosition: position))
     }
 
     /// Analyses a CSC pattern (rows strictly ascending within each column; the caller checked).
-    init(dimension n: Int, columnStart start: [Int], rowIndices rows: [Int], rowPattern: RowPattern?) throws(SparseLUError) {
+    init(dimension n: Int, columnStart start: [Int], rowIndices rows: [Int], rowPattern: SparseRowPattern?) throws(SparseLUError)
+    {
         dimension = n
         columnStart = start
         rowIndices = rows
@@ -114,26 +110,6 @@ final class KLUSymbolic: @unchecked Sendable {
         estimatedFactorNonzeros = symbolic.pointee.lnz + symbolic.pointee.unz
         let rank = symbolic.pointee.structural_rank
         structuralRank = rank >= 0 ? rank : n
-    }
-
-    /// CSC → CSR by one counting sort over the rows; visiting columns in order leaves every
-    /// row's columns ascending, which is `SparseMatrix` order.
-    private static func rowPattern(dimension n: Int, columnStart: [Int], rowIndices: [Int]) -> RowPattern {
-        var start = [Int](repeating: 0, count: n + 1)
-        for i in rowIndices { start[i + 1] += 1 }
-        for i in 0..<n { start[i + 1] += start[i] }
-        var fill = start
-        var columns = [Int](repeating: 0, count: rowIndices.count)
-        var position = [Int](repeating: 0, count: rowIndices.count)
-        for j in 0..<n {
-            for p in columnStart[j]..<columnStart[j + 1] {
-                let i = rowIndices[p]
-                columns[fill[i]] = j
-                position[fill[i]] = p
-                fill[i] += 1
-            }
-        }
-        return RowPattern(rowStart: start, columnIndices: columns, columnPosition: position)
     }
 
     deinit {

@@ -107,24 +107,18 @@ extension YearSolver {
     /// estimate, so the solution reports the same solver and estimate as one solved afresh.
     /// - Throws: `.singular` when the estimate is below the singularity threshold.
     func estimatingCondition(_ solution: YearSolution, priced: PriceSolution) throws(SolveError) -> YearSolution {
-        if priced.factoredNearby {
-            var stats = solution.statistics
-            _ = try factor(priced.system, withTariffs: true, stats: &stats)
-            if stats.reciprocalCondition.isNaN { stats.reciprocalCondition = stats.priceReciprocalCondition }
-            return YearSolution(
-                calibration: solution.calibration, status: solution.status, statistics: stats, output: solution.output,
-                prices: solution.prices, valueAdded: solution.valueAdded, shares: solution.shares, tariffs: solution.tariffs,
-                routeRents: solution.routeRents, flows: solution.flows, secondaryUsed: solution.secondaryUsed)
-        }
-        guard solution.statistics.priceReciprocalCondition.isNaN,
-            var t = priced.factorization as? TriangularLeontiefFactorization
-        else { return solution }
-        try t.estimateReciprocalCondition()
-        let rcond = t.reciprocalCondition
-        if rcond < options.singularityThreshold { throw .singular(node: nil, reciprocalCondition: rcond) }
         var stats = solution.statistics
-        stats.priceReciprocalCondition = rcond
-        if stats.reciprocalCondition.isNaN { stats.reciprocalCondition = rcond }
+        if priced.factoredNearby {
+            _ = try factor(priced.system, withTariffs: true, stats: &stats)
+        } else {
+            guard stats.priceReciprocalCondition.isNaN, var t = priced.factorization as? TriangularLeontiefFactorization
+            else { return solution }
+            try t.estimateReciprocalCondition()
+            let rcond = t.reciprocalCondition
+            if rcond < options.singularityThreshold { throw .singular(node: nil, reciprocalCondition: rcond) }
+            stats.priceReciprocalCondition = rcond
+        }
+        if stats.reciprocalCondition.isNaN { stats.reciprocalCondition = stats.priceReciprocalCondition }
         return YearSolution(
             calibration: solution.calibration, status: solution.status, statistics: stats, output: solution.output,
             prices: solution.prices, valueAdded: solution.valueAdded, shares: solution.shares, tariffs: solution.tariffs,

@@ -57,20 +57,22 @@ extension YearSolver {
     /// Newton steps before `solvePrices` goes on with its own iteration.
     static let nearbyNewtonSteps = 8
 
-    /// Whether prices `p` certify that `I − Ã` (the system's matrix with tariffs) is productive
-    /// and well enough conditioned, without a factorization: for `Ã ≥ 0` and `p > 0`, a slack
+    /// The slack `w = (I − Ãᵀ) p` when prices `p` certify that `I − Ã` (the system's matrix
+    /// with tariffs) is productive and well enough conditioned, without a factorization (nil
+    /// otherwise): for `Ã ≥ 0` and `p > 0`, a slack
     /// `w = (I − Ãᵀ) p > 0` in every row gives `Ãᵀ p < p`, so `ρ(Ã) < 1` (Collatz–Wielandt),
     /// and, `(I − Ãᵀ)⁻¹` being ≥ 0, `(I − Ãᵀ)⁻¹ 1 ≤ p / min w` and `‖Ãᵀ‖∞ ≤ max p / min p`:
     /// ```
     /// rcond∞(I − Ãᵀ) ≥ min w / ((1 + max p / min p) · max p)
     /// ```
     /// which must reach `singularityThreshold`. The test the factorization makes
-    /// (`checkProductive`, `(I − Ãᵀ)⁻¹ 1 ≥ 1`) follows. False — and the caller factors — where a
+    /// (`checkProductive`, `(I − Ãᵀ)⁻¹ 1 ≥ 1`) follows. Nil — and the caller factors — where a
     /// coefficient is negative (a subsidy below −100 %) or a slack is not positive: these
-    /// prices prove nothing either way.
-    func certifiesProductive(_ system: LeontiefSystem, prices p: [Double]) -> Bool {
+    /// prices prove nothing either way. The slack is returned because the caller's price
+    /// residual is `v + μ − w`: one pass over the coefficients serves both.
+    func productivitySlack(_ system: LeontiefSystem, prices p: [Double]) -> [Double]? {
         let n = p.count
-        guard n > 0 else { return true }
+        guard n > 0 else { return [] }
         var ap = [Double](repeating: 0, count: n)
         var negative = false
         p.withUnsafeBufferPointer { pp in
@@ -82,14 +84,15 @@ extension YearSolver {
                 }
             }
         }
-        guard !negative else { return false }
+        guard !negative else { return nil }
+        let w = (0..<n).map { p[$0] - ap[$0] }
         var minW = Double.infinity, minP = Double.infinity, maxP = 0.0
         for j in 0..<n {
-            minW = min(minW, p[j] - ap[j])
+            minW = min(minW, w[j])
             minP = min(minP, p[j])
             maxP = max(maxP, p[j])
         }
-        guard minW > 0, minP > 0, maxP.isFinite else { return false }
-        return minW / ((1 + maxP / minP) * maxP) >= options.singularityThreshold
+        guard minW > 0, minP > 0, maxP.isFinite else { return nil }
+        return minW / ((1 + maxP / minP) * maxP) >= options.singularityThreshold ? w : nil
     }
 }

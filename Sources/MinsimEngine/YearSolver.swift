@@ -20,7 +20,7 @@ import LinearAlgebra
 /// The market clearing's trial points on large networks lie one step from a point whose
 /// factors it made already; there the fixed point is solved by Newton's method on those
 /// factors (`nearbyNewton`, `P ← P + (I − G₀ᵀ)⁻¹ r(P)`), and productivity is certified by the
-/// prices themselves (`certifiesProductive`) instead of a factorization.
+/// prices themselves (`productivitySlack`) instead of a factorization.
 public struct YearSolver: Sendable {
     public var options: SolverOptions
     /// For the market clearing's many evaluations of one year: the triangular solver's
@@ -139,7 +139,7 @@ public struct YearSolver: Sendable {
 
         // Near an evaluated solution (the market clearing's trial points): Newton's method with
         // its factors, and no factorization where the result certifies productivity itself
-        // (`nearbyNewton`, `certifiesProductive`); otherwise the iteration below goes on from
+        // (`nearbyNewton`, `productivitySlack`); otherwise the iteration below goes on from
         // the last Newton iterate.
         if let near {
             let newton = nearbyNewton(
@@ -150,13 +150,14 @@ public struct YearSolver: Sendable {
             if newton.converged {
                 let shares = shareAt(prices)
                 let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
-                if certifiesProductive(system, prices: prices) {
+                if let slack = productivitySlack(system, prices: prices) {
                     stats.finalRelativeChange = newton.change
                     // No factorization of I − Ã was made: the condition estimate is left to
                     // the solution reported (`estimatingCondition` factors its final system).
                     stats.priceReciprocalCondition = .nan
+                    // The residual `v + μ − (I − Ãᵀ)P` from the certificate's slack.
                     stats.priceResidual =
-                        Vector.maxNorm(residual(system, x: prices, rhs: costTarget, withTariffs: true, transposed: true))
+                        Vector.maxNorm(zip(costTarget, slack).map { $0 - $1 })
                         / max(Vector.maxNorm(costTarget), .leastNormalMagnitude)
                     return PriceSolution(
                         calibration: c, prices: prices, shares: shares, statutoryTariffs: statutory, routeRents: rent,

@@ -6,7 +6,7 @@ import Testing
 
 /// The price fixed point solved by Newton's method on a nearby solution's factors
 /// (`YearSolver.nearbyNewton`, the matrix-free clearing's trial points) and the productivity
-/// certificate that spares it a factorization (`YearSolver.certifiesProductive`).
+/// certificate that spares it a factorization (`YearSolver.productivitySlack`).
 @Suite("Prices near an evaluated point: Newton on its factors")
 struct NearbyPriceTests {
     /// The seeded interior point's problem and factors, and rents one small step away.
@@ -101,20 +101,20 @@ struct NearbyPriceTests {
         let zero = [Double](repeating: 0, count: c.routes.count)
         let system = LeontiefSystem(calibration: c, shares: c.baseShares, tariffs: zero)
         #expect(c.valueAdded.allSatisfy { $0 > 0 })
-        #expect(solver.certifiesProductive(system, prices: c.basePrices))
+        #expect(solver.productivitySlack(system, prices: c.basePrices) != nil)
         // A consumer node whose price is set below its input cost.
         let consumer = try #require(c.consumption.first?.column)
         let inputCost = system.multiply(c.basePrices, withTariffs: true, transposed: true)[consumer]
         var low = c.basePrices
         low[consumer] = 0.5 * inputCost
-        #expect(!solver.certifiesProductive(system, prices: low))
+        #expect(solver.productivitySlack(system, prices: low) == nil)
         // A zero price is no certificate either.
         var zeroPrice = c.basePrices
         zeroPrice[0] = 0
-        #expect(!solver.certifiesProductive(system, prices: zeroPrice))
+        #expect(solver.productivitySlack(system, prices: zeroPrice) == nil)
         let subsidized = LeontiefSystem(
             calibration: c, shares: c.baseShares, tariffs: [Double](repeating: -1.5, count: c.routes.count))
-        #expect(!solver.certifiesProductive(subsidized, prices: c.basePrices))
+        #expect(solver.productivitySlack(subsidized, prices: c.basePrices) == nil)
     }
 
     /// A year solution whose prices were solved on nearby factors reports, once its condition

@@ -37,24 +37,24 @@ struct PatternMemoTests {
         }
     }
 
-    /// The acyclic pattern's CSR plan (`LeontiefStructure.RowPlan`) gathers the matrix the
+    /// The acyclic pattern's rows (`SparseRowPattern`, kept in `LeontiefStructure`) gather the matrix the
     /// transposition builds, entry for entry (`==` on indices and values), for every pattern of
-    /// the seeded networks; columns that list a supplier twice are not canonical rows, so the plan
+    /// the seeded networks; columns that list a supplier twice are not canonical rows, so the pattern
     /// declines (nil) and the transposition, which sums them, is used.
     @Test("the kept CSR plan gathers the transposition's matrix exactly", arguments: [1, 7, 42] as [UInt64])
-    func rowPlan(seed: UInt64) throws {
+    func rowPattern(seed: UInt64) throws {
         for (label, system) in try BlockSolveTests.patterns(seed: seed, feedback: 0) {
             for tariffs in [false, true] {
                 let columns = try #require(system.coefficientColumns(withTariffs: tariffs))
-                let plan = LeontiefStructure.RowPlan(
-                    dimension: columns.dimension, columnStart: columns.columnStart, rows: columns.rows)
-                let gathered = try #require(plan.matrix(dimension: columns.dimension, values: columns.values))
+                let plan = SparseRowPattern(
+                    dimension: columns.dimension, columnStart: columns.columnStart, rowIndices: columns.rows)
+                let gathered = try #require(plan.matrix(values: columns.values))
                 #expect(gathered == columns.matrix, "seed \(seed) \(label) tariffs \(tariffs)")
             }
         }
         // Column 0 lists row 1 twice (2 × 2): not canonical as rows.
-        let twice = LeontiefStructure.RowPlan(dimension: 2, columnStart: [0, 2, 2], rows: [1, 1])
-        #expect(twice.matrix(dimension: 2, values: [0.25, 0.5]) == nil)
+        let twice = SparseRowPattern(dimension: 2, columnStart: [0, 2, 2], rowIndices: [1, 1])
+        #expect(twice.matrix(values: [0.25, 0.5]) == nil)
     }
 
     @Test("a year warm-started with the year before's pattern clears exactly as without it", arguments: [3, 11] as [UInt64])
