@@ -37,7 +37,9 @@ public struct NetworkSize: Sendable, CustomStringConvertible {
     }
 
     /// The generator settings shared by every benchmark: `suppliers` per market on the ring
-    /// (sparse trade), a fifth of import routes tariffed, seed 2026.
+    /// (sparse trade), a fifth of import routes tariffed, seed 2026 — or `MINSIM_BENCH_SEED`,
+    /// to see how far a figure measured on the benchmark's network holds on others of the same
+    /// size (docs/performance.md, "Other seeds of the 10,000-node networks").
     public var parameters: SyntheticNetwork.Parameters {
         var p = SyntheticNetwork.Parameters()
         p.regions = regions
@@ -46,7 +48,7 @@ public struct NetworkSize: Sendable, CustomStringConvertible {
         p.suppliersPerMarket = min(suppliers, regions)
         p.tariffedRouteFraction = 0.2
         p.feedback = feedback
-        p.seed = 2_026
+        p.seed = ProcessInfo.processInfo.environment["MINSIM_BENCH_SEED"].flatMap { UInt64($0) } ?? 2_026
         return p
     }
 

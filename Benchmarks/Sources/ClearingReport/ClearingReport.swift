@@ -19,7 +19,8 @@
 // plain solves and the clearing run back to back in each run, and the ratios are the median of the
 // runs' own ratios (`measurePair`: this machine's speed drifts between runs a minute apart); OpenBLAS uses one thread
 // unless MINSIM_BENCH_THREADS says otherwise; MINSIM_BENCH_NODES=1000 picks generated sizes, and
-// MINSIM_BENCH_CYCLIC=1 (0) only the cyclic (acyclic) ones.
+// MINSIM_BENCH_CYCLIC=1 (0) only the cyclic (acyclic) ones; MINSIM_BENCH_SEED=N generates the
+// networks from seed N instead of the benchmark's 2026 (MINSIM_BENCH_LOG=1 prints every step).
 // Targets (issue 10): a cleared year ≤ 20 plain year solves; a 17-year IEA run end to end < 0.5 s
 // (the end-to-end figure is measured on the CLI, docs/performance.md).
 import BenchmarkSupport
