@@ -25,7 +25,7 @@ struct WarmYearTests {
     ) {
         var (problem, start, _) = try clearing.makeProblem(
             fixture.calibration, conditions: conditions, demandElasticity: fixture.elasticity, warmStart: warmStart)
-        let (result, carried) = try MarketClearing.solveMatrixFree(
+        let (result, carried, _) = try MarketClearing.solveMatrixFree(
             &problem, from: start, warmStart: warmStart, settings: clearing.settings.solver)
         return (problem, result, carried)
     }
@@ -53,7 +53,7 @@ struct WarmYearTests {
             let label = "seed \(seed) feedback \(feedback)"
             var (problem, z0, _) = try clearing.makeProblem(
                 fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil)
-            let (first, carried) = try MarketClearing.solveMatrixFree(
+            let (first, carried, _) = try MarketClearing.solveMatrixFree(
                 &problem, from: z0, warmStart: nil, settings: clearing.settings.solver)
             try #require(first.status == .solved, "\(label)")
             // The year's warm start as the clearing hands it on, with the products.
@@ -168,7 +168,7 @@ struct WarmYearTests {
         let clearing = MarketClearing()
         var (problem, z0, _) = try clearing.makeProblem(
             fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil)
-        let (_, carried) = try MarketClearing.solveMatrixFree(
+        let (_, carried, _) = try MarketClearing.solveMatrixFree(
             &problem, from: z0, warmStart: nil, settings: clearing.settings.solver)
         #expect(carried.record.count > 0 && carried.record(for: problem) != nil)
         var fewer = fixture.conditions

@@ -76,7 +76,10 @@ extension MarketClearing {
     static func solveMatrixFree(
         _ problem: inout YearClearingProblem, from z0: [Double], warmStart: ClearingWarmStart?,
         settings: ComplementaritySettings, first: (residual: [Double], point: YearClearingProblem.Point)? = nil
-    ) throws(SolveError) -> (result: ComplementarityResult<YearClearingProblem.Point>, products: CarriedProducts) {
+    ) throws(SolveError) -> (
+        result: ComplementarityResult<YearClearingProblem.Point>, products: CarriedProducts,
+        stages: (homotopy: Int, continuation: Int)
+    ) {
         var newton = MatrixFreeNewton(settings: settings)
         problem.nearbyPrices = true
         let carried = warmStart?.products
@@ -87,9 +90,26 @@ extension MarketClearing {
         if same != nil, let change = carried?.change, change.count == z0.count {
             predicted = zip(z0, change).map { $0 + $1 }
         }
-        let (result, counts) = try newton.solve(
+        newton.fallsBack = false
+        var (result, counts) = try newton.solve(
             &problem, from: z0, predicted: predicted, acceptBelow: carried?.startMerit ?? 0, first: first,
             record: &record)
+        // Unsolved: the matrix-free homotopy and continuation, then the dense fallback from the
+        // point the solve reached (`matrixFreePaths`).
+        var stages = (homotopy: 0, continuation: 0)
+        if result.status != .solved {
+            let paths = try matrixFreePaths(&problem, newton: newton, first: result, record: &record)
+            stages = (paths.homotopy, paths.continuation)
+            if paths.result.status == .solved {
+                result = paths.result
+            } else {
+                counts.fellBack = true
+                let rest = try ComplementaritySolver(settings: settings).solve(&problem, from: result.z)
+                var totals = paths.result.totals
+                totals.add(rest.totals)
+                result = rest.with(status: rest.status, totals: totals)
+            }
+        }
         let solution = result.status == .solved ? result.z : nil
         var change: [Double]? = nil
         if same != nil, let now = solution, let before = carried?.solution, before.count == now.count {
@@ -100,6 +120,6 @@ extension MarketClearing {
             startMerit: counts.startMerit ?? (same != nil ? carried?.startMerit : nil),
             activeNodes: problem.calibration.activeNodes, capacityNodes: problem.capacityNodes,
             quotaRoutes: problem.quotaRoutes, demandMarkets: problem.demandMarkets)
-        return (result, next)
+        return (result, next, stages)
     }
 }

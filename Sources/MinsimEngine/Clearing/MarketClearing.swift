@@ -85,20 +85,25 @@ public struct MarketClearing: Sendable {
         // already, if any.
         var result: ComplementarityResult<YearClearingProblem.Point>
         var products: CarriedProducts? = nil
+        var continuationSteps = 0, homotopySteps = 0
         let first = plain.first?.startingEvaluation(of: &problem)
         if MatrixFreeNewton.applies(to: problem) {
             let solved = try Self.solveMatrixFree(&problem, from: z0, warmStart: warmStart, settings: direct, first: first)
             (result, products) = (solved.result, solved.products)
+            (homotopySteps, continuationSteps) = solved.stages
         } else {
             result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0, first: first)
         }
-        var continuationSteps = 0, homotopySteps = 0
         // A Newton system too large for the dense methods stays so on any path of them.
         if result.status != .solved && result.status != .tooLarge && settings.directTrials < 11 {
-            (result, homotopySteps) = try Self.homotopy(&problem, settings: direct, first: result)
+            let path = try Self.homotopy(&problem, settings: direct, first: result)
+            result = path.0
+            homotopySteps += path.1
         }
         if result.status != .solved && result.status != .tooLarge {
-            (result, continuationSteps) = try Self.continuation(&problem, solver: solver, first: result)
+            let path = try Self.continuation(&problem, solver: solver, first: result)
+            result = path.0
+            continuationSteps += path.1
         }
 
         // Results at the final point.

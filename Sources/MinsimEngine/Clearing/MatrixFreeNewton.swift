@@ -91,6 +91,11 @@ struct MatrixFreeNewton {
     /// tolerance, not beyond"): products −3.8 % (acyclic) and −7.1 % (cyclic) a year over
     /// 17-year runs, the same steps and year solves.
     var oversolvingFloor = 0.1
+    /// Whether a solve that stops unsolved goes on with the Josephy–Newton method (the
+    /// fallback below) or returns where it stopped, for a caller with fallbacks of its own:
+    /// `MarketClearing.solveMatrixFree` tries the matrix-free homotopy and demand continuation
+    /// first (`MarketClearing.matrixFreePaths`), whose stages are solves of this method.
+    var fallsBack = true
 
     /// Networks with more nodes than this clear on the matrix-free path; smaller ones keep
     /// the Josephy–Newton method (the shipped 5-region data and the 1,000-node benchmarks).
@@ -349,7 +354,7 @@ struct MatrixFreeNewton {
         var result = ComplementarityResult(
             status: status, z: z, residual: f, point: point, naturalResidual: residual, iterations: counts.steps,
             evaluations: evaluations, jacobians: 0, jacobianColumns: counts.products, log: log)
-        if status != .solved {
+        if status != .solved && fallsBack {
             counts.fellBack = true
             let rest = try ComplementaritySolver(settings: settings).solve(&problem, from: z)
             var totals = result.totals

@@ -1,0 +1,111 @@
+extension MarketClearing {
+    /// The matrix-free path's own way on where its Newton solve stops unsolved, before the
+    /// dense fallback: the Newton homotopy from the point reached, then the demand continuation
+    /// from zero rents, each stage solved by the matrix-free method (`MatrixFreeNewton`, its own
+    /// dense fallback off) and preconditioned by the year's products so far (`record`).
+    ///
+    /// **Why.** Above 2,048 nodes the dense fallback forms a Jacobian of every working column
+    /// (≈ 1,000–1,100 at 10,000 nodes, each ≈ 65 plain year solves' work). On the 10,000-node
+    /// networks of other seeds (docs/performance.md, "Other seeds of the 10,000-node
+    /// networks") two years stalled on the matrix-free path: one the Josephy–Newton method
+    /// finished on 2 Jacobians, the other only after its homotopy (11 stages) and the demand
+    /// continuation (3): 26 Jacobians, ≈ 2,000 plain solves for that year. The same paths with
+    /// matrix-free stages finish both without a Jacobian.
+    ///
+    /// **Homotopy.** With `z₀` the point reached and `r₀ = F(z₀)`, the MCPs
+    /// `F(z) − (1 − λ) r₀ ⊥ [l, u]`, λ = 0 → 1 (`homotopy(_:settings:first:)`'s path), the
+    /// intermediate stages to a hundredth of `z₀`'s natural residual: the dense homotopy's 1e-3
+    /// is no target here, where `z₀` is a stall near the solution (‖Φ‖∞ 1e-4 … 1e-3) and would
+    /// meet it at every λ < 1 without a step. Its stages start next to their solutions; where
+    /// the stall is a pair of unserved shares whose Newton step the box cuts, a small step in λ
+    /// moves them by a small amount and the box decides the pair one stage at a time.
+    ///
+    /// **Continuation.** Every final demand scaled by λ, λ = 0 → 1, from zero rents
+    /// (`continuation(_:solver:first:)`'s path): where the homotopy's stages stall too, the
+    /// year is approached from where nothing binds, the binding rents and shed markets built up
+    /// stage by stage.
+    ///
+    /// Each path stops at its evaluation budget (`matrixFreePathEvaluations`) or where λ's step
+    /// falls below its minimum; the caller then falls back as before, from the point the
+    /// matrix-free solve reached (`first`), not from a stage's.
+    /// - Returns: the last stage's result (solved, or the path's last failure) with the work of
+    ///   `first` and every stage, and the stages of each path.
+    static func matrixFreePaths(
+        _ problem: inout YearClearingProblem, newton: MatrixFreeNewton,
+        first: ComplementarityResult<YearClearingProblem.Point>, record: inout MatrixFreeNewton.ProductRecord,
+        budgets: (homotopy: Int, continuation: Int) = (homotopyProducts, continuationProducts)
+    ) throws(SolveError) -> (result: ComplementarityResult<YearClearingProblem.Point>, homotopy: Int, continuation: Int) {
+        var stage = newton
+        stage.fallsBack = false
+        let tight = newton.settings.tolerance
+        let l = problem.lowerBounds, u = problem.upperBounds
+        let r0 = first.residual
+        let reached = FischerBurmeister.naturalResidual(z: first.z, f: r0, lower: l, upper: u)
+        let loose = Swift.max(tight, 1e-2 * reached)
+        // A stage past the path's product budget is not solved: it returns at once, unsolved and
+        // with no work, and `follow` halves λ's step until the path ends.
+        var spent = 0, last = first
+        func budgeted(_ budget: Int, _ solve: () throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>)
+            throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>
+        {
+            guard spent < budget else { return last.with(status: .iterationLimit, totals: .none) }
+            let result = try solve()
+            spent += result.jacobianColumns
+            last = result
+            return result
+        }
+        let homotopy:
+            (
+                reached: Bool, last: ComplementarityResult<YearClearingProblem.Point>,
+                totals: ComplementarityResult<YearClearingProblem.Point>.Totals, steps: Int
+            )
+        do {
+            defer { problem.residualShift = [] }
+            homotopy = try follow(
+                from: first.z, first: first, minimumStep: 1.0 / 16,
+                maxEvaluations: first.evaluations + matrixFreePathEvaluations
+            ) { (target: Double, z: [Double]) throws(SolveError) in
+                try budgeted(budgets.homotopy) { () throws(SolveError) in
+                    problem.residualShift = target < 1 ? r0.map { (1 - target) * $0 } : []
+                    stage.settings.tolerance = target < 1 ? loose : tight
+                    return try stage.solve(&problem, from: z, record: &record).result
+                }
+            }
+        }
+        stage.settings.tolerance = tight
+        if homotopy.reached {
+            return (homotopy.last.with(status: .solved, totals: homotopy.totals), homotopy.steps, 0)
+        }
+        let failed = homotopy.last.with(status: homotopy.last.status, totals: homotopy.totals)
+        defer { problem.demandScale = 1 }
+        spent = 0
+        let continuation = try follow(
+            from: [Double](repeating: 0, count: l.count), first: failed, minimumStep: 1.0 / 64,
+            maxEvaluations: failed.evaluations + matrixFreePathEvaluations
+        ) { (target: Double, z: [Double]) throws(SolveError) in
+            try budgeted(budgets.continuation) { () throws(SolveError) in
+                problem.demandScale = target
+                return try stage.solve(&problem, from: z, record: &record).result
+            }
+        }
+        let status = continuation.reached ? ComplementarityStatus.solved : continuation.last.status
+        return (continuation.last.with(status: status, totals: continuation.totals), homotopy.steps, continuation.steps)
+    }
+
+    /// Year solves each matrix-free path may take, and the Jacobian–vector products of the
+    /// homotopy's and the continuation's stages (`matrixFreePaths`): a stage begun within the
+    /// budget runs to its end. In plain year solves a product costs about the same at every
+    /// size (≈ 0.04 at 10,000 nodes), so the budgets are too: at most ≈ 60 and ≈ 240 plain
+    /// solves, against ≈ 65 for one Jacobian of the dense fallback at 10,000 nodes. Measured on
+    /// the 10,000-node stalls: homotopies 312 products (finished) and ≈ 1,200 (failed),
+    /// continuations ≈ 3,400–4,000 (docs/performance.md, "The matrix-free stall finished by a
+    /// homotopy or a demand continuation").
+    static let matrixFreePathEvaluations = 160
+    static let homotopyProducts = 1_500
+    static let continuationProducts = 6_000
+}
+
+extension ComplementarityResult.Totals {
+    /// No work: the counts of a stage that was not run.
+    static var none: Self { Self(iterations: 0, evaluations: 0, jacobians: 0, jacobianColumns: 0, log: []) }
+}

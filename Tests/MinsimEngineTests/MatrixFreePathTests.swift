@@ -1,0 +1,128 @@
+import Foundation
+import LinearAlgebra
+import Testing
+
+@testable import MinsimEngine
+
+/// The matrix-free path's own homotopy and demand continuation (`MarketClearing.matrixFreePaths`),
+/// tried where the matrix-free Newton solve stops unsolved, before the dense fallback.
+@Suite("Market clearing: the matrix-free homotopy and continuation")
+struct MatrixFreePathTests {
+    /// Networks of the hybrid step's scan (4 regions × 3 stages × 3 products, every third node
+    /// capped; `MatrixFreeHybridTests`) on which the method without the hybrid step stalls.
+    static let stalled: [(seed: UInt64, feedback: Double, tightness: Double, growth: Double)] = [
+        (11, 0.0, 0.9, 1.3), (12, 0.0, 0.9, 1.8), (18, 0.05, 0.6, 1.3), (3, 0.05, 0.9, 1.8),
+    ]
+
+    func fixture(_ c: (seed: UInt64, feedback: Double, tightness: Double, growth: Double)) throws -> ScarceNetwork {
+        try ScarceNetwork(
+            seed: c.seed, regions: 4, stages: 3, productsPerStage: 3, feedback: c.feedback, stride: 3,
+            tightness: c.tightness, demandGrowth: c.growth)
+    }
+
+    /// A case's cold-year problem, and the point where a matrix-free solve of it stopped
+    /// unsolved (`fallsBack` off) for the paths to start from: after `steps` Newton steps, by the
+    /// method with or without the hybrid step (`stopped`: the problem as that solve left it, with
+    /// its product record); `dense`: the Josephy–Newton solution from the cold start.
+    struct Stopped {
+        var problem: YearClearingProblem
+        var stopped: YearClearingProblem
+        var first: ComplementarityResult<YearClearingProblem.Point>
+        var record: MatrixFreeNewton.ProductRecord
+        var dense: ComplementarityResult<YearClearingProblem.Point>
+        var label: String
+    }
+
+    func stopped(
+        _ c: (seed: UInt64, feedback: Double, tightness: Double, growth: Double), steps: Int, hybrid: Bool
+    ) throws -> Stopped {
+        let (problem, start) = try fixture(c).clearingProblem()
+        let settings = MarketClearing().settings.solver
+        var newton = MatrixFreeNewton(settings: settings)
+        newton.fallsBack = false
+        newton.maxSteps = steps
+        if !hybrid { newton.maxPinned = 0 }
+        var record = MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)
+        var p = problem, reference = problem
+        let first = try newton.solve(&p, from: start, record: &record).result
+        let dense = try ComplementaritySolver(settings: settings).solve(&reference, from: start)
+        return Stopped(
+            problem: problem, stopped: p, first: first, record: record, dense: dense,
+            label: "seed \(c.seed) feedback \(c.feedback)")
+    }
+
+    /// From a point two Newton steps into the cold year (unsolved, `iterationLimit`), the paths
+    /// finish on the matrix-free method alone — no Jacobian — to the clearing's tolerance, inside
+    /// the box, at the equilibrium the Josephy–Newton method finds from the cold start (to 1e-6
+    /// in the scaled unknowns: as in `MatrixFreeHybridTests`, these nearly degenerate points
+    /// make the inverse Jacobian's norm, which bounds the distance by the residual, large); and
+    /// leave the problem's homotopy shift and demand scale as they found them.
+    @Test("from a point the matrix-free solve left unsolved, the paths reach the equilibrium without a Jacobian")
+    func pathsFinishWithoutJacobian() throws {
+        for c in Self.stalled {
+            var s = try stopped(c, steps: 2, hybrid: true)
+            let (problem, first, dense, label) = (s.problem, s.first, s.dense, s.label)
+            try #require(first.status == .iterationLimit, "\(label): \(first.status)")
+            let newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+            let paths = try MarketClearing.matrixFreePaths(&s.stopped, newton: newton, first: first, record: &s.record)
+            let p = s.stopped
+            try #require(dense.status == .solved, "\(label)")
+            #expect(paths.result.status == .solved && paths.result.jacobians == 0, "\(label): \(paths.result.status)")
+            #expect(paths.homotopy + paths.continuation >= 1, "\(label)")
+            #expect(paths.result.naturalResidual <= newton.settings.tolerance, "\(label)")
+            #expect(p.residualShift.isEmpty && p.demandScale == 1, "\(label)")
+            for i in paths.result.z.indices {
+                #expect(paths.result.z[i] >= problem.lowerBounds[i] && paths.result.z[i] <= problem.upperBounds[i])
+                #expect(abs(paths.result.z[i] - dense.z[i]) <= 1e-6, "\(label): unknown \(i)")
+            }
+            // The work of the stopped solve is counted in the paths' result.
+            #expect(paths.result.evaluations > first.evaluations && paths.result.iterations >= first.iterations)
+        }
+    }
+
+    /// Where the stall itself is the start (the method without the hybrid step, run to its
+    /// stall), the paths run with the same method: each case ends solved at the Josephy–Newton
+    /// equilibrium or reports that it did not (never a `.solved` that is not one), and on at
+    /// least one of them the homotopy fails and the demand continuation finishes — so that the
+    /// continuation's branch is exercised; a failure of that `#require` means the fixtures no
+    /// longer reach it, not that it is wrong.
+    @Test("from a stall, the homotopy or the demand continuation finishes, or the paths say they did not")
+    func pathsFromStalls() throws {
+        var continued = 0
+        for c in Self.stalled {
+            var s = try stopped(c, steps: 40, hybrid: false)
+            let (first, dense, label) = (s.first, s.dense, s.label)
+            try #require(first.status == .stalled, "\(label): \(first.status)")
+            var newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+            newton.maxPinned = 0
+            let paths = try MarketClearing.matrixFreePaths(&s.stopped, newton: newton, first: first, record: &s.record)
+            #expect(s.stopped.residualShift.isEmpty && s.stopped.demandScale == 1, "\(label)")
+            if paths.result.status == .solved {
+                #expect(paths.result.naturalResidual <= newton.settings.tolerance, "\(label)")
+                for i in paths.result.z.indices { #expect(abs(paths.result.z[i] - dense.z[i]) <= 1e-6, "\(label): \(i)") }
+                if paths.continuation > 0 { continued += 1 }
+            } else {
+                #expect(paths.result.naturalResidual > newton.settings.tolerance, "\(label)")
+            }
+        }
+        try #require(continued >= 1, "no fixture reached the demand continuation")
+    }
+}
+
+extension MatrixFreePathTests {
+    /// With no products to spend, neither path runs a stage: the result is the stopped point's,
+    /// unsolved, with its work only, and the problem is left unshifted and unscaled.
+    @Test("with no product budget the paths run no stage and return the point they were given")
+    func emptyBudget() throws {
+        var s = try stopped(Self.stalled[0], steps: 2, hybrid: true)
+        let first = s.first
+        try #require(first.status == .iterationLimit)
+        let newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+        let paths = try MarketClearing.matrixFreePaths(
+            &s.stopped, newton: newton, first: first, record: &s.record, budgets: (homotopy: 0, continuation: 0))
+        #expect(paths.result.status != .solved)
+        #expect(paths.result.z == first.z)
+        #expect(paths.result.evaluations == first.evaluations && paths.result.jacobianColumns == first.jacobianColumns)
+        #expect(s.stopped.residualShift.isEmpty && s.stopped.demandScale == 1)
+    }
+}
