@@ -120,7 +120,7 @@ extension MatrixFreePathTests {
         let newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
         let paths = try MarketClearing.matrixFreePaths(
             &s.stopped, newton: newton, first: first, record: &s.record, budgets: (homotopy: 0, continuation: 0))
-        #expect(paths.result.status != .solved)
+        #expect(paths.result.status != .solved && paths.homotopy == 0 && paths.continuation == 0)
         #expect(paths.result.z == first.z)
         #expect(paths.result.evaluations == first.evaluations && paths.result.jacobianColumns == first.jacobianColumns)
         #expect(s.stopped.residualShift.isEmpty && s.stopped.demandScale == 1)

@@ -42,15 +42,18 @@ extension MarketClearing {
         let r0 = first.residual
         let reached = FischerBurmeister.naturalResidual(z: first.z, f: r0, lower: l, upper: u)
         let loose = Swift.max(tight, 1e-2 * reached)
-        // A stage past the path's product budget is not solved: it returns at once, unsolved and
-        // with no work, and `follow` halves λ's step until the path ends.
-        var spent = 0, last = first
+        // A stage stops where the path's product budget runs out (at the end of the Newton step
+        // that crosses it); one past it is not solved: it returns at once, unsolved and with no
+        // work, and `follow` halves λ's step until the path ends.
+        var spent = 0, ran = 0, last = first
         func budgeted(_ budget: Int, _ solve: () throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>)
             throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>
         {
             guard spent < budget else { return last.with(status: .iterationLimit, totals: .none) }
+            stage.productBudget = budget - spent
             let result = try solve()
             spent += result.jacobianColumns
+            ran += 1
             last = result
             return result
         }
@@ -73,12 +76,13 @@ extension MarketClearing {
             }
         }
         stage.settings.tolerance = tight
+        let homotopyStages = ran
         if homotopy.reached {
-            return (homotopy.last.with(status: .solved, totals: homotopy.totals), homotopy.steps, 0)
+            return (homotopy.last.with(status: .solved, totals: homotopy.totals), homotopyStages, 0)
         }
         let failed = homotopy.last.with(status: homotopy.last.status, totals: homotopy.totals)
         defer { problem.demandScale = 1 }
-        spent = 0
+        (spent, ran) = (0, 0)
         let continuation = try follow(
             from: [Double](repeating: 0, count: l.count), first: failed, minimumStep: 1.0 / 64,
             maxEvaluations: failed.evaluations + matrixFreePathEvaluations
@@ -89,17 +93,18 @@ extension MarketClearing {
             }
         }
         let status = continuation.reached ? ComplementarityStatus.solved : continuation.last.status
-        return (continuation.last.with(status: status, totals: continuation.totals), homotopy.steps, continuation.steps)
+        return (continuation.last.with(status: status, totals: continuation.totals), homotopyStages, ran)
     }
 
     /// Year solves each matrix-free path may take, and the Jacobian–vector products of the
-    /// homotopy's and the continuation's stages (`matrixFreePaths`): a stage begun within the
-    /// budget runs to its end. In plain year solves a product costs about the same at every
-    /// size (≈ 0.04 at 10,000 nodes), so the budgets are too: at most ≈ 60 and ≈ 240 plain
-    /// solves, against ≈ 65 for one Jacobian of the dense fallback at 10,000 nodes. Measured on
-    /// the 10,000-node stalls: homotopies 312 products (finished) and ≈ 1,200 (failed),
-    /// continuations ≈ 3,400–4,000 (docs/performance.md, "The matrix-free stall finished by a
-    /// homotopy or a demand continuation").
+    /// homotopy's and the continuation's stages (`matrixFreePaths`; a stage stops at the end of
+    /// the Newton step that crosses its path's). In plain year solves a product costs about the same at every
+    /// size (≈ 0.04 at 10,000 nodes), so the budgets are too: ≈ 60 and ≈ 250 plain solves,
+    /// against ≈ 65 for one Jacobian of the dense fallback at 10,000 nodes. Measured on the
+    /// 10,000-node stalls: homotopies of 312 products (finished, seed 3) and ≈ 1,180 (failed,
+    /// seed 2), continuations of ≈ 3,500 (seed 2) and 4,041 (seed 3, tried alone)
+    /// (docs/performance.md, "The matrix-free stall finished by a homotopy or a demand
+    /// continuation").
     static let matrixFreePathEvaluations = 160
     static let homotopyProducts = 1_500
     static let continuationProducts = 6_000

@@ -98,11 +98,15 @@ extension MarketClearing {
         // point the solve reached (`matrixFreePaths`).
         var stages = (homotopy: 0, continuation: 0)
         if result.status != .solved {
+            // The record the year leaves the next (`CarriedProducts`) is the paths' where they
+            // finish; where they fail, the stalled solve's, not products made at other λ.
+            let stalled = record
             let paths = try matrixFreePaths(&problem, newton: newton, first: result, record: &record)
             stages = (paths.homotopy, paths.continuation)
             if paths.result.status == .solved {
                 result = paths.result
             } else {
+                record = stalled
                 counts.fellBack = true
                 let rest = try ComplementaritySolver(settings: settings).solve(&problem, from: result.z)
                 var totals = paths.result.totals

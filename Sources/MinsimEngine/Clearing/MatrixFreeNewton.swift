@@ -96,6 +96,10 @@ struct MatrixFreeNewton {
     /// `MarketClearing.solveMatrixFree` tries the matrix-free homotopy and demand continuation
     /// first (`MarketClearing.matrixFreePaths`), whose stages are solves of this method.
     var fallsBack = true
+    /// Jacobian–vector products this solve may use: once past, it stops at the next step
+    /// (`iterationLimit`). Unbounded but for the matrix-free paths' stages, whose budgets it
+    /// keeps (`MarketClearing.matrixFreePaths`).
+    var productBudget = Int.max
 
     /// Networks with more nodes than this clear on the matrix-free path; smaller ones keep
     /// the Josephy–Newton method (the shipped 5-region data and the 1,000-node benchmarks).
@@ -260,7 +264,7 @@ struct MatrixFreeNewton {
 
         while true {
             if residual <= settings.tolerance { status = .solved; break }
-            if counts.steps >= maxSteps { break }
+            if counts.steps >= maxSteps || counts.products >= productBudget { break }
             let work = (0..<n).filter { phi.db[$0] > 0 || phi.value[$0] != 0 }
             let inWork = Set(work)
             let pinnedHere = pinned.filter { inWork.contains($0) }
