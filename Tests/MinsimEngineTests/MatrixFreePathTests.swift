@@ -126,3 +126,25 @@ extension MatrixFreePathTests {
         #expect(s.stopped.residualShift.isEmpty && s.stopped.demandScale == 1)
     }
 }
+
+extension MatrixFreePathTests {
+    /// `productBudget` stops a solve at the end of the Newton step that crosses it: unsolved,
+    /// with at least the budget's products and fewer than the budget plus one step's (a Newton
+    /// system takes at most `maxProducts`, its search one more); unbounded, the same solve
+    /// finishes.
+    @Test("a product budget stops the matrix-free solve at the step that crosses it")
+    func productBudgetStops() throws {
+        let (problem, start) = try fixture(Self.stalled[1]).clearingProblem()
+        var newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+        newton.fallsBack = false
+        var free = problem
+        let unbounded = try newton.solve(&free, from: start)
+        try #require(unbounded.result.status == .solved && unbounded.counts.products > 10)
+        newton.productBudget = 5
+        var bounded = problem
+        let stopped = try newton.solve(&bounded, from: start)
+        #expect(stopped.result.status == .iterationLimit)
+        #expect(stopped.counts.products >= 5 && stopped.counts.products < 5 + newton.maxProducts + 1)
+        #expect(stopped.counts.steps < unbounded.counts.steps)
+    }
+}
