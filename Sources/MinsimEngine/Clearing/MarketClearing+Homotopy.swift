@@ -39,13 +39,14 @@ extension MarketClearing {
     /// solves the problem) to λ = 1, `solve(λ, z)` solving the problem at λ from `z`, each solve
     /// warm-started from the last solution. λ advances by the step that last worked (0.25 at
     /// first, doubled after a success, halved after a failure) until λ = 1, the step falls
-    /// below `minimumStep`, the evaluations (counting `first`'s) reach `maxEvaluations`, or a
-    /// stage's Newton system is too large for the dense solver (`.tooLarge`: so at every λ).
+    /// below `minimumStep`, the evaluations (counting `first`'s) reach `maxEvaluations`,
+    /// `exhausted()` says a budget of the caller's is spent, or a stage's Newton system is too
+    /// large for the dense solver (`.tooLarge`: so at every λ).
     /// - Returns: whether λ = 1 was solved, the last stage's result, the iteration, evaluation,
     ///   Jacobian and log totals of `first` and every stage, and the number of stages.
     static func follow(
         from z0: [Double], first: ComplementarityResult<YearClearingProblem.Point>, minimumStep: Double,
-        maxEvaluations: Int,
+        maxEvaluations: Int, exhausted: () -> Bool = { false },
         solve: (Double, [Double]) throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>
     ) throws(SolveError)
         -> (
@@ -57,7 +58,7 @@ extension MarketClearing {
         var z = z0
         var last = first
         var totals = first.totals
-        while lambda < 1 && step >= minimumStep && totals.evaluations < maxEvaluations {
+        while lambda < 1 && step >= minimumStep && totals.evaluations < maxEvaluations && !exhausted() {
             let target = Swift.min(lambda + step, 1)
             let result = try solve(target, z)
             steps += 1

@@ -25,8 +25,8 @@ extension MarketClearing {
     /// year is approached from where nothing binds, the binding rents and shed markets built up
     /// stage by stage.
     ///
-    /// Each path stops at its evaluation budget (`matrixFreePathEvaluations`) or where λ's step
-    /// falls below its minimum; the caller then falls back as before, from the point the
+    /// Each path stops at its evaluation or product budget (`matrixFreePathEvaluations`,
+    /// `budgets`) or where λ's step falls below its minimum; the caller then falls back as before, from the point the
     /// matrix-free solve reached (`first`), not from a stage's.
     /// - Returns: the last stage's result (solved, or the path's last failure) with the work of
     ///   `first` and every stage, and the stages of each path.
@@ -42,58 +42,43 @@ extension MarketClearing {
         let r0 = first.residual
         let reached = FischerBurmeister.naturalResidual(z: first.z, f: r0, lower: l, upper: u)
         let loose = Swift.max(tight, 1e-2 * reached)
-        // A stage stops where the path's product budget runs out (at the end of the Newton step
-        // that crosses it); one past it is not solved: it returns at once, unsolved and with no
-        // work, and `follow` halves λ's step until the path ends.
-        var spent = 0, ran = 0, last = first
-        func budgeted(_ budget: Int, _ solve: () throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>)
-            throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>
-        {
-            guard spent < budget else { return last.with(status: .iterationLimit, totals: .none) }
+        defer {
+            problem.residualShift = []
+            problem.demandScale = 1
+        }
+        // Each path ends once its product budget is spent; a stage stops at the end of the
+        // Newton step that crosses it (`MatrixFreeNewton.productBudget`).
+        var spent = 0
+        func solveStage(_ budget: Int, from z: [Double]) throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point> {
             stage.productBudget = budget - spent
-            let result = try solve()
+            let result = try stage.solve(&problem, from: z, record: &record).result
             spent += result.jacobianColumns
-            ran += 1
-            last = result
             return result
         }
-        let homotopy:
-            (
-                reached: Bool, last: ComplementarityResult<YearClearingProblem.Point>,
-                totals: ComplementarityResult<YearClearingProblem.Point>.Totals, steps: Int
-            )
-        do {
-            defer { problem.residualShift = [] }
-            homotopy = try follow(
-                from: first.z, first: first, minimumStep: 1.0 / 16,
-                maxEvaluations: first.evaluations + matrixFreePathEvaluations
-            ) { (target: Double, z: [Double]) throws(SolveError) in
-                try budgeted(budgets.homotopy) { () throws(SolveError) in
-                    problem.residualShift = target < 1 ? r0.map { (1 - target) * $0 } : []
-                    stage.settings.tolerance = target < 1 ? loose : tight
-                    return try stage.solve(&problem, from: z, record: &record).result
-                }
-            }
+        let homotopy = try follow(
+            from: first.z, first: first, minimumStep: 1.0 / 16, maxEvaluations: first.evaluations + matrixFreePathEvaluations,
+            exhausted: { spent >= budgets.homotopy }
+        ) { (target: Double, z: [Double]) throws(SolveError) in
+            problem.residualShift = target < 1 ? r0.map { (1 - target) * $0 } : []
+            stage.settings.tolerance = target < 1 ? loose : tight
+            return try solveStage(budgets.homotopy, from: z)
         }
+        problem.residualShift = []
         stage.settings.tolerance = tight
-        let homotopyStages = ran
         if homotopy.reached {
-            return (homotopy.last.with(status: .solved, totals: homotopy.totals), homotopyStages, 0)
+            return (homotopy.last.with(status: .solved, totals: homotopy.totals), homotopy.steps, 0)
         }
         let failed = homotopy.last.with(status: homotopy.last.status, totals: homotopy.totals)
-        defer { problem.demandScale = 1 }
-        (spent, ran) = (0, 0)
+        spent = 0
         let continuation = try follow(
             from: [Double](repeating: 0, count: l.count), first: failed, minimumStep: 1.0 / 64,
-            maxEvaluations: failed.evaluations + matrixFreePathEvaluations
+            maxEvaluations: failed.evaluations + matrixFreePathEvaluations, exhausted: { spent >= budgets.continuation }
         ) { (target: Double, z: [Double]) throws(SolveError) in
-            try budgeted(budgets.continuation) { () throws(SolveError) in
-                problem.demandScale = target
-                return try stage.solve(&problem, from: z, record: &record).result
-            }
+            problem.demandScale = target
+            return try solveStage(budgets.continuation, from: z)
         }
         let status = continuation.reached ? ComplementarityStatus.solved : continuation.last.status
-        return (continuation.last.with(status: status, totals: continuation.totals), homotopyStages, ran)
+        return (continuation.last.with(status: status, totals: continuation.totals), homotopy.steps, continuation.steps)
     }
 
     /// Year solves each matrix-free path may take, and the Jacobian–vector products of the
@@ -108,9 +93,4 @@ extension MarketClearing {
     static let matrixFreePathEvaluations = 160
     static let homotopyProducts = 1_500
     static let continuationProducts = 6_000
-}
-
-extension ComplementarityResult.Totals {
-    /// No work: the counts of a stage that was not run.
-    static var none: Self { Self(iterations: 0, evaluations: 0, jacobians: 0, jacobianColumns: 0, log: []) }
 }
