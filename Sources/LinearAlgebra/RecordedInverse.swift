@@ -41,24 +41,68 @@ public struct RecordedInverse: Sendable {
     ///   - images: Y, `rows × pairs`, `Y ≈ M S`.
     ///   - rankTolerance: the relative size of R's diagonal below which the pivoted Cholesky stops.
     public init(directions: Matrix, images: Matrix, rankTolerance: Double) {
-        precondition(directions.rows == images.rows && directions.columns == images.columns, "one image per direction")
         let m = images.rows, pairs = images.columns
-        rows = m
-        guard m > 0, pairs > 0, images.isFinite, directions.isFinite else {
-            rank = 0; s = []; y = []; r = []
-            return
-        }
         var g = [Double](repeating: 0, count: pairs * pairs)
-        images.storage.withUnsafeBufferPointer { yp in
-            g.withUnsafeMutableBufferPointer { gp in
-                cblas_dsyrk(
-                    CblasColMajor, CblasUpper, CblasTrans, Int32(pairs), Int32(m), 1.0, yp.baseAddress, Int32(m), 0.0,
-                    gp.baseAddress, Int32(pairs))
+        if m > 0, pairs > 0 {
+            images.storage.withUnsafeBufferPointer { yp in
+                g.withUnsafeMutableBufferPointer { gp in
+                    cblas_dsyrk(
+                        CblasColMajor, CblasUpper, CblasTrans, Int32(pairs), Int32(m), 1.0, yp.baseAddress, Int32(m), 0.0,
+                        gp.baseAddress, Int32(pairs))
+                }
             }
         }
+        self.init(directions: directions, images: images, gram: g, rankTolerance: rankTolerance)
+    }
+
+    /// The same inverse from a Gram matrix `G = YᵀY` the caller keeps (`MaintainedGram`:
+    /// updated row by row and column by column instead of formed again at `rows · pairs²`
+    /// flops): `gram` is `pairs × pairs`, column-major, its upper triangle read.
+    public init(directions: Matrix, images: Matrix, gram: [Double], rankTolerance: Double) {
+        precondition(directions.rows == images.rows && directions.columns == images.columns, "one image per direction")
+        let m = images.rows, pairs = images.columns
+        precondition(gram.count == pairs * pairs, "a pairs × pairs Gram matrix")
+        guard m > 0, pairs > 0, images.isFinite, directions.isFinite,
+            let (pivots, r) = Self.factor(gram: gram, pairs: pairs, rankTolerance: rankTolerance)
+        else {
+            self.init(rows: m, s: [], y: [], r: [], rank: 0)
+            return
+        }
+        let k = pivots.count
+        // The kept columns in pivot order, copied whole.
+        func pivoted(_ a: Matrix) -> [Double] {
+            [Double](unsafeUninitializedCapacity: m * k) { out, initialized in
+                a.storage.withUnsafeBufferPointer { source in
+                    for j in 0..<k {
+                        let from = pivots[j] * m
+                        for i in 0..<m { out[j &* m &+ i] = source[from &+ i] }
+                    }
+                }
+                initialized = m * k
+            }
+        }
+        self.init(rows: m, s: pivoted(directions), y: pivoted(images), r: r, rank: k)
+    }
+
+    /// The parts as they are (`S Π_k`, `Y Π_k`, `rows × rank` each, and `R_k`).
+    init(rows: Int, s: [Double], y: [Double], r: [Double], rank: Int) {
+        self.rows = rows
+        self.s = s
+        self.y = y
+        self.r = r
+        self.rank = rank
+    }
+
+    /// The pivoted Cholesky factorization `Πᵀ G Π = RᵀR` of a Gram matrix (`pairs × pairs`,
+    /// upper triangle), stopped at the rank k where `R_kk ≤ rankTolerance · R_11`: the kept
+    /// columns' indices in pivot order (0-based) and `R_k` (`k × k`, column-major); nil where
+    /// G is zero or not finite.
+    static func factor(gram: [Double], pairs: Int, rankTolerance: Double) -> (pivots: [Int], r: [Double])? {
+        guard pairs > 0, gram.allSatisfy(\.isFinite) else { return nil }
+        var g = gram
         var largest = 0.0
         for j in 0..<pairs { largest = Swift.max(largest, g[j + j * pairs]) }
-        guard largest > 0 else { rank = 0; s = []; y = []; r = []; return }
+        guard largest > 0 else { return nil }
         var pivots = [Int32](repeating: 0, count: pairs)
         var found: Int32 = 0
         let info = g.withUnsafeMutableBufferPointer { gp in
@@ -68,24 +112,9 @@ public struct RecordedInverse: Sendable {
         }
         precondition(info >= 0, "dpstrf rejected argument \(-info)")
         let k = Int(found)
-        rank = k
         var rk = [Double](repeating: 0, count: k * k)
         for j in 0..<k { for i in 0...j { rk[i + j * k] = g[i + j * pairs] } }
-        r = rk
-        // The kept columns in pivot order, copied whole.
-        func pivoted(_ a: Matrix) -> [Double] {
-            [Double](unsafeUninitializedCapacity: m * k) { out, initialized in
-                a.storage.withUnsafeBufferPointer { source in
-                    for j in 0..<k {
-                        let from = (Int(pivots[j]) - 1) * m
-                        for i in 0..<m { out[j &* m &+ i] = source[from &+ i] }
-                    }
-                }
-                initialized = m * k
-            }
-        }
-        s = pivoted(directions)
-        y = pivoted(images)
+        return ((0..<k).map { Int(pivots[$0]) - 1 }, rk)
     }
 
     /// `S Π_k c` (the exact part) and `r − Y Π_k c` (the remainder, for the caller's `D⁻¹`).

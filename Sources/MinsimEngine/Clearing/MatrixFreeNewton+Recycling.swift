@@ -30,6 +30,11 @@ extension MatrixFreeNewton {
         var limit: Int
         private(set) var seeds: [(rows: [Int], values: [Double])] = []
         private(set) var images: [[Double]] = []
+        /// Each pair's number in the order recorded (for `RecordGram`'s columns).
+        private(set) var ids: [Int] = []
+        private var nextID = 0
+        /// The images' Gram matrix kept from one Newton system to the next (`inverse(...)`).
+        var gram: MatrixFreeNewton.RecordGram? = nil
 
         init(limit: Int) { self.limit = limit }
 
@@ -41,9 +46,12 @@ extension MatrixFreeNewton {
             if seeds.count == limit {
                 seeds.removeFirst()
                 images.removeFirst()
+                ids.removeFirst()
             }
             seeds.append((rows, values))
             images.append(image)
+            ids.append(nextID)
+            nextID += 1
         }
 
         /// The pairs with the unknowns `held` taken out of their seeds: each seed's entry `s_j`
@@ -69,7 +77,10 @@ extension MatrixFreeNewton {
 
         /// The recorded pairs on the rows `rows` of the system `H = D_a + D_b J`, as an
         /// approximate inverse of `H_WW` on the span of their images (nil when nothing is
-        /// recorded).
+        /// recorded), formed afresh (`|W| · pairs²` flops for the Gram matrix): the reference
+        /// for the kept one the Newton systems use (`inverse(rows:da:db:unknowns:rankTolerance:
+        /// coefficientTolerance:refreshEvery:)`, `RecordGram`), which equals it where no row's
+        /// coefficients are left behind (`RecordGramTests`).
         func inverse(rows: [Int], da: [Double], db: [Double], unknowns: Int, rankTolerance: Double) -> RecordedInverse? {
             guard !seeds.isEmpty, !rows.isEmpty else { return nil }
             var position = [Int](repeating: -1, count: unknowns)

@@ -80,8 +80,19 @@ struct MatrixFreeNewton {
     var restart = 300
     /// Products of the earlier Newton systems kept for the preconditioner (`ProductRecord`),
     /// and the relative size of R's diagonal below which `RecordedInverse` drops a direction.
-    var recordedProducts = 120
+    /// 240, not the 120 of before: twice the record halves the products at 10,000 nodes, and
+    /// with the Gram matrix kept (`RecordGram`) instead of formed afresh for each system (60
+    /// Mflop at 240) it now pays (docs/performance.md, "A Gram matrix kept across Newton
+    /// systems, and a record of 240 products").
+    var recordedProducts = 240
     var recordRankTolerance = 1e-6
+    /// The record's images and their Gram matrix are kept from one Newton system to the next
+    /// (`RecordGram`): a row's images are made again where its `D_a` or `D_b` moved by more
+    /// than this, and the Gram matrix is formed afresh every `recordRefresh` systems (set, not
+    /// tuned: most rows move by less than 1e-3 between local-phase systems, ≈ 10 of ≈ 1,050 by
+    /// more, docs/performance.md).
+    var recordCoefficientTolerance = 1e-3
+    var recordRefresh = 16
     /// The forcing term below which the record preconditions (see `newtonDirection`).
     var recordBelowForcing = 0.1
     /// The Newton systems are solved to a residual `‖H d + Φ‖₂` of no less than this fraction
@@ -406,7 +417,9 @@ struct MatrixFreeNewton {
         // paths' global phase (13 → 16 acyclic steps, 14 → 32 year solves) for no fewer products.
         let recorded =
             forcing < recordBelowForcing
-            ? record.inverse(rows: rows, da: phi.da, db: phi.db, unknowns: n, rankTolerance: recordRankTolerance)?
+            ? record.inverse(
+                rows: rows, da: phi.da, db: phi.db, unknowns: n, rankTolerance: recordRankTolerance,
+                coefficientTolerance: recordCoefficientTolerance, refreshEvery: recordRefresh)?
                 .folding(diagonal: diagonal) : nil
         // Classical Gram–Schmidt twice: the basis grows to a few hundred vectors in the local
         // phase, where modified Gram–Schmidt's sequential dot products are slow.
