@@ -89,8 +89,13 @@ extension MarketClearing {
     /// 10,000-node stalls: homotopies of 312 products (finished, seed 3) and ≈ 1,180 (failed,
     /// seed 2), continuations of ≈ 3,500 (seed 2) and 4,041 (seed 3, tried alone)
     /// (docs/performance.md, "The matrix-free stall finished by a homotopy or a demand
-    /// continuation").
-    static let matrixFreePathEvaluations = 160
+    /// continuation"). 240 year solves, not the 160 of before: with the record of 240 products
+    /// the seed-2 cyclic network's stalled year 14 reached demand scale 0.75 on the
+    /// continuation and then spent 99 year solves on one stage to 1, which left no budget for
+    /// the shorter stage; it fell back to 26 Jacobians (≈ 1,700 plain solves). With 240 the
+    /// continuation finished, without a Jacobian (docs/performance.md, "A Gram matrix kept
+    /// across Newton systems").
+    static let matrixFreePathEvaluations = 240
     static let homotopyProducts = 1_500
     static let continuationProducts = 6_000
 }
