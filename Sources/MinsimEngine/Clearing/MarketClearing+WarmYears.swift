@@ -81,6 +81,7 @@ extension MarketClearing {
         stages: (homotopy: Int, continuation: Int)
     ) {
         var newton = MatrixFreeNewton(settings: settings)
+        newton.recordedProducts = MatrixFreeNewton.recordedProducts(nodes: problem.calibration.dimension)
         problem.nearbyPrices = true
         let carried = warmStart?.products
         let same = carried?.record(for: problem)

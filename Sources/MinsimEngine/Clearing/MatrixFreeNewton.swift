@@ -80,10 +80,7 @@ struct MatrixFreeNewton {
     var restart = 300
     /// Products of the earlier Newton systems kept for the preconditioner (`ProductRecord`),
     /// and the relative size of R's diagonal below which `RecordedInverse` drops a direction.
-    /// 240, not the 120 of before: twice the record halves the products at 10,000 nodes, and
-    /// with the Gram matrix kept (`RecordGram`) instead of formed afresh for each system (60
-    /// Mflop at 240) it now pays (docs/performance.md, "A Gram matrix kept across Newton
-    /// systems, and a record of 240 products").
+    /// The clearing sets it by the network's size (`recordedProducts(nodes:)`).
     var recordedProducts = 240
     var recordRankTolerance = 1e-6
     /// The record's images and their Gram matrix are kept from one Newton system to the next
@@ -128,6 +125,18 @@ struct MatrixFreeNewton {
     )
 
     static func applies(to problem: YearClearingProblem) -> Bool { problem.calibration.dimension > minimumNodes }
+
+    /// The record's size on a network of `nodes` nodes: 240 products from 8,000 to 20,000
+    /// nodes, 120 elsewhere — an empirical rule from three sizes, its bounds assumptions
+    /// between them (docs/performance.md, "A Gram matrix kept across Newton systems, and a
+    /// record of 240 products"). At 10,000 nodes 240 takes 32–59 % fewer products a year than
+    /// 120 on eleven of twelve generated networks, and with the Gram matrix kept (`RecordGram`)
+    /// instead of formed afresh for each system (60 Mflop at 240) it pays. At 4,000 nodes (≈ 400
+    /// working rows, so 240 pairs span more than half of them, mostly with older products) it
+    /// took more products on the benchmark's networks (44.8 → 58.9 and 58.5 → 74.1 a year). On
+    /// the binding 100,000-node network 240 left the warm year uncertified (stalled, its paths
+    /// failed) where 120 certifies it in 12 steps; why was not found.
+    static func recordedProducts(nodes: Int) -> Int { (8_000...20_000).contains(nodes) ? 240 : 120 }
 
     /// Work counts of one solve besides the result's (`products` is also added to the result's
     /// `jacobianColumns`: one product costs one column's work).
