@@ -41,30 +41,21 @@ public struct RecordedInverse: Sendable {
     ///   - images: Y, `rows × pairs`, `Y ≈ M S`.
     ///   - rankTolerance: the relative size of R's diagonal below which the pivoted Cholesky stops.
     public init(directions: Matrix, images: Matrix, rankTolerance: Double) {
-        let m = images.rows, pairs = images.columns
-        var g = [Double](repeating: 0, count: pairs * pairs)
-        if m > 0, pairs > 0 {
-            images.storage.withUnsafeBufferPointer { yp in
-                g.withUnsafeMutableBufferPointer { gp in
-                    cblas_dsyrk(
-                        CblasColMajor, CblasUpper, CblasTrans, Int32(pairs), Int32(m), 1.0, yp.baseAddress, Int32(m), 0.0,
-                        gp.baseAddress, Int32(pairs))
-                }
-            }
-        }
-        self.init(directions: directions, images: images, gram: g, rankTolerance: rankTolerance)
-    }
-
-    /// The same inverse from a Gram matrix `G = YᵀY` the caller keeps (`MaintainedGram`:
-    /// updated row by row and column by column instead of formed again at `rows · pairs²`
-    /// flops): `gram` is `pairs × pairs`, column-major, its upper triangle read.
-    public init(directions: Matrix, images: Matrix, gram: [Double], rankTolerance: Double) {
         precondition(directions.rows == images.rows && directions.columns == images.columns, "one image per direction")
         let m = images.rows, pairs = images.columns
-        precondition(gram.count == pairs * pairs, "a pairs × pairs Gram matrix")
-        guard m > 0, pairs > 0, images.isFinite, directions.isFinite,
-            let (pivots, r) = Self.factor(gram: gram, pairs: pairs, rankTolerance: rankTolerance)
-        else {
+        guard m > 0, pairs > 0, images.isFinite, directions.isFinite else {
+            self.init(rows: m, s: [], y: [], r: [], rank: 0)
+            return
+        }
+        var g = [Double](repeating: 0, count: pairs * pairs)
+        images.storage.withUnsafeBufferPointer { yp in
+            g.withUnsafeMutableBufferPointer { gp in
+                cblas_dsyrk(
+                    CblasColMajor, CblasUpper, CblasTrans, Int32(pairs), Int32(m), 1.0, yp.baseAddress, Int32(m), 0.0,
+                    gp.baseAddress, Int32(pairs))
+            }
+        }
+        guard let (pivots, r) = Self.factor(gram: g, pairs: pairs, rankTolerance: rankTolerance) else {
             self.init(rows: m, s: [], y: [], r: [], rank: 0)
             return
         }
@@ -96,7 +87,7 @@ public struct RecordedInverse: Sendable {
     /// The pivoted Cholesky factorization `Πᵀ G Π = RᵀR` of a Gram matrix (`pairs × pairs`,
     /// upper triangle), stopped at the rank k where `R_kk ≤ rankTolerance · R_11`: the kept
     /// columns' indices in pivot order (0-based) and `R_k` (`k × k`, column-major); nil where
-    /// G is zero or not finite.
+    /// G is zero or not finite. For G formed here and for the one `MaintainedGram` keeps.
     static func factor(gram: [Double], pairs: Int, rankTolerance: Double) -> (pivots: [Int], r: [Double])? {
         guard pairs > 0, gram.allSatisfy(\.isFinite) else { return nil }
         var g = gram

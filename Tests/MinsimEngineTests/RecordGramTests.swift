@@ -47,6 +47,19 @@ struct RecordGramTests {
         }
     }
 
+    /// The kept inverse (`coefficientTolerance`, `refreshEvery`) on `rows` with `da`, `db`, and
+    /// the one formed afresh with `db` replaced by `freshDB` (default: the same), compared.
+    static func expectKeptEqualsFresh(
+        _ record: inout MatrixFreeNewton.ProductRecord, rows: [Int], da: [Double], db: [Double], freshDB: [Double]? = nil,
+        tolerance: Double, refreshEvery: Int = 100, _ rng: inout SeededGenerator, _ label: String
+    ) {
+        let kept = record.inverse(
+            rows: rows, da: da, db: db, unknowns: unknowns, rankTolerance: 1e-6, coefficientTolerance: tolerance,
+            refreshEvery: refreshEvery)
+        let fresh = record.inverse(rows: rows, da: da, db: freshDB ?? db, unknowns: unknowns, rankTolerance: 1e-6)
+        expectSame(kept, fresh, rows: rows.count, &rng, label)
+    }
+
     @Test(
         "kept equals formed afresh through added and dropped pairs, moved rows and coefficients",
         arguments: [1, 2, 3] as [UInt64])
@@ -58,12 +71,7 @@ struct RecordGramTests {
         let first = Array(0..<20)
         Self.appendPairs(&record, 6, rows: first, &rng)
         // The first system: a fresh Gram matrix.
-        Self.expectSame(
-            record.inverse(
-                rows: first, da: da, db: db, unknowns: Self.unknowns, rankTolerance: 1e-6, coefficientTolerance: 0,
-                refreshEvery: 100),
-            record.inverse(rows: first, da: da, db: db, unknowns: Self.unknowns, rankTolerance: 1e-6),
-            rows: first.count, &rng, "first system")
+        Self.expectKeptEqualsFresh(&record, rows: first, da: da, db: db, tolerance: 0, &rng, "first system")
         // Later systems: six more pairs (two of the first six dropped), rows in and out, coefficients moved.
         var rows = first
         for round in 0..<3 {
@@ -73,12 +81,7 @@ struct RecordGramTests {
                 da[i] = rng.uniform()
                 db[i] = 0.5 + rng.uniform()
             }
-            Self.expectSame(
-                record.inverse(
-                    rows: rows, da: da, db: db, unknowns: Self.unknowns, rankTolerance: 1e-6, coefficientTolerance: 0,
-                    refreshEvery: 100),
-                record.inverse(rows: rows, da: da, db: db, unknowns: Self.unknowns, rankTolerance: 1e-6),
-                rows: rows.count, &rng, "round \(round)")
+            Self.expectKeptEqualsFresh(&record, rows: rows, da: da, db: db, tolerance: 0, &rng, "round \(round)")
         }
         #expect(record.count == 10)
     }
@@ -100,18 +103,8 @@ struct RecordGramTests {
         moved[9] += 0.5
         var old = moved
         old[3] = db[3]
-        Self.expectSame(
-            record.inverse(
-                rows: rows, da: da, db: moved, unknowns: Self.unknowns, rankTolerance: 1e-6, coefficientTolerance: 0.1,
-                refreshEvery: 100),
-            record.inverse(rows: rows, da: da, db: old, unknowns: Self.unknowns, rankTolerance: 1e-6),
-            rows: rows.count, &rng, "stale row 3")
+        Self.expectKeptEqualsFresh(&record, rows: rows, da: da, db: moved, freshDB: old, tolerance: 0.1, &rng, "stale row 3")
         // The same call with the refresh due forms everything afresh from the new coefficients.
-        Self.expectSame(
-            record.inverse(
-                rows: rows, da: da, db: moved, unknowns: Self.unknowns, rankTolerance: 1e-6, coefficientTolerance: 0.1,
-                refreshEvery: 1),
-            record.inverse(rows: rows, da: da, db: moved, unknowns: Self.unknowns, rankTolerance: 1e-6),
-            rows: rows.count, &rng, "refreshed")
+        Self.expectKeptEqualsFresh(&record, rows: rows, da: da, db: moved, tolerance: 0.1, refreshEvery: 1, &rng, "refreshed")
     }
 }

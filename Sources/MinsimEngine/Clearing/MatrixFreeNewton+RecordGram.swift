@@ -34,6 +34,12 @@ extension MatrixFreeNewton {
             pairIn = [Int](repeating: -1, count: capacity)
         }
 
+        /// The image entry `D_a s_j + D_b (J s_j)` at row r and column j, with the row's kept
+        /// coefficients and the pair's product `image` (`J s_j` over all unknowns).
+        func entry(_ r: Int, _ j: Int, image: [Double]) -> Double {
+            da[r] * images.direction(r, j) + db[r] * image[unknownOf[r]]
+        }
+
         /// The row of unknown i, appended (zero, outside W) when it has none.
         mutating func row(of i: Int) -> Int {
             if rowOf[i] >= 0 { return rowOf[i] }
@@ -105,10 +111,7 @@ extension MatrixFreeNewton.ProductRecord {
             var values = [Double](repeating: 0, count: moved.count * capacity)
             for (p, j) in column.enumerated() where j >= 0 {
                 let image = images[p]
-                for (t, r) in moved.enumerated() {
-                    values[t + j * moved.count] =
-                        cache.da[r] * cache.images.direction(r, j) + cache.db[r] * image[cache.unknownOf[r]]
-                }
+                for (t, r) in moved.enumerated() { values[t + j * moved.count] = cache.entry(r, j, image: image) }
             }
             let whole = 4 * moved.count > cache.unknownOf.count
             cache.images.replaceRows(moved, with: values, updating: !whole)
@@ -128,9 +131,7 @@ extension MatrixFreeNewton.ProductRecord {
             var values = [Double](repeating: 0, count: count * placed.count)
             for (t, (p, j)) in placed.enumerated() {
                 let image = images[p]
-                for r in 0..<count where cache.inside[r] {
-                    values[t * count + r] = cache.da[r] * cache.images.direction(r, j) + cache.db[r] * image[cache.unknownOf[r]]
-                }
+                for r in 0..<count where cache.inside[r] { values[t * count + r] = cache.entry(r, j, image: image) }
             }
             // Most columns new (a fresh Gram matrix): G formed whole, at half a product's flops.
             let whole = 2 * placed.count > capacity
