@@ -25,6 +25,16 @@ struct MatrixFreeHybridTests {
         return (problem, settings.tolerance, try old.solve(&p0, from: start), try new.solve(&p1, from: start))
     }
 
+    /// The cold year of `fixture` solved from its start by two configurations of the method.
+    func solved(_ fixture: ScarceNetwork, by first: MatrixFreeNewton, and second: MatrixFreeNewton) throws -> (
+        first: (result: ComplementarityResult<YearClearingProblem.Point>, counts: MatrixFreeNewton.Counts),
+        second: (result: ComplementarityResult<YearClearingProblem.Point>, counts: MatrixFreeNewton.Counts)
+    ) {
+        let (problem, start) = try fixture.clearingProblem()
+        var p0 = problem, p1 = problem
+        return (try first.solve(&p0, from: start), try second.solve(&p1, from: start))
+    }
+
     /// A network of the scan (4 regions × 3 stages × 3 products, every third node capped).
     func scanNetwork(seed: UInt64, feedback: Double, tightness: Double, growth: Double) throws -> ScarceNetwork {
         try ScarceNetwork(
@@ -72,13 +82,10 @@ struct MatrixFreeHybridTests {
     @Test("a relaxed hybrid step finishes a year the hybrid search alone left to the fallback")
     func relaxedStepFinishes() throws {
         let fixture = try scanNetwork(seed: 10, feedback: 0.05, tightness: 0.6, growth: 1.8)
-        let (problem, start) = try fixture.clearingProblem()
         let settings = MarketClearing().settings.solver
         var strict = MatrixFreeNewton(settings: settings)
         strict.relaxedHybridSteps = 0
-        var p0 = problem, p1 = problem
-        let without = try strict.solve(&p0, from: start)
-        let with = try MatrixFreeNewton(settings: settings).solve(&p1, from: start)
+        let (without, with) = try solved(fixture, by: strict, and: MatrixFreeNewton(settings: settings))
         try #require(without.counts.fellBack, "\(without.counts)")
         #expect(with.counts.relaxedSteps == 1 && !with.counts.fellBack && with.result.jacobians == 0, "\(with.counts)")
         #expect(with.result.status == .solved && with.result.naturalResidual <= settings.tolerance)
@@ -261,5 +268,31 @@ struct MatrixFreeHybridTests {
         let tie = MatrixFreeNewton.leavingBox(
             z: [0.5, 0.5], d: [-1, -1], lower: [0, 0], upper: [1, 1], among: [1, 0], except: [])
         #expect(tie == [0, 1])
+    }
+}
+
+extension MatrixFreeHybridTests {
+    /// Past the hybrid-step limit the pinned unknowns are released and plain steps go on
+    /// (`plainStepsAfterHybridLimit`): on a case of the scan whose hybrid steps lead on slowly,
+    /// with the limit at one hybrid step, the solve that stops at the limit falls back to the
+    /// Josephy–Newton method, and the one that goes on finishes without it, at the same
+    /// equilibrium (to 1e-6, as above) and having taken no second hybrid step.
+    @Test("past the hybrid-step limit plain steps finish a year the limit left to the fallback")
+    func plainStepsAfterLimit() throws {
+        let settings = MarketClearing().settings.solver
+        var stopping = MatrixFreeNewton(settings: settings)
+        stopping.maxHybridSteps = 1
+        stopping.plainStepsAfterHybridLimit = false
+        var going = stopping
+        going.plainStepsAfterHybridLimit = true
+        let (stopped, went) = try solved(
+            try scanNetwork(seed: 17, feedback: 0, tightness: 0.9, growth: 1.8), by: stopping, and: going)
+        try #require(stopped.counts.fellBack && stopped.result.status == .solved, "\(stopped.counts)")
+        #expect(!went.counts.fellBack && went.result.jacobians == 0 && went.counts.hybridSteps == 1, "\(went.counts)")
+        #expect(went.counts.steps > stopped.counts.steps, "\(went.counts)")
+        #expect(went.result.status == .solved && went.result.naturalResidual <= settings.tolerance)
+        for i in went.result.z.indices {
+            #expect(abs(went.result.z[i] - stopped.result.z[i]) <= 1e-6, "unknown \(i)")
+        }
     }
 }

@@ -148,3 +148,106 @@ extension MatrixFreePathTests {
         #expect(stopped.counts.steps < unbounded.counts.steps)
     }
 }
+
+extension MatrixFreePathTests {
+    /// A stalled case's year and the year after it (every final demand 3 % higher: the same
+    /// network and unknowns), the first solved by the Josephy–Newton method from the cold start.
+    func twoYears(_ c: (seed: UInt64, feedback: Double, tightness: Double, growth: Double)) throws -> (
+        before: ComplementarityResult<YearClearingProblem.Point>, year: YearClearingProblem, label: String
+    ) {
+        let (problem, start) = try fixture(c).clearingProblem()
+        var next = c
+        next.growth *= 1.03
+        let (year, _) = try fixture(next).clearingProblem()
+        try #require(year.capacityNodes == problem.capacityNodes && year.demandMarkets == problem.demandMarkets)
+        var solving = problem
+        let before = try ComplementaritySolver(settings: MarketClearing().settings.solver).solve(&solving, from: start)
+        try #require(before.status == .solved)
+        return (before, year, "seed \(c.seed) feedback \(c.feedback)")
+    }
+
+    /// The year's matrix-free solve from `start`, stopped unsolved after `steps` Newton steps,
+    /// with the problem as it left it and its product record.
+    func stoppedSolve(_ problem: YearClearingProblem, from start: [Double], steps: Int) throws -> (
+        first: ComplementarityResult<YearClearingProblem.Point>, problem: YearClearingProblem,
+        record: MatrixFreeNewton.ProductRecord
+    ) {
+        var newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+        newton.fallsBack = false
+        newton.maxSteps = steps
+        var record = MatrixFreeNewton.ProductRecord(limit: newton.recordedProducts)
+        var p = problem
+        let first = try newton.solve(&p, from: start, record: &record).result
+        try #require(first.status == .iterationLimit)
+        return (first, p, record)
+    }
+
+    /// In a warm year the homotopy starts from the year before's solution, not from the point
+    /// the solve stopped at. Given the year's own solution as "the year before's", every stage
+    /// is solved where it starts: the paths take no Newton step beyond the stopped solve's and
+    /// return that point itself, bit for bit — from the stopped point the homotopy would step.
+    @Test("a warm year's homotopy starts from the year before's solution")
+    func homotopyFromYearBefore() throws {
+        for c in Self.stalled {
+            let (_, year, label) = try twoYears(c)
+            var dense = year
+            let solution = try ComplementaritySolver(settings: MarketClearing().settings.solver).solve(
+                &dense, from: [Double](repeating: 0, count: year.lowerBounds.count))
+            try #require(solution.status == .solved, "\(label)")
+            var s = try stoppedSolve(year, from: [Double](repeating: 0, count: year.lowerBounds.count), steps: 2)
+            let newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+            let paths = try MarketClearing.matrixFreePaths(
+                &s.problem, newton: newton, first: s.first, record: &s.record, yearBefore: solution.z)
+            #expect(paths.result.status == .solved && paths.homotopy >= 1 && paths.continuation == 0, "\(label)")
+            #expect(paths.result.iterations == s.first.iterations, "\(label)")
+            #expect(paths.result.z == solution.z, "\(label)")
+            // The evaluation at the year before's solution is counted.
+            #expect(paths.result.evaluations >= s.first.evaluations + 1 + paths.homotopy, "\(label)")
+        }
+    }
+
+    /// The next year of each stalled case, its solve started from the year before's solution
+    /// and stopped after two steps: the homotopy from that solution finishes the year on the
+    /// matrix-free method, at the Josephy–Newton equilibrium of the year (to 1e-6, as above).
+    @Test("from the year before's solution the homotopy finishes the next year")
+    func nextYearFromYearBefore() throws {
+        for c in Self.stalled {
+            let (before, year, label) = try twoYears(c)
+            var dense = year
+            let reference = try ComplementaritySolver(settings: MarketClearing().settings.solver).solve(&dense, from: before.z)
+            try #require(reference.status == .solved, "\(label)")
+            var s = try stoppedSolve(year, from: before.z, steps: 2)
+            let newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+            let paths = try MarketClearing.matrixFreePaths(
+                &s.problem, newton: newton, first: s.first, record: &s.record, yearBefore: before.z)
+            #expect(paths.result.status == .solved && paths.result.jacobians == 0, "\(label): \(paths.result.status)")
+            #expect(paths.result.naturalResidual <= newton.settings.tolerance, "\(label)")
+            #expect(s.problem.residualShift.isEmpty && s.problem.demandScale == 1, "\(label)")
+            for i in paths.result.z.indices {
+                #expect(abs(paths.result.z[i] - reference.z[i]) <= 1e-6, "\(label): unknown \(i)")
+            }
+        }
+    }
+
+    /// In a warm year the demand continuation's first stage is λ = 1, the year solved from zero
+    /// rents at full demand: with no homotopy budget, it finishes each case in one stage, where
+    /// a cold year's continuation (no year before) steps λ = 0.25, 0.75, 1.
+    @Test("a warm year's demand continuation starts at full demand")
+    func continuationFromFullDemand() throws {
+        for c in Self.stalled {
+            let (before, year, label) = try twoYears(c)
+            let newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+            var warm = try stoppedSolve(year, from: before.z, steps: 2)
+            var cold = warm
+            let budgets = (homotopy: 0, continuation: MarketClearing.continuationProducts)
+            let fromFull = try MarketClearing.matrixFreePaths(
+                &warm.problem, newton: newton, first: warm.first, record: &warm.record, yearBefore: before.z,
+                budgets: budgets)
+            let stepped = try MarketClearing.matrixFreePaths(
+                &cold.problem, newton: newton, first: cold.first, record: &cold.record, budgets: budgets)
+            #expect(fromFull.result.status == .solved && fromFull.homotopy == 0 && fromFull.continuation == 1, "\(label)")
+            #expect(stepped.result.status == .solved && stepped.continuation == 3, "\(label)")
+            #expect(warm.problem.demandScale == 1 && warm.problem.residualShift.isEmpty, "\(label)")
+        }
+    }
+}

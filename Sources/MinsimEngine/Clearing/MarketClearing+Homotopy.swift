@@ -37,8 +37,8 @@ extension MarketClearing {
 
     /// The λ path shared by the homotopy and the demand continuation: from λ = 0 (where `z0`
     /// solves the problem) to λ = 1, `solve(λ, z)` solving the problem at λ from `z`, each solve
-    /// warm-started from the last solution. λ advances by the step that last worked (0.25 at
-    /// first, doubled after a success, halved after a failure) until λ = 1, the step falls
+    /// warm-started from the last solution. λ advances by the step that last worked
+    /// (`initialStep` at first, doubled after a success, halved after a failure) until λ = 1, the step falls
     /// below `minimumStep`, the evaluations (counting `first`'s) reach `maxEvaluations`,
     /// `exhausted()` says a budget of the caller's is spent, or a stage's Newton system is too
     /// large for the dense solver (`.tooLarge`: so at every λ).
@@ -46,7 +46,7 @@ extension MarketClearing {
     ///   Jacobian and log totals of `first` and every stage, and the number of stages.
     static func follow(
         from z0: [Double], first: ComplementarityResult<YearClearingProblem.Point>, minimumStep: Double,
-        maxEvaluations: Int, exhausted: () -> Bool = { false },
+        maxEvaluations: Int, exhausted: () -> Bool = { false }, initialStep: Double = 0.25,
         solve: (Double, [Double]) throws(SolveError) -> ComplementarityResult<YearClearingProblem.Point>
     ) throws(SolveError)
         -> (
@@ -54,7 +54,7 @@ extension MarketClearing {
             totals: ComplementarityResult<YearClearingProblem.Point>.Totals, steps: Int
         )
     {
-        var lambda = 0.0, step = 0.25, steps = 0
+        var lambda = 0.0, step = initialStep, steps = 0
         var z = z0
         var last = first
         var totals = first.totals

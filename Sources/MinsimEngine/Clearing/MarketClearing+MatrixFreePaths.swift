@@ -14,33 +14,55 @@ extension MarketClearing {
     ///
     /// **Homotopy.** With `z₀` the point reached and `r₀ = F(z₀)`, the MCPs
     /// `F(z) − (1 − λ) r₀ ⊥ [l, u]`, λ = 0 → 1 (`homotopy(_:settings:first:)`'s path), the
-    /// intermediate stages to a hundredth of `z₀`'s natural residual: the dense homotopy's 1e-3
-    /// is no target here, where `z₀` is a stall near the solution (‖Φ‖∞ 1e-4 … 1e-3) and would
-    /// meet it at every λ < 1 without a step. Its stages start next to their solutions; where
-    /// the stall is a pair of unserved shares whose Newton step the box cuts, a small step in λ
-    /// moves them by a small amount and the box decides the pair one stage at a time.
+    /// intermediate stages to a hundredth of the stalled point's natural residual: the dense
+    /// homotopy's 1e-3 is no target here, where the stall is near the solution (‖Φ‖∞ 1e-4 …
+    /// 1e-3) and would meet it at every λ < 1 without a step. Its stages start next to their
+    /// solutions; where the stall is a pair of unserved shares whose Newton step the box cuts, a
+    /// small step in λ moves them by a small amount and the box decides the pair one stage at a
+    /// time.
+    ///
+    /// **From the year before's solution** (`yearBefore`, a warm year): there `z₀` is that
+    /// solution, not the stalled point. The year's MCP is not monotone — a market's delivered
+    /// price `P̄_m = Σ_s S_s P_s (1 + τ)` is an average over Armington shares, and a rent on an
+    /// expensive supplier moves the shares away from it faster than it raises its price, so
+    /// `P̄_m` can fall as the rent rises (MODEL.md §4–5) — and the merit `½‖Φ‖²` has minima that
+    /// are not solutions. The 10,000-node stall of docs/performance.md ("The stall's start and
+    /// the non-monotone price") was one: the direct solve's first, global steps raised a rent
+    /// from 14.70 to 15.76 and took a market's unserved share from 0.097 to 0.003, where that
+    /// market's price gap falls as the share rises and no solution is near; from there every
+    /// homotopy stage stalled beyond λ = 0.5. The year before's solution (the rent 14.70, the
+    /// share 0.097) is next to the year's (14.70, 0.144): from it the homotopy finished in 3
+    /// stages.
     ///
     /// **Continuation.** Every final demand scaled by λ, λ = 0 → 1, from zero rents
     /// (`continuation(_:solver:first:)`'s path): where the homotopy's stages stall too, the
     /// year is approached from where nothing binds, the binding rents and shed markets built up
-    /// stage by stage.
+    /// stage by stage. In a warm year its first stage is λ = 1 itself — the year solved from
+    /// zero rents at full demand, as a cold year is, halving λ only where that fails: where the
+    /// homotopy from the year before's solution stalls, that solution's branch has ended (on
+    /// the same network, year 14: the share went from 0.44 to 0 and the rent from 14.70 to
+    /// 18.97), and the year's own start from zero, which a cold year takes in 19–27 steps, found
+    /// it in one stage where λ = 0.25, 0.75, 1 took three. In a cold year the direct solve
+    /// started from zero rents already, so the stages start at λ = 0.25 as before.
     ///
     /// Each path stops at its evaluation or product budget (`matrixFreePathEvaluations`,
     /// `budgets`) or where λ's step falls below its minimum; the caller then falls back as before, from the point the
     /// matrix-free solve reached (`first`), not from a stage's.
+    /// - Parameter yearBefore: the year before's solution in this problem's unknowns
+    ///   (`unknowns(_:of:)`), nil in a cold year.
     /// - Returns: the last stage's result (solved, or the path's last failure) with the work of
     ///   `first` and every stage, and the stages of each path.
     static func matrixFreePaths(
         _ problem: inout YearClearingProblem, newton: MatrixFreeNewton,
         first: ComplementarityResult<YearClearingProblem.Point>, record: inout MatrixFreeNewton.ProductRecord,
+        yearBefore: [Double]? = nil,
         budgets: (homotopy: Int, continuation: Int) = (homotopyProducts, continuationProducts)
     ) throws(SolveError) -> (result: ComplementarityResult<YearClearingProblem.Point>, homotopy: Int, continuation: Int) {
         var stage = newton
         stage.fallsBack = false
         let tight = newton.settings.tolerance
         let l = problem.lowerBounds, u = problem.upperBounds
-        let r0 = first.residual
-        let reached = FischerBurmeister.naturalResidual(z: first.z, f: r0, lower: l, upper: u)
+        let reached = FischerBurmeister.naturalResidual(z: first.z, f: first.residual, lower: l, upper: u)
         let loose = Swift.max(tight, 1e-2 * reached)
         defer {
             problem.residualShift = []
@@ -55,8 +77,17 @@ extension MarketClearing {
             spent += result.jacobianColumns
             return result
         }
+        // The homotopy's origin and its residual there (one evaluation more, counted).
+        var origin = first.z, r0 = first.residual, start = first
+        if let yearBefore {
+            origin = FischerBurmeister.projected(yearBefore, lower: l, upper: u)
+            r0 = try problem.evaluate(origin).residual
+            var counted = first.totals
+            counted.evaluations += 1
+            start = first.with(status: first.status, totals: counted)
+        }
         let homotopy = try follow(
-            from: first.z, first: first, minimumStep: 1.0 / 16, maxEvaluations: first.evaluations + matrixFreePathEvaluations,
+            from: origin, first: start, minimumStep: 1.0 / 16, maxEvaluations: start.evaluations + matrixFreePathEvaluations,
             exhausted: { spent >= budgets.homotopy }
         ) { (target: Double, z: [Double]) throws(SolveError) in
             problem.residualShift = target < 1 ? r0.map { (1 - target) * $0 } : []
@@ -72,7 +103,8 @@ extension MarketClearing {
         spent = 0
         let continuation = try follow(
             from: [Double](repeating: 0, count: l.count), first: failed, minimumStep: 1.0 / 64,
-            maxEvaluations: failed.evaluations + matrixFreePathEvaluations, exhausted: { spent >= budgets.continuation }
+            maxEvaluations: failed.evaluations + matrixFreePathEvaluations, exhausted: { spent >= budgets.continuation },
+            initialStep: yearBefore == nil ? 0.25 : 1
         ) { (target: Double, z: [Double]) throws(SolveError) in
             problem.demandScale = target
             return try solveStage(budgets.continuation, from: z)

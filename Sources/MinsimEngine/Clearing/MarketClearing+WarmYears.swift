@@ -102,7 +102,8 @@ extension MarketClearing {
             // The record the year leaves the next (`CarriedProducts`) is the paths' where they
             // finish; where they fail, the stalled solve's, not products made at other λ.
             let stalled = record
-            let paths = try matrixFreePaths(&problem, newton: newton, first: result, record: &record)
+            let paths = try matrixFreePaths(
+                &problem, newton: newton, first: result, record: &record, yearBefore: warmStart == nil ? nil : z0)
             stages = (paths.homotopy, paths.continuation)
             if paths.result.status == .solved {
                 result = paths.result
