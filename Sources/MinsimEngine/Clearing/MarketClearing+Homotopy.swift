@@ -38,10 +38,10 @@ extension MarketClearing {
     /// The λ path shared by the homotopy and the demand continuation: from λ = 0 (where `z0`
     /// solves the problem) to λ = 1, `solve(λ, z)` solving the problem at λ from `z`, each solve
     /// warm-started from the last solution. λ advances by the step that last worked
-    /// (`initialStep` at first, doubled after a success, halved after a failure) until λ = 1, the step falls
-    /// below `minimumStep`, the evaluations (counting `first`'s) reach `maxEvaluations`,
-    /// `exhausted()` says a budget of the caller's is spent, or a stage's Newton system is too
-    /// large for the dense solver (`.tooLarge`: so at every λ).
+    /// (`initialStep` at first, doubled after a success, halved after a failure) until λ = 1,
+    /// the step falls below `minimumStep`, the evaluations (counting `first`'s) reach
+    /// `maxEvaluations`, `exhausted()` says a budget of the caller's is spent, or a stage's
+    /// Newton system is too large for the dense solver (`.tooLarge`: so at every λ).
     /// - Returns: whether λ = 1 was solved, the last stage's result, the iteration, evaluation,
     ///   Jacobian and log totals of `first` and every stage, and the number of stages.
     static func follow(

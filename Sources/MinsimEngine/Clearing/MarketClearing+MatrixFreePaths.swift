@@ -44,8 +44,8 @@ extension MarketClearing {
     /// 18.97), and the year's own start from zero, which a cold year takes in 19–27 steps, found
     /// it in one stage where λ = 0.25, 0.75, 1 took three. For the same reason that homotopy's
     /// λ step stops at `warmHomotopyMinimumStep` (1/4), not 1/16: smaller steps do not cross a
-    /// fold. In a cold year the direct solve
-    /// started from zero rents already, so the stages start at λ = 0.25 as before.
+    /// fold. In a cold year the direct solve started from zero rents already, so the stages
+    /// start at λ = 0.25 as before.
     ///
     /// Each path stops at its evaluation or product budget (`matrixFreePathEvaluations`,
     /// `budgets`) or where λ's step falls below its minimum; the caller then falls back as before, from the point the
