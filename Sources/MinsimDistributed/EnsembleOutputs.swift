@@ -252,6 +252,8 @@ struct EnsembleOutputs {
                 "levels": design.method == .morris ? .int(design.levels) : .null,
             ]),
             "inputs": .array(inputs),
+            // The dense fallback's limit every sample ran with (null: the scenario's).
+            "max_dense_unknowns": options.maxDenseUnknowns.map { .int($0) } ?? .null,
             "indicators": .int(layout.count),
             "samples": .object([
                 "done": .int(statuses.filter { $0 == .done }.count), "failed": .int(statuses.filter { $0 == .failed }.count),

@@ -24,6 +24,11 @@ public struct EnsembleOptions: Sendable {
     public var levels = 4
     /// Bootstrap resamples for confidence intervals (nil: 100 for Sobol', 1000 for Morris, as SALib).
     public var resamples: Int? = nil
+    /// Most unknowns a clearing's dense fallback may take on in every sample's years
+    /// (`ComplementaritySettings.maxDenseUnknowns`, `--max-dense-unknowns`; nil: the scenario's
+    /// settings). A year past it fails its sample as `too_large`, so the limit is part of what
+    /// identifies the ensemble for `--resume` when it is set.
+    public var maxDenseUnknowns: Int? = nil
 
     public init(samples: Int, seed: UInt64, method: SamplingMethod, output: String) {
         self.samples = samples
@@ -124,7 +129,9 @@ public enum EnsembleRunner {
         done = verdict.map { $0 == 1 }
 
         let mine = (0..<design.runCount).filter { $0 % cluster.size == cluster.rank && !done[$0] }
-        let pool = WorkerPool(scenario: scenario, design: design, layout: layout, indices: mine, workers: max(options.workers, 1))
+        let pool = WorkerPool(
+            scenario: scenario, design: design, layout: layout, indices: mine, workers: max(options.workers, 1),
+            maxDenseUnknowns: options.maxDenseUnknowns)
         let clock = ContinuousClock()
         let started = clock.now
         pool.start()
@@ -224,12 +231,13 @@ public enum EnsembleRunner {
     /// Sample `index`: its inputs from the design, its run, its indicators or why it failed.
     static func evaluate(
         _ scenario: ResolvedScenario, _ design: SamplingDesign, _ layout: EnsembleIndicators,
-        baseYears: [YearInputs], index: Int
+        baseYears: [YearInputs], index: Int, maxDenseUnknowns: Int? = nil
     ) -> SampleResult {
         let values = scenario.uncertainValues(at: design.point(index).unit)
         do {
             let sample = try ScenarioSample(scenario, values: values, baseYears: baseYears)
-            return SampleResult(index: index, values: layout.values(of: try sample.simulate()), failure: nil)
+            let years = try sample.simulate(maxDenseUnknowns: maxDenseUnknowns)
+            return SampleResult(index: index, values: layout.values(of: years), failure: nil)
         } catch {
             return SampleResult(index: index, values: nil, failure: (error.year, error.reason))
         }
@@ -283,13 +291,18 @@ final class WorkerPool: @unchecked Sendable {
     private let layout: EnsembleIndicators
     private let indices: [Int]
     private let workers: Int
+    private let maxDenseUnknowns: Int?
     private let baseYears: [YearInputs]
     private let state = Mutex<(next: Int, results: [SampleResult], running: Int)>((0, [], 0))
     private let signal = NSCondition()
     private var threads: [Thread] = []
 
-    init(scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators, indices: [Int], workers: Int) {
+    init(
+        scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators, indices: [Int], workers: Int,
+        maxDenseUnknowns: Int?
+    ) {
         self.scenario = scenario
+        self.maxDenseUnknowns = maxDenseUnknowns
         self.design = design
         self.layout = layout
         self.indices = indices
@@ -309,7 +322,8 @@ final class WorkerPool: @unchecked Sendable {
                         return indices[s.next]
                     }
                     guard let index = next else { break }
-                    let result = EnsembleRunner.evaluate(scenario, design, layout, baseYears: baseYears, index: index)
+                    let result = EnsembleRunner.evaluate(
+                        scenario, design, layout, baseYears: baseYears, index: index, maxDenseUnknowns: maxDenseUnknowns)
                     state.withLock { $0.results.append(result) }
                     signal.lock()
                     signal.signal()

@@ -37,7 +37,8 @@ struct WorkFolder {
                 throw .usage("\(options.output) exists and is not empty; choose another --out or pass --force to replace it")
             }
         }
-        let fingerprint = Self.fingerprint(scenario: scenario, design: design, layout: layout)
+        let fingerprint = Self.fingerprint(
+            scenario: scenario, design: design, layout: layout, maxDenseUnknowns: options.maxDenseUnknowns)
         let designFile = (partial as NSString).appendingPathComponent("design.json")
         if options.resume {
             guard let old = try? String(contentsOfFile: designFile, encoding: .utf8) else {
@@ -45,7 +46,7 @@ struct WorkFolder {
             }
             guard old == fingerprint else {
                 throw .usage(
-                    "--resume: the ensemble in \(partial) was started with another scenario, method, --samples, --seed or --levels (its design.json differs); rerun with the same ones, or remove it and start again"
+                    "--resume: the ensemble in \(partial) was started with another scenario, method, --samples, --seed, --levels or --max-dense-unknowns (its design.json differs); rerun with the same ones, or remove it and start again"
                 )
             }
         } else if fm.fileExists(atPath: partial) {
@@ -93,9 +94,12 @@ struct WorkFolder {
         }
     }
 
-    /// What identifies an ensemble: the scenario's bytes, the design and the indicator layout.
-    static func fingerprint(scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators) -> String {
-        JSONValue.object([
+    /// What identifies an ensemble: the scenario's bytes, the design, the indicator layout and,
+    /// where set, the dense fallback's limit (`EnsembleOptions.maxDenseUnknowns`).
+    static func fingerprint(
+        scenario: ResolvedScenario, design: SamplingDesign, layout: EnsembleIndicators, maxDenseUnknowns: Int? = nil
+    ) -> String {
+        var fields: [String: JSONValue] = [
             "scenario_files": .object(scenario.fileDigests.mapValues { .string($0) }),
             "method": .string(design.method.rawValue),
             "samples": .int(design.baseCount),
@@ -104,6 +108,8 @@ struct WorkFolder {
             "inputs": .array(scenario.uncertainty.map { .string($0.name) }),
             "indicators": .int(layout.count),
             "runs": .int(design.runCount),
-        ]).rendered()
+        ]
+        if let limit = maxDenseUnknowns { fields["max_dense_unknowns"] = .int(limit) }
+        return JSONValue.object(fields).rendered()
     }
 }

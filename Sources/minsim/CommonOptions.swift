@@ -44,7 +44,7 @@ struct LinearSolverOption: ParsableArguments {
 }
 
 /// `--max-dense-unknowns`: how large a year's clearing may be for the dense method that the
-/// matrix-free method falls back on (run, compare).
+/// matrix-free method falls back on (run, compare, ensemble).
 struct DenseLimitOption: ParsableArguments {
     @Option(
         name: .customLong("max-dense-unknowns"),

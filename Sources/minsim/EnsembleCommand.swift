@@ -56,6 +56,7 @@ struct EnsembleCommand: ParsableCommand {
     @Option(name: .long, help: "Bootstrap resamples of the confidence intervals (default 100 for sobol, 1000 for morris).")
     var resamples: Int?
 
+    @OptionGroup var dense: DenseLimitOption
     @OptionGroup var verbosity: QuietOption
 
     func validate() throws {
@@ -78,6 +79,7 @@ struct EnsembleCommand: ParsableCommand {
         options.resume = resume
         options.force = force
         options.levels = levels
+        options.maxDenseUnknowns = dense.maxDenseUnknowns
         options.resamples = resamples
         let quiet = verbosity.quiet
         let progress = ProgressLine(quiet: quiet || !cluster.isRoot)

@@ -126,6 +126,9 @@ struct EnsembleTests {
             Self.fixture, "--samples", "48", "--method", "lhs", "--seed", "4", "--quiet", "--out", out.path, "--resume",
         ])
         #expect(refused.status == 2 && refused.output.contains("design.json differs"), "\(refused.output)")
+        // So is resuming with another dense limit (the killed run had the default's).
+        let otherLimit = try Self.run(common + ["--out", out.path, "--resume", "--max-dense-unknowns", "5"])
+        #expect(otherLimit.status == 2 && otherLimit.output.contains("--max-dense-unknowns"), "\(otherLimit.output)")
         let resumed = try Self.run(common + ["--out", out.path, "--resume"])
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(try Self.files(out) == (try Self.files(whole)))
@@ -254,5 +257,32 @@ enum CSV {
         }
         out.append(field)
         return out
+    }
+}
+
+extension EnsembleTests {
+    /// `--max-dense-unknowns` reaches every sample's clearing, as `minsim run`'s does: with a
+    /// limit of 1 each sample's first binding year (5 unknowns on this fixture) fails with the
+    /// dense limit's reason, naming the limit given, not the default; the manifest records the
+    /// limit, and without the option the same samples solve.
+    @Test("--max-dense-unknowns applies to every sample and is recorded in the manifest")
+    func denseLimit() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("d")
+        let r = try Self.run([Self.fixture, "--samples", "3", "--out", out.path, "--max-dense-unknowns", "1", "--quiet"])
+        #expect(r.status == 0, "\(r.output)")
+        let failed = try CSV.read(out.appendingPathComponent("failed.csv"))
+        #expect(failed.count == 3, "\(failed)")
+        #expect(
+            failed.allSatisfy { ($0["reason"] ?? "").contains("more than the limit of 1 (--max-dense-unknowns") },
+            "\(failed)")
+        let manifest = try String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"max_dense_unknowns\": 1,"))
+        // The default limit solves the same samples.
+        let free = folder.appendingPathComponent("f")
+        let solved = try Self.run([Self.fixture, "--samples", "3", "--out", free.path, "--quiet"])
+        let none = try CSV.read(free.appendingPathComponent("failed.csv"))
+        #expect(solved.status == 0 && none.isEmpty, "\(solved.output)")
     }
 }

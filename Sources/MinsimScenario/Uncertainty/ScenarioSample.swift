@@ -188,7 +188,11 @@ public struct ScenarioSample: Sendable {
     }
 
     /// Runs the sample: every year a certified equilibrium, or the reason it is not.
-    public func simulate() throws(Failure) -> [SimulatedYear] {
+    /// `maxDenseUnknowns`: the dense fallback's limit in place of the scenario's
+    /// (`ComplementaritySettings.maxDenseUnknowns`; `minsim ensemble --max-dense-unknowns`).
+    public func simulate(maxDenseUnknowns: Int? = nil) throws(Failure) -> [SimulatedYear] {
+        var settings = settings
+        if let limit = maxDenseUnknowns { settings.clearing.solver.maxDenseUnknowns = limit }
         do {
             return try Simulation(settings: settings).run(calibration, years: years)
         } catch {
@@ -196,7 +200,10 @@ public struct ScenarioSample: Sendable {
             if case .invalidInput(let year, let issues) = error {
                 throw Failure(year: year, reason: issues.map { $0.message(in: calibration.network) }.joined(separator: "; "))
             }
-            guard case .solveFailed(let year, let message) = ScenarioRunner.failure(error, network: calibration.network) else {
+            guard
+                case .solveFailed(let year, let message) = ScenarioRunner.failure(
+                    error, network: calibration.network, denseLimit: settings.clearing.solver.maxDenseUnknowns)
+            else {
                 throw Failure(year: nil, reason: "\(error)")
             }
             let reason =
