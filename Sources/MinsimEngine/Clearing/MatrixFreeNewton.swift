@@ -51,16 +51,16 @@ import LinearAlgebra
 /// `watchdogSteps` steps, or the solve returns there and falls back.
 ///
 /// **Fallback.** Where GMRES fails to reduce the residual, the search fails with nothing left to
-/// pin (past the hybrid-step limit nothing is pinned any more and the pinned unknowns are
-/// released for plain steps, `plainStepsAfterHybridLimit`), or the step limit is reached, the
-/// Josephy–Newton solver (`ComplementaritySolver`) continues from the point reached, so the path's end and its
-/// certificate are those of the solver the rest of the clearing uses — unless its Newton
-/// system would exceed `ComplementaritySettings.maxDenseUnknowns`: then the year ends at the
-/// point reached with the status `.tooLarge` (a binding 100,000-node year's fallback had all
-/// 57,211 unknowns working and outgrew memory, docs/performance.md). The clearing turns this
-/// fallback off (`fallsBack`) and tries the Newton homotopy and the demand continuation with
-/// stages of this method first (`MarketClearing.matrixFreePaths`): one Jacobian of the fallback
-/// costs about as much as 1,500 products.
+/// pin (past the hybrid-step limit nothing is pinned any more and the pinned unknowns are released
+/// for plain steps, `plainStepsAfterHybridLimit`), or the step limit is reached, the Josephy–Newton
+/// solver (`ComplementaritySolver`) continues from the point reached, so the path's end and its
+/// certificate are those of the solver the rest of the clearing uses — unless its Newton system
+/// would exceed `ComplementaritySettings.maxDenseUnknowns`: then the year ends at the point reached
+/// with the status `.tooLarge` (a binding 100,000-node year's fallback had all 57,211 unknowns
+/// working and outgrew memory, docs/performance.md). The clearing turns this fallback off
+/// (`fallsBack`) and tries the Newton homotopy and the demand continuation with stages of this
+/// method first (`MarketClearing.matrixFreePaths`): one Jacobian of the fallback costs about as
+/// much as 1,500 products.
 struct MatrixFreeNewton {
     /// The Josephy–Newton settings, for the tolerance, the merit memory and the fallback.
     var settings: ComplementaritySettings
