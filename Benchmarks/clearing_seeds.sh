@@ -34,14 +34,16 @@ else
     trap 'rm -rf "$out"' EXIT
 fi
 
-run() { # seed kind(0 acyclic, 1 cyclic)
+# One report: the network of $seed and $kind (0 acyclic, 1 cyclic); the arguments are the
+# extra environment settings.
+run() {
     env "$@" OPENBLAS_NUM_THREADS=1 MINSIM_BENCH_SEED="$seed" MINSIM_BENCH_CYCLIC="$kind" \
         MINSIM_BENCH_NODES="$nodes" MINSIM_BENCH_LOG=1 "$bin" --runs 1 --sections generated
 }
 pending=0
 for seed in $seeds; do
     for kind in 0 1; do
-        run "${@}" > "$out/seed$seed-kind$kind.md" 2> "$out/seed$seed-kind$kind.err" &
+        run "$@" > "$out/seed$seed-kind$kind.md" 2> "$out/seed$seed-kind$kind.err" &
         pending=$((pending + 1))
         if [ "$pending" -ge "$jobs" ]; then wait -n || true; pending=$((pending - 1)); fi
     done
