@@ -51,10 +51,8 @@ struct WarmYearTests {
             let fixture = try ScarceNetwork(seed: seed, feedback: feedback)
             let clearing = MarketClearing()
             let label = "seed \(seed) feedback \(feedback)"
-            var (problem, z0, _) = try clearing.makeProblem(
-                fixture.calibration, conditions: fixture.conditions, demandElasticity: fixture.elasticity, warmStart: nil)
-            let (first, carried, _) = try MarketClearing.solveMatrixFree(
-                &problem, from: z0, warmStart: nil, settings: clearing.settings.solver)
+            let (_, first, carried) = try Self.solveMatrixFree(
+                fixture, conditions: fixture.conditions, warmStart: nil, clearing: clearing)
             try #require(first.status == .solved, "\(label)")
             // The year's warm start as the clearing hands it on, with the products.
             var warm = try clearing.solve(

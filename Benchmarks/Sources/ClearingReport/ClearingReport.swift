@@ -273,7 +273,7 @@ struct ClearingReport {
                 let s = year.statistics
                 print(
                     "<!-- run year \(t): steps \(s.iterations), year solves \(s.evaluations), Jacobians \(s.jacobians) "
-                        + "(\(s.jacobianColumns)), homotopy steps \(s.homotopySteps), continuation steps \(s.continuationSteps), "
+                        + "(\(s.jacobianColumns)), homotopy steps \(s.homotopySteps), continuation steps \(s.continuationSteps), share finish \(s.shareFinishSolves), "
                         + "natural residual \(s.naturalResidual) -->")
                 printSteps(s.log, label: "run year \(t)")
             }

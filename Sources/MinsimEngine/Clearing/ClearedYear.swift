@@ -83,6 +83,9 @@ public struct ClearingStatistics: Sendable, Equatable {
     /// Stages of the Newton homotopy from the warm start taken because the direct solve gave
     /// up (0: it did not).
     public var homotopySteps = 0
+    /// Solves of the one-dimensional finish of a stall held by one market's unserved share
+    /// (`MarketClearing.shareFinish`, large networks only; 0: no such stall).
+    public var shareFinishSolves = 0
     /// Capacitated nodes with a positive rent, in system order.
     public var bindingNodes: [Node] = []
     /// Markets with unmet demand (ρ > 0).

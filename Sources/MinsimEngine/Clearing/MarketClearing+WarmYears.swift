@@ -78,7 +78,7 @@ extension MarketClearing {
         settings: ComplementaritySettings, first: (residual: [Double], point: YearClearingProblem.Point)? = nil
     ) throws(SolveError) -> (
         result: ComplementarityResult<YearClearingProblem.Point>, products: CarriedProducts,
-        stages: (homotopy: Int, continuation: Int)
+        stages: (homotopy: Int, continuation: Int, share: Int)
     ) {
         var newton = MatrixFreeNewton(settings: settings)
         newton.recordedProducts = MatrixFreeNewton.recordedProducts(nodes: problem.calibration.dimension)
@@ -97,14 +97,23 @@ extension MarketClearing {
             record: &record)
         // Unsolved: the matrix-free homotopy and continuation, then the dense fallback from the
         // point the solve reached (`matrixFreePaths`).
-        var stages = (homotopy: 0, continuation: 0)
+        var stages = (homotopy: 0, continuation: 0, share: 0)
+        // A stall of one market's share: the one-dimensional finish (`shareFinish`) first.
+        if result.status != .solved {
+            let before = record
+            if let finished = try shareFinish(&problem, newton: newton, stalled: result, record: &record) {
+                result = finished.result
+                stages.share = finished.solves
+                if result.status != .solved { record = before }
+            }
+        }
         if result.status != .solved {
             // The record the year leaves the next (`CarriedProducts`) is the paths' where they
             // finish; where they fail, the stalled solve's, not products made at other λ.
             let stalled = record
             let paths = try matrixFreePaths(
                 &problem, newton: newton, first: result, record: &record, yearBefore: warmStart == nil ? nil : z0)
-            stages = (paths.homotopy, paths.continuation)
+            stages = (paths.homotopy, paths.continuation, stages.share)
             if paths.result.status == .solved {
                 result = paths.result
             } else {

@@ -85,12 +85,12 @@ public struct MarketClearing: Sendable {
         // already, if any.
         var result: ComplementarityResult<YearClearingProblem.Point>
         var products: CarriedProducts? = nil
-        var continuationSteps = 0, homotopySteps = 0
+        var continuationSteps = 0, homotopySteps = 0, shareSolves = 0
         let first = plain.first?.startingEvaluation(of: &problem)
         if MatrixFreeNewton.applies(to: problem) {
             let solved = try Self.solveMatrixFree(&problem, from: z0, warmStart: warmStart, settings: direct, first: first)
             (result, products) = (solved.result, solved.products)
-            (homotopySteps, continuationSteps) = solved.stages
+            (homotopySteps, continuationSteps, shareSolves) = solved.stages
         } else {
             result = try ComplementaritySolver(settings: direct).solve(&problem, from: z0, first: first)
         }
@@ -120,6 +120,7 @@ public struct MarketClearing: Sendable {
         stats.log = result.log
         stats.continuationSteps = continuationSteps
         stats.homotopySteps = homotopySteps
+        stats.shareFinishSolves = shareSolves
         let unknowns = ClearingUnknowns(
             capacityNodes: problem.capacityNodes, capacity: problem.capacity, quotaRoutes: problem.quotaRoutes,
             quota: problem.quota, demandMarkets: problem.demandMarkets, reference: problem.referenceDemand,

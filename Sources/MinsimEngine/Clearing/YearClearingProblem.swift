@@ -95,8 +95,8 @@ struct YearClearingProblem: ComplementarityProblem {
     let baseComposite: [Double]
     let choke: [Double]
 
-    let lowerBounds: [Double]
-    let upperBounds: [Double]
+    internal(set) var lowerBounds: [Double]
+    internal(set) var upperBounds: [Double]
     /// Rows weighted by the value they stand for — capacity `P₀ K`, quota `P₀ Q`, demand at the
     /// choke price `D_ref B` — normalized to a largest weight of 1. By Leontief duality the
     /// content of node n in a unit of market m's demand (`∂x_n/∂ρ_m`) is the pass-through of n's

@@ -50,7 +50,7 @@ public enum Manifest {
                 ]),
                 "clearing_solver": .object([
                     "method": .string(
-                        "Josephy–Newton on the Fischer–Burmeister merit (subproblems: active set, semismooth Newton, Lemke, interior point), Levenberg–Marquardt fallback, Newton homotopy from the warm start, demand continuation"
+                        "Josephy–Newton on the Fischer–Burmeister merit (subproblems: active set, semismooth Newton, Lemke, interior point), Levenberg–Marquardt fallback, Newton homotopy from the warm start, demand continuation; on large networks semismooth Newton on Jacobian–vector products, a stalled market share finished by regula falsi"
                     ),
                     "status": .string(c.status.rawValue),
                     "iterations": .int(c.iterations),
@@ -59,6 +59,7 @@ public enum Manifest {
                     "natural_residual": .number(c.naturalResidual),
                     "homotopy_steps": .int(c.homotopySteps),
                     "continuation_steps": .int(c.continuationSteps),
+                    "share_finish_solves": .int(c.shareFinishSolves),
                     "unknowns": .object([
                         "scarcity_rents": .int(c.rentUnknowns), "quota_rents": .int(c.quotaUnknowns),
                         "unserved_shares": .int(c.marketUnknowns),
