@@ -34,42 +34,87 @@ extension Calibration {
         let logP = prices.map { Foundation.log($0) }
         var shares = [Double](repeating: 0, count: routes.count)
         var logW = [Double](repeating: 0, count: routes.count)
+        withShareInputs(prices: prices, logPrices: logP, logWeights: logK, tariffs: tariffs) { inputs in
+            shares.withUnsafeMutableBufferPointer { out in
+                logW.withUnsafeMutableBufferPointer { lw in
+                    for market in markets {
+                        inputs.fill(market, closed: closed, logPreference: logPreference, into: out, scratch: lw)
+                    }
+                }
+            }
+        }
+        return shares
+    }
+
+    /// What one market's shares read (`ShareInputs`), over the caller's arrays: `logPrices`
+    /// holds log P per node where the market's suppliers are (the rest is not read), `logWeights`
+    /// log K per node (`logWeight(capacity:)`).
+    func withShareInputs<R>(
+        prices: [Double], logPrices: [Double], logWeights: [Double], tariffs: [Double], _ body: (ShareInputs) -> R
+    ) -> R {
         supplierIndex.withUnsafeBufferPointer { sup in
             logAffinity.withUnsafeBufferPointer { phi in
                 tariffs.withUnsafeBufferPointer { tau in
-                    shares.withUnsafeMutableBufferPointer { out in
-                        logW.withUnsafeMutableBufferPointer { lw in
-                            for market in markets {
-                                let sigma = network.product(market.product).elasticity
-                                var top = -Double.infinity
-                                for k in market.routes {
-                                    let s = sup[k]
-                                    var w: Double
-                                    if closed?[k] == true {
-                                        w = -Double.infinity
-                                    } else {
-                                        let logDelivered = tau[k] == 0 ? logP[s] : Foundation.log(prices[s] * (1 + tau[k]))
-                                        w = phi[k] + logK[s] - sigma * logDelivered
-                                    }
-                                    if let logPreference, w > -Double.infinity { w += logPreference[k] }
-                                    lw[k] = w
-                                    top = Swift.max(top, w)
-                                }
-                                guard top > -Double.infinity else { continue }
-                                var total = 0.0
-                                for k in market.routes {
-                                    let w = Foundation.exp(lw[k] - top)
-                                    out[k] = w
-                                    total += w
-                                }
-                                for k in market.routes { out[k] /= total }
+                    prices.withUnsafeBufferPointer { p in
+                        logPrices.withUnsafeBufferPointer { logP in
+                            logWeights.withUnsafeBufferPointer { logK in
+                                body(
+                                    ShareInputs(
+                                        network: network, supplier: sup, logAffinity: phi, tariffs: tau, prices: p,
+                                        logPrices: logP, logWeights: logK))
                             }
                         }
                     }
                 }
             }
         }
-        return shares
+    }
+
+    /// The inputs of one market's Armington shares as unchecked buffers, valid inside
+    /// `withShareInputs`: `armingtonShares` fills every market with them, the acyclic price
+    /// sweep (`PriceSweep`) each market as soon as its suppliers are priced. One code path, so
+    /// that both give the same shares bit for bit at the same prices.
+    struct ShareInputs {
+        let network: Network
+        let supplier: UnsafeBufferPointer<Int>
+        let logAffinity: UnsafeBufferPointer<Double>
+        let tariffs: UnsafeBufferPointer<Double>
+        let prices: UnsafeBufferPointer<Double>
+        let logPrices: UnsafeBufferPointer<Double>
+        let logWeights: UnsafeBufferPointer<Double>
+
+        /// The shares of `market`'s routes into `out` (a market without any weight — every
+        /// route closed or every supplier without capacity — is left at the caller's zeros),
+        /// with `scratch` for the log weights (both in `routes` order).
+        @inline(__always)
+        func fill(
+            _ market: MarketRoutes, closed: [Bool]?, logPreference: [Double]?, into out: UnsafeMutableBufferPointer<Double>,
+            scratch lw: UnsafeMutableBufferPointer<Double>
+        ) {
+            let sigma = network.product(market.product).elasticity
+            var top = -Double.infinity
+            for k in market.routes {
+                let s = supplier[k]
+                var w: Double
+                if closed?[k] == true {
+                    w = -Double.infinity
+                } else {
+                    let logDelivered = tariffs[k] == 0 ? logPrices[s] : Foundation.log(prices[s] * (1 + tariffs[k]))
+                    w = logAffinity[k] + logWeights[s] - sigma * logDelivered
+                }
+                if let logPreference, w > -Double.infinity { w += logPreference[k] }
+                lw[k] = w
+                top = Swift.max(top, w)
+            }
+            guard top > -Double.infinity else { return }
+            var total = 0.0
+            for k in market.routes {
+                let w = Foundation.exp(lw[k] - top)
+                out[k] = w
+                total += w
+            }
+            for k in market.routes { out[k] /= total }
+        }
     }
 
     /// Tariffs per route from a route table; absent routes are 0.

@@ -13,6 +13,9 @@ extension YearSolver {
     struct NearbyFactors {
         let derivative: any LeontiefFactorization
         let quantity: any LeontiefFactorization
+        /// The network's acyclic order, where it has one: the fixed point is then solved in one
+        /// pass (`PriceSweep`) instead of by Newton's method on `derivative`.
+        var sweep: PriceSweep? = nil
     }
 
     /// Newton steps on the fixed point with the nearby Jacobian,

@@ -142,13 +142,24 @@ public struct YearSolver: Sendable {
         // (`nearbyNewton`, `productivitySlack`); otherwise the iteration below goes on from
         // the last Newton iterate.
         if let near {
-            let newton = nearbyNewton(
-                c, start: prices, factors: near, costTarget: costTarget, shares: shareAt, tariffs: tau)
+            // On an acyclic network one pass is the fixed point (`PriceSweep`); a pass whose
+            // prices are not all finite and positive (a subsidy below −100 %) leaves the
+            // iteration below to find out why.
+            var swept: (prices: [Double], shares: [Double])? = nil
+            if let sweep = near.sweep {
+                let pass = sweep.solve(
+                    c, costTarget: costTarget, tariffs: tau, capacities: conditions.capacities, closed: closed,
+                    logPreference: logPreference)
+                if pass.prices.allSatisfy({ $0.isFinite && $0 > 0 }) { swept = pass }
+            }
+            let newton =
+                swept.map { (prices: $0.prices, iterations: 1, change: 0.0, converged: true) }
+                ?? nearbyNewton(c, start: prices, factors: near, costTarget: costTarget, shares: shareAt, tariffs: tau)
             prices = newton.prices
             stats.iterations = newton.iterations
-            stats.reusedFactorizations = newton.iterations
+            stats.reusedFactorizations = swept == nil ? newton.iterations : 0
             if newton.converged {
-                let shares = shareAt(prices)
+                let shares = swept?.shares ?? shareAt(prices)
                 let system = LeontiefSystem(calibration: c, shares: shares, tariffs: tau)
                 if let slack = productivitySlack(system, prices: prices) {
                     stats.finalRelativeChange = newton.change

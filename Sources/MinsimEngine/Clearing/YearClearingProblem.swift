@@ -95,8 +95,8 @@ struct YearClearingProblem: ComplementarityProblem {
     let baseComposite: [Double]
     let choke: [Double]
 
-    internal(set) var lowerBounds: [Double]
-    internal(set) var upperBounds: [Double]
+    var lowerBounds: [Double]
+    var upperBounds: [Double]
     /// Rows weighted by the value they stand for — capacity `P₀ K`, quota `P₀ Q`, demand at the
     /// choke price `D_ref B` — normalized to a largest weight of 1. By Leontief duality the
     /// content of node n in a unit of market m's demand (`∂x_n/∂ρ_m`) is the pass-through of n's
@@ -120,6 +120,10 @@ struct YearClearingProblem: ComplementarityProblem {
     /// (`YearSolver.nearbyNewton`) where those exist: the matrix-free path's, whose trial
     /// points lie one step from the point of the last products (`MarketClearing.solveMatrixFree`).
     var nearbyPrices = false
+    /// The network's acyclic order for the nearby evaluations' one-pass price solve
+    /// (`PriceSweep`), analysed at the first of them; nil where the network has a loop.
+    var priceSweep: PriceSweep?
+    var priceSweepAnalysed = false
     /// The analysed pattern of those factorizations, reused while the pattern stays.
     var structure: LeontiefStructure?
     /// The matrix-free Newton method's products' workspace (`product(at:rows:values:)`), kept
@@ -194,11 +198,16 @@ struct YearClearingProblem: ComplementarityProblem {
 
     mutating func evaluate(_ z: [Double]) throws(SolveError) -> (residual: [Double], point: Point) {
         let c = calibration
+        if nearbyPrices && factors != nil && priceSweep == nil && !priceSweepAnalysed {
+            priceSweep = PriceSweep(c)
+            priceSweepAnalysed = true
+        }
         let (mu, kappa) = rents(z)
         let priced = try solver.solvePrices(
             c, conditions: conditions, inputs: pricing, scarcityRent: mu, routeRent: kappa,
             startingPrices: startingPrices(for: z), memo: patterns,
-            near: nearbyPrices ? factors.map { YearSolver.NearbyFactors(derivative: $0.g, quantity: $0.a) } : nil)
+            near: nearbyPrices
+                ? factors.map { YearSolver.NearbyFactors(derivative: $0.g, quantity: $0.a, sweep: priceSweep) } : nil)
         lastPrices = priced.prices
         let composite = c.marketCompositePrices(prices: priced.prices, shares: priced.shares, markup: priced.deliveredMarkup)
         var finalDemand = c.network.nodeTable(repeating: 0.0)
