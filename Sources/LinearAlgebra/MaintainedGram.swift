@@ -165,10 +165,8 @@ public struct MaintainedGram: Sendable {
     /// Y is zero in these columns, which the caller keeps (its rows outside the system). Only the
     /// columns the pivoted Cholesky keeps are gathered, in its order.
     public func recordedInverse(rows: [Int], columns: [Int], rankTolerance: Double) -> RecordedInverse {
-        let m = rows.count, pairs = columns.count
-        var g = [Double](repeating: 0, count: pairs * pairs)
-        for (b, j) in columns.enumerated() { for (a, i) in columns.enumerated() { g[a + b * pairs] = gram[i + j * capacity] } }
-        guard m > 0, let (pivots, r) = RecordedInverse.factor(gram: g, pairs: pairs, rankTolerance: rankTolerance) else {
+        let m = rows.count
+        guard m > 0, let (pivots, r) = keptColumns(columns, rankTolerance: rankTolerance) else {
             return RecordedInverse(rows: m, s: [], y: [], r: [], rank: 0)
         }
         let k = pivots.count
@@ -186,5 +184,65 @@ public struct MaintainedGram: Sendable {
         let directions = gathered(s)
         guard directions.allSatisfy(\.isFinite) else { return RecordedInverse(rows: m, s: [], y: [], r: [], rank: 0) }
         return RecordedInverse(rows: m, s: directions, y: gathered(y), r: r, rank: k)
+    }
+
+    /// `recordedInverse(rows:columns:rankTolerance:)` with `diagonal` (one entry per row of
+    /// `rows`) folded in, the numbers of `RecordedInverse.folding(diagonal:)` bit for bit:
+    /// gathered straight into `Z = S Π_k − D⁻¹ Y Π_k` and `Y Π_k`, without S, and into the
+    /// storage of `spare` — a folded inverse no longer used, such as the caller's last — which
+    /// is taken (left nil). A caller that builds one every Newton system then allocates, and the
+    /// kernel zeroes, no new pages for it: at 10,000 nodes two arrays of ≈ 1,000 × 240 entries
+    /// a system, whose first touches were ≈ 5 % of a cleared year (docs/performance.md).
+    public func foldedInverse(
+        rows: [Int], columns: [Int], rankTolerance: Double, diagonal: [Double], reusing spare: inout RecordedInverse?
+    ) -> RecordedInverse {
+        precondition(diagonal.count == rows.count, "one diagonal entry per row")
+        let m = rows.count
+        var (yk, zk) = spare.map { ($0.y, $0.z) } ?? ([], [])
+        spare = nil
+        guard m > 0, let (pivots, r) = keptColumns(columns, rankTolerance: rankTolerance) else {
+            return RecordedInverse(rows: m, s: [], y: [], r: [], rank: 0)
+        }
+        let k = pivots.count
+        // Emptied and refilled in place: the capacity stays where the storage is unique.
+        yk.removeAll(keepingCapacity: true)
+        yk.append(contentsOf: repeatElement(0, count: m * k))
+        zk.removeAll(keepingCapacity: true)
+        zk.append(contentsOf: repeatElement(0, count: m * k))
+        var finite = true
+        s.withUnsafeBufferPointer { sSource in
+            y.withUnsafeBufferPointer { ySource in
+                diagonal.withUnsafeBufferPointer { d in
+                    yk.withUnsafeMutableBufferPointer { yOut in
+                        zk.withUnsafeMutableBufferPointer { zOut in
+                            for (t, p) in pivots.enumerated() {
+                                let from = columns[p] * stride, to = t * m
+                                for (i, row) in rows.enumerated() {
+                                    let direction = sSource[from &+ row], image = ySource[from &+ row]
+                                    if !direction.isFinite { finite = false }
+                                    yOut[to &+ i] = image
+                                    zOut[to &+ i] = direction - image / d[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard finite else { return RecordedInverse(rows: m, s: [], y: [], r: [], rank: 0) }
+        var folded = RecordedInverse(rows: m, s: [], y: yk, r: r, rank: k)
+        folded.diagonal = diagonal
+        folded.z = zk
+        return folded
+    }
+
+    /// G restricted to `columns` and its pivoted Cholesky factorization
+    /// (`RecordedInverse.factor`): the kept columns' positions in `columns`, in pivot order,
+    /// and `R_k`.
+    private func keptColumns(_ columns: [Int], rankTolerance: Double) -> (pivots: [Int], r: [Double])? {
+        let pairs = columns.count
+        var g = [Double](repeating: 0, count: pairs * pairs)
+        for (b, j) in columns.enumerated() { for (a, i) in columns.enumerated() { g[a + b * pairs] = gram[i + j * capacity] } }
+        return RecordedInverse.factor(gram: g, pairs: pairs, rankTolerance: rankTolerance)
     }
 }

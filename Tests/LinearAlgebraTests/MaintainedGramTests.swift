@@ -76,20 +76,10 @@ struct MaintainedGramTests {
     @Test("its inverse on a subset of rows equals RecordedInverse's from the gathered pairs")
     func inverseOnRows() {
         var g = Generator(state: 11)
-        let capacity = 5
-        var m = MaintainedGram(capacity: capacity)
-        for _ in 0..<12 { _ = m.appendZeroRow() }
+        let columns = [4, 0, 2]
         // Rows 3, 7 and 10 are outside the system: zero in Y (their directions need not be).
         let outside: Set<Int> = [3, 7, 10]
-        let columns = [4, 0, 2]
-        var values = [Double](repeating: 0, count: 12 * columns.count)
-        for t in columns.indices {
-            for r in 0..<12 {
-                m.setDirection(r, columns[t], to: 2 * g.uniform() - 1)
-                if !outside.contains(r) { values[r + t * 12] = 2 * g.uniform() - 1 }
-            }
-        }
-        m.setColumns(columns, to: values)
+        let m = Self.filled(capacity: 5, rows: 12, columns: columns, inside: { !outside.contains($0) }, &g)
         let rows = [0, 1, 2, 4, 5, 6, 8, 9, 11].reversed() as [Int]
         let kept = m.recordedInverse(rows: rows, columns: columns, rankTolerance: 1e-6)
         var s = Matrix(rows: rows.count, columns: columns.count), y = s
@@ -109,5 +99,49 @@ struct MaintainedGramTests {
                 #expect(abs(a.remainder[i] - b.remainder[i]) <= 1e-9, "trial \(trial), remainder, row \(i)")
             }
         }
+    }
+
+    /// The folded inverse built straight from the kept pairs, into a spare's storage or fresh,
+    /// is `recordedInverse(…).folding(diagonal:)` bit for bit (the same operations on the same
+    /// numbers, so tolerance 0), whether the spare was larger, smaller or absent; the spare is
+    /// taken.
+    @Test("the folded inverse, in a spare's storage or not, is the folding of the recorded one")
+    func foldedInverse() {
+        var g = Generator(state: 23)
+        let columns = [5, 1, 3, 0]
+        let m = Self.filled(capacity: 6, rows: 15, columns: columns, inside: { $0 % 4 != 3 }, &g)
+        var spare: RecordedInverse? = nil
+        for rows in [[0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14], [2, 1, 0], [14, 13, 12, 10, 9, 8, 6, 5, 4, 2, 1, 0]] {
+            let diagonal = rows.map { 0.5 + Double($0 % 5) }
+            let expected = m.recordedInverse(rows: rows, columns: columns, rankTolerance: 1e-6).folding(diagonal: diagonal)
+            let folded = m.foldedInverse(
+                rows: rows, columns: columns, rankTolerance: 1e-6, diagonal: diagonal, reusing: &spare)
+            #expect(spare == nil, "the spare is taken")
+            #expect(folded.rank == expected.rank && folded.rank > 0, "rows \(rows)")
+            #expect(folded.y == expected.y && folded.z == expected.z && folded.r == expected.r, "rows \(rows)")
+            for _ in 0..<2 {
+                let v = rows.map { _ in 2 * g.uniform() - 1 }
+                #expect(folded.apply(v) == expected.apply(v), "rows \(rows)")
+            }
+            spare = folded
+        }
+    }
+
+    /// A record of `rows` rows with random directions and images (uniform in [−1, 1]) in
+    /// `columns`, the images zero on the rows not `inside` the system.
+    static func filled(
+        capacity: Int, rows: Int, columns: [Int], inside: (Int) -> Bool, _ g: inout Generator
+    ) -> MaintainedGram {
+        var m = MaintainedGram(capacity: capacity)
+        for _ in 0..<rows { _ = m.appendZeroRow() }
+        var values = [Double](repeating: 0, count: rows * columns.count)
+        for t in columns.indices {
+            for r in 0..<rows {
+                m.setDirection(r, columns[t], to: 2 * g.uniform() - 1)
+                if inside(r) { values[r + t * rows] = 2 * g.uniform() - 1 }
+            }
+        }
+        m.setColumns(columns, to: values)
+        return m
     }
 }

@@ -130,6 +130,10 @@ extension MarketClearing {
         if same != nil, let now = solution, let before = carried?.solution, before.count == now.count {
             change = zip(now, before).map { $0 - $1 }
         }
+        // The next year's record without the spare storage of this year's last preconditioner
+        // (`ProductRecord.spareInverse`): its first system makes its own, and the years a
+        // caller keeps do not each hold one.
+        record.spareInverse = nil
         let next = CarriedProducts(
             record: record, solution: solution, change: change,
             startMerit: counts.startMerit ?? (same != nil ? carried?.startMerit : nil),

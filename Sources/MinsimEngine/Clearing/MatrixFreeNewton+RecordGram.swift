@@ -61,9 +61,13 @@ extension MatrixFreeNewton.ProductRecord {
     /// images are made again where its `D_a` or `D_b` moved by more than `coefficientTolerance`
     /// since they were made, or it entered or left the rows; the Gram matrix is formed afresh
     /// every `refreshEvery` systems, or where more than a quarter of the rows are made again.
+    ///
+    /// With `diagonal` (one entry per row of `rows`) the inverse comes with it folded in
+    /// (`RecordedInverse.folding(diagonal:)`), built in the storage of the last one returned
+    /// (`MaintainedGram.foldedInverse`), which the caller must no longer use.
     mutating func inverse(
         rows: [Int], da: [Double], db: [Double], unknowns: Int, rankTolerance: Double, coefficientTolerance: Double,
-        refreshEvery: Int
+        refreshEvery: Int, diagonal: [Double]? = nil
     ) -> RecordedInverse? {
         guard !seeds.isEmpty, !rows.isEmpty else { return nil }
         var cache: MatrixFreeNewton.RecordGram
@@ -138,8 +142,15 @@ extension MatrixFreeNewton.ProductRecord {
             cache.images.setColumns(placed.map(\.column), to: values, updating: !whole)
             if whole { cache.images.recompute() }
         }
-        let inverse = cache.images.recordedInverse(
-            rows: rows.map { cache.rowOf[$0] }, columns: column, rankTolerance: rankTolerance)
+        let cacheRows = rows.map { cache.rowOf[$0] }
+        let inverse: RecordedInverse
+        if let diagonal {
+            inverse = cache.images.foldedInverse(
+                rows: cacheRows, columns: column, rankTolerance: rankTolerance, diagonal: diagonal, reusing: &spareInverse)
+            spareInverse = inverse
+        } else {
+            inverse = cache.images.recordedInverse(rows: cacheRows, columns: column, rankTolerance: rankTolerance)
+        }
         gram = cache
         return inverse.rank > 0 ? inverse : nil
     }

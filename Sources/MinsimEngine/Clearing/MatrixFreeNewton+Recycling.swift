@@ -35,6 +35,9 @@ extension MatrixFreeNewton {
         private var nextID = 0
         /// The images' Gram matrix kept from one Newton system to the next (`inverse(...)`).
         var gram: MatrixFreeNewton.RecordGram? = nil
+        /// The last folded inverse `inverse(…diagonal:)` returned, whose storage the next one
+        /// is built in.
+        var spareInverse: RecordedInverse? = nil
 
         init(limit: Int) { self.limit = limit }
 

@@ -445,8 +445,7 @@ struct MatrixFreeNewton {
             forcing < recordBelowForcing
             ? record.inverse(
                 rows: rows, da: phi.da, db: phi.db, unknowns: n, rankTolerance: recordRankTolerance,
-                coefficientTolerance: recordCoefficientTolerance, refreshEvery: recordRefresh)?
-                .folding(diagonal: diagonal) : nil
+                coefficientTolerance: recordCoefficientTolerance, refreshEvery: recordRefresh, diagonal: diagonal) : nil
         // Classical Gram–Schmidt twice: the basis grows to a few hundred vectors in the local
         // phase, where modified Gram–Schmidt's sequential dot products are slow.
         let gmres = RestartedGMRES(
