@@ -92,9 +92,11 @@ extension MarketClearing {
             predicted = zip(z0, change).map { $0 + $1 }
         }
         newton.fallsBack = false
+        newton.stopsAtShareStall = true
         var (result, counts) = try newton.solve(
             &problem, from: z0, predicted: predicted, acceptBelow: carried?.startMerit ?? 0, first: first,
             record: &record)
+        newton.stopsAtShareStall = false
         // Unsolved: the matrix-free homotopy and continuation, then the dense fallback from the
         // point the solve reached (`matrixFreePaths`).
         var stages = (homotopy: 0, continuation: 0, share: 0)
@@ -105,6 +107,15 @@ extension MarketClearing {
                 result = finished.result
                 stages.share = finished.solves
                 if result.status != .solved { record = before }
+            }
+            if counts.stoppedAtShareStall && result.status != .solved {
+                // The finish did not solve it: the direct solve goes on from where it stopped.
+                let more = try newton.solve(&problem, from: result.z, record: &record)
+                var totals = result.totals
+                totals.add(more.result.totals)
+                result = more.result.with(status: more.result.status, totals: totals)
+                counts.steps += more.counts.steps
+                counts.products += more.counts.products
             }
         }
         if result.status != .solved {

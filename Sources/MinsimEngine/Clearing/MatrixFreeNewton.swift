@@ -108,6 +108,28 @@ struct MatrixFreeNewton {
     /// `MarketClearing.solveMatrixFree` tries the matrix-free homotopy and demand continuation
     /// first (`MarketClearing.matrixFreePaths`), whose stages are solves of this method.
     var fallsBack = true
+    /// Whether the solve stops, stalled, where its whole residual is one market's unserved
+    /// share (`MarketClearing.singleShareStall`) and a hybrid step's search failed or crept:
+    /// for a caller that finishes such a stall in that share (`MarketClearing.shareFinish`) and
+    /// goes on with this solve where that fails. Why: on the 10,000-node seed-3 acyclic network
+    /// (native kernels, year 6) the residual was one share's from the fifth step on, and the
+    /// solve took five more hybrid steps at 67 products each (accepted at 1/8 to 1/128),
+    /// pinning two more unknowns, before it stalled; the finish then solved the year in two
+    /// solves (docs/performance.md, "A stalled market share finished in one dimension"). Stopped
+    /// at the first creeping step, the year took 19 year solves and 297 products, not 71 and 862.
+    ///
+    /// Only while hybrid steps are taken (an unknown pinned) and where the search failed or took
+    /// a step of at most `shareStallStep` that did not halve the merit. Tried on all 24 network
+    /// variants (twelve networks, two sets of BLAS kernels): stopping at any step that did not
+    /// halve the merit, or at any short step, also stopped solves that were going on to their
+    /// solution, where the finish then failed (seed 3 cyclic's cold year: 64 → 119 year
+    /// solves); with both conditions only the stall above stopped, the other 23 variants' counts
+    /// unchanged.
+    var stopsAtShareStall = false
+    /// The longest accepted step that counts as creeping for `stopsAtShareStall`: 1/8 (three
+    /// halvings). With 1/16 the seed-3 year stopped a step later (11.8 against 11.1 year solves
+    /// a year over the run).
+    var shareStallStep = 1.0 / 8
     /// Jacobian–vector products this solve may use: once past, it stops at the next step
     /// (`iterationLimit`). Unbounded but for the matrix-free paths' stages, whose budgets it
     /// keeps (`MarketClearing.matrixFreePaths`).
@@ -148,6 +170,8 @@ struct MatrixFreeNewton {
         var hybridSteps = 0, pinned = 0, relaxedSteps = 0
         /// The merit `½‖Φ‖²` at `start`, where it was evaluated (`solve(_:from:predicted:…)`).
         var startMerit: Double? = nil
+        /// The solve stopped at a stall of one market's share (`stopsAtShareStall`).
+        var stoppedAtShareStall = false
     }
 
     /// Unknowns the hybrid step may solve exactly (`hybridDirection`; 0: never, the method of
@@ -327,8 +351,18 @@ struct MatrixFreeNewton {
             var d = [Double](repeating: 0, count: n)
             for (a, i) in work.enumerated() { d[i] = direction[a] }
             let local = pinnedHere.isEmpty && maxPinned > 0 && Vector.maxNorm(phi.value) <= localPhase
-            let from = z
+            let from = z, before = merit
             let accepted = try search(d, work: work.count, trials: local ? localTrials : lineSearchTrials)
+            // A hybrid step's search that failed, or crept (a short step that did not halve the
+            // merit), at a point whose residual is one share's (`stopsAtShareStall`).
+            if stopsAtShareStall, !pinnedHere.isEmpty,
+                accepted.map({ $0 <= shareStallStep && merit > 0.5 * before }) ?? true,
+                MarketClearing.singleShareStall(z: z, f: f, lower: l, upper: u, marketOffset: problem.marketOffset) != nil
+            {
+                counts.stoppedAtShareStall = true
+                status = .stalled
+                break
+            }
             if let accepted {
                 recent.append(merit)
                 if recent.count > meritMemory { recent.removeFirst() }
