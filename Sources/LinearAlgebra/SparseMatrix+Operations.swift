@@ -101,7 +101,13 @@ extension SparseMatrix {
                             // One right-hand side (GMRES, ILU sweeps): no inner loop.
                             if transposed {
                                 for i in 0..<n {
-                                    let yi = w[i] / dp[i]
+                                    // A zero carries nothing forward (the row's updates would add
+                                    // 0): with a sparse right-hand side — the clearing's products
+                                    // seed only the capacitated nodes' prices — the rows no seed
+                                    // reaches are skipped.
+                                    let wi = w[i]
+                                    if wi == 0 { continue }
+                                    let yi = wi / dp[i]
                                     w[i] = yi
                                     for p in rs[i]..<rs[i + 1] {
                                         precondition(
