@@ -126,6 +126,22 @@ struct MatrixFreeNewton {
     /// solves); with both conditions only the stall above stopped, the other 23 variants' counts
     /// unchanged.
     var stopsAtShareStall = false
+    /// The merit ratio of an accepted hybrid step at or below which the pinned unknowns are
+    /// released (not refused: a later stall may pin them again) and the solve goes on with
+    /// plain steps. Why: a hybrid step solves one Newton system for the free rows and one more
+    /// for each pinned unknown, and pinned unknowns stayed pinned to the end of the solve. On
+    /// the 10,000-node seed-1 acyclic network (native kernels, year 14) a relaxed hybrid step
+    /// ended a stall with three unknowns pinned, and the five quadratically converging steps
+    /// after it cost 78–171 products each, 484 in all. Released after a step that cuts the
+    /// merit 1,000-fold, the year took 915 products instead of 1,179. Measured on all 24 network
+    /// variants (with `MarketClearing.shareConcentration` at 0.1, which the release needs:
+    /// docs/performance.md, "Pinned unknowns released"): products fell on 13 variants (seed 3
+    /// acyclic under the SkylakeX kernels 231.6 → 164.3 a year, seed 5 cyclic 246.2 → 183.2),
+    /// one rose (seed 4 acyclic native 149.9 → 154.4), ten were unchanged. At 10⁻² seed 2
+    /// cyclic's fold years got worse (16.3 → 29.9 year solves a year under SkylakeX); at 10⁻⁴
+    /// the gains were smaller (seed 3 acyclic SkylakeX 14.1 / 178.7 year solves / products a
+    /// year against 11.3 / 164.3).
+    var releaseBelow = 1e-3
     /// The longest accepted step that counts as creeping for `stopsAtShareStall`: 1/8 (three
     /// halvings). With 1/16 the seed-3 year stopped a step later (11.8 against 11.1 year solves
     /// a year over the run).
@@ -363,6 +379,9 @@ struct MatrixFreeNewton {
                 status = .stalled
                 break
             }
+            // A hybrid step that cut the merit by `releaseBelow` or more: the stall is behind, and
+            // the pinned unknowns go back to plain steps (`releaseBelow`).
+            if accepted != nil, !pinnedHere.isEmpty, merit <= releaseBelow * before { pinned = [] }
             if let accepted {
                 recent.append(merit)
                 if recent.count > meritMemory { recent.removeFirst() }
