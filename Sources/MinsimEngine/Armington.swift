@@ -34,11 +34,15 @@ extension Calibration {
         let logP = prices.map { Foundation.log($0) }
         var shares = [Double](repeating: 0, count: routes.count)
         var logW = [Double](repeating: 0, count: routes.count)
-        withShareInputs(prices: prices, logPrices: logP, logWeights: logK, tariffs: tariffs) { inputs in
-            shares.withUnsafeMutableBufferPointer { out in
-                logW.withUnsafeMutableBufferPointer { lw in
-                    for market in markets {
-                        inputs.fill(market, closed: closed, logPreference: logPreference, into: out, scratch: lw)
+        prices.withUnsafeBufferPointer { p in
+            logP.withUnsafeBufferPointer { lp in
+                withShareInputs(prices: p, logPrices: lp, logWeights: logK, tariffs: tariffs) { inputs in
+                    shares.withUnsafeMutableBufferPointer { out in
+                        logW.withUnsafeMutableBufferPointer { lw in
+                            for market in markets {
+                                inputs.fill(market, closed: closed, logPreference: logPreference, into: out, scratch: lw)
+                            }
+                        }
                     }
                 }
             }
@@ -46,24 +50,22 @@ extension Calibration {
         return shares
     }
 
-    /// What one market's shares read (`ShareInputs`), over the caller's arrays: `logPrices`
-    /// holds log P per node where the market's suppliers are (the rest is not read), `logWeights`
-    /// log K per node (`logWeight(capacity:)`).
+    /// What one market's shares read (`ShareInputs`), over the caller's prices (buffers, so that
+    /// the acyclic sweep can write them as it goes): `logPrices` holds log P per node where the
+    /// market's suppliers are (the rest is not read), `logWeights` log K per node
+    /// (`logWeight(capacity:)`).
     func withShareInputs<R>(
-        prices: [Double], logPrices: [Double], logWeights: [Double], tariffs: [Double], _ body: (ShareInputs) -> R
+        prices: UnsafeBufferPointer<Double>, logPrices: UnsafeBufferPointer<Double>, logWeights: [Double],
+        tariffs: [Double], _ body: (ShareInputs) -> R
     ) -> R {
         supplierIndex.withUnsafeBufferPointer { sup in
             logAffinity.withUnsafeBufferPointer { phi in
                 tariffs.withUnsafeBufferPointer { tau in
-                    prices.withUnsafeBufferPointer { p in
-                        logPrices.withUnsafeBufferPointer { logP in
-                            logWeights.withUnsafeBufferPointer { logK in
-                                body(
-                                    ShareInputs(
-                                        network: network, supplier: sup, logAffinity: phi, tariffs: tau, prices: p,
-                                        logPrices: logP, logWeights: logK))
-                            }
-                        }
+                    logWeights.withUnsafeBufferPointer { logK in
+                        body(
+                            ShareInputs(
+                                network: network, supplier: sup, logAffinity: phi, tariffs: tau, prices: prices,
+                                logPrices: logPrices, logWeights: logK))
                     }
                 }
             }

@@ -94,40 +94,34 @@ struct PriceSweep: Sendable {
         var done = [Bool](repeating: false, count: c.markets.count)
         prices.withUnsafeMutableBufferPointer { pm in
             logP.withUnsafeMutableBufferPointer { lm in
-                c.supplierIndex.withUnsafeBufferPointer { sup in
-                    c.logAffinity.withUnsafeBufferPointer { phi in
-                        tariffs.withUnsafeBufferPointer { tau in
-                            logK.withUnsafeBufferPointer { lk in
-                                shares.withUnsafeMutableBufferPointer { out in
-                                    scratch.withUnsafeMutableBufferPointer { lw in
-                                        let inputs = Calibration.ShareInputs(
-                                            network: c.network, supplier: sup, logAffinity: phi, tariffs: tau,
-                                            prices: UnsafeBufferPointer(pm), logPrices: UnsafeBufferPointer(lm), logWeights: lk)
-                                        // A market's shares and composite `P̄_m = Σ S_k (1 + τ_k) P_s` once
-                                        // its suppliers are priced.
-                                        func settle(_ m: Int) {
-                                            let market = c.markets[m]
-                                            inputs.fill(
-                                                market, closed: closed, logPreference: logPreference, into: out, scratch: lw)
-                                            var p = 0.0
-                                            for k in market.routes where out[k] != 0 { p += out[k] * pm[sup[k]] * (1 + tau[k]) }
-                                            composite[m] = p
-                                            done[m] = true
-                                        }
-                                        for j in order {
-                                            var p = costTarget[j]
-                                            for u in useStart[j]..<useStart[j + 1] {
-                                                let m = useMarket[u]
-                                                if !done[m] { settle(m) }
-                                                p += useCoefficient[u] * composite[m]
-                                            }
-                                            pm[j] = p
-                                            lm[j] = Foundation.log(p)
-                                        }
-                                        for m in c.markets.indices where !done[m] { settle(m) }
-                                    }
+                c.withShareInputs(
+                    prices: UnsafeBufferPointer(pm), logPrices: UnsafeBufferPointer(lm), logWeights: logK, tariffs: tariffs
+                ) { inputs in
+                    shares.withUnsafeMutableBufferPointer { out in
+                        scratch.withUnsafeMutableBufferPointer { lw in
+                            // A market's shares and composite `P̄_m = Σ S_k (1 + τ_k) P_s` once its
+                            // suppliers are priced.
+                            func settle(_ m: Int) {
+                                let market = c.markets[m]
+                                inputs.fill(market, closed: closed, logPreference: logPreference, into: out, scratch: lw)
+                                var p = 0.0
+                                for k in market.routes where out[k] != 0 {
+                                    p += out[k] * pm[inputs.supplier[k]] * (1 + inputs.tariffs[k])
                                 }
+                                composite[m] = p
+                                done[m] = true
                             }
+                            for j in order {
+                                var p = costTarget[j]
+                                for u in useStart[j]..<useStart[j + 1] {
+                                    let m = useMarket[u]
+                                    if !done[m] { settle(m) }
+                                    p += useCoefficient[u] * composite[m]
+                                }
+                                pm[j] = p
+                                lm[j] = Foundation.log(p)
+                            }
+                            for m in c.markets.indices where !done[m] { settle(m) }
                         }
                     }
                 }

@@ -114,8 +114,6 @@ extension MarketClearing {
                 var totals = result.totals
                 totals.add(more.result.totals)
                 result = more.result.with(status: more.result.status, totals: totals)
-                counts.steps += more.counts.steps
-                counts.products += more.counts.products
             }
         }
         if result.status != .solved {

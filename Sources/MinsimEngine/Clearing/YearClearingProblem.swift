@@ -198,7 +198,7 @@ struct YearClearingProblem: ComplementarityProblem {
 
     mutating func evaluate(_ z: [Double]) throws(SolveError) -> (residual: [Double], point: Point) {
         let c = calibration
-        if nearbyPrices && factors != nil && priceSweep == nil && !priceSweepAnalysed {
+        if nearbyPrices && factors != nil && !priceSweepAnalysed {
             priceSweep = PriceSweep(c)
             priceSweepAnalysed = true
         }
