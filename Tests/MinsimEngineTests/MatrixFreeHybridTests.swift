@@ -93,14 +93,19 @@ struct MatrixFreeHybridTests {
 
     /// Where the relaxed step does not lead on, the watchdog returns to the point it left
     /// within `watchdogSteps` and the Josephy–Newton fallback finishes from there: the year
-    /// still ends solved to the clearing's tolerance.
+    /// still ends solved to the clearing's tolerance. On this case the relaxed step follows a
+    /// creeping hybrid step, which now pins one more unknown (`creepingHybridJoins`), and then
+    /// the relaxed step leads on (`creepingHybridStepPins`); the rule is off here so that the
+    /// case still exercises the watchdog.
     @Test("the watchdog takes a relaxed step back and the fallback finishes")
     func watchdogReturns() throws {
         let fixture = try scanNetwork(seed: 17, feedback: 0, tightness: 0.9, growth: 1.8)
         let (problem, start) = try fixture.clearingProblem()
         let settings = MarketClearing().settings.solver
         var p = problem
-        let solved = try MatrixFreeNewton(settings: settings).solve(&p, from: start)
+        var newton = MatrixFreeNewton(settings: settings)
+        newton.creepingHybridJoins = false
+        let solved = try newton.solve(&p, from: start)
         #expect(solved.counts.relaxedSteps == 1 && solved.counts.fellBack, "\(solved.counts)")
         #expect(solved.result.status == .solved && solved.result.naturalResidual <= settings.tolerance)
     }
@@ -293,6 +298,66 @@ extension MatrixFreeHybridTests {
         #expect(went.result.status == .solved && went.result.naturalResidual <= settings.tolerance)
         for i in went.result.z.indices {
             #expect(abs(went.result.z[i] - stopped.result.z[i]) <= 1e-6, "unknown \(i)")
+        }
+    }
+}
+
+extension MatrixFreeHybridTests {
+    /// A hybrid step that creeps (accepted at `shortStep` or less without halving the merit)
+    /// pins one more unknown (`creepingHybridJoins`). Cases of the scan's networks (seeds
+    /// 1–60) where that happens; in the last the solve that takes the next hybrid step on the
+    /// same set instead falls back to the Josephy–Newton method.
+    /// Each solve with the rule pins at a creeping step, finishes on the matrix-free path to
+    /// the clearing's tolerance, and reaches the equilibrium of the solve without it to 1e-6 in
+    /// the scaled unknowns (the bound of the tests above, for the same reason: nearly degenerate
+    /// points, where the residual bounds the distance to the solution only loosely).
+    @Test(
+        "a creeping hybrid step pins one more unknown; the solve reaches the same equilibrium",
+        arguments: [
+            (UInt64(10), 0.05, 0.6, 1.3), (UInt64(23), 0.05, 0.6, 1.8), (UInt64(17), 0.0, 0.9, 1.8),
+        ])
+    func creepingHybridStepPins(seed: UInt64, feedback: Double, tightness: Double, growth: Double) throws {
+        let settings = MarketClearing().settings.solver
+        var without = MatrixFreeNewton(settings: settings)
+        without.creepingHybridJoins = false
+        let fixture = try scanNetwork(seed: seed, feedback: feedback, tightness: tightness, growth: growth)
+        let (off, on) = try solved(fixture, by: without, and: MatrixFreeNewton(settings: settings))
+        let label = "seed \(seed) feedback \(feedback) tightness \(tightness) growth \(growth)"
+        try #require(off.counts.creepingPins == 0 && off.result.status == .solved, "\(label): \(off.counts)")
+        #expect(on.counts.creepingPins >= 1, "\(label): \(on.counts)")
+        #expect(!on.counts.fellBack && on.result.jacobians == 0 && on.result.status == .solved, "\(label): \(on.counts)")
+        #expect(on.result.naturalResidual <= settings.tolerance, "\(label)")
+        for i in on.result.z.indices {
+            #expect(abs(on.result.z[i] - off.result.z[i]) <= 1e-6, "\(label): unknown \(i)")
+        }
+    }
+
+    /// The premise of `skipsRepeatedHybridStep`: the pinned set a hybrid step solves is the
+    /// closure of its seeds over their saddle pairs, so seeds that add an unknown of that
+    /// closure give the same set, and the step solves the same LCP. Checked at a point near a
+    /// solution with one share pinned, the set's size limit `maxPinned` raised above the
+    /// closure's (at the limit the closure is cut, and where depends on the seeds' order): for
+    /// every other unknown of the closure added as a seed, the set is the same.
+    @Test("a seed from the pinned set's own closure leaves the set the same")
+    func closureIsSeedOrderFree() throws {
+        let (problem, z, f, point, phi, work) = try pointNearSolution()
+        let shares = work.filter { $0 >= problem.marketOffset }
+        let seedShare = try #require(shares.max { abs(phi.value[$0]) < abs(phi.value[$1]) })
+        var newton = MatrixFreeNewton(settings: MarketClearing().settings.solver)
+        newton.maxPinned = work.count
+        func closure(_ seeds: [Int]) throws -> [Int] {
+            var p = problem
+            var counts = MatrixFreeNewton.Counts()
+            return try #require(
+                try newton.hybridDirection(
+                    &p, at: point, z: z, f: f, phi: phi, rows: work, pinned: seeds,
+                    record: MatrixFreeNewton.ProductRecord(limit: 120), counts: &counts)
+            ).pinned
+        }
+        let set = try closure([seedShare])
+        try #require(set.count >= 2 && set.count < newton.maxPinned, "\(set)")
+        for t in set.dropFirst() {
+            #expect(Set(try closure([seedShare, t])) == Set(set), "seed \(t)")
         }
     }
 }

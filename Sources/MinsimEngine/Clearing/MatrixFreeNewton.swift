@@ -188,6 +188,9 @@ struct MatrixFreeNewton {
         var startMerit: Double? = nil
         /// The solve stopped at a stall of one market's share (`stopsAtShareStall`).
         var stoppedAtShareStall = false
+        /// Failed hybrid steps not repeated (`skipsRepeatedHybridStep`) and creeping hybrid steps
+        /// that pinned (`creepingHybridJoins`).
+        var repeatsSkipped = 0, creepingPins = 0
     }
 
     /// Unknowns the hybrid step may solve exactly (`hybridDirection`; 0: never, the method of
@@ -212,6 +215,22 @@ struct MatrixFreeNewton {
     /// An accepted step this short also pins (the search creeping along a stall: 4–8 accepted
     /// steps of t ≤ 1/16 before it failed, on the seeded small networks).
     var shortStep = 1.0 / 16
+    /// Whether a hybrid step accepted only at `shortStep` or less without halving the merit (a
+    /// hybrid step that creeps) pins one more unknown, as a failed hybrid step does, instead of
+    /// taking the next hybrid step on the same pinned set. Why: a creeping hybrid step is a
+    /// stall still unresolved, and the next one on the same set creeps again. On the 10,000-node
+    /// seed-1 acyclic network (native kernels, year 14) three hybrid steps on 8 pinned unknowns
+    /// were accepted at 1/32, 1/64 and 1/64 (the merit 2.87e-7 → 2.78e-7, 20 year solves and
+    /// ≈ 300 products), and the three failed searches after them pinned the unknowns whose relaxed
+    /// step ended the stall; pinned at the first creeping step, the year took 32 year solves and
+    /// 614 products instead of 54 and 915. Measured on all 24 network variants
+    /// (docs/performance.md, "A repeated hybrid step skipped, a creeping one pinning"): six
+    /// changed, each to fewer year solves and products, none rose.
+    var creepingHybridJoins = true
+    /// Whether a failed hybrid step's join that leaves its pinned set the same (see `solve`)
+    /// ends the stall handling instead of repeating the step: off only to test that the skip
+    /// changes nothing but the work.
+    var skipsRepeatedHybridStep = true
     /// Relaxed hybrid steps per solve, the merit growth they may bring, and the steps in which
     /// the merit must fall below the point they left.
     var relaxedHybridSteps = 2
@@ -279,8 +298,10 @@ struct MatrixFreeNewton {
         var log: [ComplementarityIteration] = []
         var residual = natural(z, f)
         var status = ComplementarityStatus.iterationLimit
-        // Unknowns whose complementarity the hybrid step solves exactly (`hybridDirection`).
+        // Unknowns whose complementarity the hybrid step solves exactly (`hybridDirection`), and
+        // the set the last hybrid step solved so (the pinned ones closed over their saddle pairs).
         var pinned: [Int] = [], refused: [Int] = []
+        var solvedExactly = Set<Int>()
 
         // The unknown with the largest |Φ| at the last search's full step (where the
         // linearization failed most).
@@ -352,9 +373,11 @@ struct MatrixFreeNewton {
                     continue
                 }
                 counts.hybridSteps += 1
-                direction = try hybridDirection(
+                let hybrid = try hybridDirection(
                     &problem, at: point, z: z, f: f, phi: phi, rows: work, pinned: pinnedHere, record: record,
-                    counts: &counts)?.step
+                    counts: &counts)
+                direction = hybrid?.step
+                solvedExactly = Set(hybrid?.pinned ?? [])
             }
             guard let direction else {
                 // Without the pinned unknowns the rest's system is singular (their rents are
@@ -395,7 +418,10 @@ struct MatrixFreeNewton {
                         break
                     }
                 }
-                guard (accepted <= shortStep || (local && accepted < 1)) && pinnedHere.isEmpty else { continue }
+                // A short plain step pins; so does a hybrid step that creeps (`creepingHybridJoins`).
+                let short = accepted <= shortStep || (local && accepted < 1)
+                let creeping = creepingHybridJoins && accepted <= shortStep && merit > 0.5 * before
+                guard pinnedHere.isEmpty ? short : creeping else { continue }
             }
             // A failed hybrid step: take its full step all the same (the linearization was
             // right about the active side but overshoots along a steep direction; measured at
@@ -430,6 +456,18 @@ struct MatrixFreeNewton {
             if joining.isEmpty, let worst = worstAtFullStep, !pinned.contains(worst), !refused.contains(worst) {
                 joining = [worst]
             }
+            // A join that a failed hybrid step solved exactly already (a saddle pair of its
+            // pinned set) or that is not a working row leaves the pinned set the same, and so
+            // the step and its search from this point: it would fail again the same way
+            // (measured at 10,000 nodes, seed 2 cyclic, year 14: twice, in the direct solve and
+            // in the homotopy's stage, each 8 year solves and ≈ 75 products for the same full
+            // step to 17 digits). Nothing joins.
+            if skipsRepeatedHybridStep, accepted == nil, !pinnedHere.isEmpty,
+                joining.allSatisfy({ solvedExactly.contains($0) || !inWork.contains($0) })
+            {
+                if !joining.isEmpty { counts.repeatsSkipped += 1 }
+                joining = []
+            }
             // Past the hybrid-step limit nothing is pinned any more (`plainStepsAfterHybridLimit`).
             let pinning = counts.hybridSteps < maxHybridSteps || !plainStepsAfterHybridLimit
             guard pinning && !joining.isEmpty && pinned.count + joining.count <= maxPinned else {
@@ -439,6 +477,7 @@ struct MatrixFreeNewton {
             }
             pinned += joining
             counts.pinned = pinned.count
+            if accepted != nil && !pinnedHere.isEmpty { counts.creepingPins += 1 }
         }
         // A relaxed step still unresolved when the loop ended otherwise: the fallback starts
         // from the better of the two points.
