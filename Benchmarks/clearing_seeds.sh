@@ -7,20 +7,26 @@
 #   Benchmarks/clearing_seeds.sh                       # 10,000 nodes, seeds 2026 1 2 3 4 5
 #   CLEARING_SEEDS="2026 7" CLEARING_NODES=1000 Benchmarks/clearing_seeds.sh
 #   CLEARING_JOBS=2 Benchmarks/clearing_seeds.sh       # two reports at a time (noisier ratios)
+#   CLEARING_RUNS=1 Benchmarks/clearing_seeds.sh       # one round a report (a third of the time)
 #   Benchmarks/clearing_seeds.sh OPENBLAS_CORETYPE=SKYLAKEX   # extra environment for every run
 #
-# One OpenBLAS thread. The counts (steps, year solves, products) are exact and depend only on
-# the network and on the rounding of the BLAS kernels in use (so `OPENBLAS_CORETYPE` changes
-# them); the ratios are CPU-time ratios of one round each and move by ±5–10 % between runs on
-# the machines measured (docs/performance.md, "Twelve networks under two sets of BLAS
-# kernels"). The reports are kept in CLEARING_OUT (default: a temporary folder, removed); the
-# last line is the mean ratio and the networks over 20.
+# One OpenBLAS thread. The counts (steps, year solves, products) are exact and depend only on the
+# network and on the rounding of the BLAS kernels in use (so `OPENBLAS_CORETYPE` changes them); a
+# round's CPU-time ratio moves by ±5–10 % between runs on the machines measured
+# (docs/performance.md, "Twelve networks under two sets of BLAS kernels"), so each ratio is the
+# median of CLEARING_RUNS rounds (default 3; each round times the plain solves and the clearing back
+# to back, the counts the same in every round). On the AMD EPYC machine one round put seed 2 cyclic
+# under the SkylakeX kernels at 18.7–20.9, the median of three at 18.1–19.1 (docs/performance.md, "A
+# repeated hybrid step skipped, a creeping one pinning"). The reports are kept in CLEARING_OUT
+# (default: a temporary folder, removed); the last line is the mean ratio and the networks over 20.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 seeds="${CLEARING_SEEDS:-2026 1 2 3 4 5}"
 nodes="${CLEARING_NODES:-10000}"
 jobs="${CLEARING_JOBS:-1}"
+runs="${CLEARING_RUNS:-3}"
 case "$jobs" in '' | *[!0-9]* | 0) echo "CLEARING_JOBS must be a positive whole number, not '$jobs'" >&2; exit 2 ;; esac
+case "$runs" in '' | *[!0-9]* | 0) echo "CLEARING_RUNS must be a positive whole number, not '$runs'" >&2; exit 2 ;; esac
 for assignment in "$@"; do
     case "$assignment" in *=*) ;; *) echo "arguments are NAME=VALUE environment settings, not '$assignment'" >&2; exit 2 ;; esac
 done
@@ -39,7 +45,7 @@ fi
 # extra environment settings.
 run() {
     env "$@" OPENBLAS_NUM_THREADS=1 MINSIM_BENCH_SEED="$seed" MINSIM_BENCH_CYCLIC="$kind" \
-        MINSIM_BENCH_NODES="$nodes" MINSIM_BENCH_LOG=1 "$bin" --runs 1 --sections generated
+        MINSIM_BENCH_NODES="$nodes" MINSIM_BENCH_LOG=1 "$bin" --runs "$runs" --sections generated
 }
 pending=0
 for seed in $seeds; do

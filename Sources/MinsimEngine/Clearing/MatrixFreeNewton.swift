@@ -35,19 +35,20 @@ import LinearAlgebra
 /// trial's price fixed point starts from the linear prediction `P + t dP` (the product with d
 /// gives `dP`).
 ///
-/// **Stalls.** Where the search fails, or accepts only a step of `shortStep` or less, the unknown
-/// the full step takes farthest out of the box (else the row the full step got most wrong) is
-/// pinned, and from then on, while a pinned unknown is among the working rows, the step is
-/// `hybridDirection`'s: semismooth Newton on the other rows, the exact linearized
-/// complementarity (Josephy–Newton) on the pinned ones and the saddle pairs around them. On the
-/// generated networks every stall was a nearly singular pair of unserved shares whose Newton
-/// step the box cut (docs/performance.md, c16-stall); the hybrid step decides which of the pair
-/// sheds demand as the fallback's linear complementarity problem would, at the cost of a few
-/// GMRES solves instead of a Jacobian of every working column (measured: docs/performance.md,
-/// "The matrix-free stall finished by a hybrid step"). Where a hybrid step's search fails too,
-/// its full step is taken all the same, at most `relaxedHybridSteps` times a solve, under a
-/// watchdog (Chamberlain, Powell, Lemaréchal & Pedersen 1982, as PATH and the Josephy–Newton
-/// solver use it): the merit must fall below the point the relaxed step left within
+/// **Stalls.** Where the search fails, or accepts only a step of `shortStep` or less (a hybrid step
+/// too, where it does not halve the merit: `creepingHybridJoins`), the unknown the full step takes
+/// farthest out of the box (else the row the full step got most wrong) is pinned (unless that
+/// leaves the pinned set the same: `skipsRepeatedHybridStep`), and from then on, while a pinned
+/// unknown is among the working rows, the step is `hybridDirection`'s: semismooth Newton on the
+/// other rows, the exact linearized complementarity (Josephy–Newton) on the pinned ones and the
+/// saddle pairs around them. On the generated networks every stall was a nearly singular pair of
+/// unserved shares whose Newton step the box cut (docs/performance.md, c16-stall); the hybrid step
+/// decides which of the pair sheds demand as the fallback's linear complementarity problem would,
+/// at the cost of a few GMRES solves instead of a Jacobian of every working column (measured:
+/// docs/performance.md, "The matrix-free stall finished by a hybrid step"). Where a hybrid step's
+/// search fails too, its full step is taken all the same, at most `relaxedHybridSteps` times a
+/// solve, under a watchdog (Chamberlain, Powell, Lemaréchal & Pedersen 1982, as PATH and the
+/// Josephy–Newton solver use it): the merit must fall below the point the relaxed step left within
 /// `watchdogSteps` steps, or the solve returns there and falls back.
 ///
 /// **Fallback.** Where GMRES fails to reduce the residual, the search fails with nothing left to
