@@ -332,12 +332,13 @@ extension MatrixFreeHybridTests {
         }
     }
 
-    /// The premise of `skipsRepeatedHybridStep`: the pinned set a hybrid step solves is the
-    /// closure of its seeds over their saddle pairs, so seeds that add an unknown of that
+    /// The premise of the matrix-free solve's skip of a repeated hybrid step
+    /// (`MatrixFreeNewton.solve`, `Counts.repeatsSkipped`): the pinned set a hybrid step solves is
+    /// the closure of its seeds over their saddle pairs, so seeds that add an unknown of that
     /// closure give the same set, and the step solves the same LCP. Checked at a point near a
-    /// solution with one share pinned, the set's size limit `maxPinned` raised above the
-    /// closure's (at the limit the closure is cut, and where depends on the seeds' order): for
-    /// every other unknown of the closure added as a seed, the set is the same.
+    /// solution with one share pinned, the set's size limit `maxPinned` raised above the closure's
+    /// (at the limit the closure is cut, and where depends on the seeds' order): for every other
+    /// unknown of the closure added as a seed, the set is the same.
     @Test("a seed from the pinned set's own closure leaves the set the same")
     func closureIsSeedOrderFree() throws {
         let (problem, z, f, point, phi, work) = try pointNearSolution()

@@ -1,9 +1,10 @@
 extension MarketClearing {
     /// The matrix-free path's own way on where its Newton solve stops unsolved (and the
-    /// one-dimensional finish of a single share's stall, `shareFinish`, did not apply or
-    /// failed), before the dense fallback: the Newton homotopy from the point reached, then the
-    /// demand continuation from zero rents, each stage solved by the matrix-free method (`MatrixFreeNewton`, its own
-    /// dense fallback off) and preconditioned by the year's products so far (`record`).
+    /// one-dimensional finish of a single share's stall, `shareFinish`, did not apply or failed),
+    /// before the dense fallback: the Newton homotopy from the point reached, then the demand
+    /// continuation from zero rents, each stage solved by the matrix-free method
+    /// (`MatrixFreeNewton`, its own dense fallback off) and preconditioned by the year's products
+    /// so far (`record`).
     ///
     /// **Why.** Above 2,048 nodes the dense fallback forms a Jacobian of every working column
     /// (≈ 1,000–1,100 at 10,000 nodes, each ≈ 65 plain year solves' work). On the 10,000-node

@@ -38,18 +38,18 @@ import LinearAlgebra
 /// **Stalls.** Where the search fails, or accepts only a step of `shortStep` or less (a hybrid step
 /// too, where it does not halve the merit: `creepingHybridJoins`), the unknown the full step takes
 /// farthest out of the box (else the row the full step got most wrong) is pinned (unless that
-/// leaves the pinned set the same: `skipsRepeatedHybridStep`), and from then on, while a pinned
-/// unknown is among the working rows, the step is `hybridDirection`'s: semismooth Newton on the
-/// other rows, the exact linearized complementarity (Josephy–Newton) on the pinned ones and the
-/// saddle pairs around them. On the generated networks every stall was a nearly singular pair of
-/// unserved shares whose Newton step the box cut (docs/performance.md, c16-stall); the hybrid step
-/// decides which of the pair sheds demand as the fallback's linear complementarity problem would,
-/// at the cost of a few GMRES solves instead of a Jacobian of every working column (measured:
-/// docs/performance.md, "The matrix-free stall finished by a hybrid step"). Where a hybrid step's
-/// search fails too, its full step is taken all the same, at most `relaxedHybridSteps` times a
-/// solve, under a watchdog (Chamberlain, Powell, Lemaréchal & Pedersen 1982, as PATH and the
-/// Josephy–Newton solver use it): the merit must fall below the point the relaxed step left within
-/// `watchdogSteps` steps, or the solve returns there and falls back.
+/// leaves the pinned set the same: a repeated step), and from then on, while a pinned unknown is
+/// among the working rows, the step is `hybridDirection`'s: semismooth Newton on the other rows,
+/// the exact linearized complementarity (Josephy–Newton) on the pinned ones and the saddle pairs
+/// around them. On the generated networks every stall was a nearly singular pair of unserved shares
+/// whose Newton step the box cut (docs/performance.md, c16-stall); the hybrid step decides which of
+/// the pair sheds demand as the fallback's linear complementarity problem would, at the cost of a
+/// few GMRES solves instead of a Jacobian of every working column (measured: docs/performance.md,
+/// "The matrix-free stall finished by a hybrid step"). Where a hybrid step's search fails too, its
+/// full step is taken all the same, at most `relaxedHybridSteps` times a solve, under a watchdog
+/// (Chamberlain, Powell, Lemaréchal & Pedersen 1982, as PATH and the Josephy–Newton solver use it):
+/// the merit must fall below the point the relaxed step left within `watchdogSteps` steps, or the
+/// solve returns there and falls back.
 ///
 /// **Fallback.** Where GMRES fails to reduce the residual, the search fails with nothing left to
 /// pin (past the hybrid-step limit nothing is pinned any more and the pinned unknowns are released
@@ -189,8 +189,8 @@ struct MatrixFreeNewton {
         var startMerit: Double? = nil
         /// The solve stopped at a stall of one market's share (`stopsAtShareStall`).
         var stoppedAtShareStall = false
-        /// Failed hybrid steps not repeated (`skipsRepeatedHybridStep`) and creeping hybrid steps
-        /// that pinned (`creepingHybridJoins`).
+        /// Failed hybrid steps not repeated (a join that left the pinned set the same, see `solve`)
+        /// and creeping hybrid steps that pinned (`creepingHybridJoins`).
         var repeatsSkipped = 0, creepingPins = 0
     }
 
@@ -228,10 +228,6 @@ struct MatrixFreeNewton {
     /// (docs/performance.md, "A repeated hybrid step skipped, a creeping one pinning"): six
     /// changed, each to fewer year solves and products, none rose.
     var creepingHybridJoins = true
-    /// Whether a failed hybrid step's join that leaves its pinned set the same (see `solve`)
-    /// ends the stall handling instead of repeating the step: off only to test that the skip
-    /// changes nothing but the work.
-    var skipsRepeatedHybridStep = true
     /// Relaxed hybrid steps per solve, the merit growth they may bring, and the steps in which
     /// the merit must fall below the point they left.
     var relaxedHybridSteps = 2
@@ -458,12 +454,13 @@ struct MatrixFreeNewton {
                 joining = [worst]
             }
             // A join that a failed hybrid step solved exactly already (a saddle pair of its
-            // pinned set) or that is not a working row leaves the pinned set the same, and so
-            // the step and its search from this point: it would fail again the same way
+            // pinned set) or that is not a working row leaves the pinned set the same (below
+            // `maxPinned`; at it, up to where the limit cuts the closure), and so the step and
+            // its search from this point: it would fail again the same way
             // (measured at 10,000 nodes, seed 2 cyclic, year 14: twice, in the direct solve and
             // in the homotopy's stage, each 8 year solves and ≈ 75 products for the same full
             // step to 17 digits). Nothing joins.
-            if skipsRepeatedHybridStep, accepted == nil, !pinnedHere.isEmpty,
+            if accepted == nil, !pinnedHere.isEmpty,
                 joining.allSatisfy({ solvedExactly.contains($0) || !inWork.contains($0) })
             {
                 if !joining.isEmpty { counts.repeatsSkipped += 1 }
